@@ -1,0 +1,111 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { findProjectRoot } from './projectRoot.js';
+
+/**
+ * The one place Rebar reads its environment. Everything else receives a typed RebarConfig.
+ * Invalid settings fail at start-up with the variable's name and how to fix it.
+ */
+const positiveInt = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const parsed = Number(value);
+      if (!Number.isInteger(parsed) || parsed < 1) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number >= 1 (got "${value}")` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const envSchema = z.object({
+  REBAR_SOURCE_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || /^postgres(ql)?:\/\//.test(value), {
+      message: 'REBAR_SOURCE_URL must be a postgres:// or postgresql:// connection URL, or unset for the embedded demo source',
+    }),
+  REBAR_STATE_DIR: z.string().optional(),
+  REBAR_WAREHOUSE_PATH: z.string().optional(),
+  REBAR_TABLES_CONFIG: z.string().optional(),
+  REBAR_PG_BIN_DIR: z.string().optional(),
+  REBAR_DBT_BIN: z.string().optional(),
+  REBAR_TEMPORAL_BIN: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().optional(),
+  REBAR_TASK_QUEUE: z.string().optional(),
+  REBAR_EXTRACT_PARALLELISM: positiveInt('REBAR_EXTRACT_PARALLELISM', 4),
+  REBAR_SCHEDULE_CRON: z.string().optional(),
+  REBAR_SCHEDULE_TIMEZONE: z.string().optional(),
+  REBAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export interface RebarConfig {
+  projectRoot: string;
+  stateDir: string;
+  /** Unset means: start the embedded demo source (an ephemeral local Postgres cluster). */
+  sourceUrl: string | undefined;
+  warehousePath: string;
+  tablesConfigPath: string;
+  pgBinDir: string;
+  dbtBin: string;
+  dbtProjectDir: string;
+  temporalBin: string;
+  /** Unset means: start a local Temporal dev server. */
+  temporalAddress: string | undefined;
+  temporalNamespace: string;
+  taskQueue: string;
+  extractParallelism: number;
+  scheduleCron: string;
+  scheduleTimezone: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new ConfigError(`Invalid Rebar configuration:\n${problems.join('\n')}`);
+  }
+  const vars = parsed.data;
+  const projectRoot = findProjectRoot();
+  const fromRoot = (path: string) => resolve(projectRoot, path);
+  const stateDir = fromRoot(vars.REBAR_STATE_DIR || '.rebar');
+  const timezone = vars.REBAR_SCHEDULE_TIMEZONE || 'UTC';
+  if (!isKnownTimezone(timezone)) {
+    throw new ConfigError(`Invalid Rebar configuration:\n  - REBAR_SCHEDULE_TIMEZONE: unknown IANA time zone "${timezone}" (e.g. UTC, America/Chicago)`);
+  }
+  return {
+    projectRoot,
+    stateDir,
+    sourceUrl: vars.REBAR_SOURCE_URL || undefined,
+    warehousePath: vars.REBAR_WAREHOUSE_PATH ? fromRoot(vars.REBAR_WAREHOUSE_PATH) : resolve(stateDir, 'warehouse.duckdb'),
+    tablesConfigPath: fromRoot(vars.REBAR_TABLES_CONFIG || 'rebar.yml'),
+    pgBinDir: vars.REBAR_PG_BIN_DIR || '/usr/lib/postgresql/15/bin',
+    dbtBin: fromRoot(vars.REBAR_DBT_BIN || '.venv/bin/dbt'),
+    dbtProjectDir: projectRoot,
+    temporalBin: fromRoot(vars.REBAR_TEMPORAL_BIN || '.venv/bin/temporal'),
+    temporalAddress: vars.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: vars.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: vars.REBAR_TASK_QUEUE || 'rebar',
+    extractParallelism: vars.REBAR_EXTRACT_PARALLELISM,
+    scheduleCron: vars.REBAR_SCHEDULE_CRON || '0 2 * * *',
+    scheduleTimezone: timezone,
+    logLevel: vars.REBAR_LOG_LEVEL || 'info',
+  };
+}
+
+function isKnownTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
