@@ -109,3 +109,8 @@ function isKnownTimezone(timezone: string): boolean {
     return false;
   }
 }
+
+/** The environment handed to subprocesses (dbt, temporal), so they find PATH, HOME and friends. */
+export function childProcessEnv(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

@@ -1,0 +1,30 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { formatRows } from '../formatRows.js';
+
+/** The question an analyst asks first: which active projects burn fastest against budget right now. */
+export const exampleSql = `select
+    project.project_name,
+    daily.date_day,
+    round(daily.progress_pct * 100, 1) as progress_pct,
+    round(daily.burn_rate, 2) as burn_rate,
+    daily.cumulative_cost,
+    daily.is_behind_schedule,
+    daily.is_over_budget
+from marts.fct_project_daily as daily
+inner join marts.dim_project as project on daily.project_id = project.project_id
+where daily.date_day = (select max(date_day) from marts.fct_project_daily)
+order by daily.burn_rate desc nulls last
+limit 5`;
+
+export async function exampleAnalystQuery(warehousePath: string): Promise<string> {
+  const instance = await DuckDBInstance.create(warehousePath, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  try {
+    const result = await connection.runAndReadAll(exampleSql);
+    const rows = result.getRowObjectsJS();
+    return `Example analyst query (rebar sql / Metabase / duckdb CLI):\n\n${exampleSql}\n\n${formatRows(rows, result.columnNames())}`;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

@@ -1,0 +1,64 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { RebarConfig } from '../../config/config.js';
+import { loadTablesConfig } from '../../extract/tablesConfig.js';
+import { DuckDbLoader } from '../../load/duckdb/duckdbLoader.js';
+import type { RunSummary } from '../../runs/runSummary.js';
+import { openSource } from '../../source/demoSource.js';
+import { createRebarWorker } from '../../temporal/createWorker.js';
+import { openTemporal } from '../../temporal/temporalTarget.js';
+import type { NightlyLoadInput } from '../../temporal/workflows/index.js';
+import { prepareDemoData, type DemoDataOptions } from './demoData.js';
+
+export interface RunNightlyInput {
+  config: RebarConfig;
+  workflow: NightlyLoadInput;
+  demo: DemoDataOptions;
+  log: (line: string) => void;
+}
+
+export interface RunNightlyOutput {
+  summary: RunSummary;
+  temporalUiUrl: string | undefined;
+}
+
+/**
+ * The main job: source (configured, or the embedded demo), Temporal (configured, or a local dev
+ * server), an in-process worker, and one nightlyLoad workflow run to completion.
+ */
+export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutput> {
+  const { config, log } = input;
+  const tables = loadTablesConfig(config.tablesConfigPath);
+  const source = await openSource(config);
+  try {
+    if (source.isDemo) log(await prepareDemoData(source.url, input.demo));
+    const temporal = await openTemporal(config);
+    try {
+      log(`Temporal at ${temporal.address}${temporal.uiUrl ? ` (UI ${temporal.uiUrl} while this runs)` : ''}`);
+      const workerConnection = await NativeConnection.connect({ address: temporal.address });
+      const clientConnection = await Connection.connect({ address: temporal.address });
+      try {
+        const worker = await createRebarWorker({
+          connection: workerConnection,
+          namespace: config.temporalNamespace,
+          taskQueue: config.taskQueue,
+          deps: { config, sourceUrl: source.url, tables, loader: new DuckDbLoader(config.warehousePath) },
+        });
+        const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+        const workflowId = `rebar-nightly-manual-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${config.taskQueue}`);
+        const summary = await worker.runUntil(
+          client.workflow.execute('nightlyLoad', { taskQueue: config.taskQueue, workflowId, args: [input.workflow] }),
+        );
+        return { summary: summary as RunSummary, temporalUiUrl: temporal.uiUrl };
+      } finally {
+        await clientConnection.close();
+        await workerConnection.close();
+      }
+    } finally {
+      await temporal.close();
+    }
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import type { RebarConfig } from '../../config/config.js';
+import { formatSummary } from '../formatSummary.js';
+import { commaList, positiveNumber, wholeNumber } from '../options.js';
+import { exampleAnalystQuery } from './exampleQuery.js';
+import { runNightly } from './nightly.js';
+
+export function registerNightlyCommand(program: Command, config: () => RebarConfig): void {
+  program
+    .command('nightly')
+    .description('Run one nightly load now: extract every table past its watermark, load raw, dbt build, record the run')
+    .option('--tables <names>', 'only these tables (comma-separated)', commaList)
+    .option('--select <selector>', 'dbt selector for the build (default: everything)')
+    .option('--scale <factor>', 'demo source size when it is first generated (1 = 100 projects a year, ~1.5M rows)', positiveNumber, 0.2)
+    .option('--years <n>', 'demo source history in years when first generated', positiveNumber, 1)
+    .option('--seed <n>', 'demo generator seed', wholeNumber, 42)
+    .option('--no-simulate', 'do not move a filled demo source forward by one day first')
+    .action(async (options: { tables?: string[]; select?: string; scale: number; years: number; seed: number; simulate: boolean }) => {
+      const settings = config();
+      const { summary, temporalUiUrl } = await runNightly({
+        config: settings,
+        workflow: { tables: options.tables, dbtSelect: options.select },
+        demo: { scale: options.scale, years: options.years, seed: options.seed, simulate: options.simulate },
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      process.stdout.write(`\n${formatSummary(summary)}\n`);
+      process.stdout.write(`\nWarehouse: ${settings.warehousePath} (run history in _rebar.runs, _rebar.run_tables, _rebar.run_models)\n`);
+      if (temporalUiUrl) process.stdout.write(`Temporal history: kept in ${settings.stateDir}/temporal.db\n`);
+      if (summary.status !== 'failed') process.stdout.write(`\n${await exampleAnalystQuery(settings.warehousePath)}\n`);
+      if (summary.status !== 'success') process.exitCode = 2;
+    });
+}

@@ -1,0 +1,42 @@
+import type { RunSummary } from '../runs/runSummary.js';
+
+/** The run summary as a person reads it in a terminal. */
+export function formatSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
+  lines.push(`Nightly load ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`);
+  lines.push('');
+  lines.push('Extract + load (rows past the last watermark, merged into raw.<table>):');
+  lines.push(`  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)}`);
+  for (const table of summary.tables) {
+    lines.push(
+      `  ${table.table.padEnd(20)} ${table.status.padEnd(8)} ${String(table.rowsExtracted).padStart(10)} ${String(table.rowsWritten).padStart(10)} ${(table.bytes / 1e6).toFixed(2).padStart(8)} ${(table.durationMs / 1000).toFixed(1).padStart(8)}`,
+    );
+    if (table.error) lines.push(`      error: ${table.error}`);
+    for (const change of table.schemaChanges) lines.push(`      schema change: ${change}`);
+  }
+  const total = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
+  lines.push(`  ${'total'.padEnd(20)} ${''.padEnd(8)} ${String(total).padStart(10)}`);
+  lines.push('');
+  const byType = new Map<string, Map<string, number>>();
+  for (const node of summary.models) {
+    const statuses = byType.get(node.resourceType) ?? new Map<string, number>();
+    statuses.set(node.status, (statuses.get(node.status) ?? 0) + 1);
+    byType.set(node.resourceType, statuses);
+  }
+  lines.push('dbt build:');
+  for (const [type, statuses] of byType) {
+    lines.push(`  ${type.padEnd(12)} ${[...statuses].map(([status, count]) => `${count} ${status}`).join(', ')}`);
+  }
+  const models = summary.models.filter((node) => node.resourceType === 'model');
+  if (models.length > 0) {
+    lines.push('  models (status, seconds):');
+    for (const model of models) {
+      lines.push(`    ${model.uniqueId.replace(/^model\.rebar\./, '').padEnd(48)} ${model.status.padEnd(8)} ${model.durationSeconds.toFixed(2).padStart(6)}`);
+    }
+  }
+  for (const node of summary.models.filter((candidate) => ['error', 'fail'].includes(candidate.status))) {
+    lines.push(`  FAILED ${node.uniqueId}: ${node.message ?? ''}`);
+  }
+  return lines.join('\n');
+}

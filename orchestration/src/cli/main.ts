@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { TablesConfigError } from '../extract/tablesConfig.js';
+import { registerCommands } from './registerCommands.js';
+
+const program = new Command()
+  .name('rebar')
+  .description('Construction-operations ELT: Postgres -> Temporal -> DuckDB/Snowflake -> dbt star schema')
+  .showHelpAfterError();
+
+registerCommands(program, () => loadConfig());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof InvalidArgumentError;
+  process.stderr.write(`rebar: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').slice(1, 6).join('\n')}\n`);
+  process.exitCode = 1;
+});

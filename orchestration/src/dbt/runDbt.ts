@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { ModelRunResult } from '../runs/runSummary.js';
+import { eventMessage, parseNodeFinished } from './dbtLogEvents.js';
+
+export interface RunDbtInput {
+  dbtBin: string;
+  projectDir: string;
+  /** e.g. ['build'] or ['build', '--select', 'marts']. */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  targetPath: string;
+  onNodeFinished?: (result: ModelRunResult) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunDbtOutput {
+  exitCode: number;
+  nodes: ModelRunResult[];
+  errors: string[];
+}
+
+/** Runs the dbt CLI as a subprocess with JSON logs, collecting one result per finished node. */
+export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
+  if (!existsSync(input.dbtBin)) {
+    throw new Error(`dbt not found at ${input.dbtBin}: run scripts/setup (it installs requirements.txt into .venv) or set REBAR_DBT_BIN.`);
+  }
+  const args = [
+    ...input.args,
+    '--project-dir', input.projectDir,
+    '--profiles-dir', input.projectDir,
+    '--target-path', input.targetPath,
+    '--log-format', 'json',
+    '--log-level', 'info',
+  ];
+  const child = spawn(input.dbtBin, args, { cwd: input.projectDir, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const abort = () => child.kill('SIGTERM');
+  input.signal?.addEventListener('abort', abort, { once: true });
+
+  const nodes: ModelRunResult[] = [];
+  const errors: string[] = [];
+  const stderr: string[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  for await (const line of createInterface({ input: child.stdout })) {
+    const node = parseNodeFinished(line);
+    if (node) {
+      nodes.push(node);
+      input.onNodeFinished?.(node);
+      continue;
+    }
+    const event = eventMessage(line);
+    if (event && event.level === 'error' && event.message.trim()) errors.push(event.message.trim());
+  }
+  const exitCode = await new Promise<number>((resolveExit) => {
+    if (child.exitCode !== null) resolveExit(child.exitCode);
+    else child.on('close', (code) => resolveExit(code ?? 1));
+  });
+  input.signal?.removeEventListener('abort', abort);
+  if (exitCode !== 0 && errors.length === 0 && stderr.length > 0) errors.push(stderr.join('').trim().slice(-2000));
+  return { exitCode, nodes, errors };
+}

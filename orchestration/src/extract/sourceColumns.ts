@@ -1,0 +1,42 @@
+import type pg from 'pg';
+import type { TableConfig } from './tablesConfig.js';
+
+export interface SourceColumn {
+  name: string;
+  /** Postgres type as format_type() prints it, e.g. `numeric(14,2)`, `timestamp with time zone`. */
+  pgType: string;
+}
+
+export class SourceTableError extends Error {
+  override name = 'SourceTableError';
+}
+
+/** Reads a source table's columns from the catalog and checks the configured keys exist. */
+export async function readSourceColumns(client: pg.ClientBase, table: TableConfig, schema = 'public'): Promise<SourceColumn[]> {
+  const result = await client.query<{ name: string; pg_type: string }>(
+    `select attribute.attname as name, format_type(attribute.atttypid, attribute.atttypmod) as pg_type
+       from pg_attribute as attribute
+       join pg_class as relation on relation.oid = attribute.attrelid
+       join pg_namespace as namespace on namespace.oid = relation.relnamespace
+      where namespace.nspname = $1 and relation.relname = $2
+        and relation.relkind in ('r', 'p', 'v', 'm', 'f')
+        and attribute.attnum > 0 and not attribute.attisdropped
+      order by attribute.attnum`,
+    [schema, table.name],
+  );
+  if (result.rows.length === 0) {
+    throw new SourceTableError(`Source table ${schema}.${table.name} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`);
+  }
+  const columns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type }));
+  const names = new Set(columns.map((column) => column.name));
+  for (const [role, column] of [
+    ['cursor', table.cursor],
+    ...table.primaryKey.map((key) => ['primary key', key] as const),
+    ...(table.softDelete ? [['soft-delete', table.softDelete] as const] : []),
+  ] as const) {
+    if (!names.has(column)) {
+      throw new SourceTableError(`Table ${table.name}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`);
+    }
+  }
+  return columns;
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/** How one source table is extracted. */
+export interface TableConfig {
+  name: string;
+  primaryKey: string[];
+  cursor: string;
+  softDelete: string | undefined;
+  /** merge: mutable rows, merged by primary key (latest wins). append: append-only log, loaded by its sequence. */
+  mode: 'merge' | 'append';
+}
+
+const identifier = z
+  .string()
+  .min(1)
+  .max(63, 'Postgres identifiers are at most 63 bytes');
+
+const tableSchema = z
+  .object({
+    name: identifier,
+    primary_key: z.array(identifier).min(1, 'primary_key needs at least one column'),
+    cursor: identifier,
+    soft_delete: identifier.optional(),
+    mode: z.enum(['merge', 'append']).default('merge'),
+  })
+  .strict();
+
+const fileSchema = z.object({ tables: z.array(tableSchema).min(1, 'list at least one table') }).strict();
+
+export class TablesConfigError extends Error {
+  override name = 'TablesConfigError';
+}
+
+export function parseTablesConfig(text: string, origin: string): TableConfig[] {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new TablesConfigError(`${origin} is not valid YAML: ${(error as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(document);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(file)'}: ${issue.message}`);
+    throw new TablesConfigError(`${origin} is not a valid Rebar tables config:\n${problems.join('\n')}`);
+  }
+  const seen = new Set<string>();
+  return parsed.data.tables.map((table) => {
+    if (seen.has(table.name)) throw new TablesConfigError(`${origin}: table "${table.name}" is listed twice`);
+    seen.add(table.name);
+    return {
+      name: table.name,
+      primaryKey: table.primary_key,
+      cursor: table.cursor,
+      softDelete: table.soft_delete,
+      mode: table.mode,
+    };
+  });
+}
+
+export function loadTablesConfig(path: string): TableConfig[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new TablesConfigError(`Cannot read the tables config ${path}: create it (see rebar.yml) or set REBAR_TABLES_CONFIG`);
+  }
+  return parseTablesConfig(text, path);
+}

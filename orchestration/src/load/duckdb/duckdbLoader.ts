@@ -1,0 +1,172 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SourceColumn } from '../../extract/sourceColumns.js';
+import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
+import type { TableConfig } from '../../extract/tablesConfig.js';
+import { duckdbTypeFor } from '../../extract/typeMapping.js';
+import type { Watermark } from '../../extract/watermark.js';
+import type { RunSummary } from '../../runs/runSummary.js';
+import type { LoadFileInput, LoadFileOutput, Loader } from '../loader.js';
+import { withDuckDb } from './exclusiveDatabase.js';
+import { ensureMetadataTables } from './metadataTables.js';
+
+const rawSchema = 'raw';
+
+/** Loads extracted CSV files into DuckDB's raw schema: one row per primary key, latest version wins. */
+export class DuckDbLoader implements Loader {
+  constructor(private readonly warehousePath: string) {}
+
+  async getWatermark(table: TableConfig): Promise<Watermark | undefined> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      const result = await connection.runAndReadAll('select cursor_value, primary_key_values from _rebar.watermarks where table_name = $1', [table.name]);
+      const row = result.getRowObjectsJS()[0];
+      if (!row) return undefined;
+      const primaryKey = JSON.parse(String(row.primary_key_values)) as unknown;
+      if (typeof row.cursor_value !== 'string' || !Array.isArray(primaryKey) || !primaryKey.every((value) => typeof value === 'string')) {
+        throw new Error(`The stored watermark for ${table.name} in _rebar.watermarks is corrupted; delete that row to re-extract the table in full.`);
+      }
+      return { cursor: row.cursor_value, primaryKey };
+    });
+  }
+
+  async loadFile(input: LoadFileInput): Promise<LoadFileOutput> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      await connection.run(`create schema if not exists ${rawSchema}`);
+      await connection.run('begin transaction');
+      try {
+        const output = await mergeFile(connection, input);
+        await connection.run('commit');
+        return output;
+      } catch (error) {
+        await connection.run('rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async recordRun(summary: RunSummary): Promise<void> {
+    await withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      await connection.run('begin transaction');
+      try {
+        for (const table of ['runs', 'run_tables', 'run_models']) {
+          await connection.run(`delete from _rebar.${table} where run_id = $1`, [summary.runId]);
+        }
+        await connection.run('insert into _rebar.runs values ($1, $2, $3::timestamptz, $4::timestamptz, $5, $6, $7)', [
+          summary.runId,
+          summary.workflowId,
+          summary.startedAt,
+          summary.finishedAt,
+          summary.status,
+          summary.tables.reduce((total, table) => total + table.rowsExtracted, 0),
+          JSON.stringify(summary),
+        ]);
+        for (const table of summary.tables) {
+          await connection.run('insert into _rebar.run_tables values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+            summary.runId,
+            table.table,
+            table.status,
+            table.rowsExtracted,
+            table.rowsWritten,
+            table.bytes,
+            table.durationMs,
+            JSON.stringify(table.schemaChanges),
+            table.error ?? null,
+          ]);
+        }
+        for (const model of summary.models) {
+          await connection.run('insert into _rebar.run_models values ($1, $2, $3, $4, $5, $6, $7)', [
+            summary.runId,
+            model.uniqueId,
+            model.resourceType,
+            model.status,
+            model.durationSeconds,
+            model.rowsAffected,
+            model.message,
+          ]);
+        }
+        await connection.run('commit');
+      } catch (error) {
+        await connection.run('rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+}
+
+async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Promise<LoadFileOutput> {
+  const { table, columns, filePath, loadId } = input;
+  const target = `${rawSchema}.${quoteIdent(table.name)}`;
+  const stage = quoteIdent(`_rebar_stage_${table.name}`);
+  const schemaChanges = await alignRawTable(connection, table, columns);
+
+  const csvColumns = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbTypeFor(column.pgType))}`).join(', ');
+  await connection.run(
+    `create or replace temp table ${stage} as
+     select * from read_csv(${quoteLiteral(filePath)}, columns = {${csvColumns}}, header = false, auto_detect = false,
+                            delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, strict_mode = true)`,
+  );
+  const rowsInFile = Number((await connection.runAndReadAll(`select count(*) as row_count from ${stage}`)).getRowObjectsJS()[0]?.row_count ?? 0);
+
+  const keyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = latest.${quoteIdent(key)}`).join(' and ');
+  const partition = table.primaryKey.map(quoteIdent).join(', ');
+  const latest = `(select * exclude (_rebar_version) from (
+        select *, row_number() over (partition by ${partition} order by ${quoteIdent(table.cursor)} desc) as _rebar_version
+        from ${stage}) where _rebar_version = 1) as latest`;
+  if (table.mode === 'merge') {
+    await connection.run(`delete from ${target} using ${latest} where ${keyMatch}`);
+  }
+  const newOnly = table.mode === 'append' ? `where not exists (select 1 from ${target} where ${keyMatch})` : '';
+  const inserted = await connection.run(
+    `insert into ${target} by name
+     select latest.*, ${quoteLiteral(loadId)} as _rebar_load_id, current_timestamp as _rebar_loaded_at
+     from ${latest} ${newOnly}`,
+  );
+  const rowsWritten = Number(inserted.rowsChanged);
+
+  const watermark = await lastPosition(connection, stage, table);
+  if (watermark) {
+    await connection.run('insert or replace into _rebar.watermarks values ($1, $2, $3, $4, current_timestamp)', [
+      table.name,
+      watermark.cursor,
+      JSON.stringify(watermark.primaryKey),
+      loadId,
+    ]);
+  }
+  await connection.run(`drop table ${stage}`);
+  return { rowsInFile, rowsWritten, watermark, schemaChanges };
+}
+
+async function lastPosition(connection: DuckDBConnection, stage: string, table: TableConfig): Promise<Watermark | undefined> {
+  const keyColumns = [table.cursor, ...table.primaryKey];
+  const selectList = keyColumns.map((column, index) => `cast(${quoteIdent(column)} as varchar) as key_${index}`).join(', ');
+  const order = keyColumns.map((column) => `${quoteIdent(column)} desc`).join(', ');
+  const result = await connection.runAndReadAll(
+    `select ${selectList} from ${stage} where ${quoteIdent(table.cursor)} is not null order by ${order} limit 1`,
+  );
+  const row = result.getRowsJS()[0];
+  if (!row) return undefined;
+  return { cursor: String(row[0]), primaryKey: row.slice(1).map(String) };
+}
+
+/** Creates raw.<table> on first load; on later loads adds columns that appeared in the source. */
+async function alignRawTable(connection: DuckDBConnection, table: TableConfig, columns: SourceColumn[]): Promise<string[]> {
+  const target = `${rawSchema}.${quoteIdent(table.name)}`;
+  const existing = await connection.runAndReadAll(
+    'select column_name from information_schema.columns where table_schema = $1 and table_name = $2',
+    [rawSchema, table.name],
+  );
+  const existingNames = new Set(existing.getRowObjectsJS().map((row) => String(row.column_name)));
+  if (existingNames.size === 0) {
+    const definitions = columns.map((column) => `${quoteIdent(column.name)} ${duckdbTypeFor(column.pgType)}`);
+    await connection.run(`create table ${target} (${[...definitions, '_rebar_load_id VARCHAR', '_rebar_loaded_at TIMESTAMPTZ'].join(', ')})`);
+    return [];
+  }
+  const changes: string[] = [];
+  for (const column of columns.filter((candidate) => !existingNames.has(candidate.name))) {
+    await connection.run(`alter table ${target} add column ${quoteIdent(column.name)} ${duckdbTypeFor(column.pgType)}`);
+    changes.push(`added column ${column.name} ${duckdbTypeFor(column.pgType)}`);
+  }
+  return changes;
+}

@@ -1,0 +1,28 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * DuckDB allows one read-write process per file, and dbt (a subprocess) must be able to open the
+ * file between loads. So each operation opens the file, works, and closes it again, and
+ * operations within this process take turns.
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+export async function withDuckDb<T>(path: string, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const previous = queues.get(path) ?? Promise.resolve();
+  const turn = previous.catch(() => undefined).then(async () => {
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+  queues.set(path, turn);
+  try {
+    return await turn;
+  } finally {
+    if (queues.get(path) === turn) queues.delete(path);
+  }
+}

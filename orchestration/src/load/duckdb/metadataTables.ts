@@ -1,0 +1,44 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/** Rebar's own bookkeeping in the warehouse: watermarks and run history. */
+export async function ensureMetadataTables(connection: DuckDBConnection): Promise<void> {
+  await connection.run(`
+    create schema if not exists _rebar;
+    create table if not exists _rebar.watermarks (
+      table_name varchar primary key,
+      cursor_value varchar not null,
+      primary_key_values varchar not null,
+      load_id varchar not null,
+      committed_at timestamptz not null
+    );
+    create table if not exists _rebar.runs (
+      run_id varchar not null,
+      workflow_id varchar not null,
+      started_at timestamptz not null,
+      finished_at timestamptz not null,
+      status varchar not null,
+      rows_extracted bigint not null,
+      summary json not null
+    );
+    create table if not exists _rebar.run_tables (
+      run_id varchar not null,
+      table_name varchar not null,
+      status varchar not null,
+      rows_extracted bigint not null,
+      rows_written bigint not null,
+      bytes bigint not null,
+      duration_ms bigint not null,
+      schema_changes json not null,
+      error varchar
+    );
+    create table if not exists _rebar.run_models (
+      run_id varchar not null,
+      unique_id varchar not null,
+      resource_type varchar not null,
+      status varchar not null,
+      duration_seconds double not null,
+      rows_affected bigint,
+      message varchar
+    );
+  `);
+}

@@ -1,0 +1,31 @@
+import type { SourceColumn } from '../extract/sourceColumns.js';
+import type { TableConfig } from '../extract/tablesConfig.js';
+import type { Watermark } from '../extract/watermark.js';
+import type { RunSummary } from '../runs/runSummary.js';
+
+export interface LoadFileInput {
+  table: TableConfig;
+  columns: SourceColumn[];
+  /** A CSV file written by COPY ... TO STDOUT (FORMAT csv), no header. */
+  filePath: string;
+  loadId: string;
+}
+
+export interface LoadFileOutput {
+  rowsInFile: number;
+  rowsWritten: number;
+  /** The new watermark, committed in the same transaction as the rows. */
+  watermark: Watermark | undefined;
+  schemaChanges: string[];
+}
+
+/**
+ * The warehouse side of a load. DuckDB (local) and Snowflake (production) implement it with the
+ * same shape; the target is chosen by configuration.
+ */
+export interface Loader {
+  getWatermark(table: TableConfig): Promise<Watermark | undefined>;
+  /** Merges (or appends) the file's rows into raw.<table> and advances the watermark, atomically. */
+  loadFile(input: LoadFileInput): Promise<LoadFileOutput>;
+  recordRun(summary: RunSummary): Promise<void>;
+}

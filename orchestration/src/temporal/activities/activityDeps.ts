@@ -1,0 +1,12 @@
+import type { RebarConfig } from '../../config/config.js';
+import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { Loader } from '../../load/loader.js';
+
+/** What the worker hands its activities: resolved once at start-up, never sent through Temporal. */
+export interface ActivityDeps {
+  config: RebarConfig;
+  /** Holds credentials: used to connect, never logged, returned or put in workflow history. */
+  sourceUrl: string;
+  tables: TableConfig[];
+  loader: Loader;
+}

@@ -1,0 +1,16 @@
+import type { ActivityDeps } from './activityDeps.js';
+import { createExtractTable } from './extractTable.js';
+import { createPlanLoad } from './planLoad.js';
+import { createRecordRun } from './recordRun.js';
+import { createRunDbtBuild } from './runDbtBuild.js';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    planLoad: createPlanLoad(deps),
+    extractTable: createExtractTable(deps),
+    runDbtBuild: createRunDbtBuild(deps),
+    recordRun: createRecordRun(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { Context } from '@temporalio/activity';
+import { childProcessEnv } from '../../config/config.js';
+import { runDbt } from '../../dbt/runDbt.js';
+import type { ActivityDeps } from './activityDeps.js';
+import type { RunDbtBuildInput, RunDbtBuildOutput } from './types.js';
+
+const heartbeatEveryMs = 10_000;
+
+/** Runs `dbt build` over the warehouse, heartbeating while it works; cancellation stops dbt. */
+export function createRunDbtBuild(deps: ActivityDeps) {
+  return async function runDbtBuild(input: RunDbtBuildInput): Promise<RunDbtBuildOutput> {
+    const context = Context.current();
+    let finished = 0;
+    const timer = setInterval(() => context.heartbeat({ finished }), heartbeatEveryMs);
+    try {
+      const result = await runDbt({
+        dbtBin: deps.config.dbtBin,
+        projectDir: deps.config.dbtProjectDir,
+        args: input.select ? ['build', '--select', input.select] : ['build'],
+        env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: deps.config.warehousePath },
+        targetPath: join(deps.config.stateDir, 'dbt-target', input.runId),
+        onNodeFinished: () => {
+          finished += 1;
+          context.heartbeat({ finished });
+        },
+        signal: context.cancellationSignal,
+      });
+      return result;
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}

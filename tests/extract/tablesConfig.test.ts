@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { join } from 'node:path';
+import { loadTablesConfig, parseTablesConfig, TablesConfigError } from '../../orchestration/src/extract/tablesConfig.js';
+import { projectRoot } from '../support/projectRoot.js';
+
+test('the shipped rebar.yml lists every demo source table with its keys', () => {
+  const tables = loadTablesConfig(join(projectRoot, 'rebar.yml'));
+  assert.equal(tables.length, 15);
+  const events = tables.find((table) => table.name === 'area_events');
+  assert.deepEqual(events, { name: 'area_events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append' });
+  assert.equal(tables.find((table) => table.name === 'projects')?.mode, 'merge');
+});
+
+test('a table without a primary key is rejected with the field named', () => {
+  assert.throws(
+    () => parseTablesConfig('tables:\n  - { name: projects, cursor: updated_at }\n', 'bad.yml'),
+    (error: Error) => error instanceof TablesConfigError && /tables\.0\.primary_key/.test(error.message),
+  );
+});
+
+test('unknown keys, duplicate tables, bad YAML and a missing file are clear errors', () => {
+  assert.throws(() => parseTablesConfig('tables:\n  - { name: a, primary_key: [id], cursor: id, curser: x }\n', 'x.yml'), /Unrecognized key/);
+  assert.throws(
+    () => parseTablesConfig('tables:\n  - { name: a, primary_key: [id], cursor: id }\n  - { name: a, primary_key: [id], cursor: id }\n', 'x.yml'),
+    /listed twice/,
+  );
+  assert.throws(() => parseTablesConfig('tables: [\n', 'x.yml'), /not valid YAML/);
+  assert.throws(() => loadTablesConfig('/nonexistent/rebar.yml'), /REBAR_TABLES_CONFIG/);
+});

@@ -1,0 +1,3 @@
+import { findProjectRoot } from '../../orchestration/src/config/projectRoot.js';
+
+export const projectRoot = findProjectRoot();
