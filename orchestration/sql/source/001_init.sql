@@ -223,7 +223,10 @@ create index if not exists area_events_area_id on area_events (area_id);
 create or replace function rebar_touch_updated_at() returns trigger
 language plpgsql as $$
 begin
-    new.updated_at := now();
+    -- The app may stamp updated_at itself (the demo generator writes simulated time); otherwise now().
+    if new.updated_at is not distinct from old.updated_at then
+        new.updated_at := now();
+    end if;
     return new;
 end;
 $$;

@@ -1,0 +1,2 @@
+export { generateSource, type GenerateSourceInput, type GenerateSourceOutput } from './generateSource.js';
+export { simulateDay, type SimulateDayInput, type SimulateDayOutput } from './simulateDay.js';
