@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('rebar_source', 'areas') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        id as area_id,
+        project_id,
+
+        -- attributes
+        name as area_name,
+        weight,
+        status as area_status,
+
+        -- dates
+        planned_start_date,
+        planned_end_date,
+
+        -- soft delete
+        deleted_at is not null as is_deleted,
+
+        -- timestamps (UTC)
+        {{ utc_timestamp('created_at') }} as created_at,
+        {{ utc_timestamp('updated_at') }} as updated_at,
+        {{ utc_timestamp('deleted_at') }} as deleted_at,
+
+        -- load metadata
+        _rebar_load_id,
+        {{ utc_timestamp('_rebar_loaded_at') }} as _rebar_loaded_at
+
+    from source
+
+)
+
+select * from final

@@ -1,0 +1,44 @@
+with
+
+source as (
+
+    select * from {{ source('rebar_source', 'change_orders') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        id as change_order_id,
+        project_id,
+
+        -- attributes
+        change_order_number,
+        description as change_order_description,
+        status as change_order_status,
+
+        -- amounts
+        amount as change_order_amount,
+
+        -- workflow timestamps (UTC)
+        {{ utc_timestamp('requested_at') }} as requested_at,
+        {{ utc_timestamp('approved_at') }} as approved_at,
+
+        -- soft delete
+        deleted_at is not null as is_deleted,
+
+        -- timestamps (UTC)
+        {{ utc_timestamp('created_at') }} as created_at,
+        {{ utc_timestamp('updated_at') }} as updated_at,
+        {{ utc_timestamp('deleted_at') }} as deleted_at,
+
+        -- load metadata
+        _rebar_load_id,
+        {{ utc_timestamp('_rebar_loaded_at') }} as _rebar_loaded_at
+
+    from source
+
+)
+
+select * from final

@@ -1,0 +1,39 @@
+with
+
+source as (
+
+    select * from {{ source('rebar_source', 'crew_checkins') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        id as crew_checkin_id,
+        project_id,
+        foreman_id as foreman_user_id,
+
+        -- attributes
+        workers,
+
+        -- dates
+        checkin_date,
+
+        -- soft delete
+        deleted_at is not null as is_deleted,
+
+        -- timestamps (UTC)
+        {{ utc_timestamp('created_at') }} as created_at,
+        {{ utc_timestamp('updated_at') }} as updated_at,
+        {{ utc_timestamp('deleted_at') }} as deleted_at,
+
+        -- load metadata
+        _rebar_load_id,
+        {{ utc_timestamp('_rebar_loaded_at') }} as _rebar_loaded_at
+
+    from source
+
+)
+
+select * from final

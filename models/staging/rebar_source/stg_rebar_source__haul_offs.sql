@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('rebar_source', 'haul_offs') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        id as haul_off_id,
+        project_id,
+
+        -- attributes
+        material_type,
+        hauler as hauler_name,
+
+        -- amounts
+        loads as load_count,
+        estimated_cost,
+
+        -- dates
+        haul_date,
+
+        -- soft delete
+        deleted_at is not null as is_deleted,
+
+        -- timestamps (UTC)
+        {{ utc_timestamp('created_at') }} as created_at,
+        {{ utc_timestamp('updated_at') }} as updated_at,
+        {{ utc_timestamp('deleted_at') }} as deleted_at,
+
+        -- load metadata
+        _rebar_load_id,
+        {{ utc_timestamp('_rebar_loaded_at') }} as _rebar_loaded_at
+
+    from source
+
+)
+
+select * from final

@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('rebar_source', 'injury_reports') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        id as injury_report_id,
+        project_id,
+        injured_user_id,
+        reported_by_id as reported_by_user_id,
+
+        -- attributes
+        severity,
+        description as injury_description,
+
+        -- incident timestamp (UTC)
+        {{ utc_timestamp('occurred_at') }} as occurred_at,
+
+        -- soft delete
+        deleted_at is not null as is_deleted,
+
+        -- timestamps (UTC)
+        {{ utc_timestamp('created_at') }} as created_at,
+        {{ utc_timestamp('updated_at') }} as updated_at,
+        {{ utc_timestamp('deleted_at') }} as deleted_at,
+
+        -- load metadata
+        _rebar_load_id,
+        {{ utc_timestamp('_rebar_loaded_at') }} as _rebar_loaded_at
+
+    from source
+
+)
+
+select * from final

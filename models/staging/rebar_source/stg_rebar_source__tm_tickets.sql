@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('rebar_source', 'tm_tickets') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        id as tm_ticket_id,
+        project_id,
+        created_by_id as created_by_user_id,
+
+        -- attributes
+        ticket_number,
+        description as ticket_description,
+        status as ticket_status,
+
+        -- dates
+        work_date,
+
+        -- soft delete
+        deleted_at is not null as is_deleted,
+
+        -- timestamps (UTC)
+        {{ utc_timestamp('created_at') }} as created_at,
+        {{ utc_timestamp('updated_at') }} as updated_at,
+        {{ utc_timestamp('deleted_at') }} as deleted_at,
+
+        -- load metadata
+        _rebar_load_id,
+        {{ utc_timestamp('_rebar_loaded_at') }} as _rebar_loaded_at
+
+    from source
+
+)
+
+select * from final
