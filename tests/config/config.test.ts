@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { ConfigError, loadConfig } from '../../orchestration/src/config/config.js';
 
 test('with no environment, the embedded defaults are used', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { join } from 'node:path';
 import { loadTablesConfig, parseTablesConfig, TablesConfigError } from '../../orchestration/src/extract/tablesConfig.js';
 import { projectRoot } from '../support/projectRoot.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { registerNightlySchedule } from '../../orchestration/src/temporal/schedule.js';
@@ -7,11 +7,11 @@ import { testConfig } from '../support/testConfig.js';
 
 let env: TestWorkflowEnvironment;
 
-before(async () => {
+beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: testConfig().temporalBin } } });
 });
 
-after(async () => {
+afterAll(async () => {
   await env?.teardown();
 });
 

@@ -1,7 +1,8 @@
 {#
-    The day the warehouse's operational data runs up to: the UTC date of the latest row the loader
-    wrote to any table that feeds the daily project facts (falls back to today when nothing is loaded).
-    Open projects' daily rows run up to this day, so rebuilding later does not invent empty days.
+    The day the warehouse's operational data runs up to: the UTC date of the latest change the source
+    recorded (updated_at, or occurred_at for the area event log) in any table that feeds the daily
+    project facts (falls back to today when nothing is loaded). Taken from the data rather than the
+    load time, so rebuilding later gives the same rows and does not invent empty days.
 #}
 
 with
@@ -18,18 +19,18 @@ with
 ] %}
 
 {% for source_model in activity_sources %}
-{{ source_model | replace('stg_rebar_source__', '') }}_loads as (
+{{ source_model | replace('stg_rebar_source__', '') }}_changes as (
 
-    select max(_rebar_loaded_at) as last_loaded_at
+    select max({{ 'occurred_at' if source_model.endswith('area_events') else 'updated_at' }}) as last_changed_at
     from {{ ref(source_model) }}
 
 ),
 
 {% endfor %}
-all_loads as (
+all_changes as (
 
     {% for source_model in activity_sources -%}
-    select last_loaded_at from {{ source_model | replace('stg_rebar_source__', '') }}_loads
+    select last_changed_at from {{ source_model | replace('stg_rebar_source__', '') }}_changes
     {% if not loop.last %}union all
     {% endif %}
     {%- endfor %}
@@ -39,10 +40,10 @@ all_loads as (
 final as (
 
     select
-        max(last_loaded_at) as last_loaded_at,
-        coalesce(cast(max(last_loaded_at) as date), current_date) as as_of_date
+        max(last_changed_at) as last_source_change_at,
+        coalesce(cast(max(last_changed_at) as date), current_date) as as_of_date
 
-    from all_loads
+    from all_changes
 
 )
 

@@ -29,6 +29,7 @@ const envSchema = z.object({
     }),
   REBAR_STATE_DIR: z.string().optional(),
   REBAR_WAREHOUSE_PATH: z.string().optional(),
+  REBAR_PUBLISHED_PATH: z.string().optional(),
   REBAR_TABLES_CONFIG: z.string().optional(),
   REBAR_PG_BIN_DIR: z.string().optional(),
   REBAR_DBT_BIN: z.string().optional(),
@@ -47,7 +48,10 @@ export interface RebarConfig {
   stateDir: string;
   /** Unset means: start the embedded demo source (an ephemeral local Postgres cluster). */
   sourceUrl: string | undefined;
+  /** The working DuckDB file: the loader and dbt write it. */
   warehousePath: string;
+  /** The DuckDB file readers open (Metabase, analysts): the last fully successful run, replaced atomically. */
+  publishedPath: string;
   tablesConfigPath: string;
   pgBinDir: string;
   dbtBin: string;
@@ -86,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     stateDir,
     sourceUrl: vars.REBAR_SOURCE_URL || undefined,
     warehousePath: vars.REBAR_WAREHOUSE_PATH ? fromRoot(vars.REBAR_WAREHOUSE_PATH) : resolve(stateDir, 'warehouse.duckdb'),
+    publishedPath: vars.REBAR_PUBLISHED_PATH ? fromRoot(vars.REBAR_PUBLISHED_PATH) : resolve(stateDir, 'analytics.duckdb'),
     tablesConfigPath: fromRoot(vars.REBAR_TABLES_CONFIG || 'rebar.yml'),
     pgBinDir: vars.REBAR_PG_BIN_DIR || '/usr/lib/postgresql/15/bin',
     dbtBin: fromRoot(vars.REBAR_DBT_BIN || '.venv/bin/dbt'),

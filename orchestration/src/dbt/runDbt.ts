@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ModelRunResult } from '../runs/runSummary.js';
-import { eventMessage, parseNodeFinished } from './dbtLogEvents.js';
+import { eventMessage, parseNodeResult } from './dbtLogEvents.js';
 
 export interface RunDbtInput {
   dbtBin: string;
@@ -33,6 +33,7 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
     '--target-path', input.targetPath,
     '--log-format', 'json',
     '--log-level', 'info',
+    '--no-use-colors',
   ];
   const child = spawn(input.dbtBin, args, { cwd: input.projectDir, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const abort = () => child.kill('SIGTERM');
@@ -43,7 +44,7 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   const stderr: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   for await (const line of createInterface({ input: child.stdout })) {
-    const node = parseNodeFinished(line);
+    const node = parseNodeResult(line);
     if (node) {
       nodes.push(node);
       input.onNodeFinished?.(node);

@@ -28,4 +28,15 @@ export interface Loader {
   /** Merges (or appends) the file's rows into raw.<table> and advances the watermark, atomically. */
   loadFile(input: LoadFileInput): Promise<LoadFileOutput>;
   recordRun(summary: RunSummary): Promise<void>;
+  /**
+   * Makes the warehouse as it is now (raw, marts, run history) the version readers see, atomically:
+   * readers never see a half-built or untested version.
+   */
+  publish(): Promise<PublishOutput>;
+}
+
+export interface PublishOutput {
+  /** Where readers find the published version (a file path for DuckDB). */
+  location: string;
+  bytes: number;
 }

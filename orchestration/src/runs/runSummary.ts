@@ -16,7 +16,8 @@ export interface ModelRunResult {
   resourceType: string;
   status: string;
   durationSeconds: number;
-  rowsAffected: number | null;
+  /** For tests: the model (or source) the test checks. */
+  attachedNode: string | null;
   message: string | null;
 }
 
@@ -25,20 +26,35 @@ export interface RunSummary {
   workflowId: string;
   startedAt: string;
   finishedAt: string;
-  status: 'success' | 'partial' | 'failed';
+  status: 'success' | 'failed';
   tables: TableRunResult[];
   models: ModelRunResult[];
+  /** Whether this run's marts were published for readers (only a fully successful run is). */
+  published: boolean;
+}
+
+/** dbt nodes that did not pass: errors, failed tests, and nodes skipped because of them. */
+export function failedNodes(models: readonly ModelRunResult[]): ModelRunResult[] {
+  return models.filter((model) => model.status === 'error' || model.status === 'fail' || model.status === 'runtime error');
 }
 
 /**
- * success: every table loaded and every dbt node passed (warnings allowed).
- * failed: nothing usable was produced (no table loaded, or dbt could not run at all).
- * partial: anything in between; the published marts are then the previous good version.
+ * success: every table loaded and every dbt node passed (warnings allowed); the marts are published.
+ * failed: anything else. Tables that did load keep their rows and watermarks; readers keep the
+ * previously published marts.
  */
-export function overallStatus(tables: readonly TableRunResult[], models: readonly ModelRunResult[], dbtRan: boolean): RunSummary['status'] {
-  const tablesFailed = tables.filter((table) => table.status === 'failed').length;
-  const modelsFailed = models.filter((model) => model.status === 'error' || model.status === 'fail').length;
-  if ((tables.length > 0 && tablesFailed === tables.length) || !dbtRan) return 'failed';
-  if (tablesFailed > 0 || modelsFailed > 0) return 'partial';
-  return 'success';
+export function overallStatus(tables: readonly TableRunResult[], models: readonly ModelRunResult[], dbtSucceeded: boolean): RunSummary['status'] {
+  const tablesFailed = tables.some((table) => table.status === 'failed');
+  return !tablesFailed && dbtSucceeded && models.length > 0 && failedNodes(models).length === 0 ? 'success' : 'failed';
+}
+
+/** One line per problem, naming the table, or the dbt node (and for a test, the model it checks). */
+export function failureReasons(summary: Pick<RunSummary, 'tables' | 'models'>, dbtErrors: readonly string[]): string[] {
+  return [
+    ...summary.tables.filter((table) => table.error).map((table) => `table ${table.table}: ${table.error}`),
+    ...failedNodes(summary.models).map((node) =>
+      `${node.resourceType} ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''} ${node.status}${node.message ? `: ${node.message}` : ''}`),
+    // dbt's own error lines carry the database's reason (e.g. a missing table) that node results lack.
+    ...[...new Set(dbtErrors)].slice(0, 10),
+  ];
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
@@ -16,8 +17,16 @@ export async function createRebarWorker(input: CreateRebarWorkerInput): Promise<
     connection: input.connection,
     namespace: input.namespace,
     taskQueue: input.taskQueue,
-    workflowsPath: fileURLToPath(new URL('./workflows/index.js', import.meta.url)),
+    workflowsPath: workflowsPath(),
     activities: createActivities(input.deps),
     maxConcurrentActivityTaskExecutions: Math.max(2, input.deps.config.extractParallelism + 1),
   });
+}
+
+/** The compiled workflows when running from dist/, the TypeScript sources when running them directly (tests). */
+function workflowsPath(): string {
+  const candidates = ['./workflows/index.js', './workflows/index.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`Temporal workflows not found at ${candidates.join(' or ')}: run \`npm run build\``);
+  return found;
 }

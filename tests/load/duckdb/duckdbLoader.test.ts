@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
 import { readSourceColumns } from '../../../orchestration/src/extract/sourceColumns.js';
 import { DuckDbLoader } from '../../../orchestration/src/load/duckdb/duckdbLoader.js';
@@ -16,7 +16,7 @@ const events: TableConfig = { name: 'events', primaryKey: ['event_id'], cursor: 
 let source: TempPostgres;
 let warehouse: string;
 
-before(async () => {
+beforeAll(async () => {
   source = await startTempPostgres();
   warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-wh-')), 'warehouse.duckdb');
   await source.client.query(`
@@ -34,7 +34,7 @@ before(async () => {
   `);
 });
 
-after(async () => {
+afterAll(async () => {
   await source?.close();
 });
 
@@ -49,7 +49,7 @@ async function assertRawEqualsSource(table: string, columns: string, orderBy: st
 }
 
 test('a first run loads every row with exact values: empty string vs NULL, jsonb, numerics, unicode, microseconds', async () => {
-  const loader = new DuckDbLoader(warehouse);
+  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
   const first = await extractOnce(source.client, loader, tickets, 'load-1');
   assert.equal(first.rowsExtracted, 3);
   assert.equal(first.rowsWritten, 3);
@@ -60,7 +60,7 @@ test('a first run loads every row with exact values: empty string vs NULL, jsonb
 });
 
 test('a second run reads only rows past the watermark and merges updates, inserts and soft deletes by key', async () => {
-  const loader = new DuckDbLoader(warehouse);
+  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
   await source.client.query("update tickets set title = 'Pour slab (revised)', amount = 2000 where id = 1");
   await source.client.query('update tickets set deleted_at = now() where id = 2');
   await source.client.query("insert into tickets (id, title, updated_at) values (4, 'New', now())");
@@ -76,7 +76,7 @@ test('a second run reads only rows past the watermark and merges updates, insert
 });
 
 test('append-only tables load by sequence and never duplicate, even when a file is loaded twice', async () => {
-  const loader = new DuckDbLoader(warehouse);
+  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
   const columns = await readSourceColumns(source.client, events);
   const first = await extractOnce(source.client, loader, events, 'events-1');
   assert.equal(first.rowsWritten, 50);
@@ -92,7 +92,7 @@ test('append-only tables load by sequence and never duplicate, even when a file 
 });
 
 test('a load that fails part-way leaves rows and watermark exactly as they were', async () => {
-  const loader = new DuckDbLoader(warehouse);
+  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
   const columns = await readSourceColumns(source.client, tickets);
   const before = await queryDuckDb(warehouse, 'select * from raw.tickets order by id');
   const watermarkBefore = await loader.getWatermark(tickets);
@@ -104,7 +104,7 @@ test('a load that fails part-way leaves rows and watermark exactly as they were'
 });
 
 test('a column added at the source appears in raw on the next run and is reported', async () => {
-  const loader = new DuckDbLoader(warehouse);
+  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
   await source.client.query("alter table tickets add column crew_size integer; update tickets set crew_size = 7 where id = 3");
   const output = await extractOnce(source.client, loader, tickets, 'load-drift');
   assert.deepEqual(output.schemaChanges, ['added column crew_size INTEGER']);

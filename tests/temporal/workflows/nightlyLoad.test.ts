@@ -1,88 +1,142 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { existsSync, statSync } from 'node:fs';
+import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
 import { loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { createLoader } from '../../../orchestration/src/load/createLoader.js';
 import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
+import { findFreePort } from '../../../orchestration/src/util/freePort.js';
+import { compareTables } from '../../support/compareTables.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
-import { compareCounts } from '../../support/sourceCounts.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
 
 let env: TestWorkflowEnvironment;
 let source: TempPostgres;
 let config: RebarConfig;
-let worker: Worker;
 const taskQueue = 'rebar-test';
+const tables = () => loadTablesConfig(config.tablesConfigPath);
+const MARTS = ['dim_date', 'dim_company', 'dim_user', 'dim_project', 'dim_area', 'fct_project_daily', 'fct_area_status_changes'];
 
-before(async () => {
+beforeAll(async () => {
   config = testConfig();
   source = await startTempPostgres({ migrate: true });
   await generateSource(source.client, { scale: 0.05, years: 1, seed: 7, endDate: '2026-06-30' });
   env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
-  worker = await createRebarWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), loader: new DuckDbLoader(config.warehousePath) },
-  });
 });
 
-after(async () => {
+afterAll(async () => {
   await env?.teardown();
   await source?.close();
 });
 
-function runNightly(workflowId: string, args: object = {}): Promise<RunSummary> {
+/** Runs one nightlyLoad on a fresh worker (a worker runs once), against the test source unless told otherwise. */
+async function runNightly(workflowId: string, args: object = {}, sourceUrl = source.connectionString): Promise<RunSummary> {
+  const worker: Worker = await createRebarWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps: { config, sourceUrl, tables: tables(), loader: createLoader(config) },
+  });
   return worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }));
 }
 
-test('a first nightly run loads every table, builds the marts and records the run', async () => {
-  const summary = await runNightly('nightly-first');
-  const tables = loadTablesConfig(config.tablesConfigPath);
-  assert.equal(summary.status, 'success', JSON.stringify(summary.models.filter((node) => node.status !== 'success' && node.status !== 'pass')));
-  assert.equal(summary.tables.length, tables.length);
-  const { counts, mismatches } = await compareCounts(source.client, config.warehousePath, tables);
-  assert.deepEqual(mismatches, []);
-  const extracted = summary.tables.reduce((total, table) => total + table.rowsExtracted, 0);
-  assert.equal(extracted, Object.values(counts).reduce((total, count) => total + count, 0));
-  console.log(`first run: ${extracted} rows extracted; ${summary.models.length} dbt nodes`);
-
-  const models = summary.models.filter((node) => node.resourceType === 'model');
-  for (const name of ['dim_date', 'dim_company', 'dim_user', 'dim_project', 'dim_area', 'fct_project_daily', 'fct_area_status_changes']) {
-    assert.ok(models.some((model) => model.uniqueId === `model.rebar.${name}` && model.status === 'success'), `${name} built`);
+/** The failure message of a nightlyLoad that failed on purpose, and the run summary it carries. */
+async function failureOf(run: Promise<unknown>): Promise<{ message: string; summary: RunSummary }> {
+  try {
+    await run;
+  } catch (error) {
+    assert.ok(error instanceof WorkflowFailedError, String(error));
+    const cause = error.cause as Error & { details?: unknown[] };
+    return { message: cause.message, summary: cause.details?.[0] as RunSummary };
   }
-  assert.ok(summary.models.some((node) => node.resourceType === 'test'), 'dbt tests ran');
-  const [daily] = await queryDuckDb(config.warehousePath, 'select count(*)::int as days, count(distinct project_id)::int as projects from marts.fct_project_daily');
-  assert.ok(Number(daily?.days) > 100 && Number(daily?.projects) > 0, JSON.stringify(daily));
-  const [run] = await queryDuckDb(config.warehousePath, "select status, rows_extracted::bigint as rows from _rebar.runs where workflow_id = 'nightly-first'");
+  assert.fail('the run should have failed');
+}
+
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
+
+test('a first nightly run loads every table row for row, builds and tests the marts, records and publishes the run', async () => {
+  const summary = await runNightly('nightly-first');
+  assert.equal(summary.status, 'success', JSON.stringify(summary.models.filter((node) => !['success', 'pass'].includes(node.status))));
+  assert.equal(summary.published, true);
+  assert.equal(summary.tables.length, tables().length);
+  const { rowsByTable, mismatches } = await compareTables(source.client, config.warehousePath, tables());
+  assert.deepEqual(mismatches, []);
+  const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
+  assert.equal(extracted, total(rowsByTable));
+  console.log(`first run: ${extracted} rows extracted, equal to the source row for row; ${summary.models.length} dbt nodes`);
+
+  for (const name of MARTS) {
+    assert.ok(summary.models.some((node) => node.uniqueId === `model.rebar.${name}` && node.status === 'success'), `${name} built`);
+    const [mart] = await queryDuckDb(config.publishedPath, `select count(*)::int as rows from marts.${name}`);
+    assert.ok(Number(mart?.rows) > 0, `published marts.${name} is not empty`);
+  }
+  assert.ok(summary.models.some((node) => node.resourceType === 'test' && node.status === 'pass'), 'dbt tests ran');
+  assert.ok(summary.models.some((node) => node.resourceType === 'unit_test' && node.status === 'pass'), 'dbt unit tests ran');
+  const [run] = await queryDuckDb(config.publishedPath, "select status, rows_extracted::bigint as rows from _rebar.runs where workflow_id = 'nightly-first'");
   assert.deepEqual(run, { status: 'success', rows: BigInt(extracted) });
 });
 
-test('after a simulated day, the next run reads only the changes and the warehouse still equals the source', async () => {
+test('after a simulated day, the next run reads only the changed rows and the marts reflect them', async () => {
   const day = await simulateDay(source.client, { seed: 7 });
+  const changed = total(day.inserted) + total(day.updated) + total(day.softDeleted);
   const summary = await runNightly('nightly-second');
   assert.equal(summary.status, 'success');
-  const extracted = summary.tables.reduce((total, table) => total + table.rowsExtracted, 0);
-  const changed = [day.inserted, day.updated, day.softDeleted].flatMap((counts) => Object.values(counts)).reduce((total, count) => total + count, 0);
-  console.log(`second run: ${extracted} rows extracted after ${changed} changes on ${day.day}`);
-  assert.ok(extracted > 0 && extracted <= changed, `extracted ${extracted}, changed ${changed}`);
-  const { mismatches } = await compareCounts(source.client, config.warehousePath, loadTablesConfig(config.tablesConfigPath));
-  assert.deepEqual(mismatches, []);
-  const [latest] = await queryDuckDb(config.warehousePath, 'select max(date_day)::varchar as last_day from marts.fct_project_daily');
+  const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
+  console.log(`second run: ${extracted} rows extracted after ${changed} row changes on ${day.day}`);
+  assert.equal(extracted, changed, 'exactly the inserted, updated and soft-deleted rows');
+  for (const table of summary.tables) {
+    const tableName = table.table as keyof typeof day.inserted;
+    assert.equal(table.rowsExtracted, day.inserted[tableName] + day.updated[tableName] + day.softDeleted[tableName], table.table);
+  }
+  assert.deepEqual((await compareTables(source.client, config.warehousePath, tables())).mismatches, []);
+  const [latest] = await queryDuckDb(config.publishedPath, 'select max(date_day)::varchar as last_day from marts.fct_project_daily');
   assert.equal(latest?.last_day, day.day);
+  const [checkins] = await queryDuckDb(config.publishedPath, `select count(*)::int as n from marts.fct_project_daily where date_day = '${day.day}' and crew_count > 0`);
+  assert.equal(checkins?.n, day.inserted.crew_checkins, 'each new check-in shows up as a project-day with a crew');
+});
+
+test('a failing dbt test fails the run, naming the model and the test, and readers keep the last published marts', async () => {
+  const published = statSync(config.publishedPath).mtimeMs;
+  const [before] = await queryDuckDb(config.publishedPath, 'select count(*)::int as runs from _rebar.runs');
+  // The app starts writing a status the models do not know (the source's check constraint is relaxed for it).
+  await source.client.query('alter table areas drop constraint areas_status_check');
+  await source.client.query("update areas set status = 'paused', updated_at = timestamptz '2026-07-02 12:00:00+00' where id = 1");
+  const { message, summary } = await failureOf(runNightly('nightly-bad-data'));
+  console.log(`failing dbt test reported as: ${message.slice(0, 300)}`);
+  assert.match(message, /accepted_values_stg_rebar_source__areas_area_status\S* on model\.rebar\.stg_rebar_source__areas fail/);
+  assert.equal(summary.published, false);
+  assert.equal(statSync(config.publishedPath).mtimeMs, published, 'published file untouched');
+  const [after] = await queryDuckDb(config.publishedPath, 'select count(*)::int as runs from _rebar.runs');
+  assert.deepEqual(after, before);
+  const [recorded] = await queryDuckDb(config.warehousePath, "select status from _rebar.runs where workflow_id = 'nightly-bad-data'");
+  assert.equal(recorded?.status, 'failed');
+
+  await source.client.query("update areas set status = 'working', updated_at = timestamptz '2026-07-02 13:00:00+00' where id = 1");
+  const fixed = await runNightly('nightly-fixed');
+  assert.equal(fixed.status, 'success');
+  assert.ok(statSync(config.publishedPath).mtimeMs > published, 'published again once the data is fixed');
 });
 
 test('an unknown table fails the run at once with its name, without retrying', async () => {
-  await assert.rejects(runNightly('nightly-bad-table', { tables: ['no_such_table'] }), (error: unknown) => {
-    assert.ok(error instanceof WorkflowFailedError);
-    const cause = error.cause as (Error & { cause?: Error }) | undefined;
-    assert.match(String(cause?.cause?.message ?? cause?.message), /Unknown table\(s\) no_such_table/);
-    return true;
-  });
+  const { message } = await failureOf(runNightly('nightly-bad-table', { tables: ['no_such_table'] }));
+  assert.match(message, /Unknown table\(s\) no_such_table/);
+});
+
+test('an unreachable source fails the run after retries, naming host and port but never the password', async () => {
+  const port = await findFreePort();
+  const password = 'never-log-this-pw';
+  const started = Date.now();
+  const { message, summary } = await failureOf(runNightly('nightly-unreachable', {}, `postgres://rebar:${password}@127.0.0.1:${port}/app`));
+  console.log(`unreachable source reported after ${((Date.now() - started) / 1000).toFixed(0)} s as: ${message}`);
+  assert.match(message, new RegExp(`Cannot reach the source PostgreSQL at 127\\.0\\.0\\.1:${port}/app`));
+  assert.doesNotMatch(JSON.stringify({ message, summary }), new RegExp(password));
+  const history = JSON.stringify(await env.client.workflow.getHandle('nightly-unreachable').fetchHistory());
+  assert.doesNotMatch(history, new RegExp(password), 'the password is not in Temporal history');
+  assert.ok(existsSync(config.publishedPath));
 });

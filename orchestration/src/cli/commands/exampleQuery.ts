@@ -5,8 +5,8 @@ import { formatRows } from '../formatRows.js';
 export const exampleSql = `select
     project.project_name,
     daily.date_day,
-    round(daily.progress_pct * 100, 1) as progress_pct,
-    round(daily.burn_rate, 2) as burn_rate,
+    daily.progress_pct,
+    daily.burn_rate,
     daily.cumulative_cost,
     daily.is_behind_schedule,
     daily.is_over_budget
@@ -21,8 +21,8 @@ export async function exampleAnalystQuery(warehousePath: string): Promise<string
   const connection = await instance.connect();
   try {
     const result = await connection.runAndReadAll(exampleSql);
-    const rows = result.getRowObjectsJS();
-    return `Example analyst query (rebar sql / Metabase / duckdb CLI):\n\n${exampleSql}\n\n${formatRows(rows, result.columnNames())}`;
+    const rows = result.getRowObjectsJson();
+    return `Example analyst query, on the published warehouse (Metabase or any DuckDB client can run it):\n\n${exampleSql}\n\n${formatRows(rows, result.columnNames())}`;
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -1,8 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import { ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
-import { DuckDbLoader } from '../../load/duckdb/duckdbLoader.js';
+import { createLoader } from '../../load/createLoader.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openSource } from '../../source/demoSource.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
@@ -19,6 +19,8 @@ export interface RunNightlyInput {
 
 export interface RunNightlyOutput {
   summary: RunSummary;
+  /** Why the run failed, naming the table or dbt model and test; undefined on success. */
+  failure: string | undefined;
   temporalUiUrl: string | undefined;
 }
 
@@ -42,15 +44,21 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
           connection: workerConnection,
           namespace: config.temporalNamespace,
           taskQueue: config.taskQueue,
-          deps: { config, sourceUrl: source.url, tables, loader: new DuckDbLoader(config.warehousePath) },
+          deps: { config, sourceUrl: source.url, tables, loader: createLoader(config) },
         });
         const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
         const workflowId = `rebar-nightly-manual-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${config.taskQueue}`);
-        const summary = await worker.runUntil(
-          client.workflow.execute('nightlyLoad', { taskQueue: config.taskQueue, workflowId, args: [input.workflow] }),
-        );
-        return { summary: summary as RunSummary, temporalUiUrl: temporal.uiUrl };
+        try {
+          const summary = await worker.runUntil(
+            client.workflow.execute('nightlyLoad', { taskQueue: config.taskQueue, workflowId, args: [input.workflow] }),
+          );
+          return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl };
+        } catch (error) {
+          const failed = failedRun(error);
+          if (!failed) throw error;
+          return { ...failed, temporalUiUrl: temporal.uiUrl };
+        }
       } finally {
         await clientConnection.close();
         await workerConnection.close();
@@ -61,4 +69,12 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
   } finally {
     await source.close();
   }
+}
+
+/** A nightlyLoad that failed on purpose carries its run summary in the failure details. */
+function failedRun(error: unknown): { summary: RunSummary; failure: string } | undefined {
+  if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure)) return undefined;
+  if (error.cause.type !== 'NightlyLoadFailed') return undefined;
+  const summary = error.cause.details?.[0] as RunSummary | undefined;
+  return summary ? { summary, failure: error.cause.message } : undefined;
 }

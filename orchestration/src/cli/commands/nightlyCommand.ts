@@ -4,6 +4,7 @@ import { formatSummary } from '../formatSummary.js';
 import { commaList, positiveNumber, wholeNumber } from '../options.js';
 import { exampleAnalystQuery } from './exampleQuery.js';
 import { runNightly } from './nightly.js';
+import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
 
 export function registerNightlyCommand(program: Command, config: () => RebarConfig): void {
   program
@@ -17,16 +18,22 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
     .option('--no-simulate', 'do not move a filled demo source forward by one day first')
     .action(async (options: { tables?: string[]; select?: string; scale: number; years: number; seed: number; simulate: boolean }) => {
       const settings = config();
-      const { summary, temporalUiUrl } = await runNightly({
+      installTemporalLogging(settings.logLevel);
+      const { summary, failure, temporalUiUrl } = await runNightly({
         config: settings,
         workflow: { tables: options.tables, dbtSelect: options.select },
         demo: { scale: options.scale, years: options.years, seed: options.seed, simulate: options.simulate },
         log: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`\n${formatSummary(summary)}\n`);
-      process.stdout.write(`\nWarehouse: ${settings.warehousePath} (run history in _rebar.runs, _rebar.run_tables, _rebar.run_models)\n`);
+      process.stdout.write(`\nWorking warehouse: ${settings.warehousePath} (loader and dbt write here; run history in _rebar.runs, _rebar.run_tables, _rebar.run_models)\n`);
+      process.stdout.write(`Published warehouse: ${settings.publishedPath} (open it read-only from Metabase or duckdb; ${summary.published ? 'replaced by this run' : 'unchanged by this failed run'})\n`);
       if (temporalUiUrl) process.stdout.write(`Temporal history: kept in ${settings.stateDir}/temporal.db\n`);
-      if (summary.status !== 'failed') process.stdout.write(`\n${await exampleAnalystQuery(settings.warehousePath)}\n`);
-      if (summary.status !== 'success') process.exitCode = 2;
+      if (failure) {
+        process.stderr.write(`rebar: ${failure}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(`\n${await exampleAnalystQuery(settings.publishedPath)}\n`);
     });
 }

@@ -1,9 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
-import { DuckDbLoader } from '../../load/duckdb/duckdbLoader.js';
+import { createLoader } from '../../load/createLoader.js';
 import { openSource } from '../../source/demoSource.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { registerNightlySchedule } from '../../temporal/schedule.js';
@@ -17,6 +18,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
     .description(`Run a Temporal worker for nightlyLoad until interrupted (TEMPORAL_ADDRESS, default ${defaultTemporalAddress})`)
     .action(async () => {
       const settings = config();
+      installTemporalLogging(settings.logLevel);
       const tables = loadTablesConfig(settings.tablesConfigPath);
       const source = await openSource(settings);
       const connection = await NativeConnection.connect({ address: settings.temporalAddress ?? defaultTemporalAddress });
@@ -25,7 +27,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
           connection,
           namespace: settings.temporalNamespace,
           taskQueue: settings.taskQueue,
-          deps: { config: settings, sourceUrl: source.url, tables, loader: new DuckDbLoader(settings.warehousePath) },
+          deps: { config: settings, sourceUrl: source.url, tables, loader: createLoader(settings) },
         });
         process.stdout.write(`Worker polling task queue ${settings.taskQueue}; Ctrl-C to stop\n`);
         await worker.run();

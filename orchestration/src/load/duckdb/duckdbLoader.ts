@@ -5,15 +5,27 @@ import type { TableConfig } from '../../extract/tablesConfig.js';
 import { duckdbTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RunSummary } from '../../runs/runSummary.js';
-import type { LoadFileInput, LoadFileOutput, Loader } from '../loader.js';
+import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput } from '../loader.js';
 import { withDuckDb } from './exclusiveDatabase.js';
+import { publishDuckDbFile } from './publishFile.js';
 import { ensureMetadataTables } from './metadataTables.js';
 
 const rawSchema = 'raw';
 
 /** Loads extracted CSV files into DuckDB's raw schema: one row per primary key, latest version wins. */
 export class DuckDbLoader implements Loader {
-  constructor(private readonly warehousePath: string) {}
+  /**
+   * @param warehousePath the working file: the loader and dbt write it.
+   * @param publishedPath the file readers (Metabase, analysts) open read-only; replaced whole on publish.
+   */
+  constructor(
+    private readonly warehousePath: string,
+    private readonly publishedPath: string,
+  ) {}
+
+  publish(): Promise<PublishOutput> {
+    return publishDuckDbFile(this.warehousePath, this.publishedPath);
+  }
 
   async getWatermark(table: TableConfig): Promise<Watermark | undefined> {
     return withDuckDb(this.warehousePath, async (connection) => {
@@ -82,7 +94,7 @@ export class DuckDbLoader implements Loader {
             model.resourceType,
             model.status,
             model.durationSeconds,
-            model.rowsAffected,
+            model.attachedNode,
             model.message,
           ]);
         }

@@ -8,8 +8,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 const queues = new Map<string, Promise<unknown>>();
 
 export async function withDuckDb<T>(path: string, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  const previous = queues.get(path) ?? Promise.resolve();
-  const turn = previous.catch(() => undefined).then(async () => {
+  return takeTurn(path, async () => {
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     try {
@@ -19,6 +18,12 @@ export async function withDuckDb<T>(path: string, work: (connection: DuckDBConne
       instance.closeSync();
     }
   });
+}
+
+/** Runs `work` while no other operation of this process touches the file (e.g. to copy it whole). */
+export async function takeTurn<T>(path: string, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(path) ?? Promise.resolve();
+  const turn = previous.catch(() => undefined).then(work);
   queues.set(path, turn);
   try {
     return await turn;

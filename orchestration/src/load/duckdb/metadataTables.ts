@@ -37,7 +37,7 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       resource_type varchar not null,
       status varchar not null,
       duration_seconds double not null,
-      rows_affected bigint,
+      attached_node varchar,
       message varchar
     );
   `);

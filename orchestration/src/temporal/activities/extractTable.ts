@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
 import { copyTableToFile } from '../../extract/copyTableToFile.js';
 import { readSourceColumns, SourceTableError } from '../../extract/sourceColumns.js';
+import { sourcePassword } from '../../source/checkSource.js';
 import { scrubSecrets } from '../../util/redact.js';
 import type { ActivityDeps } from './activityDeps.js';
 import type { ExtractTableInput, ExtractTableOutput } from './types.js';
@@ -29,9 +30,8 @@ export function createExtractTable(deps: ActivityDeps) {
       const watermark = await deps.loader.getWatermark(table);
       const copied = await copyTableToFile({ client, table, columns, watermark, filePath });
       Context.current().heartbeat({ phase: 'load', rows: copied.rowCount });
-      const loaded = copied.rowCount === 0
-        ? { rowsInFile: 0, rowsWritten: 0, schemaChanges: [] }
-        : await deps.loader.loadFile({ table, columns, filePath, loadId: input.runId });
+      // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
+      const loaded = await deps.loader.loadFile({ table, columns, filePath, loadId: input.runId });
       return {
         table: table.name,
         status: 'success',
@@ -42,7 +42,7 @@ export function createExtractTable(deps: ActivityDeps) {
         schemaChanges: loaded.schemaChanges,
       };
     } catch (error) {
-      const message = scrubSecrets(error instanceof Error ? error.message : String(error), [passwordOf(deps.sourceUrl)]);
+      const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]);
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(message, 'SourceTableError');
       throw ApplicationFailure.retryable(`Extracting ${table.name} failed: ${message}`, 'ExtractFailed');
     } finally {
@@ -50,12 +50,4 @@ export function createExtractTable(deps: ActivityDeps) {
       rmSync(filePath, { force: true });
     }
   };
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

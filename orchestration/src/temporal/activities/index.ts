@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './activityDeps.js';
 import { createExtractTable } from './extractTable.js';
 import { createPlanLoad } from './planLoad.js';
+import { createPublishWarehouse } from './publishWarehouse.js';
 import { createRecordRun } from './recordRun.js';
 import { createRunDbtBuild } from './runDbtBuild.js';
 
@@ -10,6 +11,7 @@ export function createActivities(deps: ActivityDeps) {
     extractTable: createExtractTable(deps),
     runDbtBuild: createRunDbtBuild(deps),
     recordRun: createRecordRun(deps),
+    publishWarehouse: createPublishWarehouse(deps),
   };
 }
 

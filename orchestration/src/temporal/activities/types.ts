@@ -26,6 +26,14 @@ export interface RunDbtBuildOutput {
   errors: string[];
 }
 
+export interface PublishWarehouseInput {
+  runId: string;
+}
+export interface PublishWarehouseOutput {
+  location: string;
+  bytes: number;
+}
+
 export type RecordRunInput = RunSummary;
 export interface RecordRunOutput {
   recorded: boolean;

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunSummary, TableRunResult } from '../../runs/runSummary.js';
-import { overallStatus } from '../../runs/runSummary.js';
+import { failureReasons, overallStatus } from '../../runs/runSummary.js';
 import { mapBounded } from './boundedParallel.js';
 
 export interface NightlyLoadInput {
@@ -11,7 +11,7 @@ export interface NightlyLoadInput {
   dbtSelect?: string;
 }
 
-const { planLoad, recordRun } = proxyActivities<Activities>({
+const { planLoad, recordRun, publishWarehouse } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds' },
 });
@@ -27,39 +27,58 @@ const { runDbtBuild } = proxyActivities<Activities>({
 });
 
 /**
- * The nightly load: extract every configured table (bounded parallelism), build the dbt project,
- * record the run. A table that keeps failing is reported, not fatal to the others.
+ * The nightly load: extract every configured table (bounded parallelism), build and test the dbt
+ * project, record the run, and publish the warehouse to readers only if everything passed.
+ * A table that keeps failing is reported, not fatal to the others; its loaded neighbours stay loaded.
  */
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date().toISOString();
-  const plan = await planLoad({ tables: input.tables });
+  let plan: Awaited<ReturnType<typeof planLoad>>;
+  try {
+    plan = await planLoad({ tables: input.tables });
+  } catch (failure) {
+    const summary: RunSummary = { runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false };
+    await recordRun(summary);
+    throw ApplicationFailure.nonRetryable(`Nightly load failed before extracting: ${failureMessage(failure)}`, 'NightlyLoadFailed', summary);
+  }
 
   const tables = await mapBounded(plan.tables, plan.parallelism, (table) =>
     extractTable({ runId, table }).catch((failure: unknown) => failedTable(table, failure)),
   );
 
-  let dbtRan = true;
-  const dbt = await runDbtBuild({ runId, select: input.dbtSelect }).catch((failure: unknown) => {
-    dbtRan = false;
-    return { exitCode: -1, nodes: [], errors: [failureMessage(failure)] };
-  });
+  const dbt = await runDbtBuild({ runId, select: input.dbtSelect }).catch((failure: unknown) => ({
+    exitCode: -1,
+    nodes: [],
+    errors: [failureMessage(failure)],
+  }));
 
+  const status = overallStatus(tables, dbt.nodes, dbt.exitCode === 0);
   const summary: RunSummary = {
     runId,
     workflowId,
     startedAt,
     finishedAt: new Date().toISOString(),
-    status: overallStatus(tables, dbt.nodes, dbtRan && dbt.nodes.length > 0),
+    status,
     tables,
     models: dbt.nodes,
+    published: status === 'success',
   };
+  // Recorded before publishing so that the published copy holds its own run's history.
   await recordRun(summary);
-  if (summary.status === 'failed') {
-    const reasons = [...tables.filter((table) => table.error).map((table) => `${table.table}: ${table.error}`), ...dbt.errors];
-    throw ApplicationFailure.nonRetryable(`Nightly load failed: ${reasons.join('; ').slice(0, 2000)}`, 'NightlyLoadFailed', summary);
+  if (summary.published) {
+    await publishWarehouse({ runId }).catch(async (failure: unknown) => {
+      await recordRun({ ...summary, status: 'failed', published: false });
+      throw failure;
+    });
+    return summary;
   }
-  return summary;
+  const reasons = failureReasons(summary, dbt.errors);
+  throw ApplicationFailure.nonRetryable(
+    `Nightly load failed; readers keep the previously published warehouse. ${reasons.join('; ').slice(0, 2000)}`,
+    'NightlyLoadFailed',
+    summary,
+  );
 }
 
 function failedTable(table: string, failure: unknown): TableRunResult {
