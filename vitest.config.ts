@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/support/quietTemporal.ts'],
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 600_000,

@@ -8,28 +8,55 @@ import { runCli } from '../support/runCli.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'rebar-cli-'));
 const env = { REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn' };
+const published = join(stateDir, 'analytics.duckdb');
+const MARTS = ['dim_date', 'dim_company', 'dim_user', 'dim_project', 'dim_area', 'fct_project_daily', 'fct_area_status_changes'];
 
-test('`rebar nightly` on the embedded defaults generates the demo source, loads it and prints what it did', async () => {
+function totalExtracted(stdout: string): number {
+  const match = /^ {2}total\s+(\d+)$/m.exec(stdout);
+  assert.ok(match, `no total line in:\n${stdout}`);
+  return Number(match[1]);
+}
+
+test('`rebar nightly` on the embedded defaults generates the demo source, loads it, publishes every mart and prints what it did', async () => {
   const result = await runCli(['nightly', '--scale', '0.03'], env);
   assert.equal(result.code, 0, result.stderr + result.stdout);
-  console.log(result.stdout.split('\n').filter((line) => /Demo source|SUCCESS|total|model /.test(line)).join('\n'));
+  console.log(result.stdout.split('\n').filter((line) => /Demo source|SUCCESS|total|platform_events|fct_project_daily /.test(line)).join('\n'));
   assert.match(result.stdout, /Demo source generated: \d+ rows/);
   assert.match(result.stdout, /Nightly load SUCCESS/);
-  assert.match(result.stdout, /crew_checkins\s+success\s+\d+/);
+  assert.match(result.stdout, /crew_checkins\s+success\s+[1-9]\d*/);
   assert.match(result.stdout, /fct_project_daily\s+success/);
-  assert.match(result.stdout, /Example analyst query/);
-  const [runs] = await queryDuckDb(join(stateDir, 'warehouse.duckdb'), 'select count(*)::int as runs from _rebar.runs');
+  assert.match(result.stdout, /Published warehouse: .*analytics\.duckdb .*replaced by this run/);
+  assert.match(result.stdout, /Example analyst query[\s\S]*project_name\s+\| date_day/);
+  for (const mart of MARTS) {
+    const [rows] = await queryDuckDb(published, `select count(*)::int as n from marts.${mart}`);
+    assert.ok(Number(rows?.n) > 0, `${mart} is empty`);
+  }
+  const [runs] = await queryDuckDb(published, 'select count(*)::int as runs from _rebar.runs');
   assert.equal(runs?.runs, 1);
 });
 
-test('a second `rebar nightly` moves the demo a day forward and loads only the changes', async () => {
+test('after `rebar simulate-day`, `rebar nightly --no-simulate` loads exactly the changed rows', async () => {
+  const simulated = await runCli(['simulate-day'], env);
+  assert.equal(simulated.code, 0, simulated.stderr + simulated.stdout);
+  const changes = JSON.parse(simulated.stdout.slice(simulated.stdout.indexOf('{'))) as Record<string, Record<string, number>>;
+  const changed = Object.values(changes).flatMap((counts) => Object.values(counts)).reduce((sum, count) => sum + count, 0);
+
+  const result = await runCli(['nightly', '--no-simulate'], env);
+  assert.equal(result.code, 0, result.stderr + result.stdout);
+  assert.match(result.stdout, /Nightly load SUCCESS/);
+  console.log(`simulate-day changed ${changed} rows; the next load extracted ${totalExtracted(result.stdout)}`);
+  assert.equal(totalExtracted(result.stdout), changed);
+});
+
+test('a plain second `rebar nightly` moves the demo a day forward itself and loads only the changes', async () => {
   const result = await runCli(['nightly'], env);
   assert.equal(result.code, 0, result.stderr + result.stdout);
-  assert.match(result.stdout, /Demo source moved to \d{4}-\d{2}-\d{2}: \d+ rows inserted/);
-  assert.match(result.stdout, /Nightly load SUCCESS/);
-  const rows = await queryDuckDb(join(stateDir, 'warehouse.duckdb'), 'select rows_extracted::bigint as rows from _rebar.runs order by started_at');
-  assert.equal(rows.length, 2);
-  assert.ok(Number(rows[1]?.rows) < Number(rows[0]?.rows) / 10, `incremental ${rows[1]?.rows} vs full ${rows[0]?.rows}`);
+  const moved = /Demo source moved to \d{4}-\d{2}-\d{2}: (\d+) rows inserted, (\d+) updated, (\d+) soft-deleted/.exec(result.stdout);
+  assert.ok(moved, result.stdout);
+  assert.equal(totalExtracted(result.stdout), Number(moved[1]) + Number(moved[2]) + Number(moved[3]));
+  const rows = await queryDuckDb(published, 'select rows_extracted::bigint as rows from _rebar.runs order by started_at');
+  assert.equal(rows.length, 3);
+  assert.ok(Number(rows[2]?.rows) < Number(rows[0]?.rows) / 10, `incremental ${rows[2]?.rows} vs full ${rows[0]?.rows}`);
 });
 
 test('bad configuration stops the CLI at once with the variable named', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -11,6 +12,7 @@ import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
 import { findFreePort } from '../../../orchestration/src/util/freePort.js';
+import { runCommand } from '../../../orchestration/src/util/runCommand.js';
 import { compareTables } from '../../support/compareTables.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
@@ -139,4 +141,27 @@ test('an unreachable source fails the run after retries, naming host and port bu
   const history = JSON.stringify(await env.client.workflow.getHandle('nightly-unreachable').fetchHistory());
   assert.doesNotMatch(history, new RegExp(password), 'the password is not in Temporal history');
   assert.ok(existsSync(config.publishedPath));
+});
+
+test('every dbt model states its grain and every column the warehouse holds is described (dbt docs generate, offline)', async () => {
+  const targetPath = join(config.stateDir, 'docs-target');
+  const result = await runCommand(config.dbtBin, ['docs', 'generate', '--project-dir', config.dbtProjectDir, '--profiles-dir', config.dbtProjectDir, '--target-path', targetPath], {
+    cwd: config.dbtProjectDir,
+    env: { ...process.env, REBAR_WAREHOUSE_PATH: config.warehousePath },
+  });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  type Node = { resource_type: string; description: string; columns: Record<string, { description: string }> };
+  const manifest = JSON.parse(readFileSync(join(targetPath, 'manifest.json'), 'utf8')) as { nodes: Record<string, Node> };
+  const catalog = JSON.parse(readFileSync(join(targetPath, 'catalog.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, unknown> }> };
+  const models = Object.entries(manifest.nodes).filter(([, node]) => node.resource_type === 'model');
+  const problems: string[] = [];
+  for (const [id, node] of models) {
+    if (!/grain/i.test(node.description)) problems.push(`${id}: description does not state its grain`);
+    for (const column of Object.keys(catalog.nodes[id]?.columns ?? {})) {
+      if (!node.columns[column.toLowerCase()]?.description?.trim()) problems.push(`${id}.${column}: no description`);
+    }
+  }
+  console.log(`${models.length} models documented; ${Object.keys(catalog.nodes).length} relations in the catalog`);
+  assert.ok(models.length >= 26);
+  assert.deepEqual(problems, []);
 });
