@@ -43,6 +43,9 @@ const envSchema = z.object({
   REBAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
+/** Every environment variable Rebar reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface RebarConfig {
   projectRoot: string;
   stateDir: string;
