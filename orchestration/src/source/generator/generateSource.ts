@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { writeCompanies } from './companies.js';
-import { type Day, dayOf, formatInstant, instantOn, isoDate, parseIsoDate } from './dayClock.js';
+import { type Day, dayOf, instantOn, isoDate, parseIsoDate } from './dayClock.js';
 import { IdAllocator } from './idAllocator.js';
 import { writePfaRecords } from './pfaRecords.js';
-import { type DayContext, writeMilestoneEvent, writeProjectDay } from './projectDay.js';
+import { type DayContext, writeAreaStatusEvent, writeMilestoneEvent, writeProjectDay } from './projectDay.js';
 import { isWorkingOn, planProject, type ProjectPlan, writeProjectAsOf } from './projectPlan.js';
 import { SeededRandom } from './random.js';
 import type { SourceTable } from './sourceTables.js';
@@ -113,15 +113,6 @@ function writeLifecycleDay(context: DayContext, plan: ProjectPlan, day: Day, ran
     if (dayOf(area.doneAt) === day) writeAreaStatusEvent(context, area.id, 'working', 'done', plan.foremanId, area.doneAt);
   }
   writeProjectDay(context, plan, day, random);
-}
-
-export function writeAreaStatusEvent(context: DayContext, areaId: number, fromStatus: string, toStatus: string, changedBy: number, at: number): void {
-  context.writer.add('area_events', {
-    area_id: areaId,
-    event_type: 'status_changed',
-    payload: { from_status: fromStatus, to_status: toStatus, changed_by: changedBy },
-    occurred_at: formatInstant(at),
-  });
 }
 
 async function assertEmpty(client: pg.ClientBase): Promise<void> {

@@ -231,3 +231,13 @@ export function writeMilestoneEvent(
     created_at: formatInstant(input.at),
   });
 }
+
+/** An area status change, as the app logs it in the append-only area_events table. */
+export function writeAreaStatusEvent(context: DayContext, areaId: number, fromStatus: string, toStatus: string, changedBy: number, at: Instant): void {
+  context.writer.add('area_events', {
+    area_id: areaId,
+    event_type: 'status_changed',
+    payload: { from_status: fromStatus, to_status: toStatus, changed_by: changedBy },
+    occurred_at: formatInstant(at),
+  });
+}

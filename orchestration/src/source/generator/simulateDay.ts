@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import { type CompanyStaff, crewPoolFor, crewSizeFor } from './crew.js';
 import { type Day, formatInstant, type Instant, instantOn, isoDate, parseIsoDate } from './dayClock.js';
-import { writeAreaStatusEvent } from './generateSource.js';
 import { IdAllocator } from './idAllocator.js';
 import { writePfaRecords } from './pfaRecords.js';
-import { type DayContext, writeMilestoneEvent, writeProjectDay } from './projectDay.js';
+import { type DayContext, writeAreaStatusEvent, writeMilestoneEvent, writeProjectDay } from './projectDay.js';
 import { planProject, writeProjectAsOf } from './projectPlan.js';
 import { SeededRandom } from './random.js';
 import { emptyCounts, ID_TABLES, type SourceTable } from './sourceTables.js';
