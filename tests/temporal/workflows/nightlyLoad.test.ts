@@ -15,6 +15,7 @@ import { findFreePort } from '../../../orchestration/src/util/freePort.js';
 import { runCommand } from '../../../orchestration/src/util/runCommand.js';
 import { compareTables } from '../../support/compareTables.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
+import { startReader } from '../../support/startReader.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
 
@@ -84,10 +85,18 @@ test('a first nightly run loads every table row for row, builds and tests the ma
   assert.deepEqual(run, { status: 'success', rows: BigInt(extracted) });
 });
 
-test('after a simulated day, the next run reads only the changed rows and the marts reflect them', async () => {
+test('after a simulated day, the next run reads only the changed rows and the marts reflect them; readers never see a partial version', async () => {
   const day = await simulateDay(source.client, { seed: 7 });
   const changed = total(day.inserted) + total(day.updated) + total(day.softDeleted);
+  const reader = startReader(config.publishedPath);
   const summary = await runNightly('nightly-second');
+  const tally = await reader.stop();
+  console.log(`reader process during the load: ${tally.reads} reads, ${tally.errors.length} errors, ${tally.incomplete.length} incomplete, versions seen ${tally.runIds.length}`);
+  assert.deepEqual(tally.errors, []);
+  assert.deepEqual(tally.incomplete, []);
+  assert.ok(tally.reads >= 20, `${tally.reads} reads`);
+  assert.equal(tally.runIds.at(-1), summary.runId, 'the last read sees the new version');
+  assert.ok(tally.runIds.length === 2, 'reads saw the previous version, then the new one');
   assert.equal(summary.status, 'success');
   const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
   console.log(`second run: ${extracted} rows extracted after ${changed} row changes on ${day.day}`);
