@@ -8,7 +8,7 @@ test('the shipped rebar.yml lists every demo source table with its keys', () => 
   const tables = loadTablesConfig(join(projectRoot, 'rebar.yml'));
   assert.equal(tables.length, 15);
   const events = tables.find((table) => table.name === 'area_events');
-  assert.deepEqual(events, { name: 'area_events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append' });
+  assert.deepEqual(events, { name: 'area_events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: undefined });
   assert.equal(tables.find((table) => table.name === 'projects')?.mode, 'merge');
 });
 
@@ -27,4 +27,15 @@ test('unknown keys, duplicate tables, bad YAML and a missing file are clear erro
   );
   assert.throws(() => parseTablesConfig('tables: [\n', 'x.yml'), /not valid YAML/);
   assert.throws(() => loadTablesConfig('/nonexistent/rebar.yml'), /REBAR_TABLES_CONFIG/);
+});
+
+test('lookback is a count or an interval; anything else names the key and the expected form', () => {
+  const [counted] = parseTablesConfig('tables:\n  - { name: a, primary_key: [id], cursor: id, mode: append, lookback: 500 }\n', 'x.yml');
+  assert.equal(counted?.lookback, '500');
+  const [timed] = parseTablesConfig("tables:\n  - { name: a, primary_key: [id], cursor: updated_at, lookback: '2 hours' }\n", 'x.yml');
+  assert.equal(timed?.lookback, '2 hours');
+  assert.throws(
+    () => parseTablesConfig("tables:\n  - { name: a, primary_key: [id], cursor: updated_at, lookback: 'a while' }\n", 'x.yml'),
+    /tables\.0\.lookback: lookback must be a whole number of sequence values \(e\.g\. 1000\) or an interval like "15 minutes"/,
+  );
 });

@@ -6,7 +6,7 @@ export function formatSummary(summary: RunSummary): string {
   const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
   lines.push(`Nightly load ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`);
   lines.push('');
-  lines.push('Extract + load (rows past the last watermark, merged into raw.<table>):');
+  lines.push('Extract + load (extracted: rows read from the watermark minus the lookback window; written: new or changed rows merged into raw.<table>):');
   lines.push(`  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)}`);
   for (const table of summary.tables) {
     lines.push(
@@ -15,8 +15,9 @@ export function formatSummary(summary: RunSummary): string {
     if (table.error) lines.push(`      error: ${table.error}`);
     for (const change of table.schemaChanges) lines.push(`      schema change: ${change}`);
   }
-  const total = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
-  lines.push(`  ${'total'.padEnd(20)} ${''.padEnd(8)} ${String(total).padStart(10)}`);
+  const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
+  const written = summary.tables.reduce((sum, table) => sum + table.rowsWritten, 0);
+  lines.push(`  ${'total'.padEnd(20)} ${''.padEnd(8)} ${String(extracted).padStart(10)} ${String(written).padStart(10)}`);
   lines.push('');
   const byType = new Map<string, Map<string, number>>();
   for (const node of summary.models) {

@@ -2,7 +2,9 @@ import { createWriteStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import type { SourceColumn } from './sourceColumns.js';
+import { resolveLookback } from './lookback.js';
+import { extractExpression } from './typeMapping.js';
+import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { TableConfig } from './tablesConfig.js';
 import type { Watermark } from './watermark.js';
@@ -21,10 +23,26 @@ export interface CopyTableToFileOutput {
   bytes: number;
 }
 
-/** The keyset predicate: rows strictly past the watermark in (cursor, primary key) order. */
-export function pastWatermarkPredicate(table: TableConfig, columns: SourceColumn[], watermark: Watermark | undefined): string {
+/**
+ * Which rows a run reads. First run: all. Then: rows in the lookback window behind the watermark and
+ * everything after it (or, without lookback, strictly past the (cursor, primary key) keyset); plus
+ * rows whose cursor is NULL, on every run, since no position can be recorded for them.
+ */
+export function extractionPredicate(table: TableConfig, columns: SourceColumn[], watermark: Watermark | undefined): string {
+  const typeOf = (name: string) => {
+    const column = columns.find((candidate) => candidate.name === name);
+    if (!column) throw new SourceTableError(`Table ${table.name}: column "${name}" is missing from the source.`);
+    return column.pgType;
+  };
+  const cursor = quoteIdent(table.cursor);
+  const cursorType = typeOf(table.cursor);
+  // Resolved on every run, so an unsupported cursor type fails the first run too.
+  const lookback = resolveLookback(table, cursorType);
   if (!watermark) return 'true';
-  const typeOf = (name: string) => columns.find((column) => column.name === name)?.pgType ?? 'text';
+  const stored = `${quoteLiteral(watermark.cursor)}::${cursorType}`;
+  const nullCursor = ` or ${cursor} is null`;
+  if (lookback.kind === 'interval') return `(${cursor} >= ${stored} - interval ${quoteLiteral(lookback.interval)}${nullCursor})`;
+  if (lookback.kind === 'count') return `(${cursor} > ${stored} - ${lookback.count}${nullCursor})`;
   const keyColumns = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)];
   const keyValues = [watermark.cursor, ...watermark.primaryKey.slice(table.primaryKey[0] === table.cursor ? 1 : 0)];
   if (keyValues.length !== keyColumns.length) {
@@ -32,7 +50,7 @@ export function pastWatermarkPredicate(table: TableConfig, columns: SourceColumn
   }
   const left = keyColumns.map(quoteIdent).join(', ');
   const right = keyValues.map((value, index) => `${quoteLiteral(value)}::${typeOf(keyColumns[index]!)}`).join(', ');
-  return `(${left}) > (${right})`;
+  return `((${left}) > (${right})${nullCursor})`;
 }
 
 /**
@@ -42,15 +60,15 @@ export function pastWatermarkPredicate(table: TableConfig, columns: SourceColumn
 export async function copyTableToFile(input: CopyTableToFileInput): Promise<CopyTableToFileOutput> {
   const { client, table, columns, watermark, filePath } = input;
   const schema = input.schema ?? 'public';
-  const selectList = columns.map((column) => quoteIdent(column.name)).join(', ');
-  const predicate = pastWatermarkPredicate(table, columns, watermark);
+  const selectList = columns.map((column) => extractExpression(quoteIdent(column.name), column.pgType)).join(', ');
+  const predicate = extractionPredicate(table, columns, watermark);
   const query = `copy (select ${selectList} from ${quoteIdent(schema)}.${quoteIdent(table.name)} where ${predicate}) to stdout with (format csv)`;
 
   await client.query('begin isolation level repeatable read read only');
   try {
     await client.query("set local timezone = 'UTC'");
     await client.query("set local datestyle = 'ISO, YMD'");
-    await client.query("set local intervalstyle = 'iso_8601'");
+    await client.query("set local intervalstyle = 'postgres'");
     await client.query('set local extra_float_digits = 3');
     const stream = client.query(copyTo(query));
     await pipeline(stream, createWriteStream(filePath));

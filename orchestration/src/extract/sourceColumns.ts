@@ -14,8 +14,12 @@ export class SourceTableError extends Error {
 /** Reads a source table's columns from the catalog and checks the configured keys exist. */
 export async function readSourceColumns(client: pg.ClientBase, table: TableConfig, schema = 'public'): Promise<SourceColumn[]> {
   const result = await client.query<{ name: string; pg_type: string }>(
-    `select attribute.attname as name, format_type(attribute.atttypid, attribute.atttypmod) as pg_type
+    `select attribute.attname as name,
+            -- a domain is extracted as its base type
+            case when column_type.typtype = 'd' then format_type(column_type.typbasetype, column_type.typtypmod)
+                 else format_type(attribute.atttypid, attribute.atttypmod) end as pg_type
        from pg_attribute as attribute
+       join pg_type as column_type on column_type.oid = attribute.atttypid
        join pg_class as relation on relation.oid = attribute.attrelid
        join pg_namespace as namespace on namespace.oid = relation.relnamespace
       where namespace.nspname = $1 and relation.relname = $2

@@ -10,6 +10,13 @@ export interface TableConfig {
   softDelete: string | undefined;
   /** merge: mutable rows, merged by primary key (latest wins). append: append-only log, loaded by its sequence. */
   mode: 'merge' | 'append';
+  /**
+   * How far behind the watermark each run re-reads, to catch rows from transactions that committed
+   * after the previous run read past their cursor value: a Postgres interval ("15 minutes") for
+   * timestamp and date cursors, a count of sequence values ("1000") for integer cursors, "0" for
+   * none. Unset: the default for the cursor's type (see extract/lookback.ts).
+   */
+  lookback: string | undefined;
 }
 
 const identifier = z
@@ -24,6 +31,13 @@ const tableSchema = z
     cursor: identifier,
     soft_delete: identifier.optional(),
     mode: z.enum(['merge', 'append']).default('merge'),
+    lookback: z
+      .union([z.number().int().min(0), z.string()])
+      .transform(String)
+      .refine((value) => /^(\d+|\d+ (microsecond|millisecond|second|minute|hour|day)s?)$/.test(value), {
+        message: 'lookback must be a whole number of sequence values (e.g. 1000) or an interval like "15 minutes", "2 hours"',
+      })
+      .optional(),
   })
   .strict();
 
@@ -55,6 +69,7 @@ export function parseTablesConfig(text: string, origin: string): TableConfig[] {
       cursor: table.cursor,
       softDelete: table.soft_delete,
       mode: table.mode,
+      lookback: table.lookback,
     };
   });
 }

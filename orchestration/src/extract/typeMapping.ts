@@ -1,8 +1,10 @@
 /**
- * Postgres -> DuckDB column types for the raw layer. Anything without an exact DuckDB
- * counterpart lands as VARCHAR in Postgres' own text form, so no value is lost.
+ * Postgres -> DuckDB column types for the raw layer (the table is in docs/type-mapping.md).
+ * Anything without an exact DuckDB counterpart lands as VARCHAR in Postgres' own text form, so no
+ * value is lost. Domains arrive here already resolved to their base type (see sourceColumns.ts).
  */
 export function duckdbTypeFor(pgType: string): string {
+  if (pgType.endsWith('[]')) return 'JSON';
   const numeric = /^numeric\((\d+),(\d+)\)$/.exec(pgType);
   if (numeric) {
     const precision = Number(numeric[1]);
@@ -12,6 +14,9 @@ export function duckdbTypeFor(pgType: string): string {
   if (/^(character varying|character|varchar|char)(\(\d+\))?$/.test(pgType)) return 'VARCHAR';
   if (/^timestamp(\(\d\))? with time zone$/.test(pgType)) return 'TIMESTAMPTZ';
   if (/^timestamp(\(\d\))? without time zone$/.test(pgType)) return 'TIMESTAMP';
+  if (/^time(\(\d\))? without time zone$/.test(pgType)) return 'TIME';
+  if (/^time(\(\d\))? with time zone$/.test(pgType)) return 'TIMETZ';
+  if (/^interval/.test(pgType)) return 'INTERVAL';
   const exact: Record<string, string> = {
     smallint: 'SMALLINT',
     integer: 'INTEGER',
@@ -24,7 +29,33 @@ export function duckdbTypeFor(pgType: string): string {
     uuid: 'UUID',
     json: 'JSON',
     jsonb: 'JSON',
+    bytea: 'BLOB',
   };
   return exact[pgType] ?? 'VARCHAR';
 }
 
+/**
+ * How a column is written into the COPY output. Arrays leave as JSON (nesting and NULL elements
+ * kept, readable by DuckDB and Snowflake alike); intervals as their three exact parts (months,
+ * days, microseconds), which no interval style prints in a form every warehouse parses;
+ * everything else in Postgres' text form.
+ */
+export function extractExpression(quotedName: string, pgType: string): string {
+  if (pgType.endsWith('[]')) return `to_json(${quotedName})`;
+  if (/^interval/.test(pgType)) {
+    const part = (field: string) => `extract(${field} from ${quotedName})`;
+    const micros = `((${part('hour')} * 3600 + ${part('minute')} * 60) * 1000000 + ${part('microseconds')})::bigint`;
+    return `(${part('year')} * 12 + ${part('month')})::int || ' months ' || ${part('day')}::int || ' days ' || ${micros} || ' microseconds'`;
+  }
+  return quotedName;
+}
+
+/** The type a column is read from the CSV file as, before any conversion on load. */
+export function stageTypeFor(pgType: string): string {
+  return pgType === 'bytea' ? 'VARCHAR' : duckdbTypeFor(pgType);
+}
+
+/** Converts a staged column to its raw type where the text form needs decoding (bytea's \\x hex). */
+export function stageConversion(quotedName: string, pgType: string): string | undefined {
+  return pgType === 'bytea' ? `unhex(substr(${quotedName}, 3))` : undefined;
+}

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceColumn } from '../../extract/sourceColumns.js';
 import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
-import { duckdbTypeFor } from '../../extract/typeMapping.js';
+import { duckdbTypeFor, stageConversion, stageTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput } from '../loader.js';
@@ -11,6 +11,8 @@ import { publishDuckDbFile } from './publishFile.js';
 import { ensureMetadataTables } from './metadataTables.js';
 
 const rawSchema = 'raw';
+// Postgres text values reach 1 GB; DuckDB's CSV reader stops at 2 MB a row unless told otherwise.
+const MAX_ROW_BYTES = 256 * 1024 * 1024;
 
 /** Loads extracted CSV files into DuckDB's raw schema: one row per primary key, latest version wins. */
 export class DuckDbLoader implements Loader {
@@ -113,12 +115,17 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   const stage = quoteIdent(`_rebar_stage_${table.name}`);
   const schemaChanges = await alignRawTable(connection, table, columns);
 
-  const csvColumns = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(duckdbTypeFor(column.pgType))}`).join(', ');
+  const csvColumns = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(stageTypeFor(column.pgType))}`).join(', ');
   await connection.run(
     `create or replace temp table ${stage} as
      select * from read_csv(${quoteLiteral(filePath)}, columns = {${csvColumns}}, header = false, auto_detect = false,
-                            delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, strict_mode = true)`,
+                            delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, strict_mode = true,
+                            max_line_size = ${MAX_ROW_BYTES})`,
   );
+  for (const column of columns) {
+    const conversion = stageConversion(quoteIdent(column.name), column.pgType);
+    if (conversion) await connection.run(`alter table ${stage} alter ${quoteIdent(column.name)} type ${duckdbTypeFor(column.pgType)} using ${conversion}`);
+  }
   const rowsInFile = Number((await connection.runAndReadAll(`select count(*) as row_count from ${stage}`)).getRowObjectsJS()[0]?.row_count ?? 0);
 
   const keyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = latest.${quoteIdent(key)}`).join(' and ');
@@ -127,6 +134,10 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
         select *, row_number() over (partition by ${partition} order by ${quoteIdent(table.cursor)} desc) as _rebar_version
         from ${stage}) where _rebar_version = 1) as latest`;
   if (table.mode === 'merge') {
+    // Rows re-read by the lookback window that raw already holds unchanged are not rewritten (nor counted).
+    const sameValues = columns.map((column) => `${target}.${quoteIdent(column.name)} is not distinct from ${stage}.${quoteIdent(column.name)}`).join(' and ');
+    const stageKeyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = ${stage}.${quoteIdent(key)}`).join(' and ');
+    await connection.run(`delete from ${stage} where exists (select 1 from ${target} where ${stageKeyMatch} and ${sameValues})`);
     await connection.run(`delete from ${target} using ${latest} where ${keyMatch}`);
   }
   const newOnly = table.mode === 'append' ? `where not exists (select 1 from ${target} where ${keyMatch})` : '';
@@ -137,7 +148,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   );
   const rowsWritten = Number(inserted.rowsChanged);
 
-  const watermark = await lastPosition(connection, stage, table);
+  const watermark = await advancedWatermark(connection, stage, table, columns);
   if (watermark) {
     await connection.run('insert or replace into _rebar.watermarks values ($1, $2, $3, $4, current_timestamp)', [
       table.name,
@@ -148,6 +159,21 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   }
   await connection.run(`drop table ${stage}`);
   return { rowsInFile, rowsWritten, watermark, schemaChanges };
+}
+
+/** The stage's last position, if it is past the stored watermark: a re-read window never moves it back. */
+async function advancedWatermark(connection: DuckDBConnection, stage: string, table: TableConfig, columns: SourceColumn[]): Promise<Watermark | undefined> {
+  const candidate = await lastPosition(connection, stage, table);
+  if (!candidate) return undefined;
+  const stored = (await connection.runAndReadAll('select cursor_value, primary_key_values from _rebar.watermarks where table_name = $1', [table.name])).getRowsJS()[0];
+  if (!stored) return candidate;
+  const keyColumns = [table.cursor, ...table.primaryKey];
+  const typeOf = (name: string) => duckdbTypeFor(columns.find((column) => column.name === name)?.pgType ?? 'text');
+  const storedValues = [String(stored[0]), ...(JSON.parse(String(stored[1])) as string[])];
+  const candidateValues = [candidate.cursor, ...candidate.primaryKey];
+  const row = (values: string[]) => `(${values.map((value, index) => `cast(${quoteLiteral(value)} as ${typeOf(keyColumns[index]!)})`).join(', ')})`;
+  const ahead = (await connection.runAndReadAll(`select ${row(candidateValues)} > ${row(storedValues)} as ahead`)).getRowsJS()[0]?.[0];
+  return ahead === true ? candidate : undefined;
 }
 
 async function lastPosition(connection: DuckDBConnection, stage: string, table: TableConfig): Promise<Watermark | undefined> {

@@ -1,0 +1,35 @@
+import { SourceTableError } from './sourceColumns.js';
+import type { TableConfig } from './tablesConfig.js';
+
+/**
+ * Why re-read: a row's cursor value is fixed when its transaction writes it (updated_at = now(),
+ * the transaction's start; a sequence value at insert), but the row only becomes visible when that
+ * transaction commits. A run that reads past that cursor value before the commit would skip the row
+ * forever. Re-reading a window behind the watermark, merged idempotently by primary key, picks such
+ * rows up on the next run, as long as the window is longer than the longest write transaction.
+ */
+export type Lookback = { kind: 'none' } | { kind: 'interval'; interval: string } | { kind: 'count'; count: number };
+
+const DEFAULT_INTERVAL = '15 minutes';
+const DEFAULT_COUNT = 1000;
+
+const TEMPORAL = /^(timestamp(\(\d\))? with(out)? time zone|date)$/;
+const INTEGER = /^(smallint|integer|bigint)$/;
+
+export function resolveLookback(table: TableConfig, cursorPgType: string): Lookback {
+  const configured = table.lookback;
+  if (TEMPORAL.test(cursorPgType)) {
+    if (configured === undefined) return { kind: 'interval', interval: DEFAULT_INTERVAL };
+    if (configured === '0') return { kind: 'none' };
+    if (/^\d+$/.test(configured)) throw new SourceTableError(`Table ${table.name}: lookback "${configured}" needs a unit for a ${cursorPgType} cursor, e.g. "${configured} minutes".`);
+    return { kind: 'interval', interval: configured };
+  }
+  if (INTEGER.test(cursorPgType)) {
+    if (configured === undefined) return { kind: 'count', count: DEFAULT_COUNT };
+    if (!/^\d+$/.test(configured)) throw new SourceTableError(`Table ${table.name}: lookback "${configured}" must be a whole number of sequence values for the ${cursorPgType} cursor ${table.cursor}.`);
+    return Number(configured) === 0 ? { kind: 'none' } : { kind: 'count', count: Number(configured) };
+  }
+  throw new SourceTableError(
+    `Table ${table.name}: cursor column "${table.cursor}" has type ${cursorPgType}; Rebar needs a timestamp, date or integer cursor that grows with every change (e.g. updated_at or a bigserial id).`,
+  );
+}
