@@ -1,4 +1,4 @@
-import type { RunSummary } from '../runs/runSummary.js';
+import { type RunSummary, unreconciledTables } from '../runs/runSummary.js';
 
 /** The run summary as a person reads it in a terminal. */
 export function formatSummary(summary: RunSummary): string {
@@ -7,10 +7,10 @@ export function formatSummary(summary: RunSummary): string {
   lines.push(`Nightly load ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`);
   lines.push('');
   lines.push('Extract + load (extracted: rows read from the watermark minus the lookback window; written: new or changed rows merged into raw.<table>):');
-  lines.push(`  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)}`);
+  lines.push(`  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)} ${'source'.padStart(10)} ${'raw'.padStart(10)}`);
   for (const table of summary.tables) {
     lines.push(
-      `  ${table.table.padEnd(20)} ${table.status.padEnd(8)} ${String(table.rowsExtracted).padStart(10)} ${String(table.rowsWritten).padStart(10)} ${(table.bytes / 1e6).toFixed(2).padStart(8)} ${(table.durationMs / 1000).toFixed(1).padStart(8)}`,
+      `  ${table.table.padEnd(20)} ${table.status.padEnd(8)} ${String(table.rowsExtracted).padStart(10)} ${String(table.rowsWritten).padStart(10)} ${(table.bytes / 1e6).toFixed(2).padStart(8)} ${(table.durationMs / 1000).toFixed(1).padStart(8)} ${String(table.sourceRows ?? '-').padStart(10)} ${String(table.warehouseRows ?? '-').padStart(10)}`,
     );
     if (table.error) lines.push(`      error: ${table.error}`);
     for (const change of table.schemaChanges) lines.push(`      schema change: ${change}`);
@@ -18,6 +18,13 @@ export function formatSummary(summary: RunSummary): string {
   const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
   const written = summary.tables.reduce((sum, table) => sum + table.rowsWritten, 0);
   lines.push(`  ${'total'.padEnd(20)} ${''.padEnd(8)} ${String(extracted).padStart(10)} ${String(written).padStart(10)}`);
+  const mismatched = unreconciledTables(summary.tables);
+  const checked = summary.tables.filter((table) => table.sourceRows !== null).length;
+  lines.push(
+    mismatched.length === 0
+      ? `Reconciliation: ${checked} of ${checked} tables hold exactly the source's row count.`
+      : `Reconciliation MISMATCH: ${mismatched.map((table) => `${table.table} (source ${table.sourceRows}, raw ${table.warehouseRows})`).join(', ')}; see _rebar.run_tables.`,
+  );
   lines.push('');
   const byType = new Map<string, Map<string, number>>();
   for (const node of summary.models) {

@@ -21,6 +21,8 @@ export interface CopyTableToFileInput {
 export interface CopyTableToFileOutput {
   rowCount: number;
   bytes: number;
+  /** All rows of the source table in the same snapshot the rows were read from. */
+  sourceRowCount: number;
 }
 
 /**
@@ -72,8 +74,9 @@ export async function copyTableToFile(input: CopyTableToFileInput): Promise<Copy
     await client.query('set local extra_float_digits = 3');
     const stream = client.query(copyTo(query));
     await pipeline(stream, createWriteStream(filePath));
+    const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${quoteIdent(schema)}.${quoteIdent(table.name)}`);
     await client.query('commit');
-    return { rowCount: stream.rowCount ?? 0, bytes: statSync(filePath).size };
+    return { rowCount: stream.rowCount ?? 0, bytes: statSync(filePath).size, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;

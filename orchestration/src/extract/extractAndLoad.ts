@@ -19,6 +19,8 @@ export interface ExtractAndLoadInput {
 export interface ExtractAndLoadOutput extends LoadFileOutput {
   rowsExtracted: number;
   bytes: number;
+  /** Source rows in the extraction's snapshot; equal to warehouseRows when raw is complete. */
+  sourceRows: number;
 }
 
 /** One table's incremental step: rows from its watermark (minus the lookback window) to a file, then merged into raw. */
@@ -33,7 +35,7 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
     input.onPhase?.('load', copied.rowCount);
     // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
     const loaded = await loader.loadFile({ table, columns, filePath, loadId: input.loadId });
-    return { ...loaded, rowsExtracted: copied.rowCount, bytes: copied.bytes };
+    return { ...loaded, rowsExtracted: copied.rowCount, bytes: copied.bytes, sourceRows: copied.sourceRowCount };
   } finally {
     rmSync(filePath, { force: true });
   }

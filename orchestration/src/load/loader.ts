@@ -13,6 +13,8 @@ export interface LoadFileInput {
 
 export interface LoadFileOutput {
   rowsInFile: number;
+  /** Rows in raw.<table> after the merge, soft-deleted ones included: reconciled against the source. */
+  warehouseRows: number;
   rowsWritten: number;
   /** The new watermark, committed in the same transaction as the rows. */
   watermark: Watermark | undefined;

@@ -8,6 +8,14 @@ export interface TableRunResult {
   durationMs: number;
   schemaChanges: string[];
   error?: string;
+  /** Reconciliation: source rows (in the extraction's snapshot) and raw rows after the load; null when the table failed. */
+  sourceRows: number | null;
+  warehouseRows: number | null;
+}
+
+/** Tables whose raw copy does not hold exactly the source's rows (e.g. rows hard-deleted at the source). */
+export function unreconciledTables(tables: readonly TableRunResult[]): TableRunResult[] {
+  return tables.filter((table) => table.sourceRows !== null && table.sourceRows !== table.warehouseRows);
 }
 
 /** What one dbt node (model, test, seed, snapshot) did in a run. */

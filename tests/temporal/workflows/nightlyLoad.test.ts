@@ -8,7 +8,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
 import { loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
 import { createLoader } from '../../../orchestration/src/load/createLoader.js';
-import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
+import { type RunSummary, unreconciledTables } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
 import { findFreePort } from '../../../orchestration/src/util/freePort.js';
@@ -83,6 +83,9 @@ test('a first nightly run loads every table row for row, builds and tests the ma
   assert.ok(summary.models.some((node) => node.resourceType === 'unit_test' && node.status === 'pass'), 'dbt unit tests ran');
   const [run] = await queryDuckDb(config.publishedPath, "select status, rows_extracted::bigint as rows from _rebar.runs where workflow_id = 'nightly-first'");
   assert.deepEqual(run, { status: 'success', rows: BigInt(extracted) });
+  assert.deepEqual(unreconciledTables(summary.tables), []);
+  const [reconciled] = await queryDuckDb(config.publishedPath, 'select count(*)::int as tables from _rebar.run_tables where source_rows = warehouse_rows and source_rows is not null');
+  assert.equal(reconciled?.tables, tables().length, 'every table reconciled in _rebar.run_tables');
 });
 
 test('after a simulated day, the next run reads only the changed rows and the marts reflect them; readers never see a partial version', async () => {

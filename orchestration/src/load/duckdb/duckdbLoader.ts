@@ -77,7 +77,7 @@ export class DuckDbLoader implements Loader {
           JSON.stringify(summary),
         ]);
         for (const table of summary.tables) {
-          await connection.run('insert into _rebar.run_tables values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+          await connection.run('insert into _rebar.run_tables values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
             summary.runId,
             table.table,
             table.status,
@@ -87,6 +87,8 @@ export class DuckDbLoader implements Loader {
             table.durationMs,
             JSON.stringify(table.schemaChanges),
             table.error ?? null,
+            table.sourceRows,
+            table.warehouseRows,
           ]);
         }
         for (const model of summary.models) {
@@ -158,7 +160,8 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
     ]);
   }
   await connection.run(`drop table ${stage}`);
-  return { rowsInFile, rowsWritten, watermark, schemaChanges };
+  const warehouseRows = Number((await connection.runAndReadAll(`select count(*) as row_count from ${target}`)).getRowObjectsJS()[0]?.row_count ?? 0);
+  return { rowsInFile, rowsWritten, warehouseRows, watermark, schemaChanges };
 }
 
 /** The stage's last position, if it is past the stored watermark: a re-read window never moves it back. */

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 
-/** Rebar's own bookkeeping in the warehouse: watermarks and run history. */
+/** Rebar's own bookkeeping in the warehouse: watermarks, run history and per-run reconciliation. */
 export async function ensureMetadataTables(connection: DuckDBConnection): Promise<void> {
   await connection.run(`
     create schema if not exists _rebar;
@@ -29,7 +29,9 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       bytes bigint not null,
       duration_ms bigint not null,
       schema_changes json not null,
-      error varchar
+      error varchar,
+      source_rows bigint,
+      warehouse_rows bigint
     );
     create table if not exists _rebar.run_models (
       run_id varchar not null,
@@ -40,5 +42,8 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       attached_node varchar,
       message varchar
     );
+    -- warehouses created before reconciliation existed
+    alter table _rebar.run_tables add column if not exists source_rows bigint;
+    alter table _rebar.run_tables add column if not exists warehouse_rows bigint;
   `);
 }

@@ -40,6 +40,8 @@ export function createExtractTable(deps: ActivityDeps) {
         bytes: output.bytes,
         durationMs: Date.now() - started,
         schemaChanges: output.schemaChanges,
+        sourceRows: output.sourceRows,
+        warehouseRows: output.warehouseRows,
       };
     } catch (error) {
       const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]);
