@@ -8,6 +8,7 @@ import type { RunSummary } from '../../runs/runSummary.js';
 import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput } from '../loader.js';
 import { withDuckDb } from './exclusiveDatabase.js';
 import { publishDuckDbFile } from './publishFile.js';
+import { alignRawTable } from './alignRawTable.js';
 import { ensureMetadataTables } from './metadataTables.js';
 
 const rawSchema = 'raw';
@@ -115,7 +116,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   const { table, columns, filePath, loadId } = input;
   const target = `${rawSchema}.${quoteIdent(table.name)}`;
   const stage = quoteIdent(`_rebar_stage_${table.name}`);
-  const schemaChanges = await alignRawTable(connection, table, columns);
+  const schemaChanges = await alignRawTable(connection, rawSchema, table, columns, loadId);
 
   const csvColumns = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(stageTypeFor(column.pgType))}`).join(', ');
   await connection.run(
@@ -137,7 +138,10 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
         from ${stage}) where _rebar_version = 1) as latest`;
   if (table.mode === 'merge') {
     // Rows re-read by the lookback window that raw already holds unchanged are not rewritten (nor counted).
-    const sameValues = columns.map((column) => `${target}.${quoteIdent(column.name)} is not distinct from ${stage}.${quoteIdent(column.name)}`).join(' and ');
+    // Compared as text: raw may keep a wider type than the source now has (see alignRawTable.ts).
+    const sameValues = columns
+      .map((column) => `cast(${target}.${quoteIdent(column.name)} as varchar) is not distinct from cast(${stage}.${quoteIdent(column.name)} as varchar)`)
+      .join(' and ');
     const stageKeyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = ${stage}.${quoteIdent(key)}`).join(' and ');
     await connection.run(`delete from ${stage} where exists (select 1 from ${target} where ${stageKeyMatch} and ${sameValues})`);
     await connection.run(`delete from ${target} using ${latest} where ${keyMatch}`);
@@ -189,25 +193,4 @@ async function lastPosition(connection: DuckDBConnection, stage: string, table: 
   const row = result.getRowsJS()[0];
   if (!row) return undefined;
   return { cursor: String(row[0]), primaryKey: row.slice(1).map(String) };
-}
-
-/** Creates raw.<table> on first load; on later loads adds columns that appeared in the source. */
-async function alignRawTable(connection: DuckDBConnection, table: TableConfig, columns: SourceColumn[]): Promise<string[]> {
-  const target = `${rawSchema}.${quoteIdent(table.name)}`;
-  const existing = await connection.runAndReadAll(
-    'select column_name from information_schema.columns where table_schema = $1 and table_name = $2',
-    [rawSchema, table.name],
-  );
-  const existingNames = new Set(existing.getRowObjectsJS().map((row) => String(row.column_name)));
-  if (existingNames.size === 0) {
-    const definitions = columns.map((column) => `${quoteIdent(column.name)} ${duckdbTypeFor(column.pgType)}`);
-    await connection.run(`create table ${target} (${[...definitions, '_rebar_load_id VARCHAR', '_rebar_loaded_at TIMESTAMPTZ'].join(', ')})`);
-    return [];
-  }
-  const changes: string[] = [];
-  for (const column of columns.filter((candidate) => !existingNames.has(candidate.name))) {
-    await connection.run(`alter table ${target} add column ${quoteIdent(column.name)} ${duckdbTypeFor(column.pgType)}`);
-    changes.push(`added column ${column.name} ${duckdbTypeFor(column.pgType)}`);
-  }
-  return changes;
 }

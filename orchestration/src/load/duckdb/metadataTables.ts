@@ -42,6 +42,12 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       attached_node varchar,
       message varchar
     );
+    create table if not exists _rebar.schema_changes (
+      table_name varchar not null,
+      change varchar not null,
+      first_seen_load_id varchar not null,
+      detected_at timestamptz not null
+    );
     -- warehouses created before reconciliation existed
     alter table _rebar.run_tables add column if not exists source_rows bigint;
     alter table _rebar.run_tables add column if not exists warehouse_rows bigint;

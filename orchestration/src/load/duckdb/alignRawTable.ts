@@ -1,0 +1,81 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SourceColumn } from '../../extract/sourceColumns.js';
+import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import type { TableConfig } from '../../extract/tablesConfig.js';
+import { duckdbTypeFor } from '../../extract/typeMapping.js';
+
+/**
+ * Keeps raw.<table> able to take the source's current columns: creates it on the first load, adds
+ * new columns, widens a column whose source type grew (integer -> bigint, numeric(8,2) ->
+ * numeric(12,4), anything -> text). A column dropped (or renamed away) at the source stays, NULL in
+ * rows loaded from then on; a type change that would narrow keeps raw's wider type. Each change is
+ * logged once in _rebar.schema_changes; returns the changes first seen in this load.
+ */
+export async function alignRawTable(connection: DuckDBConnection, schema: string, table: TableConfig, columns: SourceColumn[], loadId: string): Promise<string[]> {
+  const target = `${schema}.${quoteIdent(table.name)}`;
+  const existing = await connection.runAndReadAll('select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2', [schema, table.name]);
+  const rawTypes = new Map(existing.getRowObjectsJS().map((row) => [String(row.column_name), canonicalType(String(row.data_type))]));
+  if (rawTypes.size === 0) {
+    const definitions = columns.map((column) => `${quoteIdent(column.name)} ${duckdbTypeFor(column.pgType)}`);
+    await connection.run(`create table ${target} (${[...definitions, '_rebar_load_id VARCHAR', '_rebar_loaded_at TIMESTAMPTZ'].join(', ')})`);
+    return [];
+  }
+  const changes: string[] = [];
+  for (const column of columns) {
+    const wanted = canonicalType(duckdbTypeFor(column.pgType));
+    const current = rawTypes.get(column.name);
+    if (current === undefined) {
+      await connection.run(`alter table ${target} add column ${quoteIdent(column.name)} ${wanted}`);
+      changes.push(`added column ${column.name} ${wanted}`);
+    } else if (current !== wanted && isWidening(current, wanted)) {
+      await connection.run(`alter table ${target} alter ${quoteIdent(column.name)} type ${wanted}`);
+      changes.push(`widened column ${column.name} from ${current} to ${wanted}`);
+    } else if (current !== wanted) {
+      changes.push(`column ${column.name} is ${column.pgType} at the source now; raw keeps ${current}`);
+    }
+  }
+  const sourceNames = new Set(columns.map((column) => column.name));
+  for (const name of rawTypes.keys()) {
+    if (!name.startsWith('_rebar_') && !sourceNames.has(name)) changes.push(`column ${name} is gone from the source; kept in raw, NULL from now on`);
+  }
+  return logNewChanges(connection, table.name, changes, loadId);
+}
+
+async function logNewChanges(connection: DuckDBConnection, tableName: string, changes: string[], loadId: string): Promise<string[]> {
+  const fresh: string[] = [];
+  for (const change of changes) {
+    const seen = await connection.runAndReadAll('select 1 from _rebar.schema_changes where table_name = $1 and change = $2', [tableName, change]);
+    if (seen.getRowsJS().length > 0) continue;
+    await connection.run('insert into _rebar.schema_changes values ($1, $2, $3, current_timestamp)', [tableName, change, loadId]);
+    fresh.push(change);
+  }
+  return fresh;
+}
+
+/** DuckDB spells some types two ways (TIMESTAMPTZ / TIMESTAMP WITH TIME ZONE); compare one spelling. */
+function canonicalType(type: string): string {
+  const upper = type.toUpperCase().replaceAll(' ', '');
+  const aliases: Record<string, string> = { 'TIMESTAMPWITHTIMEZONE': 'TIMESTAMPTZ', 'TIMEWITHTIMEZONE': 'TIMETZ', REAL: 'FLOAT', FLOAT4: 'FLOAT', FLOAT8: 'DOUBLE', INT: 'INTEGER', INT4: 'INTEGER', INT8: 'BIGINT', INT2: 'SMALLINT', TEXT: 'VARCHAR' };
+  return aliases[upper] ?? upper;
+}
+
+const INTEGER_DIGITS: Record<string, number> = { TINYINT: 3, SMALLINT: 5, INTEGER: 10, BIGINT: 19, HUGEINT: 39 };
+
+/** Whether every value of `from` fits `to` exactly. */
+export function isWidening(from: string, to: string): boolean {
+  if (to === 'VARCHAR') return true;
+  const decimal = (type: string) => /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+  const fromDigits = INTEGER_DIGITS[from];
+  if (fromDigits !== undefined) {
+    if (INTEGER_DIGITS[to] !== undefined) return INTEGER_DIGITS[to] > fromDigits;
+    const target = decimal(to);
+    if (target) return Number(target[1]) - Number(target[2]) >= fromDigits;
+    return to === 'DOUBLE' && fromDigits <= 10;
+  }
+  const source = decimal(from);
+  const target = decimal(to);
+  if (source && target) return Number(target[2]) >= Number(source[2]) && Number(target[1]) - Number(target[2]) >= Number(source[1]) - Number(source[2]);
+  if (from === 'FLOAT') return to === 'DOUBLE';
+  if (from === 'DATE') return to === 'TIMESTAMP' || to === 'TIMESTAMPTZ';
+  return false;
+}
