@@ -7,6 +7,6 @@ import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.j
 import type { Loader } from '../../orchestration/src/load/loader.js';
 
 /** One extract-and-load of a table, as the extractTable activity does it, without Temporal. */
-export function extractOnce(client: pg.ClientBase, loader: Loader, table: TableConfig, loadId: string): Promise<ExtractAndLoadOutput> {
-  return extractAndLoad({ client, loader, table, loadId, workDir: mkdtempSync(join(tmpdir(), 'rebar-extract-')) });
+export function extractOnce(client: pg.ClientBase, loader: Loader, table: TableConfig, loadId: string, chunkRows = 1_000_000): Promise<ExtractAndLoadOutput> {
+  return extractAndLoad({ client, loader, table, loadId, chunkRows, workDir: mkdtempSync(join(tmpdir(), 'rebar-extract-')) });
 }

@@ -38,6 +38,7 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().optional(),
   REBAR_TASK_QUEUE: z.string().optional(),
   REBAR_EXTRACT_PARALLELISM: positiveInt('REBAR_EXTRACT_PARALLELISM', 4),
+  REBAR_CHUNK_ROWS: positiveInt('REBAR_CHUNK_ROWS', 250_000),
   REBAR_SCHEDULE_CRON: z.string().optional(),
   REBAR_SCHEDULE_TIMEZONE: z.string().optional(),
   REBAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
@@ -65,6 +66,8 @@ export interface RebarConfig {
   temporalNamespace: string;
   taskQueue: string;
   extractParallelism: number;
+  /** Rows per extraction chunk; each chunk commits with its watermark. */
+  chunkRows: number;
   scheduleCron: string;
   scheduleTimezone: string;
   logLevel: string;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     temporalNamespace: vars.TEMPORAL_NAMESPACE || 'default',
     taskQueue: vars.REBAR_TASK_QUEUE || 'rebar',
     extractParallelism: vars.REBAR_EXTRACT_PARALLELISM,
+    chunkRows: vars.REBAR_CHUNK_ROWS,
     scheduleCron: vars.REBAR_SCHEDULE_CRON || '0 2 * * *',
     scheduleTimezone: timezone,
     logLevel: vars.REBAR_LOG_LEVEL || 'info',

@@ -35,7 +35,8 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
     '--log-level', 'info',
     '--no-use-colors',
   ];
-  const child = spawn(input.dbtBin, args, { cwd: input.projectDir, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, commandArgs] = dieWithParent(input.dbtBin, args);
+  const child = spawn(command, commandArgs, { cwd: input.projectDir, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const abort = () => child.kill('SIGTERM');
   input.signal?.addEventListener('abort', abort, { once: true });
 
@@ -60,4 +61,13 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   input.signal?.removeEventListener('abort', abort);
   if (exitCode !== 0 && errors.length === 0 && stderr.length > 0) errors.push(stderr.join('').trim().slice(-2000));
   return { exitCode, nodes, errors };
+}
+
+/**
+ * If the worker is killed, a dbt left running would hold the warehouse's write lock and race the
+ * retried build. On Linux, setpriv makes the kernel kill dbt when its parent dies.
+ */
+function dieWithParent(command: string, args: string[]): [string, string[]] {
+  const setpriv = '/usr/bin/setpriv';
+  return process.platform === 'linux' && existsSync(setpriv) ? [setpriv, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
 }

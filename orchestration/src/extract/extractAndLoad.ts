@@ -1,41 +1,70 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { Loader, LoadFileOutput } from '../load/loader.js';
-import { copyTableToFile } from './copyTableToFile.js';
+import type { Loader } from '../load/loader.js';
+import { copyChunkToFile } from './copyChunkToFile.js';
 import { readSourceColumns } from './sourceColumns.js';
 import type { TableConfig } from './tablesConfig.js';
+import type { Watermark } from './watermark.js';
+
+/** Running totals of one table's extraction; carried across activity attempts in heartbeat details. */
+export interface ExtractProgress {
+  chunks: number;
+  rowsExtracted: number;
+  rowsWritten: number;
+  bytes: number;
+  schemaChanges: string[];
+}
 
 export interface ExtractAndLoadInput {
   client: pg.ClientBase;
   loader: Loader;
   table: TableConfig;
   loadId: string;
-  /** Where the extract file is written (and removed again). */
+  /** Where each chunk's file is written (and removed again). */
   workDir: string;
-  onPhase?: (phase: 'extract' | 'load', rows?: number) => void;
+  /** Rows per chunk: each chunk commits with its watermark, so an interrupted run resumes after the last one. */
+  chunkRows: number;
+  /** Totals from an earlier, interrupted attempt of the same run. */
+  resumeFrom?: ExtractProgress;
+  onChunk?: (progress: ExtractProgress) => void;
 }
 
-export interface ExtractAndLoadOutput extends LoadFileOutput {
-  rowsExtracted: number;
-  bytes: number;
-  /** Source rows in the extraction's snapshot; equal to warehouseRows when raw is complete. */
+export interface ExtractAndLoadOutput extends ExtractProgress {
+  /** Source rows (in the last chunk's snapshot) and raw rows after the last chunk: the reconciliation. */
   sourceRows: number;
+  warehouseRows: number;
+  watermark: Watermark | undefined;
 }
 
-/** One table's incremental step: rows from its watermark (minus the lookback window) to a file, then merged into raw. */
+/**
+ * One table's incremental step, chunk by chunk: rows from its watermark (minus the lookback
+ * window) in (cursor, primary key) order, each chunk merged into raw and committed with the new
+ * watermark before the next is read.
+ */
 export async function extractAndLoad(input: ExtractAndLoadInput): Promise<ExtractAndLoadOutput> {
   const { client, loader, table } = input;
   const filePath = join(input.workDir, `${table.name}.csv`);
+  const progress: ExtractProgress = input.resumeFrom ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] } : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, bytes: 0, schemaChanges: [] };
   try {
     const columns = await readSourceColumns(client, table);
-    input.onPhase?.('extract');
     const watermark = await loader.getWatermark(table);
-    const copied = await copyTableToFile({ client, table, columns, watermark, filePath });
-    input.onPhase?.('load', copied.rowCount);
-    // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
-    const loaded = await loader.loadFile({ table, columns, filePath, loadId: input.loadId });
-    return { ...loaded, rowsExtracted: copied.rowCount, bytes: copied.bytes, sourceRows: copied.sourceRowCount };
+    let after: Watermark | undefined;
+    for (;;) {
+      const copied = await copyChunkToFile({ client, table, columns, watermark, after, chunkRows: input.chunkRows, filePath });
+      // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
+      const loaded = await loader.loadFile({ table, columns, filePath, loadId: input.loadId });
+      progress.chunks += 1;
+      progress.rowsExtracted += copied.rowCount;
+      progress.rowsWritten += loaded.rowsWritten;
+      progress.bytes += copied.bytes;
+      progress.schemaChanges.push(...loaded.schemaChanges);
+      after = loaded.lastRead ?? after;
+      input.onChunk?.(progress);
+      if (copied.rowCount - copied.nullCursorRows < input.chunkRows) {
+        return { ...progress, sourceRows: copied.sourceRowCount, warehouseRows: loaded.warehouseRows, watermark: loaded.watermark ?? (await loader.getWatermark(table)) };
+      }
+    }
   } finally {
     rmSync(filePath, { force: true });
   }

@@ -16,8 +16,10 @@ export interface LoadFileOutput {
   /** Rows in raw.<table> after the merge, soft-deleted ones included: reconciled against the source. */
   warehouseRows: number;
   rowsWritten: number;
-  /** The new watermark, committed in the same transaction as the rows. */
+  /** The new watermark, committed in the same transaction as the rows; undefined when it did not move. */
   watermark: Watermark | undefined;
+  /** The position of the last row in the file (where the next chunk of this run continues). */
+  lastRead: Watermark | undefined;
   schemaChanges: string[];
 }
 

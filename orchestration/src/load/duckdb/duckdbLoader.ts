@@ -129,6 +129,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
     const conversion = stageConversion(quoteIdent(column.name), column.pgType);
     if (conversion) await connection.run(`alter table ${stage} alter ${quoteIdent(column.name)} type ${duckdbTypeFor(column.pgType)} using ${conversion}`);
   }
+  const lastRead = await lastPosition(connection, stage, table);
   const rowsInFile = Number((await connection.runAndReadAll(`select count(*) as row_count from ${stage}`)).getRowObjectsJS()[0]?.row_count ?? 0);
 
   const keyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = latest.${quoteIdent(key)}`).join(' and ');
@@ -154,7 +155,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   );
   const rowsWritten = Number(inserted.rowsChanged);
 
-  const watermark = await advancedWatermark(connection, stage, table, columns);
+  const watermark = await advancedWatermark(connection, lastRead, table, columns);
   if (watermark) {
     await connection.run('insert or replace into _rebar.watermarks values ($1, $2, $3, $4, current_timestamp)', [
       table.name,
@@ -165,12 +166,11 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   }
   await connection.run(`drop table ${stage}`);
   const warehouseRows = Number((await connection.runAndReadAll(`select count(*) as row_count from ${target}`)).getRowObjectsJS()[0]?.row_count ?? 0);
-  return { rowsInFile, rowsWritten, warehouseRows, watermark, schemaChanges };
+  return { rowsInFile, rowsWritten, warehouseRows, watermark, lastRead, schemaChanges };
 }
 
-/** The stage's last position, if it is past the stored watermark: a re-read window never moves it back. */
-async function advancedWatermark(connection: DuckDBConnection, stage: string, table: TableConfig, columns: SourceColumn[]): Promise<Watermark | undefined> {
-  const candidate = await lastPosition(connection, stage, table);
+/** The last row read, if it is past the stored watermark: a re-read window never moves it back. */
+async function advancedWatermark(connection: DuckDBConnection, candidate: Watermark | undefined, table: TableConfig, columns: SourceColumn[]): Promise<Watermark | undefined> {
   if (!candidate) return undefined;
   const stored = (await connection.runAndReadAll('select cursor_value, primary_key_values from _rebar.watermarks where table_name = $1', [table.name])).getRowsJS()[0];
   if (!stored) return candidate;

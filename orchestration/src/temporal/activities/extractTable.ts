@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
-import { extractAndLoad } from '../../extract/extractAndLoad.js';
+import { extractAndLoad, type ExtractProgress } from '../../extract/extractAndLoad.js';
 import { SourceTableError } from '../../extract/sourceColumns.js';
 import { sourcePassword } from '../../source/checkSource.js';
 import { scrubSecrets } from '../../util/redact.js';
@@ -24,14 +24,25 @@ export function createExtractTable(deps: ActivityDeps) {
     const client = new pg.Client({ connectionString: deps.sourceUrl, application_name: 'rebar-extract' });
     try {
       await client.connect();
+      const context = Context.current();
+      // A retried attempt carries on the totals of the attempt before it; the warehouse watermark,
+      // committed with every chunk, is what makes it resume after the last committed chunk.
+      const resumeFrom = context.info.heartbeatDetails as ExtractProgress | undefined;
+      let latest: ExtractProgress | undefined = resumeFrom;
+      const beat = setInterval(() => context.heartbeat(latest), 1000);
       const output = await extractAndLoad({
         client,
         loader: deps.loader,
         table,
         loadId: input.runId,
         workDir,
-        onPhase: (phase, rows) => Context.current().heartbeat({ phase, rows }),
-      });
+        chunkRows: deps.config.chunkRows,
+        resumeFrom,
+        onChunk: (progress) => {
+          latest = { ...progress, schemaChanges: [...progress.schemaChanges] };
+          context.heartbeat(latest);
+        },
+      }).finally(() => clearInterval(beat));
       return {
         table: table.name,
         status: 'success',

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { childProcessEnv } from '../../config/config.js';
 import { runDbt } from '../../dbt/runDbt.js';
 import type { ActivityDeps } from './activityDeps.js';
 import type { RunDbtBuildInput, RunDbtBuildOutput } from './types.js';
 
-const heartbeatEveryMs = 10_000;
+// Often enough for short heartbeat timeouts; the SDK throttles what it actually sends.
+const heartbeatEveryMs = 1_000;
 
 /** Runs `dbt build` over the warehouse, heartbeating while it works; cancellation stops dbt. */
 export function createRunDbtBuild(deps: ActivityDeps) {
@@ -26,6 +27,10 @@ export function createRunDbtBuild(deps: ActivityDeps) {
         },
         signal: context.cancellationSignal,
       });
+      // Another process still holds the warehouse (e.g. a dbt from a killed worker winding down): try again later.
+      if (result.exitCode !== 0 && result.errors.some((error) => /Could not set lock on file|Conflicting lock/i.test(error))) {
+        throw ApplicationFailure.retryable(`dbt could not open the warehouse, which another process holds: ${result.errors[0]?.slice(0, 300)}`, 'WarehouseLocked');
+      }
       return result;
     } finally {
       clearInterval(timer);

@@ -9,22 +9,29 @@ export interface NightlyLoadInput {
   tables?: string[];
   /** A dbt selector for the build; the whole project when absent. */
   dbtSelect?: string;
+  /** How soon a silent (e.g. killed) worker's extract or dbt activity is retried elsewhere; default 60. */
+  heartbeatTimeoutSeconds?: number;
 }
 
 const { planLoad, recordRun, publishWarehouse } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds' },
 });
-const { extractTable } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '5 minutes',
-  retry: { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 },
-});
-const { runDbtBuild } = proxyActivities<Activities>({
-  startToCloseTimeout: '3 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: { maximumAttempts: 2, initialInterval: '10 seconds' },
-});
+
+/** Long-running activities heartbeat every second or so; a worker that dies is noticed after the timeout. */
+function longRunningActivities(heartbeatTimeoutSeconds: number) {
+  const { extractTable } = proxyActivities<Activities>({
+    startToCloseTimeout: '6 hours',
+    heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
+    retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
+  });
+  const { runDbtBuild } = proxyActivities<Activities>({
+    startToCloseTimeout: '3 hours',
+    heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
+    retry: { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 },
+  });
+  return { extractTable, runDbtBuild };
+}
 
 /**
  * The nightly load: extract every configured table (bounded parallelism), build and test the dbt
@@ -34,6 +41,7 @@ const { runDbtBuild } = proxyActivities<Activities>({
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date().toISOString();
+  const { extractTable, runDbtBuild } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
     plan = await planLoad({ tables: input.tables });

@@ -1,0 +1,100 @@
+import { createWriteStream, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { resolveLookback } from './lookback.js';
+import { extractExpression } from './typeMapping.js';
+import { type SourceColumn, SourceTableError } from './sourceColumns.js';
+import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
+import type { TableConfig } from './tablesConfig.js';
+import type { Watermark } from './watermark.js';
+
+export interface CopyChunkToFileInput {
+  client: pg.ClientBase;
+  table: TableConfig;
+  columns: SourceColumn[];
+  /** The last committed position in the warehouse; undefined before the first load. */
+  watermark: Watermark | undefined;
+  /** The last row this run has already read (later chunks continue strictly after it). */
+  after: Watermark | undefined;
+  chunkRows: number;
+  filePath: string;
+  schema?: string;
+}
+
+export interface CopyChunkToFileOutput {
+  rowCount: number;
+  /** Rows in the file whose cursor is NULL (read with the first chunk of every run). */
+  nullCursorRows: number;
+  bytes: number;
+  /** All rows of the source table in the same snapshot the rows were read from. */
+  sourceRowCount: number;
+}
+
+/**
+ * Which rows a chunk reads, in (cursor, primary key) order, at most `chunkRows` of them. The first
+ * chunk of a run starts in the lookback window behind the watermark (or, without lookback, strictly
+ * after it; before any load, at the start); later chunks continue strictly after the last row read.
+ */
+export function chunkPredicate(table: TableConfig, columns: SourceColumn[], watermark: Watermark | undefined, after: Watermark | undefined): string {
+  const typeOf = (name: string) => {
+    const column = columns.find((candidate) => candidate.name === name);
+    if (!column) throw new SourceTableError(`Table ${table.name}: column "${name}" is missing from the source.`);
+    return column.pgType;
+  };
+  const cursor = quoteIdent(table.cursor);
+  const cursorType = typeOf(table.cursor);
+  // Resolved on every run, so an unsupported cursor type fails the first run too.
+  const lookback = resolveLookback(table, cursorType);
+  const notNull = `${cursor} is not null`;
+  if (after) return `${notNull} and ${keysetAfter(table, typeOf, after)}`;
+  if (!watermark) return notNull;
+  const stored = `${quoteLiteral(watermark.cursor)}::${cursorType}`;
+  if (lookback.kind === 'interval') return `${cursor} >= ${stored} - interval ${quoteLiteral(lookback.interval)}`;
+  if (lookback.kind === 'count') return `${cursor} > ${stored} - ${lookback.count}`;
+  return `${notNull} and ${keysetAfter(table, typeOf, watermark)}`;
+}
+
+function keysetAfter(table: TableConfig, typeOf: (name: string) => string, position: Watermark): string {
+  const keyColumns = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)];
+  const keyValues = [position.cursor, ...position.primaryKey.slice(table.primaryKey[0] === table.cursor ? 1 : 0)];
+  if (keyValues.length !== keyColumns.length) {
+    throw new Error(`Stored watermark for ${table.name} has ${keyValues.length} values but the table's keyset has ${keyColumns.length}; reset it with a full refresh.`);
+  }
+  const left = keyColumns.map(quoteIdent).join(', ');
+  const right = keyValues.map((value, index) => `${quoteLiteral(value)}::${typeOf(keyColumns[index]!)}`).join(', ');
+  return `(${left}) > (${right})`;
+}
+
+/**
+ * Streams one chunk out of Postgres with COPY ... TO STDOUT (CSV) into a file: rows past the
+ * chunk predicate in keyset order, plus (first chunk only) rows whose cursor is NULL, which have no
+ * position to record and so are read on every run. Runs in a read-only REPEATABLE READ transaction
+ * with UTC/ISO output so values are stable and exact; the source row count comes from the same snapshot.
+ */
+export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<CopyChunkToFileOutput> {
+  const { client, table, columns, watermark, after, filePath } = input;
+  const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(table.name)}`;
+  const selectList = columns.map((column) => extractExpression(quoteIdent(column.name), column.pgType)).join(', ');
+  const order = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)].map(quoteIdent).join(', ');
+  const chunk = `(select ${selectList} from ${relation} where ${chunkPredicate(table, columns, watermark, after)} order by ${order} limit ${input.chunkRows})`;
+  const nullRows = `select ${selectList} from ${relation} where ${quoteIdent(table.cursor)} is null`;
+  const query = `copy (${after ? chunk : `${chunk} union all (${nullRows})`}) to stdout with (format csv)`;
+
+  await client.query('begin isolation level repeatable read read only');
+  try {
+    await client.query("set local timezone = 'UTC'");
+    await client.query("set local datestyle = 'ISO, YMD'");
+    await client.query("set local intervalstyle = 'postgres'");
+    await client.query('set local extra_float_digits = 3');
+    const nullCursorRows = after ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
+    const stream = client.query(copyTo(query));
+    await pipeline(stream, createWriteStream(filePath));
+    const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}`);
+    await client.query('commit');
+    return { rowCount: stream.rowCount ?? 0, nullCursorRows, bytes: statSync(filePath).size, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
