@@ -20,6 +20,8 @@ export async function createRebarWorker(input: CreateRebarWorkerInput): Promise<
     workflowsPath: workflowsPath(),
     activities: createActivities(input.deps),
     maxConcurrentActivityTaskExecutions: Math.max(2, input.deps.config.extractParallelism + 1),
+    // A replacement worker takes over a dead worker's workflows after this, not the default 10 s.
+    stickyQueueScheduleToStartTimeout: '3s',
   });
 }
 

@@ -13,8 +13,9 @@ export interface NightlyLoadInput {
   heartbeatTimeoutSeconds?: number;
 }
 
-const { planLoad, recordRun, publishWarehouse } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+// Short activities: a worker lost in the middle of one is retried after this timeout.
+const { planLoad, recordRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds' },
 });
 
@@ -30,7 +31,12 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 },
   });
-  return { extractTable, runDbtBuild };
+  const { publishWarehouse } = proxyActivities<Activities>({
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
+    retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
+  });
+  return { extractTable, runDbtBuild, publishWarehouse };
 }
 
 /**
@@ -41,7 +47,7 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date().toISOString();
-  const { extractTable, runDbtBuild } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
+  const { extractTable, runDbtBuild, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
     plan = await planLoad({ tables: input.tables });

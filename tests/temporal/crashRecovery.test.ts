@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, test } from 'vitest';
+import type { RebarConfig } from '../../orchestration/src/config/config.js';
+import { loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
+import { generateSource, simulateDay } from '../../orchestration/src/source/generator/index.js';
+import { compareTables } from '../support/compareTables.js';
+import { queryDuckDb } from '../support/duckdbQuery.js';
+import { projectRoot } from '../support/projectRoot.js';
+import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
+import { testConfig } from '../support/testConfig.js';
+
+// REBAR_CRASH_TRIALS=100 for the longer benchmark mode.
+const TRIALS = Number(process.env.REBAR_CRASH_TRIALS ?? 20);
+const taskQueue = 'rebar-crash';
+
+let env: TestWorkflowEnvironment;
+let source: TempPostgres;
+let config: RebarConfig;
+let stateDir: string;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'rebar-crash-'));
+  config = testConfig({ REBAR_STATE_DIR: stateDir });
+  source = await startTempPostgres({ migrate: true });
+  await generateSource(source.client, { scale: 0.03, years: 1, seed: 3, endDate: '2026-05-31' });
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+  await source?.close();
+});
+
+/** `rebar worker` in its own process, as in production; small chunks so tables span several commits. */
+function startWorker(): ChildProcess {
+  return spawn(process.execPath, [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'worker'], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      REBAR_SOURCE_URL: source.connectionString,
+      REBAR_STATE_DIR: stateDir,
+      TEMPORAL_ADDRESS: env.address,
+      REBAR_TASK_QUEUE: taskQueue,
+      REBAR_CHUNK_ROWS: '4000',
+      REBAR_LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+}
+
+function killed(worker: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (worker.exitCode !== null || worker.signalCode !== null) resolve();
+    else worker.once('exit', () => resolve());
+  });
+}
+
+/** Rows the source has that raw lacks, and raw rows beyond one per key, over every table. */
+async function lostAndDuplicated(): Promise<{ lost: number; duplicated: number; mismatches: string[] }> {
+  const tables = loadTablesConfig(config.tablesConfigPath);
+  let lost = 0;
+  let duplicated = 0;
+  for (const table of tables) {
+    const key = table.primaryKey[0] as string;
+    const sourceKeys = (await source.client.query({ text: `select ${key}::text from ${table.name}`, rowMode: 'array' })).rows.map((row: unknown[]) => String(row[0]));
+    const rawKeys = (await queryDuckDb(config.warehousePath, `select ${key}::varchar as k from raw.${table.name}`)).map((row) => String(row.k));
+    const rawSet = new Set(rawKeys);
+    lost += sourceKeys.filter((value) => !rawSet.has(value)).length;
+    duplicated += rawKeys.length - rawSet.size;
+  }
+  const { mismatches } = await compareTables(source.client, config.warehousePath, tables);
+  return { lost, duplicated, mismatches };
+}
+
+test(`the worker SIGKILLed at random moments in ${TRIALS} runs: every resumed run leaves the warehouse equal to the source`, async () => {
+  let seed = 20261124;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  let worker = startWorker();
+  const results: string[] = [];
+  try {
+    // A first, undisturbed run builds every model.
+    const baseline = (await env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId: 'crash-baseline', args: [{}] })) as RunSummary;
+    assert.equal(baseline.status, 'success');
+    for (let trial = 1; trial <= TRIALS; trial += 1) {
+      await simulateDay(source.client, { seed: trial });
+      const started = Date.now();
+      const handle = await env.client.workflow.start('nightlyLoad', {
+        taskQueue,
+        workflowId: `crash-trial-${trial}`,
+        // A one-model dbt build keeps each trial short; the kill still lands in extract, dbt, record and publish.
+        args: [{ dbtSelect: 'stg_rebar_source__companies', heartbeatTimeoutSeconds: 2 }],
+      });
+      const killAfterMs = Math.round(random() * 6000);
+      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+      const wasRunning = (await handle.describe()).status.name === 'RUNNING';
+      worker.kill('SIGKILL');
+      await killed(worker);
+      worker = startWorker();
+      const summary = (await handle.result()) as RunSummary;
+      if (process.env.REBAR_CRASH_DEBUG) {
+        const history = await handle.fetchHistory();
+        const t0 = Number(history.events?.[0]?.eventTime?.seconds ?? 0) * 1000 + Math.round((history.events?.[0]?.eventTime?.nanos ?? 0) / 1e6);
+        for (const event of history.events ?? []) {
+          const at = Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6);
+          const type = Object.keys(event).find((key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key]);
+          const name = (event.activityTaskScheduledEventAttributes?.activityType?.name) ?? '';
+          console.log(`  +${((at - t0) / 1000).toFixed(1)}s ${type} ${name}`);
+        }
+      }
+      const { lost, duplicated, mismatches } = await lostAndDuplicated();
+      const line = `trial ${String(trial).padStart(2)}: killed after ${(killAfterMs / 1000).toFixed(1)} s (${wasRunning ? 'mid-run' : 'after the run'}), finished in ${((Date.now() - started) / 1000).toFixed(1)} s, status ${summary.status}, lost ${lost}, duplicated ${duplicated}`;
+      results.push(line);
+      console.log(line);
+      assert.equal(summary.status, 'success', line);
+      assert.equal(lost, 0, line);
+      assert.equal(duplicated, 0, line);
+      assert.deepEqual(mismatches, [], line);
+    }
+  } finally {
+    worker.kill('SIGKILL');
+    await killed(worker);
+  }
+  const midRun = results.filter((line) => line.includes('mid-run')).length;
+  console.log(`${TRIALS} trials, ${midRun} killed mid-run: lost 0, duplicated 0`);
+  assert.ok(midRun >= TRIALS / 2, `most kills should land mid-run (${midRun} of ${TRIALS})`);
+});
