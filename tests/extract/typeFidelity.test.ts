@@ -96,3 +96,13 @@ test('every Postgres type arrives exactly: numerics, NaN, infinities, instants, 
   const types = await queryDuckDb(warehouse, "select column_name, data_type from information_schema.columns where table_schema = 'raw' and table_name = 'type_zoo' order by ordinal_position");
   console.log(types.map((row) => `${row.column_name}: ${row.data_type}`).join(', '));
 });
+
+test('NaN in a numeric(p,s) column, which DECIMAL cannot hold, fails the table naming the column; nothing is turned into NULL', async () => {
+  await source.client.query("create table priced (id bigint primary key, price numeric(10, 2), updated_at timestamptz not null default now()); insert into priced (id, price) values (1, 10.50), (2, 'NaN')");
+  const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-types-')), 'warehouse.duckdb');
+  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const priced: TableConfig = { name: 'priced', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined };
+  await assert.rejects(extractOnce(source.client, loader, priced, 'nan-1'), /converting column "price"\. Could not convert string "NaN" to 'DECIMAL'/);
+  const [tables] = await queryDuckDb(warehouse, "select count(*)::int as n from information_schema.tables where table_schema = 'raw' and table_name = 'priced'");
+  assert.equal(tables?.n, 0, 'no half-loaded table');
+});

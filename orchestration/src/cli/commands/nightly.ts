@@ -1,11 +1,11 @@
-import { ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openSource } from '../../source/demoSource.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
+import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import { openTemporal } from '../../temporal/temporalTarget.js';
 import type { NightlyLoadInput } from '../../temporal/workflows/index.js';
 import { prepareDemoData, type DemoDataOptions } from './demoData.js';
@@ -37,8 +37,8 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
     const temporal = await openTemporal(config);
     try {
       log(`Temporal at ${temporal.address}${temporal.uiUrl ? ` (UI ${temporal.uiUrl} while this runs)` : ''}`);
-      const workerConnection = await NativeConnection.connect({ address: temporal.address });
-      const clientConnection = await Connection.connect({ address: temporal.address });
+      const workerConnection = await connectWorkerToTemporal(temporal.address);
+      const clientConnection = await connectClientToTemporal(temporal.address);
       try {
         const worker = await createRebarWorker({
           connection: workerConnection,

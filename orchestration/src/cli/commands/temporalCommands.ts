@@ -1,12 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
+import { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { openSource } from '../../source/demoSource.js';
+import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
+import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
 import { registerNightlySchedule } from '../../temporal/schedule.js';
 
 /** A long-lived worker and the schedule talk to a Temporal server that outlives them. */
@@ -21,7 +21,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
       installTemporalLogging(settings.logLevel);
       const tables = loadTablesConfig(settings.tablesConfigPath);
       const source = await openSource(settings);
-      const connection = await NativeConnection.connect({ address: settings.temporalAddress ?? defaultTemporalAddress });
+      const connection = await connectWorkerToTemporal(settings.temporalAddress ?? defaultTemporalAddress);
       try {
         const worker = await createRebarWorker({
           connection,
@@ -45,7 +45,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
     .option('--id <scheduleId>', 'schedule id', 'rebar-nightly')
     .action(async (options: { cron?: string; timezone?: string; id: string }) => {
       const settings = config();
-      const connection = await Connection.connect({ address: settings.temporalAddress ?? defaultTemporalAddress });
+      const connection = await connectClientToTemporal(settings.temporalAddress ?? defaultTemporalAddress);
       try {
         const client = new Client({ connection, namespace: settings.temporalNamespace });
         const result = await registerNightlySchedule({

@@ -36,11 +36,7 @@ export class DuckDbLoader implements Loader {
       const result = await connection.runAndReadAll('select cursor_value, primary_key_values from _rebar.watermarks where table_name = $1', [table.name]);
       const row = result.getRowObjectsJS()[0];
       if (!row) return undefined;
-      const primaryKey = JSON.parse(String(row.primary_key_values)) as unknown;
-      if (typeof row.cursor_value !== 'string' || !Array.isArray(primaryKey) || !primaryKey.every((value) => typeof value === 'string')) {
-        throw new Error(`The stored watermark for ${table.name} in _rebar.watermarks is corrupted; delete that row to re-extract the table in full.`);
-      }
-      return { cursor: row.cursor_value, primaryKey };
+      return storedWatermark(table.name, row.cursor_value, row.primary_key_values);
     });
   }
 
@@ -176,7 +172,8 @@ async function advancedWatermark(connection: DuckDBConnection, candidate: Waterm
   if (!stored) return candidate;
   const keyColumns = [table.cursor, ...table.primaryKey];
   const typeOf = (name: string) => duckdbTypeFor(columns.find((column) => column.name === name)?.pgType ?? 'text');
-  const storedValues = [String(stored[0]), ...(JSON.parse(String(stored[1])) as string[])];
+  const previous = storedWatermark(table.name, stored[0], stored[1]);
+  const storedValues = [previous.cursor, ...previous.primaryKey];
   const candidateValues = [candidate.cursor, ...candidate.primaryKey];
   const row = (values: string[]) => `(${values.map((value, index) => `cast(${quoteLiteral(value)} as ${typeOf(keyColumns[index]!)})`).join(', ')})`;
   const ahead = (await connection.runAndReadAll(`select ${row(candidateValues)} > ${row(storedValues)} as ahead`)).getRowsJS()[0]?.[0];
@@ -193,4 +190,18 @@ async function lastPosition(connection: DuckDBConnection, stage: string, table: 
   const row = result.getRowsJS()[0];
   if (!row) return undefined;
   return { cursor: String(row[0]), primaryKey: row.slice(1).map(String) };
+}
+
+/** A watermark row as stored; anything malformed stops the table with the row to delete. */
+function storedWatermark(tableName: string, cursorValue: unknown, primaryKeyValues: unknown): Watermark {
+  let primaryKey: unknown;
+  try {
+    primaryKey = JSON.parse(String(primaryKeyValues));
+  } catch {
+    primaryKey = undefined;
+  }
+  if (typeof cursorValue !== 'string' || !Array.isArray(primaryKey) || !primaryKey.every((value) => typeof value === 'string')) {
+    throw new Error(`The stored watermark for ${tableName} in _rebar.watermarks is corrupted; delete that row to re-extract the table in full.`);
+  }
+  return { cursor: cursorValue, primaryKey };
 }
