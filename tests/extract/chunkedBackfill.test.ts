@@ -11,7 +11,7 @@ import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const readings = (lookback?: string): TableConfig => ({ name: 'readings', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback });
+const readings = (lookback?: string): TableConfig => ({ name: 'readings', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback, hardDeleteCheckHours: undefined });
 
 beforeAll(async () => {
   source = await startTempPostgres();
@@ -42,16 +42,14 @@ test('a large table loads in chunks, each committed with its watermark; equal cu
 test('a run interrupted after its first chunk resumes from the last committed chunk', async () => {
   const { path, loader } = newWarehouse();
   let loads = 0;
-  const failsOnSecondChunk: Loader = {
-    getWatermark: (table) => loader.getWatermark(table),
-    recordRun: (summary) => loader.recordRun(summary),
-    publish: () => loader.publish(),
-    loadFile: async (input) => {
+  class FailsOnSecondChunk extends DuckDbLoader {
+    override async loadFile(input: Parameters<Loader['loadFile']>[0]) {
       loads += 1;
       if (loads === 2) throw new Error('worker killed');
-      return loader.loadFile(input);
-    },
-  };
+      return super.loadFile(input);
+    }
+  }
+  const failsOnSecondChunk = new FailsOnSecondChunk(path, `${path}.published`);
   await assert.rejects(extractOnce(source.client, failsOnSecondChunk, readings('0'), 'attempt-1', 1000), /worker killed/);
   const committed = await loader.getWatermark(readings('0'));
   assert.deepEqual(committed?.primaryKey, ['1000'], 'the first chunk and its watermark are committed');

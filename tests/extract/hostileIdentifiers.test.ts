@@ -30,7 +30,7 @@ afterAll(async () => {
 test('table and column names with quotes, semicolons and comments are always quoted, on both sides', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-hostile-')), 'warehouse.duckdb');
   const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
-  const table: TableConfig = { name: tableName, primaryKey: [keyColumn], cursor: cursorColumn, softDelete: undefined, mode: 'merge', lookback: undefined };
+  const table: TableConfig = { name: tableName, primaryKey: [keyColumn], cursor: cursorColumn, softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
   const first = await extractOnce(source.client, loader, table, 'run-1');
   assert.equal(first.rowsWritten, 2);
   await extractOnce(source.client, loader, table, 'run-2');

@@ -24,8 +24,8 @@ afterAll(async () => {
   await source?.close();
 });
 
-const items = (lookback: string | undefined): TableConfig => ({ name: 'work_items', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback });
-const events = (lookback: string | undefined): TableConfig => ({ name: 'app_events', primaryKey: ['id'], cursor: 'id', softDelete: undefined, mode: 'append', lookback });
+const items = (lookback: string | undefined): TableConfig => ({ name: 'work_items', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback, hardDeleteCheckHours: undefined });
+const events = (lookback: string | undefined): TableConfig => ({ name: 'app_events', primaryKey: ['id'], cursor: 'id', softDelete: undefined, mode: 'append', lookback, hardDeleteCheckHours: undefined });
 
 async function connect(): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: source.connectionString });
@@ -43,8 +43,8 @@ test('rows from transactions that commit after a run has read past their cursor 
   const withLookback = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
   const keysetOnly = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
   const loaders = [
-    { name: 'default lookback', warehouse: withLookback, loader: new DuckDbLoader(withLookback, `${withLookback}.published`), lookback: undefined },
-    { name: 'keyset only', warehouse: keysetOnly, loader: new DuckDbLoader(keysetOnly, `${keysetOnly}.published`), lookback: '0' },
+    { name: 'default lookback', warehouse: withLookback, loader: new DuckDbLoader(withLookback, `${withLookback}.published`), lookback: undefined, hardDeleteCheckHours: undefined },
+    { name: 'keyset only', warehouse: keysetOnly, loader: new DuckDbLoader(keysetOnly, `${keysetOnly}.published`), lookback: '0', hardDeleteCheckHours: undefined },
   ];
   await source.client.query("insert into work_items (id, note) values (1, 'before'); insert into app_events (note) values ('before')");
   for (const { loader, lookback } of loaders) {
@@ -99,7 +99,7 @@ test('rows with a NULL cursor are read on every run instead of being skipped for
   await source.client.query("insert into notes values (1, 'dated', '2026-01-01 00:00:00+00'), (2, 'undated', null)");
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
   const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
-  const notes: TableConfig = { name: 'notes', primaryKey: ['id'], cursor: 'edited_at', softDelete: undefined, mode: 'merge', lookback: '0' };
+  const notes: TableConfig = { name: 'notes', primaryKey: ['id'], cursor: 'edited_at', softDelete: undefined, mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
   await extractOnce(source.client, loader, notes, 'run-1');
   await source.client.query("update notes set body = 'undated, edited' where id = 2");
   const second = await extractOnce(source.client, loader, notes, 'run-2');
@@ -112,6 +112,6 @@ test('a cursor column of a type that cannot order changes is refused with the co
   await source.client.query("create table labels (code text primary key, label text); insert into labels values ('a', 'A')");
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
   const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
-  const labels: TableConfig = { name: 'labels', primaryKey: ['code'], cursor: 'label', softDelete: undefined, mode: 'merge', lookback: undefined };
+  const labels: TableConfig = { name: 'labels', primaryKey: ['code'], cursor: 'label', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
   await assert.rejects(extractOnce(source.client, loader, labels, 'run-1'), /cursor column "label" has type text; Rebar needs a timestamp, date or integer cursor/);
 });

@@ -9,7 +9,7 @@ import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const crews: TableConfig = { name: 'crews', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined };
+const crews: TableConfig = { name: 'crews', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
 
 beforeAll(async () => {
   source = await startTempPostgres();

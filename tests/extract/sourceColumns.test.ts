@@ -5,7 +5,7 @@ import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.j
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const base: TableConfig = { name: 'orders', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: undefined };
+const base: TableConfig = { name: 'orders', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
 
 beforeAll(async () => {
   source = await startTempPostgres();

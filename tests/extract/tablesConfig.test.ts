@@ -8,7 +8,7 @@ test('the shipped rebar.yml lists every demo source table with its keys', () => 
   const tables = loadTablesConfig(join(projectRoot, 'rebar.yml'));
   assert.equal(tables.length, 15);
   const events = tables.find((table) => table.name === 'area_events');
-  assert.deepEqual(events, { name: 'area_events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: undefined });
+  assert.deepEqual(events, { name: 'area_events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: undefined, hardDeleteCheckHours: undefined });
   assert.equal(tables.find((table) => table.name === 'projects')?.mode, 'merge');
 });
 

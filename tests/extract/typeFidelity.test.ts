@@ -10,7 +10,7 @@ import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const zoo: TableConfig = { name: 'type_zoo', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined };
+const zoo: TableConfig = { name: 'type_zoo', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
 
 beforeAll(async () => {
   source = await startTempPostgres();
@@ -101,7 +101,7 @@ test('NaN in a numeric(p,s) column, which DECIMAL cannot hold, fails the table n
   await source.client.query("create table priced (id bigint primary key, price numeric(10, 2), updated_at timestamptz not null default now()); insert into priced (id, price) values (1, 10.50), (2, 'NaN')");
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-types-')), 'warehouse.duckdb');
   const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
-  const priced: TableConfig = { name: 'priced', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined };
+  const priced: TableConfig = { name: 'priced', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
   await assert.rejects(extractOnce(source.client, loader, priced, 'nan-1'), /converting column "price"\. Could not convert string "NaN" to 'DECIMAL'/);
   const [tables] = await queryDuckDb(warehouse, "select count(*)::int as n from information_schema.tables where table_schema = 'raw' and table_name = 'priced'");
   assert.equal(tables?.n, 0, 'no half-loaded table');

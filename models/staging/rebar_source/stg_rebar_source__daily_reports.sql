@@ -3,6 +3,8 @@ with
 source as (
 
     select * from {{ source('rebar_source', 'daily_reports') }}
+    -- rows a hard-delete key pass found gone from the source (rebar.yml: hard_delete_check_hours)
+    where _rebar_deleted_at is null
 
 ),
 

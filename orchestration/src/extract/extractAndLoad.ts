@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { Loader } from '../load/loader.js';
 import { copyChunkToFile } from './copyChunkToFile.js';
+import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { readSourceColumns } from './sourceColumns.js';
 import type { TableConfig } from './tablesConfig.js';
 import type { Watermark } from './watermark.js';
@@ -12,6 +13,8 @@ export interface ExtractProgress {
   chunks: number;
   rowsExtracted: number;
   rowsWritten: number;
+  /** Rows the hard-delete key pass found gone from the source and tombstoned. */
+  rowsTombstoned: number;
   bytes: number;
   schemaChanges: string[];
 }
@@ -45,7 +48,7 @@ export interface ExtractAndLoadOutput extends ExtractProgress {
 export async function extractAndLoad(input: ExtractAndLoadInput): Promise<ExtractAndLoadOutput> {
   const { client, loader, table } = input;
   const filePath = join(input.workDir, `${table.name}.csv`);
-  const progress: ExtractProgress = input.resumeFrom ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] } : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, bytes: 0, schemaChanges: [] };
+  const progress: ExtractProgress = input.resumeFrom ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] } : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, schemaChanges: [] };
   try {
     const columns = await readSourceColumns(client, table);
     const watermark = await loader.getWatermark(table);
@@ -62,7 +65,14 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
       after = loaded.lastRead ?? after;
       input.onChunk?.(progress);
       if (copied.rowCount - copied.nullCursorRows < input.chunkRows) {
-        return { ...progress, sourceRows: copied.sourceRowCount, warehouseRows: loaded.warehouseRows, watermark: loaded.watermark ?? (await loader.getWatermark(table)) };
+        let warehouseRows = loaded.warehouseRows;
+        if (await hardDeleteCheckDue(loader, table)) {
+          const tombstoned = await detectHardDeletes({ client, loader, table, columns, workDir: input.workDir, chunkRows: input.chunkRows, loadId: input.loadId });
+          progress.rowsTombstoned += tombstoned;
+          warehouseRows -= tombstoned;
+          input.onChunk?.(progress);
+        }
+        return { ...progress, sourceRows: copied.sourceRowCount, warehouseRows, watermark: loaded.watermark ?? (await loader.getWatermark(table)) };
       }
     }
   } finally {

@@ -17,6 +17,12 @@ export interface TableConfig {
    * none. Unset: the default for the cursor's type (see extract/lookback.ts).
    */
   lookback: string | undefined;
+  /**
+   * For tables whose rows can be deleted outright (no soft-delete column): every this many hours,
+   * a key pass compares the source's primary keys with raw and tombstones rows gone from the
+   * source (_rebar_deleted_at). 0: every run. Unset: never.
+   */
+  hardDeleteCheckHours: number | undefined;
 }
 
 const identifier = z
@@ -38,6 +44,7 @@ const tableSchema = z
         message: 'lookback must be a whole number of sequence values (e.g. 1000) or an interval like "15 minutes", "2 hours"',
       })
       .optional(),
+    hard_delete_check_hours: z.number().min(0, 'hard_delete_check_hours must be 0 (every run) or more').optional(),
   })
   .strict();
 
@@ -70,6 +77,7 @@ export function parseTablesConfig(text: string, origin: string): TableConfig[] {
       softDelete: table.soft_delete,
       mode: table.mode,
       lookback: table.lookback,
+      hardDeleteCheckHours: table.hard_delete_check_hours,
     };
   });
 }

@@ -32,6 +32,13 @@ export interface Loader {
   /** Merges (or appends) the file's rows into raw.<table> and advances the watermark, atomically. */
   loadFile(input: LoadFileInput): Promise<LoadFileOutput>;
   recordRun(summary: RunSummary): Promise<void>;
+  /** When the last hard-delete key pass for this table finished; undefined if never. */
+  lastKeyCheck(table: TableConfig): Promise<Date | undefined>;
+  /**
+   * Tombstones (sets _rebar_deleted_at on) raw rows whose primary key is not in the file of all
+   * source keys, and records the pass. Idempotent.
+   */
+  tombstoneMissingKeys(input: TombstoneInput): Promise<TombstoneOutput>;
   /**
    * Makes the warehouse as it is now (raw, marts, run history) the version readers see, atomically:
    * readers never see a half-built or untested version.
@@ -43,4 +50,18 @@ export interface PublishOutput {
   /** Where readers find the published version (a file path for DuckDB). */
   location: string;
   bytes: number;
+}
+
+export interface TombstoneInput {
+  table: TableConfig;
+  /** The primary-key columns, with their source types. */
+  keyColumns: SourceColumn[];
+  /** Every primary key the source holds, as CSV (no header). */
+  keysFilePath: string;
+  loadId: string;
+}
+
+export interface TombstoneOutput {
+  keysSeen: number;
+  tombstoned: number;
 }

@@ -4,6 +4,8 @@ export interface TableRunResult {
   status: 'success' | 'failed';
   rowsExtracted: number;
   rowsWritten: number;
+  /** Rows found hard-deleted at the source by the key pass, tombstoned in raw. */
+  rowsTombstoned: number;
   bytes: number;
   durationMs: number;
   schemaChanges: string[];

@@ -11,7 +11,7 @@ import { extractOnce } from '../../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 
 let source: TempPostgres;
-const sites: TableConfig = { name: 'sites', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined };
+const sites: TableConfig = { name: 'sites', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
 
 beforeAll(async () => {
   source = await startTempPostgres();

@@ -10,8 +10,8 @@ import { queryDuckDb } from '../../support/duckdbQuery.js';
 import { extractOnce } from '../../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 
-const tickets: TableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0' };
-const events: TableConfig = { name: 'events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: '0' };
+const tickets: TableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
+const events: TableConfig = { name: 'events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: '0', hardDeleteCheckHours: undefined };
 
 let source: TempPostgres;
 let warehouse: string;

@@ -13,7 +13,7 @@ import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres
 let source: TempPostgres;
 let warehouse: string;
 let loader: DuckDbLoader;
-const table = (name: string): TableConfig => ({ name, primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined });
+const table = (name: string): TableConfig => ({ name, primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined });
 
 beforeAll(async () => {
   source = await startTempPostgres();

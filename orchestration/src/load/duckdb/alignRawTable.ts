@@ -11,15 +11,20 @@ import { duckdbTypeFor } from '../../extract/typeMapping.js';
  * rows loaded from then on; a type change that would narrow keeps raw's wider type. Each change is
  * logged once in _rebar.schema_changes; returns the changes first seen in this load.
  */
+/** Rebar's own columns on every raw table: which load wrote the row, when, and when a key pass found it gone. */
+const REBAR_COLUMNS = ['_rebar_load_id VARCHAR', '_rebar_loaded_at TIMESTAMPTZ', '_rebar_deleted_at TIMESTAMPTZ'];
+
 export async function alignRawTable(connection: DuckDBConnection, schema: string, table: TableConfig, columns: SourceColumn[], loadId: string): Promise<string[]> {
   const target = `${schema}.${quoteIdent(table.name)}`;
   const existing = await connection.runAndReadAll('select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2', [schema, table.name]);
   const rawTypes = new Map(existing.getRowObjectsJS().map((row) => [String(row.column_name), canonicalType(String(row.data_type))]));
   if (rawTypes.size === 0) {
     const definitions = columns.map((column) => `${quoteIdent(column.name)} ${duckdbTypeFor(column.pgType)}`);
-    await connection.run(`create table ${target} (${[...definitions, '_rebar_load_id VARCHAR', '_rebar_loaded_at TIMESTAMPTZ'].join(', ')})`);
+    await connection.run(`create table ${target} (${[...definitions, ...REBAR_COLUMNS].join(', ')})`);
     return [];
   }
+  // Raw tables from before hard-delete detection existed.
+  if (!rawTypes.has('_rebar_deleted_at')) await connection.run(`alter table ${target} add column _rebar_deleted_at TIMESTAMPTZ`);
   const changes: string[] = [];
   for (const column of columns) {
     const wanted = canonicalType(duckdbTypeFor(column.pgType));

@@ -5,7 +5,7 @@ import type { TableConfig } from '../../extract/tablesConfig.js';
 import { duckdbTypeFor, stageConversion, stageTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RunSummary } from '../../runs/runSummary.js';
-import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput } from '../loader.js';
+import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput, TombstoneInput, TombstoneOutput } from '../loader.js';
 import { withDuckDb } from './exclusiveDatabase.js';
 import { publishDuckDbFile } from './publishFile.js';
 import { alignRawTable } from './alignRawTable.js';
@@ -25,6 +25,42 @@ export class DuckDbLoader implements Loader {
     private readonly warehousePath: string,
     private readonly publishedPath: string,
   ) {}
+
+  async lastKeyCheck(table: TableConfig): Promise<Date | undefined> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      const row = (await connection.runAndReadAll('select epoch_ms(checked_at) as at from _rebar.key_checks where table_name = $1', [table.name])).getRowsJS()[0];
+      return row ? new Date(Number(row[0])) : undefined;
+    });
+  }
+
+  async tombstoneMissingKeys(input: TombstoneInput): Promise<TombstoneOutput> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      const target = `${rawSchema}.${quoteIdent(input.table.name)}`;
+      const keyTypes = input.keyColumns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(stageTypeFor(column.pgType))}`).join(', ');
+      await connection.run('begin transaction');
+      try {
+        await connection.run(
+          `create or replace temp table _rebar_source_keys as select * from read_csv(${quoteLiteral(input.keysFilePath)}, columns = {${keyTypes}},
+             header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false)`,
+        );
+        const keysSeen = Number((await connection.runAndReadAll('select count(*) from _rebar_source_keys')).getRowsJS()[0]?.[0] ?? 0);
+        const match = input.keyColumns.map((column) => `_rebar_source_keys.${quoteIdent(column.name)} = ${target}.${quoteIdent(column.name)}`).join(' and ');
+        const marked = await connection.run(
+          `update ${target} set _rebar_deleted_at = current_timestamp
+           where _rebar_deleted_at is null and not exists (select 1 from _rebar_source_keys where ${match})`,
+        );
+        await connection.run('insert or replace into _rebar.key_checks values ($1, current_timestamp, $2, $3, $4)', [input.table.name, keysSeen, Number(marked.rowsChanged), input.loadId]);
+        await connection.run('drop table _rebar_source_keys');
+        await connection.run('commit');
+        return { keysSeen, tombstoned: Number(marked.rowsChanged) };
+      } catch (error) {
+        await connection.run('rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
 
   publish(): Promise<PublishOutput> {
     return publishDuckDbFile(this.warehousePath, this.publishedPath);
@@ -74,7 +110,7 @@ export class DuckDbLoader implements Loader {
           JSON.stringify(summary),
         ]);
         for (const table of summary.tables) {
-          await connection.run('insert into _rebar.run_tables values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
+          await connection.run('insert into _rebar.run_tables values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
             summary.runId,
             table.table,
             table.status,
@@ -86,6 +122,7 @@ export class DuckDbLoader implements Loader {
             table.error ?? null,
             table.sourceRows,
             table.warehouseRows,
+            table.rowsTombstoned,
           ]);
         }
         for (const model of summary.models) {
@@ -140,7 +177,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
       .map((column) => `cast(${target}.${quoteIdent(column.name)} as varchar) is not distinct from cast(${stage}.${quoteIdent(column.name)} as varchar)`)
       .join(' and ');
     const stageKeyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = ${stage}.${quoteIdent(key)}`).join(' and ');
-    await connection.run(`delete from ${stage} where exists (select 1 from ${target} where ${stageKeyMatch} and ${sameValues})`);
+    await connection.run(`delete from ${stage} where exists (select 1 from ${target} where ${stageKeyMatch} and ${target}._rebar_deleted_at is null and ${sameValues})`);
     await connection.run(`delete from ${target} using ${latest} where ${keyMatch}`);
   }
   const newOnly = table.mode === 'append' ? `where not exists (select 1 from ${target} where ${keyMatch})` : '';
@@ -161,7 +198,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
     ]);
   }
   await connection.run(`drop table ${stage}`);
-  const warehouseRows = Number((await connection.runAndReadAll(`select count(*) as row_count from ${target}`)).getRowObjectsJS()[0]?.row_count ?? 0);
+  const warehouseRows = Number((await connection.runAndReadAll(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`)).getRowObjectsJS()[0]?.row_count ?? 0);
   return { rowsInFile, rowsWritten, warehouseRows, watermark, lastRead, schemaChanges };
 }
 

@@ -31,7 +31,8 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       schema_changes json not null,
       error varchar,
       source_rows bigint,
-      warehouse_rows bigint
+      warehouse_rows bigint,
+      rows_tombstoned bigint
     );
     create table if not exists _rebar.run_models (
       run_id varchar not null,
@@ -48,8 +49,16 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       first_seen_load_id varchar not null,
       detected_at timestamptz not null
     );
+    create table if not exists _rebar.key_checks (
+      table_name varchar primary key,
+      checked_at timestamptz not null,
+      keys_seen bigint not null,
+      tombstoned bigint not null,
+      load_id varchar not null
+    );
     -- warehouses created before reconciliation existed
     alter table _rebar.run_tables add column if not exists source_rows bigint;
     alter table _rebar.run_tables add column if not exists warehouse_rows bigint;
+    alter table _rebar.run_tables add column if not exists rows_tombstoned bigint;
   `);
 }

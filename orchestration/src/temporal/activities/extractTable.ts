@@ -48,6 +48,7 @@ export function createExtractTable(deps: ActivityDeps) {
         status: 'success',
         rowsExtracted: output.rowsExtracted,
         rowsWritten: output.rowsWritten,
+        rowsTombstoned: output.rowsTombstoned,
         bytes: output.bytes,
         durationMs: Date.now() - started,
         schemaChanges: output.schemaChanges,

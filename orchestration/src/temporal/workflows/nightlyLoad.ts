@@ -96,7 +96,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
 }
 
 function failedTable(table: string, failure: unknown): TableRunResult {
-  return { table, status: 'failed', rowsExtracted: 0, rowsWritten: 0, bytes: 0, durationMs: 0, schemaChanges: [], error: failureMessage(failure), sourceRows: null, warehouseRows: null };
+  return { table, status: 'failed', rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, durationMs: 0, schemaChanges: [], error: failureMessage(failure), sourceRows: null, warehouseRows: null };
 }
 
 function failureMessage(failure: unknown): string {

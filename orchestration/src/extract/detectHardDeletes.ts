@@ -1,0 +1,60 @@
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { Loader } from '../load/loader.js';
+import type { SourceColumn } from './sourceColumns.js';
+import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
+import type { TableConfig } from './tablesConfig.js';
+
+export interface DetectHardDeletesInput {
+  client: pg.ClientBase;
+  loader: Loader;
+  table: TableConfig;
+  columns: SourceColumn[];
+  workDir: string;
+  chunkRows: number;
+  loadId: string;
+  now?: Date;
+}
+
+/** Whether the table's key pass is due: configured, and the last one older than its cadence. */
+export async function hardDeleteCheckDue(loader: Loader, table: TableConfig, now = new Date()): Promise<boolean> {
+  if (table.hardDeleteCheckHours === undefined) return false;
+  const last = await loader.lastKeyCheck(table);
+  return last === undefined || now.getTime() - last.getTime() >= table.hardDeleteCheckHours * 3_600_000;
+}
+
+/**
+ * The key reconciliation pass for tables without a soft-delete column: reads every primary key from
+ * the source in keyset-ordered chunks (short queries, no long-held snapshot), then tombstones raw
+ * rows whose key is gone. Returns how many rows it tombstoned.
+ */
+export async function detectHardDeletes(input: DetectHardDeletesInput): Promise<number> {
+  const { client, table } = input;
+  const keyColumns = table.primaryKey.map((name) => input.columns.find((column) => column.name === name) as SourceColumn);
+  // Qualified: the select list prints keys as text under the same names, and ordering must use the typed columns.
+  const keyList = keyColumns.map((column) => `source_row.${quoteIdent(column.name)}`).join(', ');
+  const relation = `public.${quoteIdent(table.name)}`;
+  const keysFilePath = join(input.workDir, `${table.name}.keys.csv`);
+  writeFileSync(keysFilePath, '');
+  try {
+    let last: string[] | undefined;
+    for (;;) {
+      const after = last
+        ? `where (${keyList}) > (${last.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})`
+        : '';
+      const result = await client.query({
+        text: `select ${keyColumns.map((column) => `source_row.${quoteIdent(column.name)}::text`).join(', ')} from ${relation} as source_row ${after} order by ${keyList} limit ${input.chunkRows}`,
+        rowMode: 'array',
+      });
+      const rows = result.rows as string[][];
+      if (rows.length > 0) appendFileSync(keysFilePath, rows.map((row) => `${row.map((value) => `"${value.replaceAll('"', '""')}"`).join(',')}\n`).join(''));
+      if (rows.length < input.chunkRows) break;
+      last = rows[rows.length - 1];
+    }
+    const output = await input.loader.tombstoneMissingKeys({ table, keyColumns, keysFilePath, loadId: input.loadId });
+    return output.tombstoned;
+  } finally {
+    rmSync(keysFilePath, { force: true });
+  }
+}
