@@ -6,12 +6,12 @@ import { resolveLookback } from './lookback.js';
 import { extractExpression } from './typeMapping.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
-import type { TableConfig } from './tablesConfig.js';
+import type { FullRefreshTableConfig, IncrementalTableConfig } from './tablesConfig.js';
 import type { Watermark } from './watermark.js';
 
 export interface CopyChunkToFileInput {
   client: pg.ClientBase;
-  table: TableConfig;
+  table: IncrementalTableConfig;
   columns: SourceColumn[];
   /** The last committed position in the warehouse; undefined before the first load. */
   watermark: Watermark | undefined;
@@ -36,7 +36,7 @@ export interface CopyChunkToFileOutput {
  * chunk of a run starts in the lookback window behind the watermark (or, without lookback, strictly
  * after it; before any load, at the start); later chunks continue strictly after the last row read.
  */
-export function chunkPredicate(table: TableConfig, columns: SourceColumn[], watermark: Watermark | undefined, after: Watermark | undefined): string {
+export function chunkPredicate(table: IncrementalTableConfig, columns: SourceColumn[], watermark: Watermark | undefined, after: Watermark | undefined): string {
   const typeOf = (name: string) => {
     const column = columns.find((candidate) => candidate.name === name);
     if (!column) throw new SourceTableError(`Table ${table.name}: column "${name}" is missing from the source.`);
@@ -55,7 +55,7 @@ export function chunkPredicate(table: TableConfig, columns: SourceColumn[], wate
   return `${notNull} and ${keysetAfter(table, typeOf, watermark)}`;
 }
 
-function keysetAfter(table: TableConfig, typeOf: (name: string) => string, position: Watermark): string {
+function keysetAfter(table: IncrementalTableConfig, typeOf: (name: string) => string, position: Watermark): string {
   const keyColumns = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)];
   const keyValues = [position.cursor, ...position.primaryKey.slice(table.primaryKey[0] === table.cursor ? 1 : 0)];
   if (keyValues.length !== keyColumns.length) {
@@ -81,18 +81,37 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
   const nullRows = `select ${selectList} from ${relation} where ${quoteIdent(table.cursor)} is null`;
   const query = `copy (${after ? chunk : `${chunk} union all (${nullRows})`}) to stdout with (format csv)`;
 
+  return inExtractSnapshot(client, async () => {
+    const nullCursorRows = after ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
+    const stream = client.query(copyTo(query));
+    await pipeline(stream, createWriteStream(filePath));
+    const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}`);
+    return { rowCount: stream.rowCount ?? 0, nullCursorRows, bytes: statSync(filePath).size, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
+  });
+}
+
+/** A full-refresh table, whole, in one snapshot. */
+export async function copyWholeTableToFile(input: { client: pg.ClientBase; table: FullRefreshTableConfig; columns: SourceColumn[]; filePath: string; schema?: string }): Promise<{ rowCount: number; bytes: number }> {
+  const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(input.table.name)}`;
+  const selectList = input.columns.map((column) => extractExpression(quoteIdent(column.name), column.pgType)).join(', ');
+  return inExtractSnapshot(input.client, async () => {
+    const stream = input.client.query(copyTo(`copy (select ${selectList} from ${relation}) to stdout with (format csv)`));
+    await pipeline(stream, createWriteStream(input.filePath));
+    return { rowCount: stream.rowCount ?? 0, bytes: statSync(input.filePath).size };
+  });
+}
+
+/** A read-only REPEATABLE READ transaction with UTC/ISO output, so values are stable and exact. */
+async function inExtractSnapshot<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
   await client.query('begin isolation level repeatable read read only');
   try {
     await client.query("set local timezone = 'UTC'");
     await client.query("set local datestyle = 'ISO, YMD'");
     await client.query("set local intervalstyle = 'postgres'");
     await client.query('set local extra_float_digits = 3');
-    const nullCursorRows = after ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
-    const stream = client.query(copyTo(query));
-    await pipeline(stream, createWriteStream(filePath));
-    const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}`);
+    const result = await work();
     await client.query('commit');
-    return { rowCount: stream.rowCount ?? 0, nullCursorRows, bytes: statSync(filePath).size, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
+    return result;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { Loader } from '../load/loader.js';
-import { copyChunkToFile } from './copyChunkToFile.js';
+import { copyChunkToFile, copyWholeTableToFile } from './copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { readSourceColumns } from './sourceColumns.js';
 import type { TableConfig } from './tablesConfig.js';
@@ -51,6 +51,13 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
   const progress: ExtractProgress = input.resumeFrom ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] } : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, schemaChanges: [] };
   try {
     const columns = await readSourceColumns(client, table);
+    if (table.mode === 'full_refresh') {
+      const copied = await copyWholeTableToFile({ client, table, columns, filePath });
+      const replaced = await loader.replaceTable({ table, columns, filePath, loadId: input.loadId });
+      Object.assign(progress, { chunks: 1, rowsExtracted: copied.rowCount, rowsWritten: replaced.rowsWritten, bytes: copied.bytes });
+      progress.schemaChanges.push(...replaced.schemaChanges);
+      return { ...progress, sourceRows: copied.rowCount, warehouseRows: replaced.warehouseRows, watermark: undefined };
+    }
     const watermark = await loader.getWatermark(table);
     let after: Watermark | undefined;
     for (;;) {

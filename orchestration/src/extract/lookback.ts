@@ -1,5 +1,5 @@
 import { SourceTableError } from './sourceColumns.js';
-import type { TableConfig } from './tablesConfig.js';
+import type { IncrementalTableConfig } from './tablesConfig.js';
 
 /**
  * Why re-read: a row's cursor value is fixed when its transaction writes it (updated_at = now(),
@@ -16,7 +16,7 @@ const DEFAULT_COUNT = 1000;
 const TEMPORAL = /^(timestamp(\(\d\))? with(out)? time zone|date)$/;
 const INTEGER = /^(smallint|integer|bigint)$/;
 
-export function resolveLookback(table: TableConfig, cursorPgType: string): Lookback {
+export function resolveLookback(table: IncrementalTableConfig, cursorPgType: string): Lookback {
   const configured = table.lookback;
   if (TEMPORAL.test(cursorPgType)) {
     if (configured === undefined) return { kind: 'interval', interval: DEFAULT_INTERVAL };

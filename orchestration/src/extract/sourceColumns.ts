@@ -34,7 +34,7 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
   const columns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type }));
   const names = new Set(columns.map((column) => column.name));
   for (const [role, column] of [
-    ['cursor', table.cursor],
+    ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as const]),
     ...table.primaryKey.map((key) => ['primary key', key] as const),
     ...(table.softDelete ? [['soft-delete', table.softDelete] as const] : []),
   ] as const) {

@@ -2,21 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-/** How one source table is extracted. */
-export interface TableConfig {
+interface TableConfigBase {
   name: string;
+  /** Empty only for full-refresh tables without a primary key. */
   primaryKey: string[];
-  cursor: string;
   softDelete: string | undefined;
-  /** merge: mutable rows, merged by primary key (latest wins). append: append-only log, loaded by its sequence. */
-  mode: 'merge' | 'append';
-  /**
-   * How far behind the watermark each run re-reads, to catch rows from transactions that committed
-   * after the previous run read past their cursor value: a Postgres interval ("15 minutes") for
-   * timestamp and date cursors, a count of sequence values ("1000") for integer cursors, "0" for
-   * none. Unset: the default for the cursor's type (see extract/lookback.ts).
-   */
-  lookback: string | undefined;
   /**
    * For tables whose rows can be deleted outright (no soft-delete column): every this many hours,
    * a key pass compares the source's primary keys with raw and tombstones rows gone from the
@@ -24,6 +14,27 @@ export interface TableConfig {
    */
   hardDeleteCheckHours: number | undefined;
 }
+
+/** Read incrementally by a cursor. merge: mutable rows, merged by primary key (latest wins). append: an append-only log, loaded by its sequence. */
+export interface IncrementalTableConfig extends TableConfigBase {
+  mode: 'merge' | 'append';
+  cursor: string;
+  /**
+   * How far behind the watermark each run re-reads, to catch rows from transactions that committed
+   * after the previous run read past their cursor value: a Postgres interval ("15 minutes") for
+   * timestamp and date cursors, a count of sequence values ("1000") for integer cursors, "0" for
+   * none. Unset: the default for the cursor's type (see extract/lookback.ts).
+   */
+  lookback: string | undefined;
+}
+
+/** Copied whole on every run and swapped in atomically: for tables with no column that tracks changes. */
+export interface FullRefreshTableConfig extends TableConfigBase {
+  mode: 'full_refresh';
+}
+
+/** How one source table is extracted. */
+export type TableConfig = IncrementalTableConfig | FullRefreshTableConfig;
 
 const identifier = z
   .string()
@@ -33,10 +44,10 @@ const identifier = z
 const tableSchema = z
   .object({
     name: identifier,
-    primary_key: z.array(identifier).min(1, 'primary_key needs at least one column'),
-    cursor: identifier,
+    primary_key: z.array(identifier).default([]),
+    cursor: identifier.optional(),
     soft_delete: identifier.optional(),
-    mode: z.enum(['merge', 'append']).default('merge'),
+    mode: z.enum(['merge', 'append', 'full_refresh']).default('merge'),
     lookback: z
       .union([z.number().int().min(0), z.string()])
       .transform(String)
@@ -46,9 +57,20 @@ const tableSchema = z
       .optional(),
     hard_delete_check_hours: z.number().min(0, 'hard_delete_check_hours must be 0 (every run) or more').optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((table, ctx) => {
+    if (table.mode === 'full_refresh') return;
+    if (table.primary_key.length === 0) ctx.addIssue({ code: 'custom', path: ['primary_key'], message: `primary_key needs at least one column for mode ${table.mode} (or use mode: full_refresh)` });
+    if (!table.cursor) ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor is required for mode ${table.mode} (or use mode: full_refresh)` });
+  });
 
-const fileSchema = z.object({ tables: z.array(tableSchema).min(1, 'list at least one table') }).strict();
+const fileSchema = z
+  .object({
+    tables: z.array(tableSchema).min(1, 'list at least one table'),
+    // `rebar nightly --all` extracts every table of the source except these.
+    discover: z.object({ exclude: z.array(identifier).default([]) }).strict().optional(),
+  })
+  .strict();
 
 export class TablesConfigError extends Error {
   override name = 'TablesConfigError';
@@ -70,15 +92,9 @@ export function parseTablesConfig(text: string, origin: string): TableConfig[] {
   return parsed.data.tables.map((table) => {
     if (seen.has(table.name)) throw new TablesConfigError(`${origin}: table "${table.name}" is listed twice`);
     seen.add(table.name);
-    return {
-      name: table.name,
-      primaryKey: table.primary_key,
-      cursor: table.cursor,
-      softDelete: table.soft_delete,
-      mode: table.mode,
-      lookback: table.lookback,
-      hardDeleteCheckHours: table.hard_delete_check_hours,
-    };
+    const base = { name: table.name, primaryKey: table.primary_key, softDelete: table.soft_delete, hardDeleteCheckHours: table.hard_delete_check_hours };
+    if (table.mode === 'full_refresh') return { ...base, mode: 'full_refresh' };
+    return { ...base, mode: table.mode, cursor: table.cursor as string, lookback: table.lookback };
   });
 }
 
@@ -90,4 +106,10 @@ export function loadTablesConfig(path: string): TableConfig[] {
     throw new TablesConfigError(`Cannot read the tables config ${path}: create it (see rebar.yml) or set REBAR_TABLES_CONFIG`);
   }
   return parseTablesConfig(text, path);
+}
+
+/** Tables `--all` leaves alone (the config file's discover.exclude). */
+export function loadDiscoverExclude(path: string): string[] {
+  const document = fileSchema.safeParse(parse(readFileSync(path, 'utf8')));
+  return document.success ? (document.data.discover?.exclude ?? []) : [];
 }

@@ -1,10 +1,10 @@
 import type { SourceColumn } from '../extract/sourceColumns.js';
-import type { TableConfig } from '../extract/tablesConfig.js';
+import type { FullRefreshTableConfig, IncrementalTableConfig, TableConfig } from '../extract/tablesConfig.js';
 import type { Watermark } from '../extract/watermark.js';
 import type { RunSummary } from '../runs/runSummary.js';
 
 export interface LoadFileInput {
-  table: TableConfig;
+  table: IncrementalTableConfig;
   columns: SourceColumn[];
   /** A CSV file written by COPY ... TO STDOUT (FORMAT csv), no header. */
   filePath: string;
@@ -31,6 +31,8 @@ export interface Loader {
   getWatermark(table: TableConfig): Promise<Watermark | undefined>;
   /** Merges (or appends) the file's rows into raw.<table> and advances the watermark, atomically. */
   loadFile(input: LoadFileInput): Promise<LoadFileOutput>;
+  /** Replaces raw.<table> with the file's rows in one transaction (full-refresh tables). */
+  replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput>;
   recordRun(summary: RunSummary): Promise<void>;
   /** When the last hard-delete key pass for this table finished; undefined if never. */
   lastKeyCheck(table: TableConfig): Promise<Date | undefined>;
@@ -64,4 +66,17 @@ export interface TombstoneInput {
 export interface TombstoneOutput {
   keysSeen: number;
   tombstoned: number;
+}
+
+export interface ReplaceTableInput {
+  table: FullRefreshTableConfig;
+  columns: SourceColumn[];
+  filePath: string;
+  loadId: string;
+}
+
+export interface ReplaceTableOutput {
+  rowsWritten: number;
+  warehouseRows: number;
+  schemaChanges: string[];
 }

@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
-import { loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { loadDiscoverExclude, loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
 import { createLoader } from '../../../orchestration/src/load/createLoader.js';
 import { type RunSummary, unreconciledTables } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';
@@ -44,7 +44,7 @@ async function runNightly(workflowId: string, args: object = {}, sourceUrl = sou
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl, tables: tables(), loader: createLoader(config) },
+    deps: { config, sourceUrl, tables: tables(), discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
   });
   return worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }));
 }
@@ -137,6 +137,15 @@ test('a failing dbt test fails the run, naming the model and the test, and reade
   const fixed = await runNightly('nightly-fixed');
   assert.equal(fixed.status, 'success');
   assert.ok(statSync(config.publishedPath).mtimeMs > published, 'published again once the data is fixed');
+});
+
+test('--all also extracts source tables the config does not list (discovered from the catalog)', async () => {
+  await source.client.query("create table site_notes (id bigint primary key, note text); insert into site_notes values (1, 'gate code changed'), (2, 'crane on site')");
+  const summary = await runNightly('nightly-all', { all: true, dbtSelect: 'stg_rebar_source__companies' });
+  assert.equal(summary.status, 'success');
+  assert.deepEqual(summary.tables.map((table) => table.table).sort(), [...tables().map((table) => table.name), 'site_notes'].sort(), 'demo_clock is excluded in rebar.yml');
+  const notes = summary.tables.find((table) => table.table === 'site_notes');
+  assert.deepEqual([notes?.rowsWritten, notes?.sourceRows, notes?.warehouseRows], [2, 2, 2]);
 });
 
 test('an unknown table fails the run at once with its name, without retrying', async () => {

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
-import { loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openSource } from '../../source/demoSource.js';
@@ -44,7 +44,7 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
           connection: workerConnection,
           namespace: config.temporalNamespace,
           taskQueue: config.taskQueue,
-          deps: { config, sourceUrl: source.url, tables, loader: createLoader(config) },
+          deps: { config, sourceUrl: source.url, tables, discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
         });
         const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
         const workflowId = `rebar-nightly-manual-${new Date().toISOString().replace(/[:.]/g, '-')}`;

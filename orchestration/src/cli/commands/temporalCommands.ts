@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { openSource } from '../../source/demoSource.js';
 import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
@@ -27,7 +27,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
           connection,
           namespace: settings.temporalNamespace,
           taskQueue: settings.taskQueue,
-          deps: { config: settings, sourceUrl: source.url, tables, loader: createLoader(settings) },
+          deps: { config: settings, sourceUrl: source.url, tables, discoverExclude: loadDiscoverExclude(settings.tablesConfigPath), loader: createLoader(settings) },
         });
         process.stdout.write(`Worker polling task queue ${settings.taskQueue}; Ctrl-C to stop\n`);
         await worker.run();

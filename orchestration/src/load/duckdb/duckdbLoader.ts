@@ -1,11 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceColumn } from '../../extract/sourceColumns.js';
 import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
 import { duckdbTypeFor, stageConversion, stageTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RunSummary } from '../../runs/runSummary.js';
-import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput, TombstoneInput, TombstoneOutput } from '../loader.js';
+import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput, ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput } from '../loader.js';
 import { withDuckDb } from './exclusiveDatabase.js';
 import { publishDuckDbFile } from './publishFile.js';
 import { alignRawTable } from './alignRawTable.js';
@@ -25,6 +25,28 @@ export class DuckDbLoader implements Loader {
     private readonly warehousePath: string,
     private readonly publishedPath: string,
   ) {}
+
+  async replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      await connection.run(`create schema if not exists ${rawSchema}`);
+      await connection.run('begin transaction');
+      try {
+        const target = `${rawSchema}.${quoteIdent(input.table.name)}`;
+        const stage = quoteIdent(`_rebar_stage_${input.table.name}`);
+        const schemaChanges = await alignRawTable(connection, rawSchema, input.table, input.columns, input.loadId);
+        await stageFile(connection, stage, input.columns, input.filePath);
+        await connection.run(`delete from ${target}`);
+        const inserted = await connection.run(`insert into ${target} by name select *, ${quoteLiteral(input.loadId)} as _rebar_load_id, current_timestamp as _rebar_loaded_at from ${stage}`);
+        await connection.run(`drop table ${stage}`);
+        await connection.run('commit');
+        return { rowsWritten: Number(inserted.rowsChanged), warehouseRows: Number(inserted.rowsChanged), schemaChanges };
+      } catch (error) {
+        await connection.run('rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
 
   async lastKeyCheck(table: TableConfig): Promise<Date | undefined> {
     return withDuckDb(this.warehousePath, async (connection) => {
@@ -151,17 +173,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   const stage = quoteIdent(`_rebar_stage_${table.name}`);
   const schemaChanges = await alignRawTable(connection, rawSchema, table, columns, loadId);
 
-  const csvColumns = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(stageTypeFor(column.pgType))}`).join(', ');
-  await connection.run(
-    `create or replace temp table ${stage} as
-     select * from read_csv(${quoteLiteral(filePath)}, columns = {${csvColumns}}, header = false, auto_detect = false,
-                            delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, strict_mode = true,
-                            max_line_size = ${MAX_ROW_BYTES})`,
-  );
-  for (const column of columns) {
-    const conversion = stageConversion(quoteIdent(column.name), column.pgType);
-    if (conversion) await connection.run(`alter table ${stage} alter ${quoteIdent(column.name)} type ${duckdbTypeFor(column.pgType)} using ${conversion}`);
-  }
+  await stageFile(connection, stage, columns, filePath);
   const lastRead = await lastPosition(connection, stage, table);
   const rowsInFile = Number((await connection.runAndReadAll(`select count(*) as row_count from ${stage}`)).getRowObjectsJS()[0]?.row_count ?? 0);
 
@@ -203,7 +215,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
 }
 
 /** The last row read, if it is past the stored watermark: a re-read window never moves it back. */
-async function advancedWatermark(connection: DuckDBConnection, candidate: Watermark | undefined, table: TableConfig, columns: SourceColumn[]): Promise<Watermark | undefined> {
+async function advancedWatermark(connection: DuckDBConnection, candidate: Watermark | undefined, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<Watermark | undefined> {
   if (!candidate) return undefined;
   const stored = (await connection.runAndReadAll('select cursor_value, primary_key_values from _rebar.watermarks where table_name = $1', [table.name])).getRowsJS()[0];
   if (!stored) return candidate;
@@ -217,7 +229,7 @@ async function advancedWatermark(connection: DuckDBConnection, candidate: Waterm
   return ahead === true ? candidate : undefined;
 }
 
-async function lastPosition(connection: DuckDBConnection, stage: string, table: TableConfig): Promise<Watermark | undefined> {
+async function lastPosition(connection: DuckDBConnection, stage: string, table: IncrementalTableConfig): Promise<Watermark | undefined> {
   const keyColumns = [table.cursor, ...table.primaryKey];
   const selectList = keyColumns.map((column, index) => `cast(${quoteIdent(column)} as varchar) as key_${index}`).join(', ');
   const order = keyColumns.map((column) => `${quoteIdent(column)} desc`).join(', ');
@@ -241,4 +253,19 @@ function storedWatermark(tableName: string, cursorValue: unknown, primaryKeyValu
     throw new Error(`The stored watermark for ${tableName} in _rebar.watermarks is corrupted; delete that row to re-extract the table in full.`);
   }
   return { cursor: cursorValue, primaryKey };
+}
+
+/** Reads an extract file into a temp table typed like the source columns (bytea decoded). */
+async function stageFile(connection: DuckDBConnection, stage: string, columns: SourceColumn[], filePath: string): Promise<void> {
+  const csvColumns = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(stageTypeFor(column.pgType))}`).join(', ');
+  await connection.run(
+    `create or replace temp table ${stage} as
+     select * from read_csv(${quoteLiteral(filePath)}, columns = {${csvColumns}}, header = false, auto_detect = false,
+                            delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, strict_mode = true,
+                            max_line_size = ${MAX_ROW_BYTES})`,
+  );
+  for (const column of columns) {
+    const conversion = stageConversion(quoteIdent(column.name), column.pgType);
+    if (conversion) await connection.run(`alter table ${stage} alter ${quoteIdent(column.name)} type ${duckdbTypeFor(column.pgType)} using ${conversion}`);
+  }
 }

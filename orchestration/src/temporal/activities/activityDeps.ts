@@ -8,5 +8,7 @@ export interface ActivityDeps {
   /** Holds credentials: used to connect, never logged, returned or put in workflow history. */
   sourceUrl: string;
   tables: TableConfig[];
+  /** Tables `--all` leaves alone. */
+  discoverExclude: string[];
   loader: Loader;
 }

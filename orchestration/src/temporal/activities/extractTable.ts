@@ -17,8 +17,7 @@ import type { ExtractTableInput, ExtractTableOutput } from './types.js';
 export function createExtractTable(deps: ActivityDeps) {
   return async function extractTable(input: ExtractTableInput): Promise<ExtractTableOutput> {
     const started = Date.now();
-    const table = deps.tables.find((candidate) => candidate.name === input.table);
-    if (!table) throw ApplicationFailure.nonRetryable(`Table ${input.table} is not in the tables config`, 'UnknownTable');
+    const { table } = input;
     const workDir = join(deps.config.stateDir, 'extract', input.runId);
     mkdirSync(workDir, { recursive: true });
     const client = new pg.Client({ connectionString: deps.sourceUrl, application_name: 'rebar-extract' });

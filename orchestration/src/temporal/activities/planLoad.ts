@@ -1,14 +1,20 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { checkSource, SourceCredentialsError } from '../../source/checkSource.js';
+import { discoverTables } from '../../extract/discoverTables.js';
+import { checkSource, SourceCredentialsError, sourcePassword } from '../../source/checkSource.js';
+import { withClient } from '../../source/demoSource.js';
+import { scrubSecrets } from '../../util/redact.js';
 import type { ActivityDeps } from './activityDeps.js';
 import type { PlanLoadInput, PlanLoadOutput } from './types.js';
 
+/** Checks the source answers, and decides which tables this run extracts and how. */
 export function createPlanLoad(deps: ActivityDeps) {
   return async function planLoad(input: PlanLoadInput): Promise<PlanLoadOutput> {
-    const configured = deps.tables.map((table) => table.name);
-    const unknown = (input.tables ?? []).filter((name) => !configured.includes(name));
-    if (unknown.length > 0) {
-      throw ApplicationFailure.nonRetryable(`Unknown table(s) ${unknown.join(', ')}: configured tables are ${configured.join(', ')}`, 'UnknownTable');
+    const configuredNames = deps.tables.map((table) => table.name);
+    if (!input.all) {
+      const unknown = (input.tables ?? []).filter((name) => !configuredNames.includes(name));
+      if (unknown.length > 0) {
+        throw ApplicationFailure.nonRetryable(`Unknown table(s) ${unknown.join(', ')}: configured tables are ${configuredNames.join(', ')}`, 'UnknownTable');
+      }
     }
     try {
       await checkSource(deps.sourceUrl);
@@ -18,6 +24,14 @@ export function createPlanLoad(deps: ActivityDeps) {
       if (error instanceof SourceCredentialsError) throw ApplicationFailure.nonRetryable(message, 'SourceCredentials');
       throw ApplicationFailure.retryable(message, 'SourceUnreachable');
     }
-    return { tables: input.tables ?? configured, parallelism: deps.config.extractParallelism };
+    const candidates = input.all
+      ? await withClient(deps.sourceUrl, (client) => discoverTables(client, { configured: deps.tables, exclude: deps.discoverExclude })).catch((error: unknown) => {
+          throw ApplicationFailure.retryable(scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]), 'DiscoveryFailed');
+        })
+      : deps.tables;
+    const selected = input.tables ? candidates.filter((table) => input.tables?.includes(table.name)) : candidates;
+    const missing = (input.tables ?? []).filter((name) => !selected.some((table) => table.name === name));
+    if (missing.length > 0) throw ApplicationFailure.nonRetryable(`Unknown table(s) ${missing.join(', ')}: the source has ${candidates.map((table) => table.name).join(', ')}`, 'UnknownTable');
+    return { tables: selected, parallelism: deps.config.extractParallelism };
   };
 }

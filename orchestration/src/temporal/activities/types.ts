@@ -1,17 +1,21 @@
+import type { TableConfig } from '../../extract/tablesConfig.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
 
 export interface PlanLoadInput {
   /** Restrict the run to these tables; all configured tables when absent. */
   tables?: string[];
+  /** Every table of the source (discovered from its catalog), not only the configured ones. */
+  all?: boolean;
 }
 export interface PlanLoadOutput {
-  tables: string[];
+  /** Names and settings only: small, and no secrets. */
+  tables: TableConfig[];
   parallelism: number;
 }
 
 export interface ExtractTableInput {
   runId: string;
-  table: string;
+  table: TableConfig;
 }
 export type ExtractTableOutput = TableRunResult;
 

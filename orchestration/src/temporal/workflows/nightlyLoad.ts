@@ -7,6 +7,8 @@ import { mapBounded } from './boundedParallel.js';
 export interface NightlyLoadInput {
   /** Only these tables; all configured tables when absent. */
   tables?: string[];
+  /** Every table of the source, discovered from its catalog (configured tables keep their settings). */
+  all?: boolean;
   /** A dbt selector for the build; the whole project when absent. */
   dbtSelect?: string;
   /** How soon a silent (e.g. killed) worker's extract or dbt activity is retried elsewhere; default 60. */
@@ -50,7 +52,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   const { extractTable, runDbtBuild, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
-    plan = await planLoad({ tables: input.tables });
+    plan = await planLoad({ tables: input.tables, all: input.all });
   } catch (failure) {
     const summary: RunSummary = { runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false };
     await recordRun(summary);
@@ -58,7 +60,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   }
 
   const tables = await mapBounded(plan.tables, plan.parallelism, (table) =>
-    extractTable({ runId, table }).catch((failure: unknown) => failedTable(table, failure)),
+    extractTable({ runId, table }).catch((failure: unknown) => failedTable(table.name, failure)),
   );
 
   const dbt = await runDbtBuild({ runId, select: input.dbtSelect }).catch((failure: unknown) => ({
