@@ -6,7 +6,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
 import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
 import type { Loader } from '../../orchestration/src/load/loader.js';
-import { compareTables } from '../support/compareTables.js';
+import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 

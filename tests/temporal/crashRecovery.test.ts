@@ -9,7 +9,7 @@ import type { RebarConfig } from '../../orchestration/src/config/config.js';
 import { loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
 import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../orchestration/src/source/generator/index.js';
-import { compareTables } from '../support/compareTables.js';
+import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { projectRoot } from '../support/projectRoot.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';

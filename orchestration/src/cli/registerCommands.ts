@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import type { RebarConfig } from '../config/config.js';
 import { registerGenerateCommands } from './commands/generateCommands.js';
 import { registerNightlyCommand } from './commands/nightlyCommand.js';
+import { registerReconcileCommand } from './commands/reconcileCommand.js';
 import { registerTemporalCommands } from './commands/temporalCommands.js';
 
 export function registerCommands(program: Command, config: () => RebarConfig): void {
   registerNightlyCommand(program, config);
   registerGenerateCommands(program, config);
   registerTemporalCommands(program, config);
+  registerReconcileCommand(program, config);
 }

@@ -13,7 +13,7 @@ import { generateSource, simulateDay } from '../../../orchestration/src/source/g
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
 import { findFreePort } from '../../../orchestration/src/util/freePort.js';
 import { runCommand } from '../../../orchestration/src/util/runCommand.js';
-import { compareTables } from '../../support/compareTables.js';
+import { compareTables } from '../../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
 import { startReader } from '../../support/startReader.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import type { RebarConfig } from '../../config/config.js';
+import { loadTablesConfig } from '../../extract/tablesConfig.js';
+import { compareTables } from '../../reconcile/compareTables.js';
+import { openSource, withClient } from '../../source/demoSource.js';
+import { commaList } from '../options.js';
+
+export function registerReconcileCommand(program: Command, config: () => RebarConfig): void {
+  program
+    .command('reconcile')
+    .description('Compare the source with the published warehouse, table by table: row counts and a content hash of every value')
+    .option('--tables <names>', 'only these tables (comma-separated)', commaList)
+    .option('--working', 'check the working warehouse instead of the published one')
+    .action(async (options: { tables?: string[]; working?: boolean }) => {
+      const settings = config();
+      const tables = loadTablesConfig(settings.tablesConfigPath).filter((table) => !options.tables || options.tables.includes(table.name));
+      const warehousePath = options.working ? settings.warehousePath : settings.publishedPath;
+      const source = await openSource(settings);
+      try {
+        const comparison = await withClient(source.url, (client) => compareTables(client, warehousePath, tables));
+        process.stdout.write(`Source vs ${warehousePath}:\n`);
+        process.stdout.write(`  ${'table'.padEnd(20)} ${'source'.padStart(10)} ${'raw'.padStart(10)}  ${'content (sha-256, first 12)'.padEnd(28)} result\n`);
+        for (const table of comparison.tables) {
+          const content = table.sourceHash === table.warehouseHash ? table.sourceHash.slice(0, 12) : `${table.sourceHash.slice(0, 12)} vs ${table.warehouseHash.slice(0, 12)}`;
+          process.stdout.write(`  ${table.table.padEnd(20)} ${String(table.sourceRows).padStart(10)} ${String(table.warehouseRows).padStart(10)}  ${content.padEnd(28)} ${table.difference ? 'DIFFERS' : 'equal'}\n`);
+          if (table.difference) process.stdout.write(`      ${table.difference}\n`);
+        }
+        const differing = comparison.tables.filter((table) => table.difference).length;
+        process.stdout.write(differing === 0 ? `All ${comparison.tables.length} tables equal to the source.\n` : `${differing} of ${comparison.tables.length} tables differ from the source.\n`);
+        if (differing > 0) process.exitCode = 2;
+      } finally {
+        await source.close();
+      }
+    });
+}
