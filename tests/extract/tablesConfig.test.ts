@@ -39,3 +39,10 @@ test('lookback is a count or an interval; anything else names the key and the ex
     /tables\.0\.lookback: lookback must be a whole number of sequence values \(e\.g\. 1000\) or an interval like "15 minutes"/,
   );
 });
+
+test('without a primary key a table is copied in full, or appended by its sequence; merge needs a key', () => {
+  const [log, snapshot] = parseTablesConfig('tables:\n  - { name: gate_log, cursor: seq, mode: append }\n  - { name: rates, mode: full_refresh }\n', 'x.yml');
+  assert.deepEqual([log?.mode, log?.primaryKey], ['append', ['seq']]);
+  assert.deepEqual([snapshot?.mode, snapshot?.primaryKey], ['full_refresh', []]);
+  assert.throws(() => parseTablesConfig('tables:\n  - { name: rates, cursor: updated_at }\n', 'x.yml'), /tables\.0\.primary_key: primary_key needs at least one column for mode merge \(or use mode: append or full_refresh\)/);
+});

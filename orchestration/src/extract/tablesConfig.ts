@@ -60,7 +60,7 @@ const tableSchema = z
   .strict()
   .superRefine((table, ctx) => {
     if (table.mode === 'full_refresh') return;
-    if (table.primary_key.length === 0) ctx.addIssue({ code: 'custom', path: ['primary_key'], message: `primary_key needs at least one column for mode ${table.mode} (or use mode: full_refresh)` });
+    if (table.mode === 'merge' && table.primary_key.length === 0) ctx.addIssue({ code: 'custom', path: ['primary_key'], message: 'primary_key needs at least one column for mode merge (or use mode: append or full_refresh)' });
     if (!table.cursor) ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor is required for mode ${table.mode} (or use mode: full_refresh)` });
   });
 
@@ -94,7 +94,10 @@ export function parseTablesConfig(text: string, origin: string): TableConfig[] {
     seen.add(table.name);
     const base = { name: table.name, primaryKey: table.primary_key, softDelete: table.soft_delete, hardDeleteCheckHours: table.hard_delete_check_hours };
     if (table.mode === 'full_refresh') return { ...base, mode: 'full_refresh' };
-    return { ...base, mode: table.mode, cursor: table.cursor as string, lookback: table.lookback };
+    const cursor = table.cursor as string;
+    // An append-only log without a declared key is keyed by its sequence.
+    const primaryKey = table.primary_key.length > 0 ? table.primary_key : [cursor];
+    return { ...base, primaryKey, mode: table.mode, cursor, lookback: table.lookback };
   });
 }
 
