@@ -6,7 +6,7 @@ import { duckdbTypeFor, stageConversion, stageTypeFor } from '../../extract/type
 import type { Watermark } from '../../extract/watermark.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput, ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput } from '../loader.js';
-import { withDuckDb } from './exclusiveDatabase.js';
+import { inTransaction, withDuckDb } from './exclusiveDatabase.js';
 import { publishDuckDbFile } from './publishFile.js';
 import { alignRawTable } from './alignRawTable.js';
 import { ensureMetadataTables } from './metadataTables.js';
@@ -30,8 +30,7 @@ export class DuckDbLoader implements Loader {
     return withDuckDb(this.warehousePath, async (connection) => {
       await ensureMetadataTables(connection);
       await connection.run(`create schema if not exists ${rawSchema}`);
-      await connection.run('begin transaction');
-      try {
+      return inTransaction(connection, async () => {
         const target = `${rawSchema}.${quoteIdent(input.table.name)}`;
         const stage = quoteIdent(`_rebar_stage_${input.table.name}`);
         const schemaChanges = await alignRawTable(connection, rawSchema, input.table, input.columns, input.loadId);
@@ -39,12 +38,8 @@ export class DuckDbLoader implements Loader {
         await connection.run(`delete from ${target}`);
         const inserted = await connection.run(`insert into ${target} by name select *, ${quoteLiteral(input.loadId)} as _rebar_load_id, current_timestamp as _rebar_loaded_at from ${stage}`);
         await connection.run(`drop table ${stage}`);
-        await connection.run('commit');
         return { rowsWritten: Number(inserted.rowsChanged), warehouseRows: Number(inserted.rowsChanged), schemaChanges };
-      } catch (error) {
-        await connection.run('rollback').catch(() => undefined);
-        throw error;
-      }
+      });
     });
   }
 
@@ -61,8 +56,7 @@ export class DuckDbLoader implements Loader {
       await ensureMetadataTables(connection);
       const target = `${rawSchema}.${quoteIdent(input.table.name)}`;
       const keyTypes = input.keyColumns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(stageTypeFor(column.pgType))}`).join(', ');
-      await connection.run('begin transaction');
-      try {
+      return inTransaction(connection, async () => {
         await connection.run(
           `create or replace temp table _rebar_source_keys as select * from read_csv(${quoteLiteral(input.keysFilePath)}, columns = {${keyTypes}},
              header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false)`,
@@ -75,12 +69,8 @@ export class DuckDbLoader implements Loader {
         );
         await connection.run('insert or replace into _rebar.key_checks values ($1, current_timestamp, $2, $3, $4)', [input.table.name, keysSeen, Number(marked.rowsChanged), input.loadId]);
         await connection.run('drop table _rebar_source_keys');
-        await connection.run('commit');
         return { keysSeen, tombstoned: Number(marked.rowsChanged) };
-      } catch (error) {
-        await connection.run('rollback').catch(() => undefined);
-        throw error;
-      }
+      });
     });
   }
 
@@ -102,23 +92,14 @@ export class DuckDbLoader implements Loader {
     return withDuckDb(this.warehousePath, async (connection) => {
       await ensureMetadataTables(connection);
       await connection.run(`create schema if not exists ${rawSchema}`);
-      await connection.run('begin transaction');
-      try {
-        const output = await mergeFile(connection, input);
-        await connection.run('commit');
-        return output;
-      } catch (error) {
-        await connection.run('rollback').catch(() => undefined);
-        throw error;
-      }
+      return inTransaction(connection, () => mergeFile(connection, input));
     });
   }
 
   async recordRun(summary: RunSummary): Promise<void> {
     await withDuckDb(this.warehousePath, async (connection) => {
       await ensureMetadataTables(connection);
-      await connection.run('begin transaction');
-      try {
+      await inTransaction(connection, async () => {
         for (const table of ['runs', 'run_tables', 'run_models']) {
           await connection.run(`delete from _rebar.${table} where run_id = $1`, [summary.runId]);
         }
@@ -158,11 +139,7 @@ export class DuckDbLoader implements Loader {
             model.message,
           ]);
         }
-        await connection.run('commit');
-      } catch (error) {
-        await connection.run('rollback').catch(() => undefined);
-        throw error;
-      }
+      });
     });
   }
 }

@@ -31,3 +31,16 @@ export async function takeTurn<T>(path: string, work: () => Promise<T>): Promise
     if (queues.get(path) === turn) queues.delete(path);
   }
 }
+
+/** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await connection.run('begin transaction');
+  try {
+    const result = await work();
+    await connection.run('commit');
+    return result;
+  } catch (error) {
+    await connection.run('rollback').catch(() => undefined);
+    throw error;
+  }
+}
