@@ -18,6 +18,12 @@ projects as (
 
 ),
 
+status_mappings as (
+
+    select * from {{ ref('status_mappings') }}
+
+),
+
 area_status_history as (
 
     select
@@ -47,7 +53,7 @@ last_status_changes as (
 
 ),
 
-final as (
+known_areas as (
 
     select
         areas.area_id,
@@ -55,6 +61,7 @@ final as (
         areas.area_name,
         areas.weight,
         areas.area_status,
+        coalesce(status_mappings.status_group, 'unmapped') as area_status_group,
         areas.planned_start_date,
         areas.planned_end_date,
         coalesce(area_status_history.status_change_count, 0) as status_change_count,
@@ -71,18 +78,59 @@ final as (
             when last_status_changes.last_logged_status = 'done' and areas.planned_end_date is not null
                 then {{ days_between('areas.planned_end_date', 'last_status_changes.last_status_changed_date') }}
         end as completion_delay_days,
+        false as is_unknown_member,
         areas.created_at,
         areas.updated_at
 
     from areas
     -- a soft-deleted project (or company) takes its areas out of the marts
     inner join projects
-        on areas.project_id = projects.project_id
+        on
+            areas.project_id = projects.project_id
+            and projects.is_current
+            and not projects.is_unknown_member
+    left join status_mappings
+        on
+            status_mappings.status_entity = 'area'
+            and areas.area_status = status_mappings.source_status
     left join area_status_history
         on areas.area_id = area_status_history.area_id
     left join last_status_changes
         on areas.area_id = last_status_changes.area_id
     where not areas.is_deleted
+
+),
+
+-- Facts whose area is missing from the marts (late-arriving or deleted) point here.
+unknown_member as (
+
+    select
+        cast(-1 as bigint) as area_id,
+        cast(-1 as bigint) as project_id,
+        'Unknown area' as area_name,
+        cast(null as decimal(8, 2)) as weight,
+        'unknown' as area_status,
+        'unmapped' as area_status_group,
+        cast(null as date) as planned_start_date,
+        cast(null as date) as planned_end_date,
+        0 as status_change_count,
+        cast(null as {{ dbt.type_timestamp() }}) as working_started_at,
+        cast(null as {{ dbt.type_timestamp() }}) as completed_at,
+        cast(null as date) as completed_date,
+        cast(null as integer) as completion_delay_days,
+        true as is_unknown_member,
+        cast(null as {{ dbt.type_timestamp() }}) as created_at,
+        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+
+),
+
+final as (
+
+    select * from known_areas
+
+    union all
+
+    select * from unknown_member
 
 )
 

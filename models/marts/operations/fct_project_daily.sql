@@ -1,6 +1,6 @@
 with
 
-projects as (
+project_versions as (
 
     select * from {{ ref('dim_project') }}
 
@@ -27,6 +27,16 @@ daily_activity as (
 warehouse_as_of as (
 
     select * from {{ ref('int_warehouse_as_of_date') }}
+
+),
+
+-- Schedules and budgets as the project holds them now; each day also names the version valid then.
+projects as (
+
+    select *
+
+    from project_versions
+    where is_current and not is_unknown_member
 
 ),
 
@@ -198,29 +208,36 @@ ratios as (
 final as (
 
     select
-        {{ generate_surrogate_key(['project_id', 'date_day']) }} as project_daily_id,
-        project_id,
-        company_id,
-        date_day,
-        areas_completed,
-        tm_tickets_created,
-        crew_count,
-        cast(labor_hours as decimal(18, 2)) as labor_hours,
-        cast(labor_cost as decimal(18, 2)) as labor_cost,
-        cast(haul_off_cost as decimal(18, 2)) as haul_off_cost,
-        cast(material_cost as decimal(18, 2)) as material_cost,
-        cast(cumulative_cost as decimal(18, 2)) as cumulative_cost,
-        cast(contract_value + cumulative_change_order_amount as decimal(18, 2)) as current_contract_value,
-        cast(round(100 * progress_fraction, 2) as decimal(5, 2)) as progress_pct,
-        cast(round(100 * planned_elapsed_fraction, 2) as decimal(5, 2)) as planned_elapsed_pct,
-        cast(round(burn_rate_ratio, 4) as decimal(18, 4)) as burn_rate,
+        {{ generate_surrogate_key(['ratios.project_id', 'ratios.date_day']) }} as project_daily_id,
+        ratios.project_id,
+        -- the version of the project valid at the end of the day
+        coalesce(project_versions.project_version_key, 'unknown') as project_version_key,
+        ratios.company_id,
+        ratios.date_day,
+        ratios.areas_completed,
+        ratios.tm_tickets_created,
+        ratios.crew_count,
+        cast(ratios.labor_hours as decimal(18, 2)) as labor_hours,
+        cast(ratios.labor_cost as decimal(18, 2)) as labor_cost,
+        cast(ratios.haul_off_cost as decimal(18, 2)) as haul_off_cost,
+        cast(ratios.material_cost as decimal(18, 2)) as material_cost,
+        cast(ratios.cumulative_cost as decimal(18, 2)) as cumulative_cost,
+        cast(ratios.contract_value + ratios.cumulative_change_order_amount as decimal(18, 2)) as current_contract_value,
+        cast(round(100 * ratios.progress_fraction, 2) as decimal(5, 2)) as progress_pct,
+        cast(round(100 * ratios.planned_elapsed_fraction, 2) as decimal(5, 2)) as planned_elapsed_pct,
+        cast(round(ratios.burn_rate_ratio, 4) as decimal(18, 4)) as burn_rate,
         coalesce(
-            progress_fraction < planned_elapsed_fraction - {{ var('rebar_behind_schedule_tolerance_pct') }} / 100.0,
+            ratios.progress_fraction < ratios.planned_elapsed_fraction - {{ var('rebar_behind_schedule_tolerance_pct') }} / 100.0,
             false
         ) as is_behind_schedule,
-        cumulative_cost > budget as is_over_budget
+        ratios.cumulative_cost > ratios.budget as is_over_budget
 
     from ratios
+    left join project_versions
+        on
+            ratios.project_id = project_versions.project_id
+            and project_versions.valid_from < {{ dbt.dateadd('day', 1, 'ratios.date_day') }}
+            and project_versions.valid_to >= {{ dbt.dateadd('day', 1, 'ratios.date_day') }}
 
 )
 

@@ -23,6 +23,9 @@ export function registerGenerateCommands(program: Command, config: () => RebarCo
         const seconds = (Date.now() - started) / 1000;
         process.stdout.write(`Generated ${output.totalRows} rows (${output.startDate} .. ${output.endDate}) in ${seconds.toFixed(1)} s\n`);
         for (const [table, rows] of Object.entries(output.rowsByTable)) process.stdout.write(`  ${table.padEnd(20)} ${String(rows).padStart(10)}\n`);
+        process.stdout.write(
+          `Planted answers: fast foreman user ${output.planted.fastForemanId}; over-budget project ${output.planted.overBudgetProjectId ?? '(none active at the end date)'}\n`,
+        );
       } finally {
         await source.close();
       }

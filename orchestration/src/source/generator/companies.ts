@@ -5,6 +5,12 @@ import type { IdAllocator } from './idAllocator.js';
 import type { SeededRandom } from './random.js';
 import type { SourceWriter } from './sourceWriter.js';
 
+/**
+ * The first company's first foreman is planted as clearly faster than everyone else (others draw
+ * 0.85-1.15), so the "which foremen finish areas ahead of schedule" question has a known answer.
+ */
+export const PLANTED_FAST_FOREMAN_PACE = 0.55;
+
 export interface CompanyPlan {
   staff: CompanyStaff;
   /** Pace multiplier per foreman: below 1 finishes areas faster than planned. */
@@ -57,7 +63,8 @@ export function writeCompanies(
     for (let count = 0; count < foremanCount; count += 1) {
       const foremanId = addUser('foreman', null);
       staff.foremen.push(foremanId);
-      foremanPace.set(foremanId, random.between(0.85, 1.15));
+      const drawnPace = random.between(0.85, 1.15);
+      foremanPace.set(foremanId, index === 0 && count === 0 ? PLANTED_FAST_FOREMAN_PACE : drawnPace);
     }
     for (let count = 0; count < Math.max(1, Math.ceil(foremanCount / 2)); count += 1) staff.managers.push(addUser('project_manager', null));
     for (let count = 0; count < 2; count += 1) staff.office.push(addUser('office', null));

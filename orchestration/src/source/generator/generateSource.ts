@@ -18,9 +18,21 @@ export interface GenerateSourceInput {
   endDate: string;
 }
 
+/** Rows planted so that business questions have known answers (see README, "Planted answers"). */
+export interface PlantedAnswers {
+  /** The foreman who finishes areas well ahead of schedule on every project. */
+  fastForemanId: number;
+  /** An active project whose budget was set far below its costs: burn rate well over 120%. */
+  overBudgetProjectId: number | null;
+}
+
+/** The planted over-budget project keeps this share of the budget it would have had. */
+const PLANTED_BUDGET_SHARE = 0.45;
+
 export interface GenerateSourceOutput {
   startDate: string;
   endDate: string;
+  planted: PlantedAnswers;
   rowsByTable: Record<SourceTable, number>;
   totalRows: number;
 }
@@ -48,6 +60,8 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
     firstDay: startDay,
   });
   const foremanPace = new Map(companies.flatMap((company) => [...company.foremanPace]));
+  const firstCompany = companies[0] as (typeof companies)[number];
+  const planted: PlantedAnswers = { fastForemanId: firstCompany.staff.foremen[0] as number, overBudgetProjectId: null };
 
   const planning = random.fork(2);
   const creationDays = Array.from({ length: projectCount }, () => planning.int(startDay, Math.max(startDay, endDay - 10))).sort((a, b) => a - b);
@@ -60,7 +74,13 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
       const today = random.fork(3, day);
       while (next < creationDays.length && creationDays[next] === day) {
         const company = companies[next % companies.length] as (typeof companies)[number];
-        const plan = planProject(planning, ids, { staff: company.staff, createdDay: day, pace: (foremanId) => foremanPace.get(foremanId) ?? 1 });
+        // Every other project of the first company goes to the planted fast foreman, so his lead shows on several projects.
+        const foremanId = next % (2 * companies.length) === 0 ? planted.fastForemanId : undefined;
+        const plan = planProject(planning, ids, { staff: company.staff, createdDay: day, pace: (id) => foremanPace.get(id) ?? 1, foremanId });
+        if (planted.overBudgetProjectId === null && isWorkingOn(plan, endDay) && plan.actualStart <= endDay - 14) {
+          plan.budget = Math.round(plan.budget * PLANTED_BUDGET_SHARE);
+          planted.overBudgetProjectId = plan.id;
+        }
         writeProjectAsOf(writer, plan, endDay, planning);
         writeMilestoneEvent(context, { eventType: 'project.created', category: 'content', userId: plan.managerId, projectId: plan.id, at: plan.createdAt });
         live.push(plan);
@@ -85,6 +105,7 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
   return {
     startDate: isoDate(startDay),
     endDate: isoDate(endDay),
+    planted,
     rowsByTable,
     totalRows: Object.values(rowsByTable).reduce((sum, count) => sum + count, 0),
   };

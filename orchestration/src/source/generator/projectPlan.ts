@@ -43,11 +43,12 @@ export type ProjectStatus = 'planned' | 'active' | 'completed' | 'cancelled';
 export function planProject(
   random: SeededRandom,
   ids: IdAllocator,
-  input: { staff: CompanyStaff; createdDay: Day; pace: (foremanId: number) => number },
+  input: { staff: CompanyStaff; createdDay: Day; pace: (foremanId: number) => number; foremanId?: number },
 ): ProjectPlan {
   const { staff } = input;
   const id = ids.next('projects');
-  const foremanId = random.pick(staff.foremen);
+  const drawnForemanId = random.pick(staff.foremen);
+  const foremanId = input.foremanId ?? drawnForemanId;
   const createdAt = instantOn(input.createdDay, random);
   const plannedStart = input.createdDay + random.int(7, 45);
   const plannedEnd = plannedStart + random.int(45, 240);

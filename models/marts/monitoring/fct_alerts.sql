@@ -1,0 +1,236 @@
+with
+
+projects as (
+
+    select * from {{ ref('dim_project') }}
+
+),
+
+project_daily as (
+
+    select * from {{ ref('fct_project_daily') }}
+
+),
+
+crew_checkins as (
+
+    select * from {{ ref('stg_rebar_source__crew_checkins') }}
+
+),
+
+area_status_periods as (
+
+    select * from {{ ref('fct_area_status_periods') }}
+
+),
+
+areas as (
+
+    select * from {{ ref('dim_area') }}
+
+),
+
+pfa_records as (
+
+    select * from {{ ref('stg_rebar_source__pfa_records') }}
+
+),
+
+warehouse_as_of as (
+
+    select * from {{ ref('int_warehouse_as_of_date') }}
+
+),
+
+active_projects as (
+
+    select
+        project_id,
+        company_id,
+        project_name,
+        actual_start_date
+
+    from projects
+    where
+        is_current
+        and project_status = 'active'
+
+),
+
+burn_rate_alerts as (
+
+    select
+        'burn_rate_over_budget' as alert_type,
+        active_projects.project_id,
+        active_projects.company_id,
+        cast(null as bigint) as area_id,
+        cast(null as bigint) as pfa_record_id,
+        project_daily.burn_rate as measured_value,
+        cast({{ var('rebar_alert_burn_rate_ratio') }} as decimal(18, 4)) as threshold_value,
+        active_projects.project_name
+        || ': burn rate ' || cast(round(100 * project_daily.burn_rate, 0) as {{ dbt.type_string() }})
+        || '% of budgeted pace (alert above '
+        || cast(round(100 * {{ var('rebar_alert_burn_rate_ratio') }}, 0) as {{ dbt.type_string() }}) || '%)'
+            as alert_message
+
+    from active_projects
+    cross join warehouse_as_of
+    inner join project_daily
+        on
+            active_projects.project_id = project_daily.project_id
+            and project_daily.date_day = warehouse_as_of.as_of_date
+    where project_daily.burn_rate > {{ var('rebar_alert_burn_rate_ratio') }}
+
+),
+
+last_checkins as (
+
+    select
+        project_id,
+        max(checkin_date) as last_checkin_date
+
+    from crew_checkins
+    where not is_deleted
+    group by project_id
+
+),
+
+checkin_gaps as (
+
+    select
+        active_projects.project_id,
+        active_projects.company_id,
+        active_projects.project_name,
+        last_checkins.last_checkin_date,
+        {{ days_between(
+            'coalesce(last_checkins.last_checkin_date, active_projects.actual_start_date)',
+            'warehouse_as_of.as_of_date'
+        ) }} as days_without_checkin
+
+    from active_projects
+    cross join warehouse_as_of
+    left join last_checkins
+        on active_projects.project_id = last_checkins.project_id
+    where active_projects.actual_start_date <= warehouse_as_of.as_of_date
+
+),
+
+checkin_alerts as (
+
+    select
+        'no_recent_checkin' as alert_type,
+        project_id,
+        company_id,
+        cast(null as bigint) as area_id,
+        cast(null as bigint) as pfa_record_id,
+        cast(days_without_checkin as decimal(18, 4)) as measured_value,
+        cast({{ var('rebar_alert_checkin_gap_days') }} as decimal(18, 4)) as threshold_value,
+        project_name
+        || ': no crew check-in for ' || cast(days_without_checkin as {{ dbt.type_string() }})
+        || ' days (last: ' || coalesce(cast(last_checkin_date as {{ dbt.type_string() }}), 'never') || ')'
+            as alert_message
+
+    from checkin_gaps
+    where days_without_checkin >= {{ var('rebar_alert_checkin_gap_days') }}
+
+),
+
+working_areas as (
+
+    select
+        area_status_periods.area_id,
+        area_status_periods.project_id,
+        areas.area_name,
+        {{ days_between('cast(area_status_periods.valid_from as date)', 'warehouse_as_of.as_of_date') }}
+            as days_working
+
+    from area_status_periods
+    cross join warehouse_as_of
+    inner join areas
+        on area_status_periods.area_id = areas.area_id
+    where
+        area_status_periods.is_current
+        and area_status_periods.area_status = 'working'
+
+),
+
+stuck_area_alerts as (
+
+    select
+        'area_stuck_working' as alert_type,
+        working_areas.project_id,
+        active_projects.company_id,
+        working_areas.area_id,
+        cast(null as bigint) as pfa_record_id,
+        cast(working_areas.days_working as decimal(18, 4)) as measured_value,
+        cast({{ var('rebar_alert_area_working_days') }} as decimal(18, 4)) as threshold_value,
+        active_projects.project_name || ' / ' || working_areas.area_name
+        || ': working for ' || cast(working_areas.days_working as {{ dbt.type_string() }}) || ' days'
+            as alert_message
+
+    from working_areas
+    inner join active_projects
+        on working_areas.project_id = active_projects.project_id
+    where working_areas.days_working > {{ var('rebar_alert_area_working_days') }}
+
+),
+
+pfa_alerts as (
+
+    select
+        'pfa_forecast_over_plan' as alert_type,
+        active_projects.project_id,
+        active_projects.company_id,
+        cast(null as bigint) as area_id,
+        pfa_records.pfa_record_id,
+        cast(round(pfa_records.forecast_cost / pfa_records.plan_cost, 4) as decimal(18, 4)) as measured_value,
+        cast({{ var('rebar_alert_pfa_forecast_ratio') }} as decimal(18, 4)) as threshold_value,
+        active_projects.project_name || ' / ' || pfa_records.equipment_description
+        || ': forecast ' || cast(round(pfa_records.forecast_cost, 0) as {{ dbt.type_string() }})
+        || ' vs plan ' || cast(round(pfa_records.plan_cost, 0) as {{ dbt.type_string() }})
+            as alert_message
+
+    from pfa_records
+    inner join active_projects
+        on pfa_records.project_id = active_projects.project_id
+    where
+        not pfa_records.is_deleted
+        and pfa_records.actual_cost is null
+        and pfa_records.plan_cost > 0
+        and pfa_records.forecast_cost > pfa_records.plan_cost * {{ var('rebar_alert_pfa_forecast_ratio') }}
+
+),
+
+all_alerts as (
+
+    select * from burn_rate_alerts
+    union all
+    select * from checkin_alerts
+    union all
+    select * from stuck_area_alerts
+    union all
+    select * from pfa_alerts
+
+),
+
+final as (
+
+    select
+        {{ generate_surrogate_key(['all_alerts.alert_type', 'all_alerts.project_id', 'all_alerts.area_id', 'all_alerts.pfa_record_id']) }}
+            as alert_id,
+        all_alerts.alert_type,
+        all_alerts.project_id,
+        all_alerts.company_id,
+        all_alerts.area_id,
+        all_alerts.pfa_record_id,
+        warehouse_as_of.as_of_date as detected_date,
+        all_alerts.measured_value,
+        all_alerts.threshold_value,
+        all_alerts.alert_message
+
+    from all_alerts
+    cross join warehouse_as_of
+
+)
+
+select * from final
