@@ -114,13 +114,13 @@ unknown_member as (
         cast(null as date) as planned_start_date,
         cast(null as date) as planned_end_date,
         0 as status_change_count,
-        cast(null as {{ dbt.type_timestamp() }}) as working_started_at,
-        cast(null as {{ dbt.type_timestamp() }}) as completed_at,
+        cast(null as timestamp) as working_started_at,
+        cast(null as timestamp) as completed_at,
         cast(null as date) as completed_date,
         cast(null as integer) as completion_delay_days,
         true as is_unknown_member,
-        cast(null as {{ dbt.type_timestamp() }}) as created_at,
-        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+        cast(null as timestamp) as created_at,
+        cast(null as timestamp) as updated_at
 
 ),
 

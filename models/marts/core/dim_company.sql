@@ -31,8 +31,8 @@ unknown_member as (
         'unknown' as industry,
         'unknown' as region,
         true as is_unknown_member,
-        cast(null as {{ dbt.type_timestamp() }}) as created_at,
-        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+        cast(null as timestamp) as created_at,
+        cast(null as timestamp) as updated_at
 
 ),
 

@@ -121,13 +121,13 @@ unknown_member as (
         cast(null as date) as actual_start_date,
         cast(null as date) as actual_end_date,
         cast(null as integer) as planned_duration_days,
-        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }}) as valid_from,
+        cast('1900-01-01 00:00:00' as timestamp) as valid_from,
         {{ scd2_open_end() }} as valid_to,
-        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }}) as state_known_from,
+        cast('1900-01-01 00:00:00' as timestamp) as state_known_from,
         true as is_current,
         true as is_unknown_member,
-        cast(null as {{ dbt.type_timestamp() }}) as created_at,
-        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+        cast(null as timestamp) as created_at,
+        cast(null as timestamp) as updated_at
 
 ),
 

@@ -70,17 +70,17 @@ unknown_member as (
         cast(-1 as bigint) as user_id,
         cast(-1 as bigint) as company_id,
         'Unknown user' as full_name,
-        cast(null as {{ dbt.type_string() }}) as email,
-        cast(null as {{ dbt.type_string() }}) as phone,
+        cast(null as varchar) as email,
+        cast(null as varchar) as phone,
         'unknown' as user_role,
-        cast(null as {{ dbt.type_string() }}) as trade,
+        cast(null as varchar) as trade,
         false as is_active,
-        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }}) as valid_from,
+        cast('1900-01-01 00:00:00' as timestamp) as valid_from,
         {{ scd2_open_end() }} as valid_to,
         true as is_current,
         true as is_unknown_member,
-        cast(null as {{ dbt.type_timestamp() }}) as created_at,
-        cast(null as {{ dbt.type_timestamp() }}) as updated_at
+        cast(null as timestamp) as created_at,
+        cast(null as timestamp) as updated_at
 
 ),
 

@@ -68,9 +68,9 @@ burn_rate_alerts as (
         project_daily.burn_rate as measured_value,
         cast({{ var('rebar_alert_burn_rate_ratio') }} as decimal(18, 4)) as threshold_value,
         active_projects.project_name
-        || ': burn rate ' || cast(round(100 * project_daily.burn_rate, 0) as {{ dbt.type_string() }})
+        || ': burn rate ' || cast(round(100 * project_daily.burn_rate, 0) as varchar)
         || '% of budgeted pace (alert above '
-        || cast(round(100 * {{ var('rebar_alert_burn_rate_ratio') }}, 0) as {{ dbt.type_string() }}) || '%)'
+        || cast(round(100 * {{ var('rebar_alert_burn_rate_ratio') }}, 0) as varchar) || '%)'
             as alert_message
 
     from active_projects
@@ -78,7 +78,7 @@ burn_rate_alerts as (
     inner join project_daily
         on
             active_projects.project_id = project_daily.project_id
-            and project_daily.date_day = warehouse_as_of.as_of_date
+            and warehouse_as_of.as_of_date = project_daily.date_day
     where project_daily.burn_rate > {{ var('rebar_alert_burn_rate_ratio') }}
 
 ),
@@ -126,8 +126,8 @@ checkin_alerts as (
         cast(days_without_checkin as decimal(18, 4)) as measured_value,
         cast({{ var('rebar_alert_checkin_gap_days') }} as decimal(18, 4)) as threshold_value,
         project_name
-        || ': no crew check-in for ' || cast(days_without_checkin as {{ dbt.type_string() }})
-        || ' days (last: ' || coalesce(cast(last_checkin_date as {{ dbt.type_string() }}), 'never') || ')'
+        || ': no crew check-in for ' || cast(days_without_checkin as varchar)
+        || ' days (last: ' || coalesce(cast(last_checkin_date as varchar), 'never') || ')'
             as alert_message
 
     from checkin_gaps
@@ -165,7 +165,7 @@ stuck_area_alerts as (
         cast(working_areas.days_working as decimal(18, 4)) as measured_value,
         cast({{ var('rebar_alert_area_working_days') }} as decimal(18, 4)) as threshold_value,
         active_projects.project_name || ' / ' || working_areas.area_name
-        || ': working for ' || cast(working_areas.days_working as {{ dbt.type_string() }}) || ' days'
+        || ': working for ' || cast(working_areas.days_working as varchar) || ' days'
             as alert_message
 
     from working_areas
@@ -186,8 +186,8 @@ pfa_alerts as (
         cast(round(pfa_records.forecast_cost / pfa_records.plan_cost, 4) as decimal(18, 4)) as measured_value,
         cast({{ var('rebar_alert_pfa_forecast_ratio') }} as decimal(18, 4)) as threshold_value,
         active_projects.project_name || ' / ' || pfa_records.equipment_description
-        || ': forecast ' || cast(round(pfa_records.forecast_cost, 0) as {{ dbt.type_string() }})
-        || ' vs plan ' || cast(round(pfa_records.plan_cost, 0) as {{ dbt.type_string() }})
+        || ': forecast ' || cast(round(pfa_records.forecast_cost, 0) as varchar)
+        || ' vs plan ' || cast(round(pfa_records.plan_cost, 0) as varchar)
             as alert_message
 
     from pfa_records
@@ -216,8 +216,9 @@ all_alerts as (
 final as (
 
     select
-        {{ generate_surrogate_key(['all_alerts.alert_type', 'all_alerts.project_id', 'all_alerts.area_id', 'all_alerts.pfa_record_id']) }}
-            as alert_id,
+        {{ generate_surrogate_key([
+            'all_alerts.alert_type', 'all_alerts.project_id', 'all_alerts.area_id', 'all_alerts.pfa_record_id',
+        ]) }} as alert_id,
         all_alerts.alert_type,
         all_alerts.project_id,
         all_alerts.company_id,

@@ -222,12 +222,15 @@ final as (
         cast(ratios.haul_off_cost as decimal(18, 2)) as haul_off_cost,
         cast(ratios.material_cost as decimal(18, 2)) as material_cost,
         cast(ratios.cumulative_cost as decimal(18, 2)) as cumulative_cost,
-        cast(ratios.contract_value + ratios.cumulative_change_order_amount as decimal(18, 2)) as current_contract_value,
+        cast(
+            ratios.contract_value + ratios.cumulative_change_order_amount as decimal(18, 2)
+        ) as current_contract_value,
         cast(round(100 * ratios.progress_fraction, 2) as decimal(5, 2)) as progress_pct,
         cast(round(100 * ratios.planned_elapsed_fraction, 2) as decimal(5, 2)) as planned_elapsed_pct,
         cast(round(ratios.burn_rate_ratio, 4) as decimal(18, 4)) as burn_rate,
         coalesce(
-            ratios.progress_fraction < ratios.planned_elapsed_fraction - {{ var('rebar_behind_schedule_tolerance_pct') }} / 100.0,
+            ratios.progress_fraction
+            < ratios.planned_elapsed_fraction - {{ var('rebar_behind_schedule_tolerance_pct') }} / 100.0,
             false
         ) as is_behind_schedule,
         ratios.cumulative_cost > ratios.budget as is_over_budget
@@ -236,8 +239,7 @@ final as (
     left join project_versions
         on
             ratios.project_id = project_versions.project_id
-            and project_versions.valid_from < {{ dbt.dateadd('day', 1, 'ratios.date_day') }}
-            and project_versions.valid_to >= {{ dbt.dateadd('day', 1, 'ratios.date_day') }}
+            and {{ version_valid_on('project_versions', 'ratios.date_day') }}
 
 )
 
