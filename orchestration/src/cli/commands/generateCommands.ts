@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { openSource, withClient } from '../../source/demoSource.js';
-import { generateSource, simulateDay } from '../../source/generator/index.js';
+import { generateSource, IDLE_DAYS, simulateDay } from '../../source/generator/index.js';
 import { isoDate, positiveNumber, wholeNumber } from '../options.js';
 
 export function registerGenerateCommands(program: Command, config: () => RebarConfig): void {
@@ -23,8 +23,11 @@ export function registerGenerateCommands(program: Command, config: () => RebarCo
         const seconds = (Date.now() - started) / 1000;
         process.stdout.write(`Generated ${output.totalRows} rows (${output.startDate} .. ${output.endDate}) in ${seconds.toFixed(1)} s\n`);
         for (const [table, rows] of Object.entries(output.rowsByTable)) process.stdout.write(`  ${table.padEnd(20)} ${String(rows).padStart(10)}\n`);
+        const { planted } = output;
+        const project = (id: number | null) => (id === null ? 'none (no project qualified)' : `project ${id}`);
         process.stdout.write(
-          `Planted answers: fast foreman user ${output.planted.fastForemanId}; over-budget project ${output.planted.overBudgetProjectId ?? '(none active at the end date)'}\n`,
+          `Planted answers: fast foreman user ${planted.fastForemanId}; over budget: ${project(planted.overBudgetProjectId)}; ` +
+            `will miss its deadline: ${project(planted.lateProjectId)}; no check-in for ${IDLE_DAYS} days: ${project(planted.idleProjectId)}\n`,
         );
       } finally {
         await source.close();

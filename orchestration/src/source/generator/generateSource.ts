@@ -5,6 +5,7 @@ import { IdAllocator } from './idAllocator.js';
 import { writePfaRecords } from './pfaRecords.js';
 import { type DayContext, writeAreaStatusEvent, writeMilestoneEvent, writeProjectDay } from './projectDay.js';
 import { isWorkingOn, planProject, type ProjectPlan, writeProjectAsOf } from './projectPlan.js';
+import { isPlantedIdle, type PlantedAnswers, noPlantedProjects, plantInto } from './plantedAnswers.js';
 import { SeededRandom } from './random.js';
 import type { SourceTable } from './sourceTables.js';
 import { SourceWriter } from './sourceWriter.js';
@@ -17,17 +18,6 @@ export interface GenerateSourceInput {
   /** Last simulated day, YYYY-MM-DD. */
   endDate: string;
 }
-
-/** Rows planted so that business questions have known answers (see README, "Planted answers"). */
-export interface PlantedAnswers {
-  /** The foreman who finishes areas well ahead of schedule on every project. */
-  fastForemanId: number;
-  /** An active project whose budget was set far below its costs: burn rate well over 120%. */
-  overBudgetProjectId: number | null;
-}
-
-/** The planted over-budget project keeps this share of the budget it would have had. */
-const PLANTED_BUDGET_SHARE = 0.45;
 
 export interface GenerateSourceOutput {
   startDate: string;
@@ -61,7 +51,7 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
   });
   const foremanPace = new Map(companies.flatMap((company) => [...company.foremanPace]));
   const firstCompany = companies[0] as (typeof companies)[number];
-  const planted: PlantedAnswers = { fastForemanId: firstCompany.staff.foremen[0] as number, overBudgetProjectId: null };
+  const planted = noPlantedProjects(firstCompany.staff.foremen[0] as number);
 
   const planning = random.fork(2);
   const creationDays = Array.from({ length: projectCount }, () => planning.int(startDay, Math.max(startDay, endDay - 10))).sort((a, b) => a - b);
@@ -77,16 +67,16 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
         // Every other project of the first company goes to the planted fast foreman, so his lead shows on several projects.
         const foremanId = next % (2 * companies.length) === 0 ? planted.fastForemanId : undefined;
         const plan = planProject(planning, ids, { staff: company.staff, createdDay: day, pace: (id) => foremanPace.get(id) ?? 1, foremanId });
-        if (planted.overBudgetProjectId === null && isWorkingOn(plan, endDay) && plan.actualStart <= endDay - 14) {
-          plan.budget = Math.round(plan.budget * PLANTED_BUDGET_SHARE);
-          planted.overBudgetProjectId = plan.id;
-        }
+        plantInto(plan, planted, endDay);
         writeProjectAsOf(writer, plan, endDay, planning);
         writeMilestoneEvent(context, { eventType: 'project.created', category: 'content', userId: plan.managerId, projectId: plan.id, at: plan.createdAt });
         live.push(plan);
         next += 1;
       }
-      for (const plan of live) writeLifecycleDay(context, plan, day, today, foremanPace.get(plan.foremanId) ?? 1);
+      for (const plan of live) {
+        const fieldWork = !isPlantedIdle(planted, plan.id, day, endDay);
+        writeLifecycleDay(context, plan, day, today, { foremanPace: foremanPace.get(plan.foremanId) ?? 1, fieldWork });
+      }
       if (day % 30 === 0) live = live.filter((plan) => plan.actualEnd >= day && plan.cancelledAt === null);
       await writer.flushIfFull();
     }
@@ -112,7 +102,14 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
 }
 
 /** One project's events on one day of its life: funnel milestones, equipment plans, area progress, field work. */
-function writeLifecycleDay(context: DayContext, plan: ProjectPlan, day: Day, random: SeededRandom, foremanPace: number): void {
+function writeLifecycleDay(
+  context: DayContext,
+  plan: ProjectPlan,
+  day: Day,
+  random: SeededRandom,
+  options: { foremanPace: number; fieldWork: boolean },
+): void {
+  const { foremanPace } = options;
   if (day === dayOf(plan.createdAt) + 2 && random.chance(0.85)) {
     writeMilestoneEvent(context, { eventType: 'proposal.submitted', category: 'transaction', userId: plan.managerId, projectId: plan.id, at: instantOn(day, random) });
   }
@@ -133,7 +130,7 @@ function writeLifecycleDay(context: DayContext, plan: ProjectPlan, day: Day, ran
     if (dayOf(area.startedAt) === day) writeAreaStatusEvent(context, area.id, 'not_started', 'working', plan.foremanId, area.startedAt);
     if (dayOf(area.doneAt) === day) writeAreaStatusEvent(context, area.id, 'working', 'done', plan.foremanId, area.doneAt);
   }
-  writeProjectDay(context, plan, day, random);
+  if (options.fieldWork) writeProjectDay(context, plan, day, random);
 }
 
 async function assertEmpty(client: pg.ClientBase): Promise<void> {

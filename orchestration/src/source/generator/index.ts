@@ -1,2 +1,3 @@
 export { generateSource, type GenerateSourceInput, type GenerateSourceOutput } from './generateSource.js';
 export { simulateDay, type SimulateDayInput, type SimulateDayOutput } from './simulateDay.js';
+export { IDLE_DAYS, type PlantedAnswers } from './plantedAnswers.js';
