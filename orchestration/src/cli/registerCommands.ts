@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../config/config.js';
+import { registerAnalysisCommand } from './commands/analysisCommand.js';
 import { registerGenerateCommands } from './commands/generateCommands.js';
 import { registerNightlyCommand } from './commands/nightlyCommand.js';
 import { registerReconcileCommand } from './commands/reconcileCommand.js';
@@ -10,4 +11,5 @@ export function registerCommands(program: Command, config: () => RebarConfig): v
   registerGenerateCommands(program, config);
   registerTemporalCommands(program, config);
   registerReconcileCommand(program, config);
+  registerAnalysisCommand(program, config);
 }

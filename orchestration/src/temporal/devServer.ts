@@ -29,7 +29,7 @@ export async function startTemporalDevServer(input: { temporalBin: string; state
     { stdio: ['ignore', log, log] },
   );
   const address = `127.0.0.1:${port}`;
-  await waitUntilReachable(address, child);
+  await waitUntilReachable(address, child, join(input.stateDir, 'temporal-dev-server.log'));
   return {
     address,
     uiUrl: `http://127.0.0.1:${uiPort}`,
@@ -37,10 +37,10 @@ export async function startTemporalDevServer(input: { temporalBin: string; state
   };
 }
 
-async function waitUntilReachable(address: string, child: ChildProcess): Promise<void> {
+async function waitUntilReachable(address: string, child: ChildProcess, logPath: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited with code ${child.exitCode}; see .rebar/temporal-dev-server.log`);
+    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited with code ${child.exitCode}; see ${logPath}`);
     try {
       const connection = await NativeConnection.connect({ address });
       await connection.close();

@@ -11,7 +11,7 @@ export const exampleSql = `select
     daily.is_behind_schedule,
     daily.is_over_budget
 from marts.fct_project_daily as daily
-inner join marts.dim_project as project on daily.project_id = project.project_id
+inner join marts.dim_project as project on daily.project_version_key = project.project_version_key
 where daily.date_day = (select max(date_day) from marts.fct_project_daily)
 order by daily.burn_rate desc nulls last
 limit 5`;

@@ -30,15 +30,16 @@ export function noPlantedProjects(fastForemanId: number): PlantedAnswers {
 
 /** Turns a freshly planned project into a planted answer when one is still missing and it qualifies. */
 export function plantInto(plan: ProjectPlan, planted: PlantedAnswers, endDay: Day): void {
-  const runningAtEnd = isWorkingOn(plan, endDay) && plan.actualStart <= endDay - 30;
-  if (!runningAtEnd || plan.foremanId === planted.fastForemanId) return;
-  if (planted.overBudgetProjectId === null) {
+  if (plan.cancelledAt !== null || plan.foremanId === planted.fastForemanId) return;
+  const runningAtEnd = isWorkingOn(plan, endDay);
+  if (planted.overBudgetProjectId === null && runningAtEnd && plan.actualStart <= endDay - 30) {
     plan.budget = Math.round(plan.budget * PLANTED_BUDGET_SHARE);
     planted.overBudgetProjectId = plan.id;
-  } else if (planted.lateProjectId === null && plan.plannedEnd > endDay + 14) {
+  } else if (planted.lateProjectId === null && plan.actualStart <= endDay - 30 && plan.plannedEnd > endDay + 14) {
+    // Stretched, its areas run past the planned end, so it is still running at the end date.
     slowDown(plan, PLANTED_SLOWDOWN);
     planted.lateProjectId = plan.id;
-  } else if (planted.idleProjectId === null) {
+  } else if (planted.idleProjectId === null && runningAtEnd && plan.actualStart <= endDay - 2 * IDLE_DAYS) {
     planted.idleProjectId = plan.id;
   }
 }

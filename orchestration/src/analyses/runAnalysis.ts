@@ -1,0 +1,80 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { childProcessEnv, type RebarConfig } from '../config/config.js';
+import { runDbt } from '../dbt/runDbt.js';
+
+export interface RunAnalysisInput {
+  config: RebarConfig;
+  /** File name in analyses/, without .sql. */
+  name: string;
+  /** dbt vars, e.g. { status_date: '2026-06-30' }. */
+  vars: Record<string, string>;
+  /** The DuckDB file to answer from (default: the published warehouse). */
+  warehousePath?: string;
+}
+
+export interface RunAnalysisOutput {
+  sql: string;
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+/** dbt names relations <database>.<schema>.<table>; this is the database name compiled analyses use. */
+const COMPILE_DATABASE = 'rebar_analysis';
+
+export function listAnalyses(projectDir: string): string[] {
+  return readdirSync(join(projectDir, 'analyses'))
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => file.slice(0, -4))
+    .sort();
+}
+
+/**
+ * Compiles one dbt analysis and runs it read-only against a warehouse file. dbt compiles against an
+ * empty scratch DuckDB file, so neither the working warehouse (the loader's lock) nor the published
+ * one (open in BI tools) is touched; the published file is then attached under the compiled
+ * database name.
+ */
+export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisOutput> {
+  const { config } = input;
+  const available = listAnalyses(config.dbtProjectDir);
+  if (!available.includes(input.name)) {
+    throw new Error(`No analysis named "${input.name}" in analyses/. Available: ${available.join(', ')}.`);
+  }
+  const warehousePath = input.warehousePath ?? config.publishedPath;
+  if (!existsSync(warehousePath)) {
+    throw new Error(`No warehouse at ${warehousePath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
+  }
+  const sql = await compileAnalysis(config, input.name, input.vars);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`attach '${warehousePath.replaceAll("'", "''")}' as ${COMPILE_DATABASE} (read_only)`);
+    await connection.run(`use ${COMPILE_DATABASE}`);
+    const result = await connection.runAndReadAll(sql);
+    return { sql, columns: result.columnNames(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function compileAnalysis(config: RebarConfig, name: string, vars: Record<string, string>): Promise<string> {
+  const scratch = mkdtempSync(join(tmpdir(), 'rebar-analysis-'));
+  try {
+    const targetPath = join(scratch, 'target');
+    const result = await runDbt({
+      dbtBin: config.dbtBin,
+      projectDir: config.dbtProjectDir,
+      args: ['compile', '--select', `path:analyses/${name}.sql`, '--vars', JSON.stringify(vars)],
+      env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: join(scratch, `${COMPILE_DATABASE}.duckdb`) },
+      targetPath,
+    });
+    if (result.exitCode !== 0) throw new Error(`dbt could not compile analyses/${name}.sql: ${result.errors.join('; ') || 'see dbt output'}`);
+    return readFileSync(join(targetPath, 'compiled', 'rebar', 'analyses', `${name}.sql`), 'utf8');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
