@@ -107,3 +107,67 @@ test('monthly profitability: costs add up to the daily facts and earned revenue 
   assert.ok(Math.abs(sum('earned_revenue') - Number(totals?.earned)) < 0.05 * rows.length, `${sum('earned_revenue')} vs ${totals?.earned}`);
   assert.ok(rows.every((row) => Math.abs(Number(row.profit) - (Number(row.earned_revenue) - Number(row.cost))) < 0.02));
 });
+
+test('the platform funnel converts as the source event stream says, month by month', async () => {
+  const rows = await ask('platform_funnel');
+  const expected = await querySource<{ month: string; created: string; proposed: string; approved: string }>(
+    state,
+    `with live_projects as (
+       select projects.id from projects join companies on companies.id = projects.company_id
+       where projects.deleted_at is null and companies.deleted_at is null),
+     firsts as (
+       select project_id, event_type, min((created_at at time zone 'UTC')::date) as day
+       from platform_events where event_type in ('project.created', 'proposal.submitted', 'milestone.approved')
+       group by 1, 2),
+     created as (select project_id, day from firsts join live_projects on live_projects.id = firsts.project_id where event_type = 'project.created'),
+     proposed as (
+       select created.project_id, min((events.created_at at time zone 'UTC')::date) as day
+       from created join platform_events as events on events.project_id = created.project_id
+       where events.event_type = 'proposal.submitted' and (events.created_at at time zone 'UTC')::date >= created.day group by 1),
+     approved as (
+       select distinct proposed.project_id
+       from proposed join platform_events as events on events.project_id = proposed.project_id
+       where events.event_type = 'milestone.approved' and (events.created_at at time zone 'UTC')::date >= proposed.day)
+     select date_trunc('month', created.day)::date::text as month, count(*)::text as created,
+            count(proposed.project_id)::text as proposed, count(approved.project_id)::text as approved
+     from created left join proposed using (project_id) left join approved using (project_id)
+     group by 1 order by 1`,
+  );
+  const actual = rows.map((row) => ({
+    month: String(row.creation_month).slice(0, 10),
+    created: String(row.projects_created),
+    proposed: String(row.projects_proposal_submitted),
+    approved: String(row.projects_milestone_approved),
+  }));
+  assert.deepEqual(actual, expected);
+  assert.ok(rows.every((row) => Number(row.overall_projects_created) === expected.reduce((sum, month) => sum + Number(month.created), 0)));
+});
+
+test('equipment forecasts vs plans and actuals by category and source add up to the source PFA records', async () => {
+  const rows = await ask('equipment_forecast_vs_plan');
+  const expected = await querySource<{ category: string; source: string; records: string; plan: string; forecast: string; actual: string }>(
+    state,
+    `select pfa.category, pfa.source, count(*)::text as records, sum(plan_cost)::numeric(18, 2)::text as plan,
+            sum(forecast_cost)::numeric(18, 2)::text as forecast, coalesce(sum(actual_cost), 0)::numeric(18, 2)::text as actual
+     from pfa_records as pfa join companies on companies.id = pfa.organization_id
+     where pfa.deleted_at is null and companies.deleted_at is null group by 1, 2 order by 1, 2`,
+  );
+  const actual = rows
+    .map((row) => ({
+      category: String(row.equipment_category),
+      source: String(row.equipment_source),
+      records: String(row.record_count),
+      plan: Number(row.plan_cost).toFixed(2),
+      forecast: Number(row.forecast_cost).toFixed(2),
+      actual: Number(row.actual_cost ?? 0).toFixed(2),
+    }))
+    .sort(byCategoryAndSource);
+  assert.deepEqual(actual, [...expected].sort(byCategoryAndSource));
+  for (const row of rows) {
+    assert.equal(Number(row.forecast_over_plan_ratio).toFixed(3), (Number(row.forecast_cost) / Number(row.plan_cost)).toFixed(3));
+  }
+});
+
+function byCategoryAndSource(left: { category: string; source: string }, right: { category: string; source: string }): number {
+  return `${left.category} ${left.source}`.localeCompare(`${right.category} ${right.source}`);
+}
