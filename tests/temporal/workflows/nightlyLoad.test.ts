@@ -166,7 +166,7 @@ test('an unreachable source fails the run after retries, naming host and port bu
   assert.ok(existsSync(config.publishedPath));
 });
 
-test('every dbt model states its grain and every column the warehouse holds is described (dbt docs generate, offline)', async () => {
+test('every dbt model and snapshot states its grain and every column the warehouse holds is described (dbt docs generate, offline)', async () => {
   const targetPath = join(config.stateDir, 'docs-target');
   const result = await runCommand(config.dbtBin, ['docs', 'generate', '--project-dir', config.dbtProjectDir, '--profiles-dir', config.dbtProjectDir, '--target-path', targetPath], {
     cwd: config.dbtProjectDir,
@@ -176,7 +176,7 @@ test('every dbt model states its grain and every column the warehouse holds is d
   type Node = { resource_type: string; description: string; columns: Record<string, { description: string }> };
   const manifest = JSON.parse(readFileSync(join(targetPath, 'manifest.json'), 'utf8')) as { nodes: Record<string, Node> };
   const catalog = JSON.parse(readFileSync(join(targetPath, 'catalog.json'), 'utf8')) as { nodes: Record<string, { columns: Record<string, unknown> }> };
-  const models = Object.entries(manifest.nodes).filter(([, node]) => node.resource_type === 'model');
+  const models = Object.entries(manifest.nodes).filter(([, node]) => node.resource_type === 'model' || node.resource_type === 'snapshot');
   const problems: string[] = [];
   for (const [id, node] of models) {
     if (!/grain/i.test(node.description)) problems.push(`${id}: description does not state its grain`);
