@@ -187,4 +187,10 @@ test('every dbt model and snapshot states its grain and every column the warehou
   console.log(`${models.length} models documented; ${Object.keys(catalog.nodes).length} relations in the catalog`);
   assert.ok(models.length >= 26);
   assert.deepEqual(problems, []);
+  // The descriptions reach the warehouse as comments, where Metabase and SQL clients read them.
+  const [undocumented] = await queryDuckDb(config.publishedPath, `select
+      count(*) filter (where comment is null or comment = '')::int as columns_without_comment, count(*)::int as columns
+    from duckdb_columns() where schema_name = 'marts'`);
+  assert.ok(Number(undocumented?.columns) > 200, JSON.stringify(undocumented));
+  assert.equal(undocumented?.columns_without_comment, 0);
 });
