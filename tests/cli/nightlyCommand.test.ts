@@ -28,6 +28,9 @@ test('`rebar nightly` on the embedded defaults generates the demo source, loads 
   assert.match(result.stdout, /fct_project_daily\s+success/);
   assert.match(result.stdout, /Published warehouse: .*analytics\.duckdb .*replaced by this run/);
   assert.match(result.stdout, /Example analyst query[\s\S]*project_name\s+\| date_day/);
+  assert.match(result.stdout, /^Retention: \d+ raw rows past their category's retention pruned \(policy: seeds\/event_retention_policy\.csv; history: _rebar\.retention_prunes\):$/m);
+  assert.match(result.stdout, /^ {2}platform_events +interaction +1 y {2}older than \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC +\d+ pruned$/m);
+  assert.match(result.stdout, /^Alerts: (\d+ open \((\w+ \d+(, )?)+\); from marts\.fct_alerts:|none open)/m);
   for (const mart of MARTS) {
     const [rows] = await queryDuckDb(published, `select count(*)::int as n from marts.${mart}`);
     assert.ok(Number(rows?.n) > 0, `${mart} is empty`);

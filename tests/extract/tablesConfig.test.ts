@@ -46,3 +46,23 @@ test('without a primary key a table is copied in full, or appended by its sequen
   assert.deepEqual([snapshot?.mode, snapshot?.primaryKey], ['full_refresh', []]);
   assert.throws(() => parseTablesConfig('tables:\n  - { name: rates, cursor: updated_at }\n', 'x.yml'), /tables\.0\.primary_key: primary_key needs at least one column for mode merge \(or use mode: append or full_refresh\)/);
 });
+
+test('the shipped rebar.yml prunes platform_events by category and created_at', () => {
+  const events = loadTablesConfig(join(projectRoot, 'rebar.yml')).find((table) => table.name === 'platform_events');
+  assert.deepEqual(events?.mode === 'append' && events.retention, { categoryColumn: 'category', timestampColumn: 'created_at' });
+});
+
+test('retention names both columns, only on incremental tables; anything else names the key and the fix', () => {
+  assert.throws(
+    () => parseTablesConfig('tables:\n  - { name: ev, primary_key: [id], cursor: id, mode: append, retention: { category_column: category } }\n', 'x.yml'),
+    /x\.yml is not a valid Rebar tables config:\n {2}- tables\.0\.retention\.timestamp_column: /,
+  );
+  assert.throws(
+    () => parseTablesConfig('tables:\n  - { name: ev, primary_key: [id], cursor: id, mode: append, retention: { category_column: category, timestamp_column: created_at, years: 2 } }\n', 'x.yml'),
+    /tables\.0\.retention: Unrecognized key: "years"/,
+  );
+  assert.throws(
+    () => parseTablesConfig('tables:\n  - { name: rates, mode: full_refresh, retention: { category_column: category, timestamp_column: created_at } }\n', 'x.yml'),
+    /tables\.0\.retention: retention needs mode merge or append: a full_refresh table is copied whole every run, so pruned rows would come back/,
+  );
+});

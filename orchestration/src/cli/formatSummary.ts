@@ -1,4 +1,6 @@
 import { type RunSummary, unreconciledTables } from '../runs/runSummary.js';
+import { formatAlerts } from './formatAlerts.js';
+import { formatRetention } from './formatRetention.js';
 
 /** The run summary as a person reads it in a terminal. */
 export function formatSummary(summary: RunSummary): string {
@@ -27,6 +29,7 @@ export function formatSummary(summary: RunSummary): string {
       : `Reconciliation MISMATCH: ${mismatched.map((table) => `${table.table} (source ${table.sourceRows}, raw ${table.warehouseRows})`).join(', ')}; see _rebar.run_tables.`,
   );
   lines.push('');
+  lines.push(...formatRetention(summary.retention), '');
   const byType = new Map<string, Map<string, number>>();
   for (const node of summary.models) {
     const statuses = byType.get(node.resourceType) ?? new Map<string, number>();
@@ -47,5 +50,6 @@ export function formatSummary(summary: RunSummary): string {
   for (const node of summary.models.filter((candidate) => ['error', 'fail'].includes(candidate.status))) {
     lines.push(`  FAILED ${node.uniqueId}: ${node.message ?? ''}`);
   }
+  lines.push('', ...formatAlerts(summary.alerts));
   return lines.join('\n');
 }

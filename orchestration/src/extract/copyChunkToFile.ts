@@ -20,6 +20,8 @@ export interface CopyChunkToFileInput {
   chunkRows: number;
   filePath: string;
   schema?: string;
+  /** SQL true for source rows raw has pruned on purpose (past retention): left out of sourceRowCount. */
+  expiredRows?: string;
 }
 
 export interface CopyChunkToFileOutput {
@@ -27,7 +29,7 @@ export interface CopyChunkToFileOutput {
   /** Rows in the file whose cursor is NULL (read with the first chunk of every run). */
   nullCursorRows: number;
   bytes: number;
-  /** All rows of the source table in the same snapshot the rows were read from. */
+  /** The source table's rows in the same snapshot the rows were read from, minus those past retention. */
   sourceRowCount: number;
 }
 
@@ -85,7 +87,8 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
     const nullCursorRows = after ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
     const stream = client.query(copyTo(query));
     await pipeline(stream, createWriteStream(filePath));
-    const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}`);
+    const kept = input.expiredRows ? ` where not coalesce(${input.expiredRows}, false)` : '';
+    const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}${kept}`);
     return { rowCount: stream.rowCount ?? 0, nullCursorRows, bytes: statSync(filePath).size, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
   });
 }

@@ -4,8 +4,9 @@ import type pg from 'pg';
 import type { Loader } from '../load/loader.js';
 import { copyChunkToFile, copyWholeTableToFile } from './copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
-import { readSourceColumns } from './sourceColumns.js';
-import type { TableConfig } from './tablesConfig.js';
+import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
+import { readSourceColumns, type SourceColumn } from './sourceColumns.js';
+import type { IncrementalTableConfig, TableConfig } from './tablesConfig.js';
 import type { Watermark } from './watermark.js';
 
 /** Running totals of one table's extraction; carried across activity attempts in heartbeat details. */
@@ -34,7 +35,11 @@ export interface ExtractAndLoadInput {
 }
 
 export interface ExtractAndLoadOutput extends ExtractProgress {
-  /** Source rows (in the last chunk's snapshot) and raw rows after the last chunk: the reconciliation. */
+  /**
+   * Source rows (in the last chunk's snapshot) and raw rows after the last chunk: the reconciliation.
+   * For a table with retention, source rows older than the cutoff raw has been pruned to are not
+   * counted: raw lacks them on purpose (see prunedSourceRows below).
+   */
   sourceRows: number;
   warehouseRows: number;
   watermark: Watermark | undefined;
@@ -59,9 +64,10 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
       return { ...progress, sourceRows: copied.rowCount, warehouseRows: replaced.warehouseRows, watermark: undefined };
     }
     const watermark = await loader.getWatermark(table);
+    const expiredRows = await prunedSourceRows(loader, table, columns);
     let after: Watermark | undefined;
     for (;;) {
-      const copied = await copyChunkToFile({ client, table, columns, watermark, after, chunkRows: input.chunkRows, filePath });
+      const copied = await copyChunkToFile({ client, table, columns, watermark, after, chunkRows: input.chunkRows, filePath, expiredRows });
       // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
       const loaded = await loader.loadFile({ table, columns, filePath, loadId: input.loadId });
       progress.chunks += 1;
@@ -85,4 +91,23 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
   } finally {
     rmSync(filePath, { force: true });
   }
+}
+
+/**
+ * Which source rows raw has pruned on purpose, as SQL over the source table; undefined without
+ * retention or before the first prune.
+ *
+ * Why count the source inside the pruned window rather than add the pruned totals to raw: raw then
+ * holds exactly the source rows at or after the cutoff it was last pruned to, so the two counts must
+ * be equal, and a row that is genuinely missing (never loaded, lost) still shows as a difference.
+ * "raw + everything ever pruned" would stop balancing as soon as the source deleted or archived
+ * old events itself, and a missing recent row could hide behind a pruned-count drift. The boundary
+ * is the cutoff already applied (from _rebar.retention_prunes), not now minus the retention: rows
+ * that have aged past retention since the last prune are still in raw, and counted on both sides.
+ */
+async function prunedSourceRows(loader: Loader, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<string | undefined> {
+  if (!table.retention) return undefined;
+  const kind = timestampKindOfPg(columns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '');
+  if (!kind) return undefined; // refused by readSourceColumns already
+  return expiredRowsPredicate(table.retention, kind, await loader.retentionBoundaries(table));
 }

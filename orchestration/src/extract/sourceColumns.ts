@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { timestampKindOfPg } from '../retention/expiredRows.js';
 import type { TableConfig } from './tablesConfig.js';
 
 export interface SourceColumn {
@@ -42,5 +43,20 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
       throw new SourceTableError(`Table ${table.name}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`);
     }
   }
+  if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(table.name, table.retention, columns);
   return columns;
+}
+
+/** Retention reads a row's category and age: both columns must exist, and the age must be a point in time. */
+function checkRetentionColumns(tableName: string, retention: { categoryColumn: string; timestampColumn: string }, columns: SourceColumn[]): void {
+  const names = columns.map((column) => column.name);
+  for (const [key, column] of [['category_column', retention.categoryColumn], ['timestamp_column', retention.timestampColumn]] as const) {
+    if (!names.includes(column)) {
+      throw new SourceTableError(`Table ${tableName}: retention ${key} "${column}" does not exist; columns are ${names.join(', ')}. Fix retention.${key} in the tables config.`);
+    }
+  }
+  const timestamp = columns.find((column) => column.name === retention.timestampColumn);
+  if (timestamp && !timestampKindOfPg(timestamp.pgType)) {
+    throw new SourceTableError(`Table ${tableName}: retention timestamp_column "${timestamp.name}" has type ${timestamp.pgType}; it must be a timestamp or date column holding each row's age (e.g. created_at). Fix retention.timestamp_column in the tables config.`);
+  }
 }

@@ -26,6 +26,17 @@ export interface IncrementalTableConfig extends TableConfigBase {
    * none. Unset: the default for the cursor's type (see extract/lookback.ts).
    */
   lookback: string | undefined;
+  /** Rows older than their category's retention are pruned from raw (see retention/); unset: kept forever. */
+  retention?: RetentionConfig;
+}
+
+/**
+ * Which columns decide how long a raw row is kept: the category column picks the period from the
+ * retention policy seed (seeds/event_retention_policy.csv), the timestamp column is the row's age.
+ */
+export interface RetentionConfig {
+  categoryColumn: string;
+  timestampColumn: string;
 }
 
 /** Copied whole on every run and swapped in atomically: for tables with no column that tracks changes. */
@@ -56,10 +67,15 @@ const tableSchema = z
       })
       .optional(),
     hard_delete_check_hours: z.number().min(0, 'hard_delete_check_hours must be 0 (every run) or more').optional(),
+    retention: z.object({ category_column: identifier, timestamp_column: identifier }).strict().optional(),
   })
   .strict()
   .superRefine((table, ctx) => {
-    if (table.mode === 'full_refresh') return;
+    if (table.mode === 'full_refresh') {
+      // A full refresh copies the whole source table again every run, which would bring pruned rows back.
+      if (table.retention) ctx.addIssue({ code: 'custom', path: ['retention'], message: 'retention needs mode merge or append: a full_refresh table is copied whole every run, so pruned rows would come back (remove retention or give the table a cursor)' });
+      return;
+    }
     if (table.mode === 'merge' && table.primary_key.length === 0) ctx.addIssue({ code: 'custom', path: ['primary_key'], message: 'primary_key needs at least one column for mode merge (or use mode: append or full_refresh)' });
     if (!table.cursor) ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor is required for mode ${table.mode} (or use mode: full_refresh)` });
   });
@@ -97,7 +113,9 @@ export function parseTablesConfig(text: string, origin: string): TableConfig[] {
     const cursor = table.cursor as string;
     // An append-only log without a declared key is keyed by its sequence.
     const primaryKey = table.primary_key.length > 0 ? table.primary_key : [cursor];
-    return { ...base, primaryKey, mode: table.mode, cursor, lookback: table.lookback };
+    const incremental: IncrementalTableConfig = { ...base, primaryKey, mode: table.mode, cursor, lookback: table.lookback };
+    if (table.retention) incremental.retention = { categoryColumn: table.retention.category_column, timestampColumn: table.retention.timestamp_column };
+    return incremental;
   });
 }
 

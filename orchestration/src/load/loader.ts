@@ -1,6 +1,9 @@
 import type { SourceColumn } from '../extract/sourceColumns.js';
 import type { FullRefreshTableConfig, IncrementalTableConfig, TableConfig } from '../extract/tablesConfig.js';
 import type { Watermark } from '../extract/watermark.js';
+import type { RetentionCutoff } from '../retention/retentionCutoffs.js';
+import type { RetentionBoundary } from '../retention/expiredRows.js';
+import type { AlertsSummary } from '../runs/alertsSummary.js';
 import type { RunSummary } from '../runs/runSummary.js';
 
 export interface LoadFileInput {
@@ -46,7 +49,40 @@ export interface Loader {
    * readers never see a half-built or untested version.
    */
   publish(): Promise<PublishOutput>;
+  /**
+   * How far raw.<table> has been pruned, per category (the latest cutoff applied): rows older than
+   * that are not loaded again, and not expected in raw when reconciling with the source.
+   */
+  retentionBoundaries(table: IncrementalTableConfig): Promise<RetentionBoundary[]>;
+  /**
+   * Deletes raw rows past their category's cutoff and records, per category, the rows deleted and
+   * the cutoff, all in one transaction. Idempotent: a repeat deletes nothing more.
+   */
+  pruneExpiredRows(input: PruneExpiredRowsInput): Promise<PruneExpiredRowsOutput>;
+  /** The open alerts in the alerts mart (counts by type and the first few messages), or why there are none to read. */
+  readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput>;
 }
+
+export interface PruneExpiredRowsInput {
+  table: IncrementalTableConfig;
+  /** One per category of the policy; categories not listed are kept. */
+  cutoffs: RetentionCutoff[];
+  loadId: string;
+}
+
+export interface PruneExpiredRowsOutput {
+  /** Per category: rows this load id has pruned (a retried attempt adds to its earlier attempt's count). */
+  pruned: { category: string; cutoff: string; rowsPruned: number }[];
+  /** False when raw.<table> does not exist yet (nothing was pruned or recorded). */
+  tableExists: boolean;
+}
+
+export interface ReadAlertsInput {
+  /** How many alerts to list by message; the rest are only counted. */
+  limit: number;
+}
+
+export type ReadAlertsOutput = AlertsSummary;
 
 export interface PublishOutput {
   /** Where readers find the published version (a file path for DuckDB). */

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
-import { readSourceColumns } from '../extract/sourceColumns.js';
+import { readSourceColumns, type SourceColumn } from '../extract/sourceColumns.js';
 import { quoteIdent } from '../extract/sqlIdentifiers.js';
 import type { TableConfig } from '../extract/tablesConfig.js';
+import { readRetentionBoundaries } from '../load/duckdb/retentionBoundaries.js';
+import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
 
 export interface TableContent {
   table: string;
+  /** Source rows compared: all of them, less those raw has pruned past retention. */
   sourceRows: number;
+  /** Source rows older than the cutoff raw has been pruned to: not expected in raw, not compared. */
+  sourceRowsPastRetention: number;
   warehouseRows: number;
   /** SHA-256 over every row's values as text, in primary-key order, on each side. */
   sourceHash: string;
@@ -18,6 +23,7 @@ export interface TableContent {
 
 export interface TableComparison {
   tables: TableContent[];
+  /** Every source row per table, the ones past retention included. */
   rowsByTable: Record<string, number>;
   /** One line per table whose raw copy differs from the source. */
   mismatches: string[];
@@ -26,8 +32,10 @@ export interface TableComparison {
 /**
  * Compares source tables with raw.<table> value for value: both sides print each value as text in
  * UTC (Postgres ::text, DuckDB ::varchar), booleans normalised; rows tombstoned as hard-deleted are
- * left out. Exact for the types whose text forms agree in both databases (numbers, text, dates,
- * instants, booleans, json, uuid); see docs/type-mapping.md for the others.
+ * left out, and so are source rows older than the cutoff the warehouse has pruned raw to (read from
+ * that warehouse's own _rebar.retention_prunes, so a published copy is compared as it was pruned).
+ * Exact for the types whose text forms agree in both databases (numbers, text, dates, instants,
+ * booleans, json, uuid); see docs/type-mapping.md for the others.
  */
 export async function compareTables(client: pg.ClientBase, warehousePath: string, tables: readonly TableConfig[]): Promise<TableComparison> {
   await client.query("set time zone 'UTC'");
@@ -37,11 +45,17 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
   try {
     await connection.run("set TimeZone = 'UTC'");
     for (const table of tables) {
-      const columns = (await readSourceColumns(client, table)).map((column) => quoteIdent(column.name));
+      const sourceColumns = await readSourceColumns(client, table);
+      const columns = sourceColumns.map((column) => quoteIdent(column.name));
+      const expired = await prunedRowsPredicate(connection, table, sourceColumns);
+      const kept = expired ? `where not coalesce(${expired}, false)` : '';
+      const pastRetention = expired
+        ? Number((await client.query<{ n: string }>(`select count(*) as n from ${quoteIdent(table.name)} as source_row where coalesce(${expired}, false)`)).rows[0]?.n ?? 0)
+        : 0;
       // Qualified, so both databases sort by the typed columns rather than their text output.
       const keys = table.primaryKey.length > 0 ? table.primaryKey.map(quoteIdent) : columns;
       const orderBy = keys.map((key) => `source_row.${key}`).join(', ');
-      const sourceRows = (await client.query({ text: `select ${columns.map((column) => `${column}::text`).join(', ')} from ${quoteIdent(table.name)} as source_row order by ${orderBy}`, rowMode: 'array' })).rows as (string | null)[][];
+      const sourceRows = (await client.query({ text: `select ${columns.map((column) => `${column}::text`).join(', ')} from ${quoteIdent(table.name)} as source_row ${kept} order by ${orderBy}`, rowMode: 'array' })).rows as (string | null)[][];
       const rawResult = await connection.runAndReadAll(
         `select ${columns.map((column) => `${column}::varchar`).join(', ')} from raw.${quoteIdent(table.name)} as source_row where _rebar_deleted_at is null order by ${orderBy}`,
       );
@@ -49,6 +63,7 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
       results.push({
         table: table.name,
         sourceRows: sourceRows.length,
+        sourceRowsPastRetention: pastRetention,
         warehouseRows: rawRows.length,
         sourceHash: contentHash(sourceRows),
         warehouseHash: contentHash(rawRows),
@@ -61,9 +76,18 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
   }
   return {
     tables: results,
-    rowsByTable: Object.fromEntries(results.map((result) => [result.table, result.sourceRows])),
+    rowsByTable: Object.fromEntries(results.map((result) => [result.table, result.sourceRows + result.sourceRowsPastRetention])),
     mismatches: results.filter((result) => result.difference).map((result) => `${result.table}: ${result.difference}`),
   };
+}
+
+/** SQL over the source table (aliased source_row) true for rows the warehouse has pruned past retention. */
+async function prunedRowsPredicate(connection: DuckDBConnection, table: TableConfig, sourceColumns: SourceColumn[]): Promise<string | undefined> {
+  if (table.mode === 'full_refresh' || !table.retention) return undefined;
+  const timestampType = sourceColumns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '';
+  const kind = timestampKindOfPg(timestampType);
+  if (!kind) return undefined; // readSourceColumns refuses such a column
+  return expiredRowsPredicate(table.retention, kind, await readRetentionBoundaries(connection, table.name), 'source_row.');
 }
 
 function contentHash(rows: (string | null)[][]): string {

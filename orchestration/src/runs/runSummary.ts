@@ -1,3 +1,6 @@
+import type { AlertsSummary } from './alertsSummary.js';
+import type { RetentionSummary } from './retentionSummary.js';
+
 /** What one table's extract-and-load did in a run. */
 export interface TableRunResult {
   table: string;
@@ -10,7 +13,11 @@ export interface TableRunResult {
   durationMs: number;
   schemaChanges: string[];
   error?: string;
-  /** Reconciliation: source rows (in the extraction's snapshot) and raw rows after the load; null when the table failed. */
+  /**
+   * Reconciliation: source rows (in the extraction's snapshot) and raw rows after the load; null when
+   * the table failed. For a table with retention, source rows older than the cutoff raw was already
+   * pruned to are left out of sourceRows (see extract/extractAndLoad.ts).
+   */
   sourceRows: number | null;
   warehouseRows: number | null;
 }
@@ -39,6 +46,10 @@ export interface RunSummary {
   status: 'success' | 'failed';
   tables: TableRunResult[];
   models: ModelRunResult[];
+  /** Raw rows pruned past their retention, after extraction and before dbt. */
+  retention: RetentionSummary;
+  /** The open alerts in marts.fct_alerts after the dbt build. */
+  alerts: AlertsSummary;
   /** Whether this run's marts were published for readers (only a fully successful run is). */
   published: boolean;
 }
@@ -49,19 +60,22 @@ export function failedNodes(models: readonly ModelRunResult[]): ModelRunResult[]
 }
 
 /**
- * success: every table loaded and every dbt node passed (warnings allowed); the marts are published.
- * failed: anything else. Tables that did load keep their rows and watermarks; readers keep the
- * previously published marts.
+ * success: every table loaded, retention pruning ran and every dbt node passed (warnings allowed);
+ * the marts are published. failed: anything else. Tables that did load keep their rows and
+ * watermarks; readers keep the previously published marts. A failed prune fails the run because
+ * publishing would hand readers rows the policy says must be gone.
  */
-export function overallStatus(tables: readonly TableRunResult[], models: readonly ModelRunResult[], dbtSucceeded: boolean): RunSummary['status'] {
+export function overallStatus(tables: readonly TableRunResult[], models: readonly ModelRunResult[], dbtSucceeded: boolean, retention: RetentionSummary): RunSummary['status'] {
   const tablesFailed = tables.some((table) => table.status === 'failed');
-  return !tablesFailed && dbtSucceeded && models.length > 0 && failedNodes(models).length === 0 ? 'success' : 'failed';
+  const pruneFailed = retention.error !== null;
+  return !tablesFailed && !pruneFailed && dbtSucceeded && models.length > 0 && failedNodes(models).length === 0 ? 'success' : 'failed';
 }
 
 /** One line per problem, naming the table, or the dbt node (and for a test, the model it checks). */
-export function failureReasons(summary: Pick<RunSummary, 'tables' | 'models'>, dbtErrors: readonly string[]): string[] {
+export function failureReasons(summary: Pick<RunSummary, 'tables' | 'models' | 'retention'>, dbtErrors: readonly string[]): string[] {
   return [
     ...summary.tables.filter((table) => table.error).map((table) => `table ${table.table}: ${table.error}`),
+    ...(summary.retention.error ? [`retention pruning: ${summary.retention.error}`] : []),
     ...failedNodes(summary.models).map((node) =>
       `${node.resourceType} ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''} ${node.status}${node.message ? `: ${node.message}` : ''}`),
     // dbt's own error lines carry the database's reason (e.g. a missing table) that node results lack.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -39,12 +40,12 @@ afterAll(async () => {
 });
 
 /** Runs one nightlyLoad on a fresh worker (a worker runs once), against the test source unless told otherwise. */
-async function runNightly(workflowId: string, args: object = {}, sourceUrl = source.connectionString): Promise<RunSummary> {
+async function runNightly(workflowId: string, args: object = {}, sourceUrl = source.connectionString, workerConfig = config): Promise<RunSummary> {
   const worker: Worker = await createRebarWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl, tables: tables(), discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
+    deps: { config: workerConfig, sourceUrl, tables: tables(), discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
   });
   return worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }));
 }
@@ -86,6 +87,22 @@ test('a first nightly run loads every table row for row, builds and tests the ma
   assert.deepEqual(unreconciledTables(summary.tables), []);
   const [reconciled] = await queryDuckDb(config.publishedPath, 'select count(*)::int as tables from _rebar.run_tables where source_rows = warehouse_rows and source_rows is not null');
   assert.equal(reconciled?.tables, tables().length, 'every table reconciled in _rebar.run_tables');
+
+  // Retention: after extraction, platform events past their category's cutoff were pruned from raw.
+  assert.equal(summary.retention.error, null);
+  assert.deepEqual(summary.retention.pruned.map((result) => `${result.table}/${result.category}/${result.retentionYears}`), ['platform_events/transaction/7', 'platform_events/content/7', 'platform_events/user_activity/2', 'platform_events/interaction/1']);
+  for (const result of summary.retention.pruned) {
+    const { rows } = await source.client.query<{ n: number }>('select count(*)::int as n from platform_events where category = $1 and created_at < $2', [result.category, result.cutoff]);
+    assert.equal(result.rowsPruned, rows[0]?.n, `${result.category}: every source event older than ${result.cutoff} pruned`);
+    const [left] = await queryDuckDb(config.publishedPath, `select count(*)::int as n from raw.platform_events where category = '${result.category}' and created_at < '${result.cutoff}'::timestamptz`);
+    assert.equal(left?.n, 0, `${result.category}: none left in raw`);
+  }
+  const interaction = summary.retention.pruned.find((result) => result.category === 'interaction');
+  assert.ok(Number(interaction?.rowsPruned) > 0, 'the demo year reaches back past the 1-year interaction retention');
+  console.log(`retention: ${summary.retention.pruned.map((result) => `${result.category} ${result.rowsPruned}`).join(', ')} pruned; reconciliation still clean`);
+  // Alerts: the run lists what marts.fct_alerts holds.
+  const [openAlerts] = await queryDuckDb(config.publishedPath, 'select count(*)::int as n from marts.fct_alerts');
+  assert.equal(summary.alerts.status === 'listed' && summary.alerts.total, openAlerts?.n);
 });
 
 test('after a simulated day, the next run reads only the changed rows and the marts reflect them; readers never see a partial version', async () => {
@@ -146,6 +163,22 @@ test('--all also extracts source tables the config does not list (discovered fro
   assert.deepEqual(summary.tables.map((table) => table.table).sort(), [...tables().map((table) => table.name), 'site_notes'].sort(), 'demo_clock is excluded in rebar.yml');
   const notes = summary.tables.find((table) => table.table === 'site_notes');
   assert.deepEqual([notes?.rowsWritten, notes?.sourceRows, notes?.warehouseRows], [2, 2, 2]);
+  assert.deepEqual(summary.alerts, { status: 'not_listed', reason: "marts.fct_alerts is not part of this run's dbt selection" }, 'yesterday\'s alerts are not listed as today\'s');
+});
+
+test('a retention policy broken between runs fails the run naming the file and line; nothing is pruned and nothing published', async () => {
+  const brokenPolicy = join(mkdtempSync(join(tmpdir(), 'rebar-policy-')), 'event_retention_policy.csv');
+  writeFileSync(brokenPolicy, 'event_category,retention_years\ninteraction,1\nuser_activity,two\n');
+  const published = statSync(config.publishedPath).mtimeMs;
+  const { message, summary } = await failureOf(
+    runNightly('nightly-bad-policy', { tables: ['platform_events'], dbtSelect: 'stg_rebar_source__companies' }, source.connectionString, { ...config, retentionPolicyPath: brokenPolicy }),
+  );
+  console.log(`broken policy reported as: ${message}`);
+  assert.match(message, /retention pruning: \S+event_retention_policy\.csv line 3: retention_years must be a whole number of years \(e\.g\. 2\) \(got "user_activity,two"\)/);
+  assert.deepEqual([summary.status, summary.published, summary.retention.pruned], ['failed', false, []]);
+  assert.equal(statSync(config.publishedPath).mtimeMs, published, 'published file untouched');
+  const [recorded] = await queryDuckDb(config.warehousePath, "select count(*)::int as n from _rebar.retention_prunes where load_id = (select run_id from _rebar.runs where workflow_id = 'nightly-bad-policy')");
+  assert.equal(recorded?.n, 0);
 });
 
 test('an unknown table fails the run at once with its name, without retrying', async () => {

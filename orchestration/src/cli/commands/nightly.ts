@@ -2,6 +2,7 @@ import { ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/cli
 import type { RebarConfig } from '../../config/config.js';
 import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
+import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openSource } from '../../source/demoSource.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
@@ -31,6 +32,7 @@ export interface RunNightlyOutput {
 export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutput> {
   const { config, log } = input;
   const tables = loadTablesConfig(config.tablesConfigPath);
+  checkRetentionPolicy(tables, config.retentionPolicyPath);
   const source = await openSource(config);
   try {
     if (source.isDemo) log(await prepareDemoData(source.url, input.demo));

@@ -24,6 +24,7 @@ export function registerReconcileCommand(program: Command, config: () => RebarCo
           const content = table.sourceHash === table.warehouseHash ? table.sourceHash.slice(0, 12) : `${table.sourceHash.slice(0, 12)} vs ${table.warehouseHash.slice(0, 12)}`;
           process.stdout.write(`  ${table.table.padEnd(20)} ${String(table.sourceRows).padStart(10)} ${String(table.warehouseRows).padStart(10)}  ${content.padEnd(28)} ${table.difference ? 'DIFFERS' : 'equal'}\n`);
           if (table.difference) process.stdout.write(`      ${table.difference}\n`);
+          if (table.sourceRowsPastRetention > 0) process.stdout.write(`      not compared: ${table.sourceRowsPastRetention} source rows older than the retention cutoff raw was pruned to (_rebar.retention_prunes)\n`);
         }
         const differing = comparison.tables.filter((table) => table.difference).length;
         process.stdout.write(differing === 0 ? `All ${comparison.tables.length} tables equal to the source.\n` : `${differing} of ${comparison.tables.length} tables differ from the source.\n`);

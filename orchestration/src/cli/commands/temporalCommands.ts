@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
+import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import { openSource } from '../../source/demoSource.js';
 import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
@@ -20,6 +21,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
       const settings = config();
       installTemporalLogging(settings.logLevel);
       const tables = loadTablesConfig(settings.tablesConfigPath);
+      checkRetentionPolicy(tables, settings.retentionPolicyPath);
       const source = await openSource(settings);
       const connection = await connectWorkerToTemporal(settings.temporalAddress ?? defaultTemporalAddress);
       try {

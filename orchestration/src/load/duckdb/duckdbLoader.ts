@@ -4,12 +4,19 @@ import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
 import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
 import { duckdbTypeFor, stageConversion, stageTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
+import type { RetentionBoundary } from '../../retention/expiredRows.js';
 import type { RunSummary } from '../../runs/runSummary.js';
-import type { LoadFileInput, LoadFileOutput, Loader, PublishOutput, ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput } from '../loader.js';
+import type {
+  LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
+  ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput,
+} from '../loader.js';
 import { inTransaction, withDuckDb } from './exclusiveDatabase.js';
 import { publishDuckDbFile } from './publishFile.js';
 import { alignRawTable } from './alignRawTable.js';
 import { ensureMetadataTables } from './metadataTables.js';
+import { pruneExpiredRows } from './pruneExpiredRows.js';
+import { readAlerts } from './readAlerts.js';
+import { dropStagedRowsPastRetention, readRetentionBoundaries } from './retentionBoundaries.js';
 
 const rawSchema = 'raw';
 // Postgres text values reach 1 GB; DuckDB's CSV reader stops at 2 MB a row unless told otherwise.
@@ -76,6 +83,25 @@ export class DuckDbLoader implements Loader {
 
   publish(): Promise<PublishOutput> {
     return publishDuckDbFile(this.warehousePath, this.publishedPath);
+  }
+
+  async retentionBoundaries(table: IncrementalTableConfig): Promise<RetentionBoundary[]> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return readRetentionBoundaries(connection, table.name);
+    });
+  }
+
+  async pruneExpiredRows(input: PruneExpiredRowsInput): Promise<PruneExpiredRowsOutput> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return pruneExpiredRows(connection, rawSchema, input);
+    });
+  }
+
+  /** Reads the working warehouse: the run that just built the marts is the one reporting them. */
+  async readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput> {
+    return withDuckDb(this.warehousePath, (connection) => readAlerts(connection, input.limit));
   }
 
   async getWatermark(table: TableConfig): Promise<Watermark | undefined> {
@@ -153,6 +179,8 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   await stageFile(connection, stage, columns, filePath);
   const lastRead = await lastPosition(connection, stage, table);
   const rowsInFile = Number((await connection.runAndReadAll(`select count(*) as row_count from ${stage}`)).getRowObjectsJS()[0]?.row_count ?? 0);
+  // After lastRead: the watermark still moves past rows dropped here, so they are not read again and again.
+  await dropStagedRowsPastRetention(connection, stage, table, columns);
 
   const keyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = latest.${quoteIdent(key)}`).join(' and ');
   const partition = table.primaryKey.map(quoteIdent).join(', ');

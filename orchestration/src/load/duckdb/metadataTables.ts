@@ -56,6 +56,18 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       tombstoned bigint not null,
       load_id varchar not null
     );
+    -- One row per (table, category, run): how many raw rows retention pruning deleted, and the
+    -- cutoff it applied. The latest cutoff per (table, category) is how far raw has been pruned.
+    create table if not exists _rebar.retention_prunes (
+      table_name varchar not null,
+      category varchar not null,
+      load_id varchar not null,
+      retention_years integer not null,
+      cutoff timestamptz not null,
+      rows_pruned bigint not null,
+      pruned_at timestamptz not null,
+      primary key (table_name, category, load_id)
+    );
     -- warehouses created before reconciliation existed
     alter table _rebar.run_tables add column if not exists source_rows bigint;
     alter table _rebar.run_tables add column if not exists warehouse_rows bigint;

@@ -1,6 +1,8 @@
 import type { ActivityDeps } from './activityDeps.js';
 import { createExtractTable } from './extractTable.js';
+import { createListAlerts } from './listAlerts.js';
 import { createPlanLoad } from './planLoad.js';
+import { createPruneRetention } from './pruneRetention.js';
 import { createPublishWarehouse } from './publishWarehouse.js';
 import { createRecordRun } from './recordRun.js';
 import { createRunDbtBuild } from './runDbtBuild.js';
@@ -9,7 +11,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     planLoad: createPlanLoad(deps),
     extractTable: createExtractTable(deps),
+    pruneRetention: createPruneRetention(deps),
     runDbtBuild: createRunDbtBuild(deps),
+    listAlerts: createListAlerts(deps),
     recordRun: createRecordRun(deps),
     publishWarehouse: createPublishWarehouse(deps),
   };

@@ -1,4 +1,6 @@
 import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { AlertsSummary } from '../../runs/alertsSummary.js';
+import type { RetentionPruneResult } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
 
 export interface PlanLoadInput {
@@ -29,6 +31,21 @@ export interface RunDbtBuildOutput {
   nodes: ModelRunResult[];
   errors: string[];
 }
+
+export interface PruneRetentionInput {
+  runId: string;
+  /** The run's tables; those without retention are left alone. */
+  tables: TableConfig[];
+}
+export interface PruneRetentionOutput {
+  /** Per table and category: rows pruned and the cutoff applied. */
+  pruned: RetentionPruneResult[];
+}
+
+export interface ListAlertsInput {
+  runId: string;
+}
+export type ListAlertsOutput = AlertsSummary;
 
 export interface PublishWarehouseInput {
   runId: string;

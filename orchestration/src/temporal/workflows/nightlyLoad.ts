@@ -1,5 +1,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { alertsNotBuiltReason, type AlertsSummary } from '../../runs/alertsSummary.js';
+import type { RetentionSummary } from '../../runs/retentionSummary.js';
 import type { RunSummary, TableRunResult } from '../../runs/runSummary.js';
 import { failureReasons, overallStatus } from '../../runs/runSummary.js';
 import { mapBounded } from './boundedParallel.js';
@@ -16,7 +18,7 @@ export interface NightlyLoadInput {
 }
 
 // Short activities: a worker lost in the middle of one is retried after this timeout.
-const { planLoad, recordRun } = proxyActivities<Activities>({
+const { planLoad, recordRun, listAlerts } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds' },
 });
@@ -33,28 +35,33 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 },
   });
-  const { publishWarehouse } = proxyActivities<Activities>({
+  const { publishWarehouse, pruneRetention } = proxyActivities<Activities>({
     startToCloseTimeout: '1 hour',
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
-  return { extractTable, runDbtBuild, publishWarehouse };
+  return { extractTable, pruneRetention, runDbtBuild, publishWarehouse };
 }
 
 /**
- * The nightly load: extract every configured table (bounded parallelism), build and test the dbt
- * project, record the run, and publish the warehouse to readers only if everything passed.
+ * The nightly load: extract every configured table (bounded parallelism), prune raw rows past
+ * their retention, build and test the dbt project, list the open alerts, record the run, and
+ * publish the warehouse to readers only if everything passed.
  * A table that keeps failing is reported, not fatal to the others; its loaded neighbours stay loaded.
  */
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date().toISOString();
-  const { extractTable, runDbtBuild, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
+  const { extractTable, pruneRetention, runDbtBuild, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
     plan = await planLoad({ tables: input.tables, all: input.all });
   } catch (failure) {
-    const summary: RunSummary = { runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false };
+    const summary: RunSummary = {
+      runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false,
+      retention: { pruned: [], error: null },
+      alerts: { status: 'not_listed', reason: 'the run failed before extracting' },
+    };
     await recordRun(summary);
     throw ApplicationFailure.nonRetryable(`Nightly load failed before extracting: ${failureMessage(failure)}`, 'NightlyLoadFailed', summary);
   }
@@ -63,13 +70,26 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     extractTable({ runId, table }).catch((failure: unknown) => failedTable(table.name, failure)),
   );
 
+  // After extraction, so rows that aged out are gone before dbt reads raw; only tables that loaded.
+  const loaded = tables.filter((table) => table.status === 'success').map((table) => table.table);
+  const retention = await pruneRetention({ runId, tables: plan.tables.filter((table) => loaded.includes(table.name)) }).then(
+    (output): RetentionSummary => ({ pruned: output.pruned, error: null }),
+    (failure: unknown): RetentionSummary => ({ pruned: [], error: failureMessage(failure) }),
+  );
+
   const dbt = await runDbtBuild({ runId, select: input.dbtSelect }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
   }));
 
-  const status = overallStatus(tables, dbt.nodes, dbt.exitCode === 0);
+  // Informational: an alerts table that cannot be read is reported, it does not fail the run.
+  const notBuilt = alertsNotBuiltReason(dbt.exitCode, dbt.nodes);
+  const alerts: AlertsSummary = notBuilt
+    ? { status: 'not_listed', reason: notBuilt }
+    : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({ status: 'not_listed', reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}` }));
+
+  const status = overallStatus(tables, dbt.nodes, dbt.exitCode === 0, retention);
   const summary: RunSummary = {
     runId,
     workflowId,
@@ -78,6 +98,8 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     status,
     tables,
     models: dbt.nodes,
+    retention,
+    alerts,
     published: status === 'success',
   };
   // Recorded before publishing so that the published copy holds its own run's history.
