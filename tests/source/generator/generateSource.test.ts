@@ -44,8 +44,9 @@ test('the same seed generates exactly the same source; rows scale with --scale',
   console.log(`scale 0.05, 1 year: ${first.totalRows} rows in ${seconds.toFixed(1)} s`, first.rowsByTable);
   assert.equal(first.startDate, '2025-04-01');
   assert.equal(first.rowsByTable.projects, 5);
-  // 1.5M rows a year at scale 1, so about 75k here.
-  assert.ok(first.totalRows > 50_000 && first.totalRows < 110_000, `${first.totalRows} rows`);
+  // 1.5M rows a year at scale 1, so about 75k here; fewer at this scale, where the planted fast foreman
+  // (who finishes his projects early) leads two of the five projects.
+  assert.ok(first.totalRows > 40_000 && first.totalRows < 110_000, `${first.totalRows} rows`);
   for (const table of TABLES.filter((name) => name !== 'injury_reports')) assert.ok(first.rowsByTable[table as keyof typeof first.rowsByTable] > 0, `${table} has rows`);
   const counted = await scalar(`select ${TABLES.map((table) => `(select count(*) from ${table})`).join(' + ')} as value`);
   assert.equal(counted, first.totalRows);
@@ -58,7 +59,7 @@ test('the same seed generates exactly the same source; rows scale with --scale',
   await reset();
   const other = await generateSource(source.client, { scale: 0.05, years: 1, seed: 12, endDate: '2026-03-31' });
   assert.notDeepEqual(await contentHashes(), hashes);
-  assert.ok(other.totalRows > 50_000);
+  assert.ok(other.totalRows > 40_000, `${other.totalRows} rows`);
 });
 
 test('generated history is internally consistent', async () => {
@@ -79,7 +80,10 @@ test('generated history is internally consistent', async () => {
     0,
   );
   assert.ok(await scalar("select count(*) as value from projects where status = 'completed'") > 0);
-  assert.ok(await scalar('select count(*) as value from tm_tickets where deleted_at is not null') > 0, 'some soft deletes');
+  assert.ok(
+    await scalar('select (select count(*) from tm_tickets where deleted_at is not null) + (select count(*) from daily_reports where deleted_at is not null) as value') > 0,
+    'some soft deletes',
+  );
 });
 
 test('generate refuses a source that already holds data, and changes nothing', async () => {
