@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { childProcessEnv } from '../../config/config.js';
+import { restorePartialParse, savePartialParse } from '../../dbt/partialParseCache.js';
 import { runDbt } from '../../dbt/runDbt.js';
 import type { ActivityDeps } from './activityDeps.js';
 import type { RunDbtBuildInput, RunDbtBuildOutput } from './types.js';
@@ -14,19 +15,23 @@ export function createRunDbtBuild(deps: ActivityDeps) {
     const context = Context.current();
     let finished = 0;
     const timer = setInterval(() => context.heartbeat({ finished }), heartbeatEveryMs);
+    const targetPath = join(deps.config.stateDir, 'dbt-target', input.runId);
+    const parseCache = join(deps.config.stateDir, 'dbt-target', 'partial_parse.msgpack');
+    restorePartialParse(parseCache, targetPath);
     try {
       const result = await runDbt({
         dbtBin: deps.config.dbtBin,
         projectDir: deps.config.dbtProjectDir,
         args: input.select ? ['build', '--select', input.select] : ['build'],
         env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: deps.config.warehousePath },
-        targetPath: join(deps.config.stateDir, 'dbt-target', input.runId),
+        targetPath,
         onNodeFinished: () => {
           finished += 1;
           context.heartbeat({ finished });
         },
         signal: context.cancellationSignal,
       });
+      savePartialParse(targetPath, parseCache);
       // Another process still holds the warehouse (e.g. a dbt from a killed worker winding down): try again later.
       if (result.exitCode !== 0 && result.errors.some((error) => /Could not set lock on file|Conflicting lock/i.test(error))) {
         throw ApplicationFailure.retryable(`dbt could not open the warehouse, which another process holds: ${result.errors[0]?.slice(0, 300)}`, 'WarehouseLocked');
