@@ -4,6 +4,7 @@ import { runAnalysis } from '../../orchestration/src/analyses/runAnalysis.js';
 import type { PlantedAnswers } from '../../orchestration/src/source/generator/index.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { type DemoState, newDemoState, parsePlanted, querySource, rebar } from '../support/demoState.js';
+import { runCli } from '../support/runCli.js';
 
 // The business questions of domain.md, answered by the dbt analyses from the published marts, on a
 // demo source whose generator planted known answers (a fast foreman, an over-budget, a late and an
@@ -171,3 +172,15 @@ test('equipment forecasts vs plans and actuals by category and source add up to 
 function byCategoryAndSource(left: { category: string; source: string }, right: { category: string; source: string }): number {
   return `${left.category} ${left.source}`.localeCompare(`${right.category} ${right.source}`);
 }
+
+test('`rebar analysis --sql` prints SQL that runs as it is on the published file (as pasted into Metabase); unknown names list the choices', async () => {
+  const printed = await rebar(state, ['analysis', 'projects_over_budget', '--sql']);
+  const sql = printed.slice(0, printed.indexOf('\n\nproject_id'));
+  const pasted = await queryDuckDb(state.config.publishedPath, sql);
+  assert.equal(Number(pasted[0]?.project_id), planted.overBudgetProjectId);
+
+  const unknown = await runCli(['analysis', 'no_such_question'], state.env);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /No analysis named "no_such_question" in analyses\/\. Available: .*status_on_date/);
+  assert.doesNotMatch(unknown.stderr, /\n\s+at /, 'no stack trace for a user error');
+});

@@ -1,9 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { childProcessEnv, type RebarConfig } from '../config/config.js';
 import { runDbt } from '../dbt/runDbt.js';
+
+/** A question Rebar cannot answer as asked (unknown analysis, no warehouse yet, a compile error): the message says why. */
+export class AnalysisError extends Error {}
 
 export interface RunAnalysisInput {
   config: RebarConfig;
@@ -21,8 +24,14 @@ export interface RunAnalysisOutput {
   rows: Record<string, unknown>[];
 }
 
-/** dbt names relations <database>.<schema>.<table>; this is the database name compiled analyses use. */
-const COMPILE_DATABASE = 'rebar_analysis';
+/**
+ * dbt names relations <database>.<schema>.<table>, and DuckDB names a file's database after the
+ * file. Compiling against a scratch file named like the warehouse file gives SQL that also runs
+ * as it is in Metabase or any client that opened that file.
+ */
+function databaseNameOf(warehousePath: string): string {
+  return basename(warehousePath).replace(/\.[^.]*$/, '');
+}
 
 export function listAnalyses(projectDir: string): string[] {
   return readdirSync(join(projectDir, 'analyses'))
@@ -41,18 +50,18 @@ export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisO
   const { config } = input;
   const available = listAnalyses(config.dbtProjectDir);
   if (!available.includes(input.name)) {
-    throw new Error(`No analysis named "${input.name}" in analyses/. Available: ${available.join(', ')}.`);
+    throw new AnalysisError(`No analysis named "${input.name}" in analyses/. Available: ${available.join(', ')}.`);
   }
   const warehousePath = input.warehousePath ?? config.publishedPath;
   if (!existsSync(warehousePath)) {
-    throw new Error(`No warehouse at ${warehousePath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
+    throw new AnalysisError(`No warehouse at ${warehousePath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
   }
-  const sql = await compileAnalysis(config, input.name, input.vars);
+  const database = databaseNameOf(warehousePath);
+  const sql = await compileAnalysis(config, input.name, input.vars, database);
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    await connection.run(`attach '${warehousePath.replaceAll("'", "''")}' as ${COMPILE_DATABASE} (read_only)`);
-    await connection.run(`use ${COMPILE_DATABASE}`);
+    await connection.run(`attach '${warehousePath.replaceAll("'", "''")}' as "${database.replaceAll('"', '""')}" (read_only)`);
     const result = await connection.runAndReadAll(sql);
     return { sql, columns: result.columnNames(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
   } finally {
@@ -61,7 +70,7 @@ export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisO
   }
 }
 
-async function compileAnalysis(config: RebarConfig, name: string, vars: Record<string, string>): Promise<string> {
+async function compileAnalysis(config: RebarConfig, name: string, vars: Record<string, string>, database: string): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), 'rebar-analysis-'));
   try {
     const targetPath = join(scratch, 'target');
@@ -69,10 +78,10 @@ async function compileAnalysis(config: RebarConfig, name: string, vars: Record<s
       dbtBin: config.dbtBin,
       projectDir: config.dbtProjectDir,
       args: ['compile', '--select', `path:analyses/${name}.sql`, '--vars', JSON.stringify(vars)],
-      env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: join(scratch, `${COMPILE_DATABASE}.duckdb`) },
+      env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: join(scratch, `${database}.duckdb`) },
       targetPath,
     });
-    if (result.exitCode !== 0) throw new Error(`dbt could not compile analyses/${name}.sql: ${result.errors.join('; ') || 'see dbt output'}`);
+    if (result.exitCode !== 0) throw new AnalysisError(`dbt could not compile analyses/${name}.sql: ${result.errors.join('; ') || 'see dbt output'}`);
     return readFileSync(join(targetPath, 'compiled', 'rebar', 'analyses', `${name}.sql`), 'utf8');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
