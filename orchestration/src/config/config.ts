@@ -42,6 +42,25 @@ const envSchema = z.object({
   REBAR_SCHEDULE_CRON: z.string().optional(),
   REBAR_SCHEDULE_TIMEZONE: z.string().optional(),
   REBAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  REBAR_TARGET: z
+    .enum(['', 'duckdb', 'snowflake'], { message: 'REBAR_TARGET must be duckdb (the default) or snowflake' })
+    .optional(),
+  // The same variables profiles.yml's prod target reads (SNOWFLAKE_SCHEMA is dbt's target schema there; the loader writes RAW).
+  SNOWFLAKE_ACCOUNT: z.string().optional(),
+  SNOWFLAKE_USER: z.string().optional(),
+  SNOWFLAKE_PASSWORD: z.string().optional(),
+  SNOWFLAKE_PRIVATE_KEY_PATH: z.string().optional(),
+  SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: z.string().optional(),
+  SNOWFLAKE_ROLE: z.string().optional(),
+  SNOWFLAKE_WAREHOUSE: z.string().optional(),
+  SNOWFLAKE_DATABASE: z.string().optional(),
+  SNOWFLAKE_SCHEMA: z.string().optional(),
+  SNOWFLAKE_ACCESS_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || /^https?:\/\/[^\s/]+\/?$/.test(value), {
+      message: 'SNOWFLAKE_ACCESS_URL must be an endpoint like https://host:port (for tests against an emulator), or unset to use the account\'s own endpoint',
+    }),
 });
 
 /** Every environment variable Rebar reads. */
@@ -76,6 +95,24 @@ export interface RebarConfig {
   scheduleCron: string;
   scheduleTimezone: string;
   logLevel: string;
+  /** The warehouse the loader writes: the embedded DuckDB file (default) or Snowflake. */
+  target: 'duckdb' | 'snowflake';
+  /** Set when target is snowflake. Holds credentials: never logged, returned or put in workflow history. */
+  snowflake: SnowflakeSettings | undefined;
+}
+
+/** How the Snowflake loader connects. Exactly one of password and privateKeyPath is set. */
+export interface SnowflakeSettings {
+  account: string;
+  user: string;
+  password: string | undefined;
+  privateKeyPath: string | undefined;
+  privateKeyPassphrase: string | undefined;
+  role: string | undefined;
+  warehouse: string;
+  database: string;
+  /** An endpoint override (e.g. http://127.0.0.1:PORT for the fakesnow emulator in tests); unset in production. */
+  accessUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +153,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     scheduleCron: vars.REBAR_SCHEDULE_CRON || '0 2 * * *',
     scheduleTimezone: timezone,
     logLevel: vars.REBAR_LOG_LEVEL || 'info',
+    target: vars.REBAR_TARGET || 'duckdb',
+    snowflake: vars.REBAR_TARGET === 'snowflake' ? snowflakeSettings(vars, fromRoot) : undefined,
+  };
+}
+
+/** The Snowflake settings, or every missing or conflicting variable at once (values never echoed). */
+function snowflakeSettings(vars: z.infer<typeof envSchema>, fromRoot: (path: string) => string): SnowflakeSettings {
+  const problems: string[] = [];
+  const required = (name: 'SNOWFLAKE_ACCOUNT' | 'SNOWFLAKE_USER' | 'SNOWFLAKE_WAREHOUSE' | 'SNOWFLAKE_DATABASE', what: string): string => {
+    const value = vars[name]?.trim();
+    if (!value) problems.push(`  - ${name}: required when REBAR_TARGET=snowflake; set it to ${what}`);
+    return value ?? '';
+  };
+  const account = required('SNOWFLAKE_ACCOUNT', 'the account identifier (e.g. myorg-myaccount)');
+  const user = required('SNOWFLAKE_USER', 'the user the loader logs in as');
+  const warehouse = required('SNOWFLAKE_WAREHOUSE', 'the virtual warehouse that runs the loads');
+  const database = required('SNOWFLAKE_DATABASE', 'the database that holds the raw, marts and _rebar schemas');
+  const password = vars.SNOWFLAKE_PASSWORD || undefined;
+  const privateKeyPath = vars.SNOWFLAKE_PRIVATE_KEY_PATH ? fromRoot(vars.SNOWFLAKE_PRIVATE_KEY_PATH) : undefined;
+  if (!password && !privateKeyPath) {
+    problems.push('  - SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH: one is required when REBAR_TARGET=snowflake; set SNOWFLAKE_PRIVATE_KEY_PATH to a key-pair file (recommended) or SNOWFLAKE_PASSWORD');
+  }
+  if (password && privateKeyPath) {
+    problems.push('  - SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH: both are set; unset one of them (the loader authenticates one way)');
+  }
+  if (vars.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE && !privateKeyPath) {
+    problems.push('  - SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: set without SNOWFLAKE_PRIVATE_KEY_PATH; set the key file too, or unset the passphrase');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid Rebar configuration:\n${problems.join('\n')}`);
+  return {
+    account,
+    user,
+    password,
+    privateKeyPath,
+    privateKeyPassphrase: vars.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE || undefined,
+    role: vars.SNOWFLAKE_ROLE || undefined,
+    warehouse,
+    database,
+    accessUrl: vars.SNOWFLAKE_ACCESS_URL?.replace(/\/$/, '') || undefined,
   };
 }
 

@@ -22,7 +22,8 @@ export function createRunDbtBuild(deps: ActivityDeps) {
       const result = await runDbt({
         dbtBin: deps.config.dbtBin,
         projectDir: deps.config.dbtProjectDir,
-        args: input.select ? ['build', '--select', input.select] : ['build'],
+        // profiles.yml: dev is the DuckDB file, prod is Snowflake.
+        args: ['build', '--target', deps.config.target === 'snowflake' ? 'prod' : 'dev', ...(input.select ? ['--select', input.select] : [])],
         env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: deps.config.warehousePath },
         targetPath,
         onNodeFinished: () => {

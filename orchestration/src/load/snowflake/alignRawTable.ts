@@ -1,0 +1,58 @@
+import type { SourceColumn } from '../../extract/sourceColumns.js';
+import type { TableConfig } from '../../extract/tablesConfig.js';
+import { METADATA_SCHEMA } from './metadataTables.js';
+import type { SnowflakeSession } from './snowflakeConnection.js';
+import { sfIdent, storedName } from './snowflakeIdentifiers.js';
+import { snowflakeTypeFamily, snowflakeTypeFor } from './snowflakeTypes.js';
+
+/** Rebar's own columns on every raw table: which load wrote the row, when, and when a key pass found it gone. */
+const REBAR_COLUMNS = ['_rebar_load_id varchar', '_rebar_loaded_at timestamp_tz', '_rebar_deleted_at timestamp_tz'];
+
+/**
+ * Keeps RAW.<table> able to take the source's current columns, before the load's transaction
+ * (Snowflake commits implicitly around DDL): creates it on the first load and adds new columns.
+ * Not supported (reported, raw unchanged): changing a column's type (raw keeps its type; a value
+ * that no longer converts fails the load, naming the column) and dropping a column (kept in raw,
+ * NULL from then on). Each change is logged once in _rebar.schema_changes; returns the changes
+ * first seen in this load.
+ */
+export async function alignRawTable(session: SnowflakeSession, schema: string, table: TableConfig, columns: SourceColumn[], loadId: string): Promise<string[]> {
+  const target = `${schema}.${sfIdent(table.name)}`;
+  const existing = await session.query(
+    'select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?',
+    [storedName(schema), storedName(table.name)],
+  );
+  const rawTypes = new Map(existing.map((row) => [String(row.COLUMN_NAME), String(row.DATA_TYPE)]));
+  if (rawTypes.size === 0) {
+    const definitions = columns.map((column) => `${sfIdent(column.name)} ${snowflakeTypeFor(column.pgType)}`);
+    await session.execute(`create table if not exists ${target} (${[...definitions, ...REBAR_COLUMNS].join(', ')})`);
+    return [];
+  }
+  const changes: string[] = [];
+  for (const column of columns) {
+    const wanted = snowflakeTypeFor(column.pgType);
+    const current = rawTypes.get(storedName(column.name));
+    if (current === undefined) {
+      await session.execute(`alter table ${target} add column ${sfIdent(column.name)} ${wanted}`);
+      changes.push(`added column ${column.name} ${wanted}`);
+    } else if (snowflakeTypeFamily(current) !== snowflakeTypeFamily(wanted)) {
+      changes.push(`column ${column.name} is ${column.pgType} at the source now; raw keeps ${current}`);
+    }
+  }
+  const sourceNames = new Set(columns.map((column) => storedName(column.name)));
+  for (const name of rawTypes.keys()) {
+    if (!name.toLowerCase().startsWith('_rebar_') && !sourceNames.has(name)) changes.push(`column ${name} is gone from the source; kept in raw, NULL from now on`);
+  }
+  return logNewChanges(session, table.name, changes, loadId);
+}
+
+async function logNewChanges(session: SnowflakeSession, tableName: string, changes: string[], loadId: string): Promise<string[]> {
+  const fresh: string[] = [];
+  for (const change of changes) {
+    const seen = await session.query(`select 1 as seen from ${METADATA_SCHEMA}.schema_changes where table_name = ? and change = ?`, [tableName, change]);
+    if (seen.length > 0) continue;
+    await session.execute(`insert into ${METADATA_SCHEMA}.schema_changes values (?, ?, ?, current_timestamp())`, [tableName, change, loadId]);
+    fresh.push(change);
+  }
+  return fresh;
+}

@@ -1,0 +1,99 @@
+import type { SnowflakeSettings } from '../../config/config.js';
+import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
+import type { Watermark } from '../../extract/watermark.js';
+import type { RetentionBoundary } from '../../retention/expiredRows.js';
+import type { RunSummary } from '../../runs/runSummary.js';
+import type {
+  LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
+  ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput,
+} from '../loader.js';
+import { mergeFile, storedWatermark } from './mergeFile.js';
+import { ensureMetadataTables, METADATA_SCHEMA } from './metadataTables.js';
+import { pruneExpiredRows } from './pruneExpiredRows.js';
+import { publishSchema } from './publishSchema.js';
+import { readAlerts } from './readAlerts.js';
+import { recordRun } from './recordRun.js';
+import { replaceTable } from './replaceTable.js';
+import { readRetentionBoundaries } from './retentionBoundaries.js';
+import { withSnowflake, type SnowflakeSession } from './snowflakeConnection.js';
+import { tombstoneMissingKeys } from './tombstoneMissingKeys.js';
+
+/** The schema the loader writes (unquoted, so RAW): the one dbt's sources read (models/staging/.../_rebar_source__sources.yml). */
+const RAW_SCHEMA = 'raw';
+
+/**
+ * Loads extracted CSV files into Snowflake's RAW schema: one row per primary key, latest version
+ * wins; the same shape as the DuckDB loader. Each operation opens its own session (so parallel
+ * table loads do not share one), stages its file through the named stage _rebar.rebar_stage, and
+ * commits the rows with the watermark in one transaction.
+ */
+export class SnowflakeLoader implements Loader {
+  private metadataReady: Promise<void> | undefined;
+
+  /** @param settings how to connect; the credentials in it never leave the driver (see snowflakeConnection.ts). */
+  constructor(private readonly settings: SnowflakeSettings) {}
+
+  /** A session with the RAW and _rebar schemas in place (created once per loader). */
+  private session<T>(work: (session: SnowflakeSession) => Promise<T>): Promise<T> {
+    return withSnowflake(this.settings, RAW_SCHEMA, async (session) => {
+      this.metadataReady ??= (async () => {
+        await session.execute(`create schema if not exists ${RAW_SCHEMA}`);
+        await ensureMetadataTables(session);
+      })();
+      try {
+        await this.metadataReady;
+      } catch (error) {
+        this.metadataReady = undefined;
+        throw error;
+      }
+      return work(session);
+    });
+  }
+
+  async getWatermark(table: TableConfig): Promise<Watermark | undefined> {
+    return this.session(async (session) => {
+      const row = (await session.query(`select cursor_value, primary_key_values from ${METADATA_SCHEMA}.watermarks where table_name = ?`, [table.name]))[0];
+      return row ? storedWatermark(table.name, row.CURSOR_VALUE, row.PRIMARY_KEY_VALUES) : undefined;
+    });
+  }
+
+  loadFile(input: LoadFileInput): Promise<LoadFileOutput> {
+    return this.session((session) => mergeFile(session, RAW_SCHEMA, input));
+  }
+
+  replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput> {
+    return this.session((session) => replaceTable(session, RAW_SCHEMA, input));
+  }
+
+  recordRun(summary: RunSummary): Promise<void> {
+    return this.session((session) => recordRun(session, summary));
+  }
+
+  async lastKeyCheck(table: TableConfig): Promise<Date | undefined> {
+    return this.session(async (session) => {
+      const row = (await session.query(`select date_part(epoch_millisecond, checked_at) as at_ms from ${METADATA_SCHEMA}.key_checks where table_name = ?`, [table.name]))[0];
+      return row ? new Date(Number(row.AT_MS)) : undefined;
+    });
+  }
+
+  tombstoneMissingKeys(input: TombstoneInput): Promise<TombstoneOutput> {
+    return this.session((session) => tombstoneMissingKeys(session, RAW_SCHEMA, input));
+  }
+
+  publish(): Promise<PublishOutput> {
+    return this.session((session) => publishSchema(session, this.settings.database));
+  }
+
+  retentionBoundaries(table: IncrementalTableConfig): Promise<RetentionBoundary[]> {
+    return this.session((session) => readRetentionBoundaries(session, table.name));
+  }
+
+  pruneExpiredRows(input: PruneExpiredRowsInput): Promise<PruneExpiredRowsOutput> {
+    return this.session((session) => pruneExpiredRows(session, RAW_SCHEMA, input));
+  }
+
+  /** Reads MARTS (what the run that just built it reports), not the published copy. */
+  readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput> {
+    return this.session((session) => readAlerts(session, input.limit));
+  }
+}

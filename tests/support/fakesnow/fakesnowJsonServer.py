@@ -1,0 +1,267 @@
+"""Test-only compatibility shim: fakesnow's HTTP server, answering in the JSON result format snowflake-sdk reads.
+
+Used only by the test suite (tests/support/fakesnow.ts) to run the Snowflake loader against the
+fakesnow emulator (installed into .venv-fakesnow by scripts/setup). Never part of a deployment.
+It bridges what fakesnow 0.12.1 does not yet offer the Node driver (see fakesnow PR #313, JSON
+result sets); drop it once fakesnow answers in JSON itself.
+
+snowflake-sdk (Node) only reads JSON result sets (data.rowset); fakesnow always answers SELECTs with
+queryResultFormat=arrow + rowsetBase64. This wraps fakesnow.server.app in an ASGI middleware that
+decodes the Arrow IPC stream with pyarrow (a fakesnow dependency) and re-encodes each value the way
+Snowflake's JSON result format does (every value a string or null).
+
+usage: python fakesnowJsonServer.py [--host 127.0.0.1] [--port 0]
+Prints "LISTENING <port>" on stdout once the server is up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime
+import decimal
+import gzip
+import json
+import os
+import socket
+import sys
+from typing import Any
+
+import pyarrow as pa
+
+import fakesnow.copy_into
+import fakesnow.server
+
+
+def _strict_read_csv() -> None:
+    """fakesnow passes read_csv no delimiter (when it is ",") and no escape, so DuckDB sniffs them from
+    the file and can guess wrong (e.g. \\ as the escape of a JSON text holding \\"). Snowflake never
+    guesses: the delimiter is the FIELD_DELIMITER and, inside enclosed fields, the quote is escaped by
+    doubling it. Pin both."""
+    original = fakesnow.copy_into.ReadCSV.read_expression
+
+    def read_expression(self, url):  # type: ignore[no-untyped-def]
+        expression = original(self, url)
+        make_eq = fakesnow.copy_into.ReadCSV.make_eq
+        expression.append("expressions", make_eq("delim", self.sep or ","))
+        if self.quote:
+            expression.append("expressions", make_eq("escape", self.quote))
+        return expression
+
+    fakesnow.copy_into.ReadCSV.read_expression = read_expression
+
+
+_strict_read_csv()
+
+
+def _clone_keeps_or_replace() -> None:
+    """fakesnow rewrites `create or replace table t clone s` to `create table t as select * from s`, dropping
+    OR REPLACE, so replacing an existing table by a clone fails ("already exists"). Keep it."""
+    import fakesnow.transforms
+
+    original = fakesnow.transforms.create_clone
+
+    def create_clone(expression):  # type: ignore[no-untyped-def]
+        replace = bool(expression.args.get("replace"))
+        result = original(expression)
+        if replace and result is not expression:
+            result.set("replace", True)
+        return result
+
+    fakesnow.transforms.create_clone = create_clone
+
+
+_clone_keeps_or_replace()
+
+def _ts(value: dict[str, int]) -> str | None:
+    if value.get("epoch") is None:  # fakesnow builds the struct without a validity bitmap: nulls are in the fields
+        return None
+    ns = int(value["epoch"]) * 1_000_000_000 + int(value["fraction"])
+    return format(decimal.Decimal(ns).scaleb(-9), "f")
+
+
+def to_json_value(value: Any, sf_type: str) -> str | None:
+    if value is None:
+        return None
+    if sf_type == "boolean":
+        return "1" if value else "0"
+    if sf_type == "date":
+        if isinstance(value, datetime.date):
+            return str((value - datetime.date(1970, 1, 1)).days)
+        return str(value)
+    if sf_type == "time":
+        # fakesnow sends time as int64 nanoseconds (scale 9)
+        return format(decimal.Decimal(int(value)).scaleb(-9), "f")
+    if sf_type in ("timestamp_ntz", "timestamp_ltz"):
+        return _ts(value)
+    if sf_type == "timestamp_tz":
+        ts = _ts(value)
+        return None if ts is None else f"{ts} {value.get('timezone') or 1440}"
+    if sf_type == "binary":
+        return bytes(value).hex().upper()
+    if sf_type == "real":
+        return repr(float(value))
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def arrow_to_rowset(b64: str, rowtype: list[dict[str, Any]]) -> list[list[str | None]]:
+    if not b64:
+        return []
+    table = pa.ipc.open_stream(base64.b64decode(b64)).read_all()
+    columns = [c.to_pylist() for c in table.columns]
+    types = [c["type"] for c in rowtype]
+    return [[to_json_value(v, t) for v, t in zip(row, types)] for row in zip(*columns)]
+
+
+# Session parameters real Snowflake returns with every result; the Node driver reads them to convert values
+# (BINARY_OUTPUT_FORMAT is required for BINARY columns, it throws without it).
+RESULT_PARAMETERS = {
+    "BINARY_OUTPUT_FORMAT": "HEX",
+    "DATE_OUTPUT_FORMAT": "YYYY-MM-DD",
+    "TIME_OUTPUT_FORMAT": "HH24:MI:SS",
+    "TIMESTAMP_OUTPUT_FORMAT": "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM",
+    "TIMESTAMP_NTZ_OUTPUT_FORMAT": "YYYY-MM-DD HH24:MI:SS.FF3",
+    "TIMESTAMP_LTZ_OUTPUT_FORMAT": "",
+    "TIMESTAMP_TZ_OUTPUT_FORMAT": "",
+    "TIMEZONE": "Etc/UTC",
+}
+
+
+def rewrite(body: bytes, status: int) -> tuple[bytes, int]:
+    doc = json.loads(body)
+    if status >= 500 and isinstance(doc, dict) and doc.get("success") is False:
+        # fakesnow answers an unsupported statement with HTTP 500, which the driver retries for minutes;
+        # answer like Snowflake answers a failed statement (HTTP 200, success false) so it fails at once
+        doc["data"] = {"errorCode": doc.get("code") or "261000", "sqlState": "XX000"}
+        return json.dumps(doc).encode(), 200
+    data = doc.get("data") or {}
+    if isinstance(data, dict) and isinstance(data.get("stageInfo"), dict):
+        # PUT: the Node driver's GCS client reads stageInfo.region (TypeError on undefined)
+        data["stageInfo"].setdefault("region", "")
+    if doc.get("success") and isinstance(data, dict):
+        if data.get("queryResultFormat") == "arrow":
+            data["rowset"] = arrow_to_rowset(data.pop("rowsetBase64", ""), data.get("rowtype", []))
+            data["queryResultFormat"] = "json"
+        if "rowset" in data:
+            data.setdefault("returned", len(data["rowset"]))
+            data.setdefault("total", len(data["rowset"]))
+            data.setdefault("version", 1)
+        if "rowtype" in data:
+            params = {p["name"]: p for p in data.get("parameters") or []}
+            for name, value in RESULT_PARAMETERS.items():
+                params.setdefault(name, {"name": name, "value": value})
+            data["parameters"] = list(params.values())
+    return json.dumps(doc).encode(), status
+
+
+class JsonResults:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith("/fs_bucket/") and scope["method"] in ("GET", "HEAD"):
+            # the Node driver GETs the presigned url before a PUT without OVERWRITE to see if the file exists;
+            # fakesnow only routes PUT there (405), which the driver treats as an upload failure
+            return await self.bucket_get(scope, send)
+        if scope["type"] == "http" and scope["path"].startswith("/session/v1/login-request") and os.environ.get("FAKESNOW_PASSWORD"):
+            return await self.check_password(scope, receive, send)
+        if scope["type"] != "http" or not scope["path"].startswith("/queries/v1/query-request"):
+            return await self.app(scope, receive, send)
+
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def buffering_send(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(chunks)
+                status = start["status"]
+                try:
+                    new_body, status = rewrite(body, status)
+                except Exception as e:  # leave non-json bodies alone
+                    print(f"rewrite failed: {e!r}", file=sys.stderr)
+                    new_body = body
+                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                headers.append((b"content-length", str(len(new_body)).encode()))
+                await send({**start, "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": new_body})
+
+        await self.app(scope, receive, buffering_send)
+
+
+    async def check_password(self, scope, receive, send):
+        """fakesnow accepts any login; with FAKESNOW_PASSWORD set, a login with another password is refused
+        the way Snowflake refuses it (HTTP 200, success false, code 390100)."""
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            text = gzip.decompress(body)
+        except OSError:
+            text = body
+        password = (json.loads(text or b"{}").get("data") or {}).get("PASSWORD")
+        if password != os.environ["FAKESNOW_PASSWORD"]:
+            refusal = json.dumps({"data": {"nextAction": "RETRY_LOGIN", "authnMethod": "USERNAME_PASSWORD"}, "code": "390100",
+                                  "message": "Incorrect username or password was specified.", "success": False}).encode()
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(refusal)).encode())]})
+            await send({"type": "http.response.body", "body": refusal})
+            return
+
+        delivered = False
+
+        async def replay():
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def bucket_get(self, scope, send):
+        from urllib.parse import unquote
+
+        from fakesnow.transforms.stage import LOCAL_BUCKET_PATH
+
+        target = os.path.normpath(os.path.join(LOCAL_BUCKET_PATH, unquote(scope["path"][len("/fs_bucket/"):])))
+        found = target.startswith(LOCAL_BUCKET_PATH + os.sep) and os.path.isfile(target)
+        body = open(target, "rb").read() if found else b""
+        await send({"type": "http.response.start", "status": 200 if found else 404,
+                    "headers": [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+def main() -> None:
+    import uvicorn
+
+    p = argparse.ArgumentParser()
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0)
+    a = p.parse_args()
+    port = a.port
+    if not port:
+        with socket.socket() as s:
+            s.bind((a.host, 0))
+            port = s.getsockname()[1]
+    config = uvicorn.Config(JsonResults(fakesnow.server.app), host=a.host, port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    print(f"LISTENING {port}", flush=True)
+    server.run()
+
+
+if __name__ == "__main__":
+    main()
