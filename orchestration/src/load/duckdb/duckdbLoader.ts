@@ -17,6 +17,7 @@ import { ensureMetadataTables } from './metadataTables.js';
 import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { readAlerts } from './readAlerts.js';
 import { dropStagedRowsPastRetention, readRetentionBoundaries } from './retentionBoundaries.js';
+import { storedWatermark } from '../storedWatermark.js';
 
 const rawSchema = 'raw';
 // Postgres text values reach 1 GB; DuckDB's CSV reader stops at 2 MB a row unless told otherwise.
@@ -244,20 +245,6 @@ async function lastPosition(connection: DuckDBConnection, stage: string, table: 
   const row = result.getRowsJS()[0];
   if (!row) return undefined;
   return { cursor: String(row[0]), primaryKey: row.slice(1).map(String) };
-}
-
-/** A watermark row as stored; anything malformed stops the table with the row to delete. */
-function storedWatermark(tableName: string, cursorValue: unknown, primaryKeyValues: unknown): Watermark {
-  let primaryKey: unknown;
-  try {
-    primaryKey = JSON.parse(String(primaryKeyValues));
-  } catch {
-    primaryKey = undefined;
-  }
-  if (typeof cursorValue !== 'string' || !Array.isArray(primaryKey) || !primaryKey.every((value) => typeof value === 'string')) {
-    throw new Error(`The stored watermark for ${tableName} in _rebar.watermarks is corrupted; delete that row to re-extract the table in full.`);
-  }
-  return { cursor: cursorValue, primaryKey };
 }
 
 /** Reads an extract file into a temp table typed like the source columns (bytea decoded). */

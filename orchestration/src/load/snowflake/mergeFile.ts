@@ -12,6 +12,7 @@ import { sfIdent } from './snowflakeIdentifiers.js';
 import { fromStagedText } from './snowflakeTypes.js';
 import { stageFile } from './stageFile.js';
 import { tupleGreater, typedLiteral, typedStage } from './typedStage.js';
+import { storedWatermark } from '../storedWatermark.js';
 
 /**
  * One extract file into RAW.<table>, the Snowflake counterpart of the DuckDB loader's merge.
@@ -97,16 +98,3 @@ async function advancedWatermark(session: SnowflakeSession, candidate: Watermark
   return rows[0]?.AHEAD === true ? candidate : undefined;
 }
 
-/** A watermark row as stored; anything malformed stops the table with the row to delete. */
-export function storedWatermark(tableName: string, cursorValue: unknown, primaryKeyValues: unknown): Watermark {
-  let primaryKey: unknown;
-  try {
-    primaryKey = JSON.parse(String(primaryKeyValues));
-  } catch {
-    primaryKey = undefined;
-  }
-  if (typeof cursorValue !== 'string' || !Array.isArray(primaryKey) || !primaryKey.every((value) => typeof value === 'string')) {
-    throw new Error(`The stored watermark for ${tableName} in _rebar.watermarks is corrupted; delete that row to re-extract the table in full.`);
-  }
-  return { cursor: cursorValue, primaryKey };
-}

@@ -7,7 +7,8 @@ import type {
   LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
   ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput,
 } from '../loader.js';
-import { mergeFile, storedWatermark } from './mergeFile.js';
+import { storedWatermark } from '../storedWatermark.js';
+import { mergeFile } from './mergeFile.js';
 import { ensureMetadataTables, METADATA_SCHEMA } from './metadataTables.js';
 import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { publishSchema } from './publishSchema.js';
