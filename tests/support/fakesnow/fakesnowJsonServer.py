@@ -23,11 +23,13 @@ import decimal
 import gzip
 import json
 import os
+import re
 import socket
 import sys
 from typing import Any
 
 import pyarrow as pa
+import snowflake.connector.errors
 
 import fakesnow.copy_into
 import fakesnow.server
@@ -72,6 +74,76 @@ def _clone_keeps_or_replace() -> None:
 
 
 _clone_keeps_or_replace()
+
+
+def _no_comment_without_comment() -> None:
+    """fakesnow records a table comment for every CREATE with properties, 'None' when there is none, in its
+    global catalog database; DuckDB lets one transaction write only one database, so any CREATE TEMPORARY
+    TABLE inside a transaction fails, including the temporary table fakesnow builds to emulate MERGE.
+    Snowflake runs MERGE in a transaction. Record a comment only when there is one."""
+    import fakesnow.transforms
+
+    original = fakesnow.transforms.extract_comment_on_table
+
+    def extract_comment_on_table(expression):  # type: ignore[no-untyped-def]
+        result = original(expression)
+        comment = result.args.get("table_comment")
+        if comment is not None and comment[1] is None:
+            result.set("table_comment", None)
+        return result
+
+    fakesnow.transforms.extract_comment_on_table = extract_comment_on_table
+
+
+_no_comment_without_comment()
+
+
+SWAP = re.compile(r"^\s*alter\s+schema\s+(?:if\s+exists\s+)?([A-Za-z_][\w$]*)\s+swap\s+with\s+([A-Za-z_][\w$]*)\s*;?\s*$", re.IGNORECASE)
+
+
+def _swap_schemas() -> None:
+    """fakesnow cannot parse `alter schema a swap with b` (DuckDB cannot rename schemas). Emulate it: in one
+    DuckDB transaction, move every table of a through a scratch schema to b and every table of b to a, by
+    copy. Only tables (what Rebar publishes); comments and declared text lengths are not carried."""
+    from fakesnow.cursor import FakeSnowflakeCursor
+    from fakesnow.transforms import SUCCESS_NOP
+
+    original = FakeSnowflakeCursor.execute
+
+    def execute(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
+        match = SWAP.match(command) if isinstance(command, str) else None
+        if not match:
+            return original(self, command, *args, **kwargs)
+        database = self._conn.database
+        first, second = (name.upper() for name in match.groups())
+        duck = self._duck_conn
+        tables = lambda schema: [row[0] for row in duck.execute(  # noqa: E731
+            "select table_name from duckdb_tables() where database_name = ? and schema_name = ?", [database, schema]).fetchall()]
+        if not duck.execute("select 1 from duckdb_schemas() where database_name = ? and schema_name = ?", [database, second]).fetchall():
+            raise snowflake.connector.errors.ProgrammingError(msg=f"Schema '{database}.{second}' does not exist or not authorized.", errno=2003, sqlstate="02000")
+        scratch = "_FS_SWAP"
+        duck.execute("begin transaction")
+        try:
+            duck.execute(f'create schema "{database}"."{scratch}"')
+            for source, target in ((first, scratch), (second, first), (scratch, second)):
+                for name in tables(source):
+                    duck.execute(f'create table "{database}"."{target}"."{name}" as select * from "{database}"."{source}"."{name}"')
+                    duck.execute(f'drop table "{database}"."{source}"."{name}"')
+            duck.execute(f'drop schema "{database}"."{scratch}"')
+            duck.execute("commit")
+        except Exception:
+            duck.execute("rollback")
+            raise
+        self._execute(SUCCESS_NOP.copy())
+        return self
+
+    FakeSnowflakeCursor.execute = execute
+
+
+_swap_schemas()
+
+# fakesnow has no roles or grants; Rebar's publish grants its reader role, which passes here untested.
+fakesnow.server.shared_fs.nop_regexes = [r"^\s*grant\s"]
 
 def _ts(value: dict[str, int]) -> str | None:
     if value.get("epoch") is None:  # fakesnow builds the struct without a validity bitmap: nulls are in the fields

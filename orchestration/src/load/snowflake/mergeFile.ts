@@ -19,7 +19,7 @@ import { storedWatermark } from '../storedWatermark.js';
  * Before the transaction (Snowflake commits implicitly around DDL): align the table, stage the
  * file, and build the rows to write (the latest version per primary key, without rows raw has
  * pruned and, for merge tables, without rows raw already holds unchanged). Then, in one
- * transaction: delete the keys being replaced, insert their latest versions, move the watermark.
+ * transaction: MERGE them into raw and move the watermark.
  */
 export async function mergeFile(session: SnowflakeSession, rawSchema: string, input: LoadFileInput): Promise<LoadFileOutput> {
   const { table, columns, filePath, loadId } = input;
@@ -44,15 +44,7 @@ export async function mergeFile(session: SnowflakeSession, rawSchema: string, in
   await session.execute(`create or replace temporary table ${latest} as select * from ${latestVersions} ${table.mode === 'merge' ? `where not ${unchanged}` : ''}`);
 
   return inTransaction(session, async () => {
-    if (table.mode === 'merge') {
-      await session.execute(`delete from ${target} where exists (select 1 from ${latest} as latest where ${keyMatch(target, 'latest')})`);
-    }
-    const columnList = columns.map((column) => sfIdent(column.name)).join(', ');
-    const newOnly = table.mode === 'append' ? `where not exists (select 1 from ${target} as raw_row where ${keyMatch('raw_row', 'latest')})` : '';
-    const rowsWritten = await session.execute(
-      `insert into ${target} (${columnList}, _rebar_load_id, _rebar_loaded_at)
-       select ${columnList}, ${quoteLiteral(loadId)}, current_timestamp() from ${latest} as latest ${newOnly}`,
-    );
+    const rowsWritten = await session.execute(mergeStatement(target, latest, table, columns, loadId));
     const watermark = await advancedWatermark(session, lastRead, table, columns);
     if (watermark) {
       await session.execute(`delete from ${METADATA_SCHEMA}.watermarks where table_name = ?`, [table.name]);
@@ -66,6 +58,28 @@ export async function mergeFile(session: SnowflakeSession, rawSchema: string, in
     const warehouseRows = Number((await session.query(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`))[0]?.ROW_COUNT ?? 0);
     return { rowsInFile, rowsWritten, warehouseRows, watermark, lastRead, schemaChanges };
   });
+}
+
+/**
+ * Merge tables: a key raw holds takes the new version (and is live again if a key pass had
+ * tombstoned it); a new key is inserted. Append tables: only new keys are inserted, so a file
+ * loaded twice never duplicates a row.
+ */
+function mergeStatement(target: string, latest: string, table: IncrementalTableConfig, columns: SourceColumn[], loadId: string): string {
+  const names = columns.map((column) => sfIdent(column.name));
+  const on = table.primaryKey.map((key) => `raw_row.${sfIdent(key)} = latest.${sfIdent(key)}`).join(' and ');
+  const stamp = `${quoteLiteral(loadId)}, current_timestamp()`;
+  const update = `when matched then update set ${[
+    ...names.map((name) => `${name} = latest.${name}`),
+    `_rebar_load_id = ${quoteLiteral(loadId)}`,
+    '_rebar_loaded_at = current_timestamp()',
+    '_rebar_deleted_at = null',
+  ].join(', ')}`;
+  const insert = `when not matched then insert (${names.join(', ')}, _rebar_load_id, _rebar_loaded_at)
+      values (${names.map((name) => `latest.${name}`).join(', ')}, ${stamp})`;
+  return `merge into ${target} as raw_row using ${latest} as latest on ${on}
+    ${table.mode === 'merge' ? update : ''}
+    ${insert}`;
 }
 
 async function expiredPredicate(session: SnowflakeSession, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<string | undefined> {
