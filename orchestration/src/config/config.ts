@@ -55,6 +55,7 @@ const envSchema = z.object({
   SNOWFLAKE_WAREHOUSE: z.string().optional(),
   SNOWFLAKE_DATABASE: z.string().optional(),
   SNOWFLAKE_SCHEMA: z.string().optional(),
+  SNOWFLAKE_READER_ROLE: z.string().optional(),
   SNOWFLAKE_ACCESS_URL: z
     .string()
     .optional()
@@ -111,6 +112,8 @@ export interface SnowflakeSettings {
   role: string | undefined;
   warehouse: string;
   database: string;
+  /** The role BI tools and analysts read PUBLISHED with: granted on each newly published version before it is swapped in. */
+  readerRole: string | undefined;
   /** An endpoint override (e.g. http://127.0.0.1:PORT for the fakesnow emulator in tests); unset in production. */
   accessUrl: string | undefined;
 }
@@ -191,6 +194,7 @@ function snowflakeSettings(vars: z.infer<typeof envSchema>, fromRoot: (path: str
     role: vars.SNOWFLAKE_ROLE || undefined,
     warehouse,
     database,
+    readerRole: vars.SNOWFLAKE_READER_ROLE || undefined,
     accessUrl: vars.SNOWFLAKE_ACCESS_URL?.replace(/\/$/, '') || undefined,
   };
 }

@@ -168,6 +168,11 @@ test('rows deleted outright at the source are tombstoned by the key pass, and th
   assert.ok(lastCheck && Date.now() - lastCheck.getTime() < 10 * 60_000, String(lastCheck));
   const again = await extractOnce(source.client, loader, checked, 'load-hard-delete-2');
   assert.equal(again.rowsTombstoned, 0, 'idempotent');
+  // The key comes back at the source: the merge makes it live again.
+  await source.client.query("insert into tickets (id, title, updated_at) values (3, 'Back again', now())");
+  const back = await extractOnce(source.client, loader, tickets, 'load-back');
+  assert.equal(back.rowsWritten, 1);
+  assert.deepEqual(await querySnowflake(config, 'select title, _rebar_deleted_at from raw.tickets where id = 3'), [{ TITLE: 'Back again', _REBAR_DELETED_AT: null }]);
 });
 
 test('alerts are not listed before dbt built marts.fct_alerts, and listed round-robin by type once it exists', async () => {
@@ -182,7 +187,7 @@ test('alerts are not listed before dbt built marts.fct_alerts, and listed round-
   });
 });
 
-test('publish clones the marts and the run history into PUBLISHED, replacing each table whole', async () => {
+test('publish clones the marts and the run history into PUBLISHED, and later marts rebuilds do not reach readers until the next publish', async () => {
   await loader.recordRun({
     runId: 'run-1', workflowId: 'wf-1', startedAt: '2026-07-01T02:00:00.000Z', finishedAt: '2026-07-01T02:10:00.000Z', status: 'success',
     tables: [{ table: 'tickets', status: 'success', rowsExtracted: 3, rowsWritten: 3, rowsTombstoned: 0, bytes: 100, durationMs: 5, schemaChanges: [], sourceRows: 3, warehouseRows: 3 }],
@@ -200,3 +205,37 @@ test('publish clones the marts and the run history into PUBLISHED, replacing eac
   await loader.publish();
   assert.deepEqual(await querySnowflake(config, 'select count(*) as n from published.fct_alerts'), [{ N: 2 }]);
 });
+
+test('publish swaps the new version in whole: a reader querying during publishes never sees tables of two runs, and a dropped mart disappears', async () => {
+  const reader = createLoader(testConfig({ ...fakesnow.env, SNOWFLAKE_READER_ROLE: 'rebar_reader' }));
+  await querySnowflake(config, 'create or replace table marts.version_a (run_number number)');
+  await querySnowflake(config, 'create or replace table marts.version_b (run_number number)');
+  const seen: string[] = [];
+  let publishing = true;
+  const watch = (async () => {
+    while (publishing) {
+      const rows = await querySnowflake(config, `select (select max(run_number) from published.version_a) as a, (select max(run_number) from published.version_b) as b`).catch(() => []);
+      for (const row of rows) seen.push(`${String(row.A)}/${String(row.B)}`);
+    }
+  })();
+  for (let run = 1; run <= 4; run += 1) {
+    await querySnowflake(config, `insert into marts.version_a values (${run})`);
+    await querySnowflake(config, `insert into marts.version_b values (${run})`);
+    await reader.publish();
+  }
+  publishing = false;
+  await watch;
+  const mixed = seen.filter((pair) => pair.split('/')[0] !== pair.split('/')[1]);
+  console.log(`reader queried PUBLISHED ${seen.length} times during 4 publishes: ${new Set(seen).size} versions seen, ${mixed.length} mixed`);
+  assert.ok(seen.length >= 4, `the reader ran during the publishes (${seen.length} reads)`);
+  assert.deepEqual(mixed, [], 'never one table from one run and one from another');
+  assert.deepEqual(await querySnowflake(config, 'select max(run_number) as a from published.version_a'), [{ A: 4 }]);
+
+  await querySnowflake(config, 'drop table marts.version_b');
+  await reader.publish();
+  const left = await querySnowflake(config, "select table_name from information_schema.tables where table_schema = 'PUBLISHED' and table_name like 'VERSION%'");
+  assert.deepEqual(left, [{ TABLE_NAME: 'VERSION_A' }]);
+  const schemas = await querySnowflake(config, "select schema_name from information_schema.schemata where schema_name like 'PUBLISHED%' order by schema_name");
+  assert.deepEqual(schemas, [{ SCHEMA_NAME: 'PUBLISHED' }], 'the previous version is dropped after the swap');
+});
+

@@ -82,7 +82,7 @@ export class SnowflakeLoader implements Loader {
   }
 
   publish(): Promise<PublishOutput> {
-    return this.session((session) => publishSchema(session, this.settings.database));
+    return this.session((session) => publishSchema(session, this.settings.database, this.settings.readerRole));
   }
 
   retentionBoundaries(table: IncrementalTableConfig): Promise<RetentionBoundary[]> {
