@@ -10,6 +10,7 @@ test('model, seed, test and unit-test results become node results with normalise
     parseNodeResult(line('LogModelResult', { status: 'OK', execution_time: 0.14, node_info: { unique_id: 'model.rebar.dim_area', resource_type: 'model', node_status: 'success' } })),
     { uniqueId: 'model.rebar.dim_area', resourceType: 'model', status: 'success', durationSeconds: 0.14, attachedNode: null, message: null },
   );
+  assert.equal(parseNodeResult(line('LogModelResult', { status: 'SUCCESS 1', node_info: { unique_id: 'model.rebar.stg_x', resource_type: 'model' } }))?.status, 'success', 'dbt-snowflake reports the adapter response');
   assert.equal(parseNodeResult(line('LogModelResult', { status: 'ERROR', node_info: { unique_id: 'model.rebar.x', resource_type: 'model' } }))?.status, 'error');
   assert.equal(parseNodeResult(line('LogSeedResult', { status: 'success', result_message: 'INSERT 6', node_info: { unique_id: 'seed.rebar.labor_rates', resource_type: 'seed' } }))?.message, 'INSERT 6');
   const failed = parseNodeResult(line('LogTestResult', {

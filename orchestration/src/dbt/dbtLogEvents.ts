@@ -24,10 +24,13 @@ export function parseNodeResult(line: string): ModelRunResult | undefined {
   };
 }
 
-/** dbt reports models as "OK"/"ERROR" and tests as "pass"/"fail"/"warn"; normalise to the node status words. */
+/**
+ * dbt reports models as "OK"/"ERROR" on DuckDB, "SUCCESS 1" (the adapter's response) on Snowflake, and
+ * tests as "pass"/"fail"/"warn"; normalise to the node status words.
+ */
 function nodeStatus(status: unknown, fallback: unknown): string {
   const text = String(status ?? fallback ?? 'unknown').toLowerCase();
-  if (text === 'ok') return 'success';
+  if (text === 'ok' || /^success\b/.test(text)) return 'success';
   return text;
 }
 

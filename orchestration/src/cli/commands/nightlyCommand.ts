@@ -27,14 +27,30 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
         log: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`\n${formatSummary(summary)}\n`);
-      process.stdout.write(`\nWorking warehouse: ${settings.warehousePath} (loader and dbt write here; run history in _rebar.runs, _rebar.run_tables, _rebar.run_models)\n`);
-      process.stdout.write(`Published warehouse: ${settings.publishedPath} (open it read-only from Metabase or duckdb; ${summary.published ? 'replaced by this run' : 'unchanged by this failed run'})\n`);
+      process.stdout.write(`\n${warehouseLines(settings, summary.published).join('\n')}\n`);
       if (temporalUiUrl) process.stdout.write(`Temporal history: kept in ${settings.stateDir}/temporal.db\n`);
       if (failure) {
         process.stderr.write(`rebar: ${failure}\n`);
         process.exitCode = 2;
         return;
       }
-      process.stdout.write(`\n${await exampleAnalystQuery(settings.publishedPath)}\n`);
+      if (settings.target === 'duckdb') process.stdout.write(`\n${await exampleAnalystQuery(settings.publishedPath)}\n`);
     });
 }
+
+/** Where this run wrote and where readers read, for the target in use. */
+function warehouseLines(settings: RebarConfig, published: boolean): string[] {
+  const outcome = published ? 'replaced by this run' : 'unchanged by this failed run';
+  if (settings.snowflake) {
+    const { account, database } = settings.snowflake;
+    return [
+      `Working warehouse: Snowflake account ${account}, database ${database} (loader writes RAW, dbt builds MARTS; run history in _REBAR.RUNS, RUN_TABLES, RUN_MODELS)`,
+      `Published warehouse: ${database}.PUBLISHED (Metabase and analysts read it with the reader role; ${outcome})`,
+    ];
+  }
+  return [
+    `Working warehouse: ${settings.warehousePath} (loader and dbt write here; run history in _rebar.runs, _rebar.run_tables, _rebar.run_models)`,
+    `Published warehouse: ${settings.publishedPath} (open it read-only from Metabase or duckdb; ${outcome})`,
+  ];
+}
+

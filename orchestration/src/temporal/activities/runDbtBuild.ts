@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { childProcessEnv } from '../../config/config.js';
+import { dbtTargetEnv } from '../../dbt/dbtTargetEnv.js';
 import { restorePartialParse, savePartialParse } from '../../dbt/partialParseCache.js';
 import { runDbt } from '../../dbt/runDbt.js';
 import type { ActivityDeps } from './activityDeps.js';
@@ -18,13 +19,14 @@ export function createRunDbtBuild(deps: ActivityDeps) {
     const targetPath = join(deps.config.stateDir, 'dbt-target', input.runId);
     const parseCache = join(deps.config.stateDir, 'dbt-target', 'partial_parse.msgpack');
     restorePartialParse(parseCache, targetPath);
+    const { target, env } = dbtTargetEnv(deps.config);
     try {
       const result = await runDbt({
         dbtBin: deps.config.dbtBin,
         projectDir: deps.config.dbtProjectDir,
         // profiles.yml: dev is the DuckDB file, prod is Snowflake.
-        args: ['build', '--target', deps.config.target === 'snowflake' ? 'prod' : 'dev', ...(input.select ? ['--select', input.select] : [])],
-        env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: deps.config.warehousePath },
+        args: ['build', '--target', target, ...(input.select ? ['--select', input.select] : [])],
+        env: { ...childProcessEnv(), ...env },
         targetPath,
         onNodeFinished: () => {
           finished += 1;
