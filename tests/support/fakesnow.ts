@@ -20,11 +20,16 @@ const server = join(projectRoot, 'tests', 'support', 'fakesnow', 'fakesnowJsonSe
  * test-only JSON shim (fakesnow/fakesnowJsonServer.py) on a free loopback port. scripts/setup
  * installs it into .venv-fakesnow.
  */
-export async function startFakesnow(database = 'REBAR', options: { requirePassword?: string } = {}): Promise<Fakesnow> {
+export async function startFakesnow(database = 'REBAR', options: { requirePassword?: string; requirePublicKeyFile?: string } = {}): Promise<Fakesnow> {
   if (!existsSync(python)) throw new Error(`${python} is missing: run scripts/setup (it installs requirements-fakesnow.txt into .venv-fakesnow)`);
   const port = await findFreePort();
-  // With requirePassword, the shim refuses a login with any other password (fakesnow itself accepts all).
-  const env = options.requirePassword ? { ...process.env, FAKESNOW_PASSWORD: options.requirePassword } : process.env;
+  // With requirePassword, the shim refuses a login with any other password; with requirePublicKeyFile, any
+  // login but a JWT signed by the matching private key (fakesnow itself accepts all).
+  const env = {
+    ...process.env,
+    ...(options.requirePassword ? { FAKESNOW_PASSWORD: options.requirePassword } : {}),
+    ...(options.requirePublicKeyFile ? { FAKESNOW_PUBLIC_KEY_FILE: options.requirePublicKeyFile } : {}),
+  };
   const child = spawn(python, [server, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));

@@ -239,8 +239,10 @@ class JsonResults:
             # the Node driver GETs the presigned url before a PUT without OVERWRITE to see if the file exists;
             # fakesnow only routes PUT there (405), which the driver treats as an upload failure
             return await self.bucket_get(scope, send)
-        if scope["type"] == "http" and scope["path"].startswith("/session/v1/login-request") and os.environ.get("FAKESNOW_PASSWORD"):
-            return await self.check_password(scope, receive, send)
+        if scope["type"] == "http" and scope["path"].startswith("/session/v1/login-request") and (
+            os.environ.get("FAKESNOW_PASSWORD") or os.environ.get("FAKESNOW_PUBLIC_KEY_FILE")
+        ):
+            return await self.check_login(scope, receive, send)
         if scope["type"] != "http" or not scope["path"].startswith("/queries/v1/query-request"):
             return await self.app(scope, receive, send)
 
@@ -270,9 +272,11 @@ class JsonResults:
         await self.app(scope, receive, buffering_send)
 
 
-    async def check_password(self, scope, receive, send):
-        """fakesnow accepts any login; with FAKESNOW_PASSWORD set, a login with another password is refused
-        the way Snowflake refuses it (HTTP 200, success false, code 390100)."""
+    async def check_login(self, scope, receive, send):
+        """fakesnow accepts any login. With FAKESNOW_PASSWORD set, a login with another password is refused; with
+        FAKESNOW_PUBLIC_KEY_FILE set, a key-pair login (SNOWFLAKE_JWT) is accepted only with a JWT signed by the
+        matching private key for ACCOUNT.USER, as Snowflake checks it (RS256, sub = ACCOUNT.USER). Refusals look
+        like Snowflake's (HTTP 200, success false, code 390100 or 390144)."""
         chunks: list[bytes] = []
         more = True
         while more:
@@ -284,13 +288,15 @@ class JsonResults:
             text = gzip.decompress(body)
         except OSError:
             text = body
-        password = (json.loads(text or b"{}").get("data") or {}).get("PASSWORD")
-        if password != os.environ["FAKESNOW_PASSWORD"]:
-            refusal = json.dumps({"data": {"nextAction": "RETRY_LOGIN", "authnMethod": "USERNAME_PASSWORD"}, "code": "390100",
-                                  "message": "Incorrect username or password was specified.", "success": False}).encode()
+        data = json.loads(text or b"{}").get("data") or {}
+        refusal = self.login_refusal(data)
+        if refusal:
+            code, text = refusal
+            payload = json.dumps({"data": {"nextAction": "RETRY_LOGIN", "authnMethod": data.get("AUTHENTICATOR") or "USERNAME_PASSWORD"},
+                                  "code": code, "message": text, "success": False}).encode()
             await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(refusal)).encode())]})
-            await send({"type": "http.response.body", "body": refusal})
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
+            await send({"type": "http.response.body", "body": payload})
             return
 
         delivered = False
@@ -303,6 +309,35 @@ class JsonResults:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    @staticmethod
+    def login_refusal(data: dict[str, Any]) -> tuple[str, str] | None:
+        if public_key_file := os.environ.get("FAKESNOW_PUBLIC_KEY_FILE"):
+            import jwt
+
+            if data.get("AUTHENTICATOR") != "SNOWFLAKE_JWT" or not data.get("TOKEN"):
+                return "390144", "JWT token is invalid (a key-pair login is required)."
+            import hashlib
+
+            from cryptography.hazmat.primitives import serialization
+
+            public_pem = open(public_key_file, "rb").read()
+            der = serialization.load_pem_public_key(public_pem).public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+            fingerprint = base64.b64encode(hashlib.sha256(der).digest()).decode()
+            subject = f"{data.get('ACCOUNT_NAME', '')}.{data.get('LOGIN_NAME', '')}".upper()
+            try:
+                # The signature, the subject and the key's fingerprint in the issuer are what pick and prove the key;
+                # the Node driver writes iat/exp in milliseconds, so their check is left to Snowflake.
+                claims = jwt.decode(data["TOKEN"], public_pem, algorithms=["RS256"], options={"verify_iat": False, "verify_exp": False})
+            except jwt.PyJWTError:
+                return "390144", "JWT token is invalid."
+            if claims.get("sub") != subject or claims.get("iss") != f"{subject}.SHA256:{fingerprint}":
+                return "390144", "JWT token is invalid."
+            return None
+        if data.get("PASSWORD") != os.environ["FAKESNOW_PASSWORD"]:
+            return "390100", "Incorrect username or password was specified."
+        return None
 
     async def bucket_get(self, scope, send):
         from urllib.parse import unquote

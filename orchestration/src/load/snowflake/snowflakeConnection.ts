@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type snowflake from 'snowflake-sdk';
 import type { SnowflakeSettings } from '../../config/config.js';
@@ -63,15 +64,36 @@ function connectionOptions(settings: SnowflakeSettings, schema: string): snowfla
     ...(settings.accessUrl ? { accessUrl: settings.accessUrl } : {}),
   };
   if (settings.privateKeyPath) {
-    let privateKey: string;
-    try {
-      privateKey = readFileSync(settings.privateKeyPath, 'utf8');
-    } catch {
-      throw new Error(`Cannot read the private key file SNOWFLAKE_PRIVATE_KEY_PATH=${settings.privateKeyPath} for ${describeTarget(settings)}.`);
-    }
+    const privateKey = readPrivateKey(settings);
     return { ...common, authenticator: 'SNOWFLAKE_JWT', privateKey, ...(settings.privateKeyPassphrase ? { privateKeyPass: settings.privateKeyPassphrase } : {}) };
   }
   return { ...common, password: settings.password };
+}
+
+/**
+ * The private key file's text, checked before any connection: readable, a PEM private key, and
+ * decryptable with the passphrase, so each mistake gets its own message (never the key or passphrase).
+ */
+function readPrivateKey(settings: SnowflakeSettings): string {
+  const file = `SNOWFLAKE_PRIVATE_KEY_PATH=${settings.privateKeyPath}`;
+  let pem: string;
+  try {
+    pem = readFileSync(settings.privateKeyPath ?? '', 'utf8');
+  } catch {
+    throw new Error(`Cannot read the private key file ${file} for ${describeTarget(settings)}.`);
+  }
+  const encrypted = pem.includes('ENCRYPTED PRIVATE KEY');
+  if (encrypted && !settings.privateKeyPassphrase) {
+    throw new Error(`The private key ${file} is encrypted: set SNOWFLAKE_PRIVATE_KEY_PASSPHRASE to its passphrase.`);
+  }
+  try {
+    createPrivateKey({ key: pem, format: 'pem', ...(settings.privateKeyPassphrase ? { passphrase: settings.privateKeyPassphrase } : {}) });
+  } catch {
+    throw new Error(encrypted
+      ? `Cannot decrypt the private key ${file}: SNOWFLAKE_PRIVATE_KEY_PASSPHRASE is not its passphrase.`
+      : `${file} is not a PEM private key (expected a PKCS#8 file, e.g. rsa_key.p8 from Snowflake's key-pair guide).`);
+  }
+  return pem;
 }
 
 /** An error that names the target and the statement's failure, with every credential removed. */
