@@ -185,9 +185,13 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
 
   const keyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = latest.${quoteIdent(key)}`).join(' and ');
   const partition = table.primaryKey.map(quoteIdent).join(', ');
-  const latest = `(select * exclude (_rebar_version) from (
+  // A file read in one snapshot holds each key once; ranking versions is paid only when it does not.
+  const repeated = await connection.runAndReadAll(`select exists (select 1 from ${stage} group by ${partition} having count(*) > 1) as repeated`);
+  const latest = repeated.getRowsJS()[0]?.[0] === true
+    ? `(select * exclude (_rebar_version) from (
         select *, row_number() over (partition by ${partition} order by ${quoteIdent(table.cursor)} desc) as _rebar_version
-        from ${stage}) where _rebar_version = 1) as latest`;
+        from ${stage}) where _rebar_version = 1) as latest`
+    : `${stage} as latest`;
   if (table.mode === 'merge') {
     // Rows re-read by the lookback window that raw already holds unchanged are not rewritten (nor counted).
     // Compared as text: raw may keep a wider type than the source now has (see alignRawTable.ts).
