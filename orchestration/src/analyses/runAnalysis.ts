@@ -70,19 +70,27 @@ export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisO
   }
 }
 
+/** The analysis' SQL, compiled for a warehouse file whose database is named `database`. */
 async function compileAnalysis(config: RebarConfig, name: string, vars: Record<string, string>, database: string): Promise<string> {
+  const compiled = await compileAnalyses(config, [name], vars, database);
+  return compiled.get(name) ?? '';
+}
+
+/** Several analyses compiled by one dbt invocation (one project parse): name -> SQL. */
+export async function compileAnalyses(config: RebarConfig, names: string[], vars: Record<string, string>, database: string): Promise<Map<string, string>> {
   const scratch = mkdtempSync(join(tmpdir(), 'rebar-analysis-'));
   try {
     const targetPath = join(scratch, 'target');
     const result = await runDbt({
       dbtBin: config.dbtBin,
       projectDir: config.dbtProjectDir,
-      args: ['compile', '--select', `path:analyses/${name}.sql`, '--vars', JSON.stringify(vars)],
+      args: ['compile', '--select', ...names.map((name) => `path:analyses/${name}.sql`), '--vars', JSON.stringify(vars)],
       env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: join(scratch, `${database}.duckdb`) },
       targetPath,
     });
-    if (result.exitCode !== 0) throw new AnalysisError(`dbt could not compile analyses/${name}.sql: ${result.errors.join('; ') || 'see dbt output'}`);
-    return readFileSync(join(targetPath, 'compiled', 'rebar', 'analyses', `${name}.sql`), 'utf8');
+    const which = names.length === 1 ? `analyses/${names[0]}.sql` : 'the analyses';
+    if (result.exitCode !== 0) throw new AnalysisError(`dbt could not compile ${which}: ${result.errors.join('; ') || 'see dbt output'}`);
+    return new Map(names.map((name) => [name, readFileSync(join(targetPath, 'compiled', 'rebar', 'analyses', `${name}.sql`), 'utf8')]));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -52,6 +52,8 @@ export interface RunSummary {
   alerts: AlertsSummary;
   /** Whether this run's marts were published for readers (only a fully successful run is). */
   published: boolean;
+  /** Wall seconds of the run's phases (as the workflow saw them), for run history and benchmarks. */
+  phaseSeconds?: { extract: number; prune: number; dbt: number };
 }
 
 /** dbt nodes that did not pass: errors, failed tests, and nodes skipped because of them. */

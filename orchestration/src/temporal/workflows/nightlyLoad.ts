@@ -66,23 +66,28 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     throw ApplicationFailure.nonRetryable(`Nightly load failed before extracting: ${failureMessage(failure)}`, 'NightlyLoadFailed', summary);
   }
 
+  // Workflow time: deterministic on replay, and what the run took as Temporal saw it.
+  const extractStarted = Date.now();
   const tables = await mapBounded(plan.tables, plan.parallelism, (table) =>
     extractTable({ runId, table }).catch((failure: unknown) => failedTable(table.name, failure)),
   );
 
   // After extraction, so rows that aged out are gone before dbt reads raw; only tables that loaded.
+  const extracted = Date.now();
   const loaded = tables.filter((table) => table.status === 'success').map((table) => table.table);
   const retention = await pruneRetention({ runId, tables: plan.tables.filter((table) => loaded.includes(table.name)) }).then(
     (output): RetentionSummary => ({ pruned: output.pruned, error: null }),
     (failure: unknown): RetentionSummary => ({ pruned: [], error: failureMessage(failure) }),
   );
 
+  const pruned = Date.now();
   const dbt = await runDbtBuild({ runId, select: input.dbtSelect }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
   }));
 
+  const built = Date.now();
   // Informational: an alerts table that cannot be read is reported, it does not fail the run.
   const notBuilt = alertsNotBuiltReason(dbt.exitCode, dbt.nodes);
   const alerts: AlertsSummary = notBuilt
@@ -101,6 +106,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     retention,
     alerts,
     published: status === 'success',
+    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (built - pruned) / 1000 },
   };
   // Recorded before publishing so that the published copy holds its own run's history.
   await recordRun(summary);

@@ -1,0 +1,35 @@
+/**
+ * One Rebar nightly run, as `rebar nightly` runs it (local Temporal dev server, in-process worker,
+ * loader, dbt build, publish), configured from the environment like the CLI. Run as a child of the
+ * benchmark so its time and memory are its own; prints one JSON line with the run's figures.
+ */
+import { loadConfig } from '../../orchestration/src/config/config.js';
+import { runNightly } from '../../orchestration/src/cli/commands/nightly.js';
+
+export interface RebarRunResult {
+  status: string;
+  rowsExtracted: number;
+  rowsWritten: number;
+  bytes: number;
+  phaseSeconds: { extract: number; prune: number; dbt: number };
+  modelsBuilt: number;
+  failure: string | null;
+}
+
+const config = loadConfig();
+const { summary, failure } = await runNightly({
+  config,
+  workflow: {},
+  demo: { scale: 1, years: 1, seed: 42, simulate: false },
+  log: () => undefined,
+});
+const result: RebarRunResult = {
+  status: summary.status,
+  rowsExtracted: summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0),
+  rowsWritten: summary.tables.reduce((sum, table) => sum + table.rowsWritten, 0),
+  bytes: summary.tables.reduce((sum, table) => sum + table.bytes, 0),
+  phaseSeconds: summary.phaseSeconds ?? { extract: 0, prune: 0, dbt: 0 },
+  modelsBuilt: summary.models.filter((model) => model.resourceType === 'model' && model.status === 'success').length,
+  failure: failure ?? null,
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: Rebar measured side by side with the physical limit (COPY TO STDOUT) and with
+ * dlt and Sling, on one generated source, in one run on one machine. Writes
+ * bench/results/<date>.json and the tables of docs/benchmarks.md. See docs/benchmarks.md.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import pg from 'pg';
+import { loadConfig } from '../orchestration/src/config/config.js';
+import { loadTablesConfig } from '../orchestration/src/extract/tablesConfig.js';
+import { startEphemeralPostgres } from '../orchestration/src/source/ephemeralPostgres.js';
+import { generateSource } from '../orchestration/src/source/generator/index.js';
+import { migrateSource } from '../orchestration/src/source/migrate.js';
+import { timeAnalystQueries } from './harness/analystQueries.js';
+import { changeRows } from './harness/changeRows.js';
+import { measureCopyLimit } from './harness/copyLimit.js';
+import { machineFacts } from './harness/machineFacts.js';
+import { runPeer, type PeerTool } from './harness/peers.js';
+import { runRebar } from './harness/rebarRun.js';
+import { renderMarkdown, type BenchResults, type Measurement } from './harness/report.js';
+
+const ROWS_PER_SCALE_YEAR = 1_410_000; // `rebar generate --scale 1 --years 1` writes about this many rows
+
+const program = new Command()
+  .name('bench')
+  .option('--rows <n>', 'source size to generate, in rows across all tables', (value) => Number(value), 10_000_000)
+  .option('--years <n>', 'years of history to generate', (value) => Number(value), 5)
+  .option('--memory-rows <n>', 'a second, smaller source for the extractor-memory comparison (0: skip)', (value) => Number(value), -1)
+  .option('--changes <fractions>', 'the changed shares of rows to measure incremental runs at', (value) => value.split(',').map(Number), [0.001, 0.01, 0.1])
+  .option('--no-peers', 'skip dlt and Sling')
+  .option('--work-dir <dir>', 'scratch space (source cluster, warehouses)', 'bench/.work')
+  .option('--results-dir <dir>', 'where the JSON results go', 'bench/results')
+  .option('--docs <file>', 'markdown report to write ("" to skip)', 'docs/benchmarks.md')
+  .parse();
+const options = program.opts<{ rows: number; years: number; memoryRows: number; changes: number[]; peers: boolean; workDir: string; resultsDir: string; docs: string }>();
+const memoryRows = options.memoryRows < 0 ? Math.round(options.rows / 10) : options.memoryRows;
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+const config = loadConfig();
+const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+rmSync(options.workDir, { recursive: true, force: true });
+mkdirSync(options.workDir, { recursive: true });
+const tables = loadTablesConfig(config.tablesConfigPath);
+const cluster = await startEphemeralPostgres({ dataDir: join(options.workDir, 'postgres'), binDir: config.pgBinDir, database: 'bench' });
+try {
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    command,
+    machine: await machineFacts(cluster.connectionString),
+    source: { rows: 0, years: options.years, tables: {} },
+    measurements: [],
+    analystQueries: [],
+    memory: [],
+  };
+  const record = (measurement: Measurement) => {
+    results.measurements.push(measurement);
+    log(`${measurement.tool} ${measurement.step}: ${measurement.seconds.toFixed(1)} s, ${measurement.rows} rows${measurement.peakRssMb ? `, peak ${measurement.peakRssMb.toFixed(0)} MB` : ''}`);
+  };
+
+  log(`generating ~${options.rows} rows over ${options.years} years`);
+  results.source = await fillSource(cluster.connectionString, options.rows, options.years);
+  log(`source: ${results.source.rows} rows`);
+
+  const limit = await measureCopyLimit(cluster.connectionString, tables.map((table) => table.name), config.extractParallelism);
+  record({ tool: 'limit', step: 'full', seconds: limit.seconds, rows: limit.rows, peakRssMb: null, detail: `COPY TO STDOUT, ${config.extractParallelism} tables at a time, ${(limit.bytes / 1e6).toFixed(0)} MB of CSV` });
+
+  const rebarState = join(options.workDir, 'rebar');
+  const full = await runRebar(cluster.connectionString, rebarState);
+  record({ tool: 'rebar', step: 'full', seconds: full.result.phaseSeconds.extract, rows: full.result.rowsExtracted, peakRssMb: full.peakRssMb, detail: 'extract + load (workflow phase)' });
+  record({ tool: 'rebar', step: 'dbt full', seconds: full.result.phaseSeconds.dbt, rows: full.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
+  record({ tool: 'rebar', step: 'nightly full', seconds: full.seconds, rows: full.result.rowsExtracted, peakRssMb: full.peakTreeRssMb, detail: 'whole `rebar nightly` (Temporal dev server start, extract, load, dbt build, publish); memory of the process tree' });
+
+  const peers: PeerTool[] = options.peers ? ['dlt', 'sling'] : [];
+  for (const tool of peers) {
+    const peer = await runPeer(tool, 'full', cluster.connectionString, tables, join(options.workDir, tool));
+    record({ tool, step: 'full', seconds: peer.seconds, rows: peer.rows, peakRssMb: peer.peakTreeRssMb, detail: peer.detail });
+  }
+
+  for (const fraction of options.changes) {
+    const label = `${Number((fraction * 100).toPrecision(3))}%`;
+    const changed = await changeRows(cluster.connectionString, tables, fraction);
+    log(`changed ${changed} source rows (${label})`);
+    const run = await runRebar(cluster.connectionString, rebarState);
+    record({ tool: 'rebar', step: `incremental ${label}`, seconds: run.result.phaseSeconds.extract, rows: run.result.rowsWritten, peakRssMb: run.peakRssMb, detail: `${changed} rows changed; extract + load` });
+    record({ tool: 'rebar', step: `dbt incremental ${label}`, seconds: run.result.phaseSeconds.dbt, rows: run.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
+    record({ tool: 'rebar', step: `nightly ${label}`, seconds: run.seconds, rows: run.result.rowsWritten, peakRssMb: run.peakTreeRssMb, detail: 'whole `rebar nightly`' });
+    for (const tool of peers) {
+      const peer = await runPeer(tool, 'incremental', cluster.connectionString, tables, join(options.workDir, tool));
+      record({ tool, step: `incremental ${label}`, seconds: peer.seconds, rows: peer.rows, peakRssMb: peer.peakTreeRssMb, detail: peer.detail });
+    }
+  }
+
+  log('timing the analyst questions on the published warehouse');
+  const rebarConfig = loadConfig({ ...process.env, REBAR_STATE_DIR: rebarState });
+  results.analystQueries = await timeAnalystQueries(rebarConfig, await lastSourceDay(cluster.connectionString));
+
+  if (memoryRows > 0) {
+    results.memory.push({ rows: full.result.rowsExtracted, peakRssMb: full.peakRssMb });
+    const smallUrl = cluster.connectionString.replace(/\/bench$/, '/bench_small');
+    await createDatabase(cluster.connectionString, 'bench_small');
+    const small = await fillSource(smallUrl, memoryRows, options.years);
+    const smallRun = await runRebar(smallUrl, join(options.workDir, 'rebar-small'));
+    results.memory.unshift({ rows: smallRun.result.rowsExtracted, peakRssMb: smallRun.peakRssMb });
+    log(`extractor memory: ${small.rows} rows → ${smallRun.peakRssMb.toFixed(0)} MB, ${full.result.rowsExtracted} rows → ${full.peakRssMb.toFixed(0)} MB`);
+  }
+
+  mkdirSync(options.resultsDir, { recursive: true });
+  const resultsFile = join(options.resultsDir, `${results.date.slice(0, 10)}.json`);
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  log(`results: ${resultsFile}`);
+  if (options.docs) {
+    writeFileSync(options.docs, renderMarkdown(results, resultsFile, options.docs));
+    log(`report: ${options.docs}`);
+  }
+} finally {
+  await cluster.stop();
+}
+
+async function fillSource(url: string, rows: number, years: number): Promise<BenchResults['source']> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await migrateSource(client, join(config.projectRoot, 'orchestration', 'sql', 'source'));
+    const endDate = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const generated = await generateSource(client, { scale: rows / (ROWS_PER_SCALE_YEAR * years), years, seed: 42, endDate });
+    await client.query('vacuum analyze');
+    return { rows: generated.totalRows, years, tables: generated.rowsByTable };
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function lastSourceDay(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ day: string }>("select to_char(max(checkin_date), 'YYYY-MM-DD') as day from crew_checkins");
+    return rows[0]?.day ?? new Date().toISOString().slice(0, 10);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'vitest';
+import type { BenchResults } from '../../bench/harness/report.js';
+import { runCommand } from '../../orchestration/src/util/runCommand.js';
+import { projectRoot } from '../support/projectRoot.js';
+
+// Benchmarks are not timed tests: this only proves the harness runs end to end at a tiny size
+// (no peers, one incremental step) and writes what docs/benchmarks.md is built from.
+test('npm run bench runs at a tiny size: limit, full and incremental Rebar runs, analyst questions, JSON and markdown', async () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'rebar-bench-'));
+  const docs = join(scratch, 'benchmarks.md');
+  const run = await runCommand(process.execPath, [
+    join(projectRoot, 'dist', 'bench', 'runBench.js'),
+    '--rows', '20000', '--years', '1', '--no-peers', '--memory-rows', '0', '--changes', '0.01',
+    '--work-dir', join(scratch, 'work'), '--results-dir', join(scratch, 'results'), '--docs', docs,
+  ], { cwd: projectRoot });
+  assert.equal(run.code, 0, run.stderr.slice(-3000));
+  const [file] = readdirSync(join(scratch, 'results'));
+  const results = JSON.parse(readFileSync(join(scratch, 'results', file!), 'utf8')) as BenchResults;
+  const step = (tool: string, name: string) => results.measurements.find((measurement) => measurement.tool === tool && measurement.step === name);
+  assert.equal(step('limit', 'full')?.rows, results.source.rows, 'COPY read every source row');
+  assert.equal(step('rebar', 'full')?.rows, results.source.rows, 'the full load extracted every source row');
+  const changed = Number(/^(\d+) rows changed/.exec(step('rebar', 'incremental 1%')?.detail ?? '')?.[1]);
+  assert.ok(changed > 0);
+  assert.equal(step('rebar', 'incremental 1%')?.rows, changed, 'the incremental run wrote exactly the changed rows');
+  for (const name of ['full', 'dbt full', 'nightly full', 'nightly 1%']) assert.ok((step('rebar', name)?.seconds ?? 0) > 0, name);
+  assert.ok((step('rebar', 'full')?.peakRssMb ?? 0) > 0, 'memory sampled');
+  assert.equal(results.analystQueries.length, readdirSync(join(projectRoot, 'analyses')).filter((name) => name.endsWith('.sql')).length);
+  const markdown = readFileSync(docs, 'utf8');
+  assert.match(markdown, /### Targets/);
+  assert.match(markdown, /\| rebar \| incremental 1% \|/);
+});
