@@ -10,11 +10,11 @@ const complete = {
 test('DuckDB is the default target; REBAR_TARGET=snowflake reads the Snowflake settings', () => {
   assert.equal(loadConfig({}).target, 'duckdb');
   assert.equal(loadConfig({}).snowflake, undefined);
-  const config = loadConfig({ ...complete, SNOWFLAKE_ROLE: 'loader_role', SNOWFLAKE_ACCESS_URL: 'http://127.0.0.1:8080/' });
+  const config = loadConfig({ ...complete, SNOWFLAKE_ROLE: 'loader_role', SNOWFLAKE_READER_ROLE: 'bi_reader', SNOWFLAKE_ACCESS_URL: 'http://127.0.0.1:8080/' });
   assert.equal(config.target, 'snowflake');
   assert.deepEqual(config.snowflake, {
     account: 'myorg-acct', user: 'loader', password: 'pw-secret-123', privateKeyPath: undefined, privateKeyPassphrase: undefined,
-    role: 'loader_role', warehouse: 'load_wh', database: 'analytics_db', accessUrl: 'http://127.0.0.1:8080',
+    role: 'loader_role', warehouse: 'load_wh', database: 'analytics_db', readerRole: 'bi_reader', accessUrl: 'http://127.0.0.1:8080',
   });
 });
 
