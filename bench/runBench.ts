@@ -4,7 +4,7 @@
  * bench/results/<date>.json and the tables of docs/benchmarks.md. See docs/benchmarks.md.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
 import { loadConfig } from '../orchestration/src/config/config.js';
@@ -33,7 +33,9 @@ const program = new Command()
   .option('--results-dir <dir>', 'where the JSON results go', 'bench/results')
   .option('--docs <file>', 'markdown report to write ("" to skip)', 'docs/benchmarks.md')
   .parse();
-const options = program.opts<{ rows: number; years: number; memoryRows: number; changes: number[]; peers: boolean; workDir: string; resultsDir: string; docs: string }>();
+const parsed = program.opts<{ rows: number; years: number; memoryRows: number; changes: number[]; peers: boolean; workDir: string; resultsDir: string; docs: string }>();
+// Absolute: the source cluster's data directory is handed to the postgres OS user.
+const options = { ...parsed, workDir: resolve(parsed.workDir) };
 const memoryRows = options.memoryRows < 0 ? Math.round(options.rows / 10) : options.memoryRows;
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
 const config = loadConfig();
