@@ -29,8 +29,12 @@ export interface CopyChunkToFileOutput {
   /** Rows in the file whose cursor is NULL (read with the first chunk of every run). */
   nullCursorRows: number;
   bytes: number;
-  /** The source table's rows in the same snapshot the rows were read from, minus those past retention. */
-  sourceRowCount: number;
+  /**
+   * The source table's rows in the same snapshot the rows were read from, minus those past
+   * retention: counted only for a table's last chunk (fewer rows than chunkRows), where the
+   * reconciliation uses it; undefined for the others (a count is a full scan of the table).
+   */
+  sourceRowCount: number | undefined;
 }
 
 /**
@@ -87,9 +91,12 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
     const nullCursorRows = after ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
     const stream = client.query(copyTo(query));
     await pipeline(stream, createWriteStream(filePath));
+    const rowCount = stream.rowCount ?? 0;
+    const bytes = statSync(filePath).size;
+    if (rowCount - nullCursorRows >= input.chunkRows) return { rowCount, nullCursorRows, bytes, sourceRowCount: undefined };
     const kept = input.expiredRows ? ` where not coalesce(${input.expiredRows}, false)` : '';
     const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}${kept}`);
-    return { rowCount: stream.rowCount ?? 0, nullCursorRows, bytes: statSync(filePath).size, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
+    return { rowCount, nullCursorRows, bytes, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
   });
 }
 

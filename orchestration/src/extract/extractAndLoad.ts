@@ -85,7 +85,7 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
           warehouseRows -= tombstoned;
           input.onChunk?.(progress);
         }
-        return { ...progress, sourceRows: copied.sourceRowCount, warehouseRows, watermark: loaded.watermark ?? (await loader.getWatermark(table)) };
+        return { ...progress, sourceRows: copied.sourceRowCount ?? 0, warehouseRows, watermark: loaded.watermark ?? (await loader.getWatermark(table)) };
       }
     }
   } finally {

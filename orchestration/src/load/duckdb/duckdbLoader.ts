@@ -183,7 +183,10 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   // After lastRead: the watermark still moves past rows dropped here, so they are not read again and again.
   await dropStagedRowsPastRetention(connection, stage, table, columns);
 
-  const keyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = latest.${quoteIdent(key)}`).join(' and ');
+  // Raw rows outside the file's key range cannot match: a literal range lets DuckDB skip those row
+  // groups by their min/max instead of scanning all of raw for every chunk.
+  const inRange = await keyRangeFilter(connection, stage, target, table, columns);
+  const keyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = latest.${quoteIdent(key)}`).join(' and ') + inRange;
   const partition = table.primaryKey.map(quoteIdent).join(', ');
   // A file read in one snapshot holds each key once; ranking versions is paid only when it does not.
   const repeated = await connection.runAndReadAll(`select exists (select 1 from ${stage} group by ${partition} having count(*) > 1) as repeated`);
@@ -198,7 +201,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
     const sameValues = columns
       .map((column) => `cast(${target}.${quoteIdent(column.name)} as varchar) is not distinct from cast(${stage}.${quoteIdent(column.name)} as varchar)`)
       .join(' and ');
-    const stageKeyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = ${stage}.${quoteIdent(key)}`).join(' and ');
+    const stageKeyMatch = table.primaryKey.map((key) => `${target}.${quoteIdent(key)} = ${stage}.${quoteIdent(key)}`).join(' and ') + inRange;
     await connection.run(`delete from ${stage} where exists (select 1 from ${target} where ${stageKeyMatch} and ${target}._rebar_deleted_at is null and ${sameValues})`);
     await connection.run(`delete from ${target} using ${latest} where ${keyMatch}`);
   }
@@ -222,6 +225,17 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   await connection.run(`drop table ${stage}`);
   const warehouseRows = Number((await connection.runAndReadAll(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`)).getRowObjectsJS()[0]?.row_count ?? 0);
   return { rowsInFile, rowsWritten, warehouseRows, watermark, lastRead, schemaChanges };
+}
+
+/** ` and raw.<first key> between <min> and <max>` of the staged file, as typed literals; '' for an empty file. */
+async function keyRangeFilter(connection: DuckDBConnection, stage: string, target: string, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<string> {
+  const key = table.primaryKey[0];
+  if (!key) return '';
+  const type = duckdbTypeFor(columns.find((column) => column.name === key)?.pgType ?? 'text');
+  const bounds = (await connection.runAndReadAll(`select cast(min(${quoteIdent(key)}) as varchar), cast(max(${quoteIdent(key)}) as varchar) from ${stage}`)).getRowsJS()[0];
+  if (!bounds || bounds[0] === null || bounds[1] === null) return '';
+  const literal = (value: unknown) => `cast(${quoteLiteral(String(value))} as ${type})`;
+  return ` and ${target}.${quoteIdent(key)} between ${literal(bounds[0])} and ${literal(bounds[1])}`;
 }
 
 /** The last row read, if it is past the stored watermark: a re-read window never moves it back. */
