@@ -69,7 +69,7 @@ try {
 
   const rebarState = join(options.workDir, 'rebar');
   const full = await runRebar(cluster.connectionString, rebarState);
-  record({ tool: 'rebar', step: 'full', seconds: full.result.phaseSeconds.extract, rows: full.result.rowsExtracted, peakRssMb: full.peakRssMb, detail: 'extract + load (workflow phase)' });
+  record({ tool: 'rebar', step: 'full', seconds: full.result.phaseSeconds.extract, rows: full.result.rowsExtracted, peakRssMb: full.peakRssMb, detail: `extract + load (workflow phase); peak memory of the worker in this phase (${full.peakRunRssMb.toFixed(0)} MB over the whole run)` });
   record({ tool: 'rebar', step: 'dbt full', seconds: full.result.phaseSeconds.dbt, rows: full.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
   record({ tool: 'rebar', step: 'nightly full', seconds: full.seconds, rows: full.result.rowsExtracted, peakRssMb: full.peakTreeRssMb, detail: 'whole `rebar nightly` (Temporal dev server start, extract, load, dbt build, publish); memory of the process tree' });
 
@@ -84,7 +84,7 @@ try {
     const changed = await changeRows(cluster.connectionString, tables, fraction);
     log(`changed ${changed} source rows (${label})`);
     const run = await runRebar(cluster.connectionString, rebarState);
-    record({ tool: 'rebar', step: `incremental ${label}`, seconds: run.result.phaseSeconds.extract, rows: run.result.rowsWritten, peakRssMb: run.peakRssMb, detail: `${changed} rows changed; extract + load` });
+    record({ tool: 'rebar', step: `incremental ${label}`, seconds: run.result.phaseSeconds.extract, rows: run.result.rowsWritten, peakRssMb: run.peakRssMb, detail: `${changed} rows changed; extract + load (peak over the whole run ${run.peakRunRssMb.toFixed(0)} MB)` });
     record({ tool: 'rebar', step: `dbt incremental ${label}`, seconds: run.result.phaseSeconds.dbt, rows: run.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
     record({ tool: 'rebar', step: `nightly ${label}`, seconds: run.seconds, rows: run.result.rowsWritten, peakRssMb: run.peakTreeRssMb, detail: 'whole `rebar nightly`' });
     for (const tool of peers) {

@@ -7,6 +7,8 @@ export interface Measured {
   peakRssMb: number;
   /** Highest resident memory of the process and all its descendants together, in MB. */
   peakTreeRssMb: number;
+  /** The process's own resident memory over time: [epoch ms, MB]. */
+  samples: [number, number][];
   stdout: string;
   stderr: string;
   exitCode: number;
@@ -57,10 +59,13 @@ export function runMeasured(command: string, args: readonly string[], options: {
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     let peakKb = 0;
     let peakTreeKb = 0;
+    const samples: [number, number][] = [];
     const sample = () => {
       if (child.pid === undefined) return;
       const table = processTable();
-      peakKb = Math.max(peakKb, table.get(child.pid)?.rssKb ?? 0);
+      const ownKb = table.get(child.pid)?.rssKb ?? 0;
+      samples.push([Date.now(), ownKb / 1024]);
+      peakKb = Math.max(peakKb, ownKb);
       peakTreeKb = Math.max(peakTreeKb, treeRssKb(child.pid, table));
     };
     const timer = setInterval(sample, SAMPLE_EVERY_MS);
@@ -74,6 +79,7 @@ export function runMeasured(command: string, args: readonly string[], options: {
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
         peakRssMb: peakKb / 1024,
         peakTreeRssMb: peakTreeKb / 1024,
+        samples,
         stdout: Buffer.concat(stdout).toString(),
         stderr: Buffer.concat(stderr).toString(),
         exitCode: code ?? -1,

@@ -8,6 +8,8 @@ import { runNightly } from '../../orchestration/src/cli/commands/nightly.js';
 
 export interface RebarRunResult {
   status: string;
+  /** When the workflow started (its extract phase follows at once). */
+  startedAt: string;
   rowsExtracted: number;
   rowsWritten: number;
   bytes: number;
@@ -25,6 +27,7 @@ const { summary, failure } = await runNightly({
 });
 const result: RebarRunResult = {
   status: summary.status,
+  startedAt: summary.startedAt,
   rowsExtracted: summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0),
   rowsWritten: summary.tables.reduce((sum, table) => sum + table.rowsWritten, 0),
   bytes: summary.tables.reduce((sum, table) => sum + table.bytes, 0),
