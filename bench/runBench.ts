@@ -37,7 +37,7 @@ const parsed = program.opts<{ rows: number; years: number; memoryRows: number; c
 // Absolute: the source cluster's data directory is handed to the postgres OS user.
 const options = { ...parsed, workDir: resolve(parsed.workDir) };
 const memoryRows = options.memoryRows < 0 ? Math.round(options.rows / 10) : options.memoryRows;
-const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+const command = process.argv.length > 2 ? `npm run bench -- ${process.argv.slice(2).join(' ')}` : 'npm run bench';
 const config = loadConfig();
 const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
