@@ -4,6 +4,7 @@ import { registerAnalysisCommand } from './commands/analysisCommand.js';
 import { registerGenerateCommands } from './commands/generateCommands.js';
 import { registerNightlyCommand } from './commands/nightlyCommand.js';
 import { registerReconcileCommand } from './commands/reconcileCommand.js';
+import { registerSqlCommand } from './commands/sqlCommand.js';
 import { registerTemporalCommands } from './commands/temporalCommands.js';
 
 export function registerCommands(program: Command, config: () => RebarConfig): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command, config: () => RebarConfig): v
   registerTemporalCommands(program, config);
   registerReconcileCommand(program, config);
   registerAnalysisCommand(program, config);
+  registerSqlCommand(program, config);
 }

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+/** A query Rebar cannot run as asked (no warehouse yet, bad SQL, a write, a bad output option): the message says why. */
+export class SqlError extends Error {}
+
+export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet';
+
+export interface RunSqlInput {
+  /** The published warehouse file (what Metabase reads). */
+  publishedPath: string;
+  sql: string;
+  format: SqlFormat;
+  /** Write the result to this file (required for parquet) instead of returning its rows. */
+  outputPath?: string;
+}
+
+export interface RunSqlOutput {
+  columns: string[];
+  rows: Record<string, unknown>[];
+  /** Set when the result went to a file. */
+  writtenTo?: string;
+}
+
+/**
+ * Runs one ad-hoc query against the published warehouse, read-only: the file is attached in
+ * read-only mode in a private in-memory DuckDB, so a query can never change it and never holds
+ * the working warehouse the nightly load writes (publishing swaps in a new file by rename; an
+ * open query keeps reading the version it started on). Its database is the default catalog, so
+ * `select * from marts.dim_project` works as in Metabase.
+ */
+export async function runSql(input: RunSqlInput): Promise<RunSqlOutput> {
+  if (!existsSync(input.publishedPath)) {
+    throw new SqlError(`No published warehouse at ${input.publishedPath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
+  }
+  if (input.format === 'parquet' && !input.outputPath) throw new SqlError('--format parquet writes a file: add --output <file.parquet>.');
+  const database = basename(input.publishedPath).replace(/\.[^.]*$/, '');
+  const sql = input.sql.trim().replace(/;\s*$/, '');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`attach '${input.publishedPath.replaceAll("'", "''")}' as "${database.replaceAll('"', '""')}" (read_only)`);
+    await connection.run(`use "${database.replaceAll('"', '""')}"`);
+    try {
+      if (input.outputPath) {
+        const format = input.format === 'table' ? 'csv' : input.format;
+        const options = format === 'csv' ? 'format csv, header true' : format === 'json' ? 'format json, array true' : 'format parquet';
+        await connection.run(`copy (${sql}) to '${input.outputPath.replaceAll("'", "''")}' (${options})`);
+        return { columns: [], rows: [], writtenTo: input.outputPath };
+      }
+      const result = await connection.runAndReadAll(sql);
+      return { columns: result.columnNames(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
+    } catch (error) {
+      // DuckDB's own message names the problem (syntax, unknown table or column, a write on the read-only file).
+      throw new SqlError(`The query failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Rows as CSV (RFC 4180 quoting), header first. */
+export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
+  const cell = (value: unknown) => {
+    if (value === null || value === undefined) return '';
+    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return [columns.map(cell).join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
+}
