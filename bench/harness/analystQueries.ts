@@ -1,7 +1,6 @@
-import { basename } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { compileAnalyses, listAnalyses } from '../../orchestration/src/analyses/runAnalysis.js';
 import type { RebarConfig } from '../../orchestration/src/config/config.js';
+import { databaseNameOf, withReadOnlyWarehouse } from '../../orchestration/src/load/duckdb/readOnlyWarehouse.js';
 
 export interface AnalystQueryTiming {
   analysis: string;
@@ -17,16 +16,13 @@ export interface AnalystQueryTiming {
  * against the published warehouse the way an analyst runs it: a new read-only DuckDB session.
  */
 export async function timeAnalystQueries(config: RebarConfig, statusDate: string): Promise<AnalystQueryTiming[]> {
-  const database = basename(config.publishedPath).replace(/\.[^.]*$/, '');
+  const database = databaseNameOf(config.publishedPath);
   const timings: AnalystQueryTiming[] = [];
   const names = listAnalyses(config.dbtProjectDir);
   const compiled = await compileAnalyses(config, names, { status_date: statusDate }, database);
   for (const name of names) {
     const sql = compiled.get(name) ?? '';
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      await connection.run(`attach '${config.publishedPath.replaceAll("'", "''")}' as "${database}" (read_only)`);
+    await withReadOnlyWarehouse(config.publishedPath, async (connection) => {
       const timed = async () => {
         const started = process.hrtime.bigint();
         const result = await connection.runAndReadAll(sql);
@@ -35,10 +31,7 @@ export async function timeAnalystQueries(config: RebarConfig, statusDate: string
       const cold = await timed();
       const warm = await timed();
       timings.push({ analysis: name, rows: cold.rows, coldSeconds: cold.seconds, warmSeconds: warm.seconds });
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
+    });
   }
   return timings;
 }

@@ -29,23 +29,18 @@ See README.md next to this file for why these settings.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 
+from peer_common import add_common_arguments, load_tables, print_result
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--source-url", required=True, help="postgresql://user[:pw]@host:port/db")
-    p.add_argument("--tables", required=True, help="path to tables.json")
-    p.add_argument("--duckdb", required=True, help="DuckDB database file to load into")
-    p.add_argument("--state-dir", required=True, help="dlt pipelines_dir (pipeline state lives here)")
-    p.add_argument("--mode", required=True, choices=["full", "incremental"])
+    add_common_arguments(p, "dlt pipelines_dir (pipeline state lives here)", "DuckDB schema dlt loads into")
     p.add_argument("--backend", default="connectorx", choices=["pyarrow", "connectorx"],
                    help="table backend (default connectorx: dlt's documented fastest for Postgres)")
-    p.add_argument("--source-schema", default="public", help="Postgres schema of the tables")
-    p.add_argument("--dataset", default="raw", help="DuckDB schema dlt loads into")
     p.add_argument("--pipeline-name", default="rebar_bench_dlt")
     p.add_argument("--chunk-size", type=int, default=50_000,
                    help="rows per Arrow batch (pyarrow backend; connectorx only with --cx-stream)")
@@ -59,22 +54,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="connectorx: return_type=arrow_stream (batches of --chunk-size) instead of "
                         "reading each table into one Arrow table")
     return p.parse_args(argv)
-
-
-def load_tables(path: str) -> list[dict]:
-    with open(path) as f:
-        tables = json.load(f)
-    if not isinstance(tables, list) or not tables:
-        raise SystemExit(f"{path}: expected a non-empty JSON list of tables")
-    for t in tables:
-        for key in ("name", "primary_key", "cursor", "mode"):
-            if key not in t:
-                raise SystemExit(f"{path}: table {t!r} lacks {key!r}")
-        if t["mode"] not in ("merge", "append"):
-            raise SystemExit(f"{path}: table {t['name']}: mode must be merge or append")
-        if isinstance(t["primary_key"], str):
-            t["primary_key"] = [t["primary_key"]]
-    return tables
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -179,8 +158,7 @@ def main(argv: list[str]) -> int:
     rows = sum(per_table.values())
     print(f"dlt: {args.mode} via {args.backend}: {per_table} (all counts: {row_counts}) in {seconds:.2f}s",
           file=sys.stderr)
-    print(json.dumps({"tool": "dlt", "backend": args.backend, "mode": args.mode,
-                      "rows": rows, "seconds": round(seconds, 3)}))
+    print_result("dlt", args.backend, args.mode, rows, seconds)
     return 0
 
 

@@ -37,19 +37,15 @@ import sys
 import time
 import urllib.parse
 
+from peer_common import add_common_arguments, load_tables, print_result
+
 SOURCE_CONN = "REBAR_BENCH_PG"
 TARGET_CONN = "REBAR_BENCH_DUCKDB"
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--source-url", required=True, help="postgresql://user[:pw]@host:port/db")
-    p.add_argument("--tables", required=True, help="path to tables.json")
-    p.add_argument("--duckdb", required=True, help="DuckDB database file to load into")
-    p.add_argument("--state-dir", required=True, help="working dir: replication.yaml, Sling home, temp files")
-    p.add_argument("--mode", required=True, choices=["full", "incremental"])
-    p.add_argument("--source-schema", default="public", help="Postgres schema of the tables")
-    p.add_argument("--dataset", default="raw", help="DuckDB schema Sling loads into")
+    add_common_arguments(p, "working dir: replication.yaml, Sling home, temp files", "DuckDB schema Sling loads into")
     p.add_argument("--copy-method", default="csv_files", choices=["csv_files", "named_pipes", "csv_http"],
                    help="how Sling hands rows to the DuckDB CLI. csv_http (Sling's default) needs the "
                         "DuckDB httpfs extension, which the CLI downloads on first use and which "
@@ -61,22 +57,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--duckdb-cli", default=os.environ.get("DUCKDB_PATH"),
                    help="DuckDB CLI binary Sling drives (default: the one in the duckdb-cli wheel)")
     return p.parse_args(argv)
-
-
-def load_tables(path: str) -> list[dict]:
-    with open(path) as f:
-        tables = json.load(f)
-    if not isinstance(tables, list) or not tables:
-        raise SystemExit(f"{path}: expected a non-empty JSON list of tables")
-    for t in tables:
-        for key in ("name", "primary_key", "cursor", "mode"):
-            if key not in t:
-                raise SystemExit(f"{path}: table {t!r} lacks {key!r}")
-        if t["mode"] not in ("merge", "append"):
-            raise SystemExit(f"{path}: table {t['name']}: mode must be merge or append")
-        if isinstance(t["primary_key"], str):
-            t["primary_key"] = [t["primary_key"]]
-    return tables
 
 
 def find_sling_bin(explicit: str | None) -> str:
@@ -200,8 +180,7 @@ def main(argv: list[str]) -> int:
         per_table[table] = per_table.get(table, 0) + int(n)
     rows = sum(per_table.values())
     print(f"sling: {args.mode}: {per_table} in {seconds:.2f}s", file=sys.stderr)
-    print(json.dumps({"tool": "sling", "backend": args.copy_method, "mode": args.mode,
-                      "rows": rows, "seconds": round(seconds, 3)}))
+    print_result("sling", args.copy_method, args.mode, rows, seconds)
     return 0
 
 

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { join } from 'node:path';
 import { childProcessEnv, type RebarConfig } from '../config/config.js';
 import { runDbt } from '../dbt/runDbt.js';
+import { databaseNameOf, withReadOnlyWarehouse } from '../load/duckdb/readOnlyWarehouse.js';
 
 /** A question Rebar cannot answer as asked (unknown analysis, no warehouse yet, a compile error): the message says why. */
 export class AnalysisError extends Error {}
@@ -22,15 +22,6 @@ export interface RunAnalysisOutput {
   sql: string;
   columns: string[];
   rows: Record<string, unknown>[];
-}
-
-/**
- * dbt names relations <database>.<schema>.<table>, and DuckDB names a file's database after the
- * file. Compiling against a scratch file named like the warehouse file gives SQL that also runs
- * as it is in Metabase or any client that opened that file.
- */
-function databaseNameOf(warehousePath: string): string {
-  return basename(warehousePath).replace(/\.[^.]*$/, '');
 }
 
 export function listAnalyses(projectDir: string): string[] {
@@ -56,18 +47,14 @@ export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisO
   if (!existsSync(warehousePath)) {
     throw new AnalysisError(`No warehouse at ${warehousePath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
   }
+  // dbt names relations <database>.<schema>.<table>: compiled against a scratch file named like the
+  // warehouse file, the SQL also runs as it is in Metabase or any client that opened that file.
   const database = databaseNameOf(warehousePath);
   const sql = await compileAnalysis(config, input.name, input.vars, database);
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    await connection.run(`attach '${warehousePath.replaceAll("'", "''")}' as "${database.replaceAll('"', '""')}" (read_only)`);
+  return withReadOnlyWarehouse(warehousePath, async (connection) => {
     const result = await connection.runAndReadAll(sql);
     return { sql, columns: result.columnNames(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
 }
 
 /** The analysis' SQL, compiled for a warehouse file whose database is named `database`. */

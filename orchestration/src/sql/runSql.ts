@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { withReadOnlyWarehouse } from '../load/duckdb/readOnlyWarehouse.js';
 
 /** A query Rebar cannot run as asked (no warehouse yet, bad SQL, a write, a bad output option): the message says why. */
 export class SqlError extends Error {}
@@ -24,24 +23,18 @@ export interface RunSqlOutput {
 }
 
 /**
- * Runs one ad-hoc query against the published warehouse, read-only: the file is attached in
- * read-only mode in a private in-memory DuckDB, so a query can never change it and never holds
- * the working warehouse the nightly load writes (publishing swaps in a new file by rename; an
- * open query keeps reading the version it started on). Its database is the default catalog, so
- * `select * from marts.dim_project` works as in Metabase.
+ * Runs one ad-hoc query against the published warehouse, read-only (withReadOnlyWarehouse): it
+ * never touches the working warehouse the nightly load writes, and publishing swaps in a new file
+ * by rename, so an open query keeps reading the version it started on. The file's database is the
+ * default catalog, so `select * from marts.dim_project` works as in Metabase.
  */
 export async function runSql(input: RunSqlInput): Promise<RunSqlOutput> {
   if (!existsSync(input.publishedPath)) {
     throw new SqlError(`No published warehouse at ${input.publishedPath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
   }
   if (input.format === 'parquet' && !input.outputPath) throw new SqlError('--format parquet writes a file: add --output <file.parquet>.');
-  const database = basename(input.publishedPath).replace(/\.[^.]*$/, '');
   const sql = input.sql.trim().replace(/;\s*$/, '');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    await connection.run(`attach '${input.publishedPath.replaceAll("'", "''")}' as "${database.replaceAll('"', '""')}" (read_only)`);
-    await connection.run(`use "${database.replaceAll('"', '""')}"`);
+  return withReadOnlyWarehouse(input.publishedPath, async (connection) => {
     try {
       if (input.outputPath) {
         const format = input.format === 'table' ? 'csv' : input.format;
@@ -55,10 +48,7 @@ export async function runSql(input: RunSqlInput): Promise<RunSqlOutput> {
       // DuckDB's own message names the problem (syntax, unknown table or column, a write on the read-only file).
       throw new SqlError(`The query failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
 }
 
 /** Rows as CSV (RFC 4180 quoting), header first. */

@@ -12,6 +12,7 @@ import { SnowflakeLoader } from '../../../orchestration/src/load/snowflake/snowf
 import { extractOnce } from '../../support/extractOnce.js';
 import { startFakesnow, type Fakesnow } from '../../support/fakesnow.js';
 import { querySnowflake } from '../../support/snowflakeQuery.js';
+import { createTicketsAndEvents } from '../../support/ticketsSource.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
 
@@ -27,18 +28,12 @@ beforeAll(async () => {
   [source, fakesnow] = await Promise.all([startTempPostgres(), startFakesnow()]);
   config = testConfig(fakesnow.env);
   loader = createLoader(config);
+  await createTicketsAndEvents(source.client);
   await source.client.query(`
-    create table tickets (
-      id bigint primary key, title text, amount numeric(14, 2), is_billable boolean, details jsonb, work_date date,
-      updated_at timestamptz not null default now(), deleted_at timestamptz);
-    create function touch() returns trigger language plpgsql as $$ begin new.updated_at := clock_timestamp(); return new; end $$;
-    create trigger touch before update on tickets for each row execute function touch();
-    create table events (event_id bigserial primary key, payload jsonb not null, occurred_at timestamptz not null);
     insert into tickets (id, title, amount, is_billable, details, work_date, updated_at) values
       (1, 'Pour slab', 1234.56, true, '{"crew": ["a", "b"], "note": "line1\\nline2, \\"quoted\\""}', '2026-01-05', '2026-01-05 10:00:00.000001+00'),
       (2, 'Rebar tie', null, false, null, null, '2026-01-05 10:00:00.000001+00'),
       (3, 'Emoji 🏗️ and, commas', -0.01, null, '[]', '2026-01-06', '2026-01-06 08:30:00.123456+00');
-    insert into events (payload, occurred_at) select jsonb_build_object('n', n), '2026-01-01'::timestamptz + n * interval '1 minute' from generate_series(1, 50) as n;
   `);
 });
 

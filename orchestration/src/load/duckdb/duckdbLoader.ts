@@ -17,6 +17,7 @@ import { ensureMetadataTables } from './metadataTables.js';
 import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { readAlerts } from './readAlerts.js';
 import { dropStagedRowsPastRetention, readRetentionBoundaries } from './retentionBoundaries.js';
+import { runHistoryRows } from '../runHistoryRows.js';
 import { storedWatermark } from '../storedWatermark.js';
 
 const rawSchema = 'raw';
@@ -130,41 +131,13 @@ export class DuckDbLoader implements Loader {
         for (const table of ['runs', 'run_tables', 'run_models']) {
           await connection.run(`delete from _rebar.${table} where run_id = $1`, [summary.runId]);
         }
-        await connection.run('insert into _rebar.runs values ($1, $2, $3::timestamptz, $4::timestamptz, $5, $6, $7)', [
-          summary.runId,
-          summary.workflowId,
-          summary.startedAt,
-          summary.finishedAt,
-          summary.status,
-          summary.tables.reduce((total, table) => total + table.rowsExtracted, 0),
-          JSON.stringify(summary),
-        ]);
-        for (const table of summary.tables) {
-          await connection.run('insert into _rebar.run_tables values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', [
-            summary.runId,
-            table.table,
-            table.status,
-            table.rowsExtracted,
-            table.rowsWritten,
-            table.bytes,
-            table.durationMs,
-            JSON.stringify(table.schemaChanges),
-            table.error ?? null,
-            table.sourceRows,
-            table.warehouseRows,
-            table.rowsTombstoned,
-          ]);
+        const rows = runHistoryRows(summary);
+        await connection.run('insert into _rebar.runs values ($1, $2, $3::timestamptz, $4::timestamptz, $5, $6, $7)', rows.run);
+        for (const row of rows.tables) {
+          await connection.run('insert into _rebar.run_tables values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)', row);
         }
-        for (const model of summary.models) {
-          await connection.run('insert into _rebar.run_models values ($1, $2, $3, $4, $5, $6, $7)', [
-            summary.runId,
-            model.uniqueId,
-            model.resourceType,
-            model.status,
-            model.durationSeconds,
-            model.attachedNode,
-            model.message,
-          ]);
+        for (const row of rows.models) {
+          await connection.run('insert into _rebar.run_models values ($1, $2, $3, $4, $5, $6, $7)', row);
         }
       });
     });
