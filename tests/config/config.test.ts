@@ -24,3 +24,22 @@ test('a source password never appears in a config error', () => {
     (error: Error) => !error.message.includes('hunter2secret'),
   );
 });
+
+test('the alert webhook must be an http(s) URL, and its token is never echoed', () => {
+  assert.equal(loadConfig({}).alertWebhookUrl, undefined);
+  assert.equal(loadConfig({ REBAR_ALERT_WEBHOOK_URL: '' }).alertWebhookUrl, undefined);
+  const slack = 'https://hooks.slack.com/services/T000/B000/tokenXYZ123';
+  assert.equal(loadConfig({ REBAR_ALERT_WEBHOOK_URL: slack }).alertWebhookUrl, slack);
+  assert.equal(loadConfig({ REBAR_ALERT_WEBHOOK_URL: 'http://127.0.0.1:8080/hook' }).alertWebhookUrl, 'http://127.0.0.1:8080/hook');
+  for (const bad of ['hooks.slack.com/services/T000/B000/tokenXYZ123', 'ftp://hooks.example.com/tokenXYZ123', 'https://', 'https:// spaced.example.com/tokenXYZ123']) {
+    assert.throws(
+      () => loadConfig({ REBAR_ALERT_WEBHOOK_URL: bad }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /REBAR_ALERT_WEBHOOK_URL must be an http:\/\/ or https:\/\/ URL/.test(error.message) &&
+        /unset it to send no alerts/.test(error.message) &&
+        !error.message.includes('tokenXYZ123'),
+      bad,
+    );
+  }
+});

@@ -42,6 +42,13 @@ const envSchema = z.object({
   REBAR_SCHEDULE_CRON: z.string().optional(),
   REBAR_SCHEDULE_TIMEZONE: z.string().optional(),
   REBAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  REBAR_ALERT_WEBHOOK_URL: z
+    .string()
+    .optional()
+    // The message never echoes the value: webhook URLs carry their token in the path or query.
+    .refine((value) => value === undefined || value === '' || (/^https?:\/\/[^\s/?#]+/i.test(value) && URL.canParse(value)), {
+      message: 'REBAR_ALERT_WEBHOOK_URL must be an http:// or https:// URL (e.g. a Slack or Teams incoming-webhook URL); fix it, or unset it to send no alerts',
+    }),
   REBAR_TARGET: z
     .enum(['', 'duckdb', 'snowflake'], { message: 'REBAR_TARGET must be duckdb (the default) or snowflake' })
     .optional(),
@@ -96,6 +103,12 @@ export interface RebarConfig {
   scheduleCron: string;
   scheduleTimezone: string;
   logLevel: string;
+  /**
+   * Where failure, staleness and business alerts are POSTed as JSON; unset means no alerts are sent.
+   * May hold a token (Slack and Teams webhook URLs carry their secret in the path): never logged,
+   * put in workflow history, activity inputs or alert payloads, and errors name only its host.
+   */
+  alertWebhookUrl: string | undefined;
   /** The warehouse the loader writes: the embedded DuckDB file (default) or Snowflake. */
   target: 'duckdb' | 'snowflake';
   /** Set when target is snowflake. Holds credentials: never logged, returned or put in workflow history. */
@@ -156,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     scheduleCron: vars.REBAR_SCHEDULE_CRON || '0 2 * * *',
     scheduleTimezone: timezone,
     logLevel: vars.REBAR_LOG_LEVEL || 'info',
+    alertWebhookUrl: vars.REBAR_ALERT_WEBHOOK_URL || undefined,
     target: vars.REBAR_TARGET || 'duckdb',
     snowflake: vars.REBAR_TARGET === 'snowflake' ? snowflakeSettings(vars, fromRoot) : undefined,
   };
