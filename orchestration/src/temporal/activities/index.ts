@@ -6,6 +6,7 @@ import { createPruneRetention } from './pruneRetention.js';
 import { createPublishWarehouse } from './publishWarehouse.js';
 import { createRecordRun } from './recordRun.js';
 import { createRunDbtBuild } from './runDbtBuild.js';
+import { createSendAlert } from './sendAlert.js';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     listAlerts: createListAlerts(deps),
     recordRun: createRecordRun(deps),
     publishWarehouse: createPublishWarehouse(deps),
+    sendAlert: createSendAlert(deps),
   };
 }
 

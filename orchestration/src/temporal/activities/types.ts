@@ -1,3 +1,4 @@
+import type { AlertPayload } from '../../alerts/alertPayload.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
 import type { AlertsSummary } from '../../runs/alertsSummary.js';
 import type { RetentionPruneResult } from '../../runs/retentionSummary.js';
@@ -59,3 +60,9 @@ export type RecordRunInput = RunSummary;
 export interface RecordRunOutput {
   recorded: boolean;
 }
+
+export interface SendAlertInput {
+  /** Built by the workflow (buildRunFailedAlert, buildRunStaleAlert, buildBusinessAlertsAlert): no secrets, no webhook URL. */
+  payload: AlertPayload;
+}
+export type SendAlertOutput = { sent: true; status: number } | { sent: false; reason: string };
