@@ -20,6 +20,9 @@ const positiveInt = (name: string, fallback: number) =>
       return parsed;
     });
 
+/** Durations as Temporal's client parses them (the `ms` format): a number and a unit. */
+const CATCHUP_WINDOW = /^\d+\s*(m|minutes?|h|hours?|d|days?)$/;
+
 const envSchema = z.object({
   REBAR_SOURCE_URL: z
     .string()
@@ -41,6 +44,12 @@ const envSchema = z.object({
   REBAR_CHUNK_ROWS: positiveInt('REBAR_CHUNK_ROWS', 250_000),
   REBAR_SCHEDULE_CRON: z.string().optional(),
   REBAR_SCHEDULE_TIMEZONE: z.string().optional(),
+  REBAR_SCHEDULE_CATCHUP_WINDOW: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || CATCHUP_WINDOW.test(value), {
+      message: 'REBAR_SCHEDULE_CATCHUP_WINDOW must be a duration like "12 hours", "30 minutes" or "2 days" (how late a missed nightly run may still start)',
+    }),
   REBAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   REBAR_ALERT_WEBHOOK_URL: z
     .string()
@@ -102,6 +111,11 @@ export interface RebarConfig {
   chunkRows: number;
   scheduleCron: string;
   scheduleTimezone: string;
+  /**
+   * How late a scheduled run that was missed (Temporal or every worker down at the scheduled time)
+   * may still start when they come back; later ones are skipped, not piled up.
+   */
+  scheduleCatchupWindow: string;
   logLevel: string;
   /**
    * Where failure, staleness and business alerts are POSTed as JSON; unset means no alerts are sent.
@@ -168,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     chunkRows: vars.REBAR_CHUNK_ROWS,
     scheduleCron: vars.REBAR_SCHEDULE_CRON || '0 2 * * *',
     scheduleTimezone: timezone,
+    scheduleCatchupWindow: vars.REBAR_SCHEDULE_CATCHUP_WINDOW || '12 hours',
     logLevel: vars.REBAR_LOG_LEVEL || 'info',
     alertWebhookUrl: vars.REBAR_ALERT_WEBHOOK_URL || undefined,
     target: vars.REBAR_TARGET || 'duckdb',

@@ -1,11 +1,15 @@
 import { Client, ScheduleOverlapPolicy, ScheduleNotFoundError, type ScheduleOptions } from '@temporalio/client';
+import type { NightlyLoadInput } from './workflows/index.js';
 
-export interface RegisterNightlyScheduleInput {
-  client: Client;
+export interface NightlyScheduleSpec {
   scheduleId: string;
   taskQueue: string;
   cron: string;
   timezone: string;
+  /** How late a missed run (Temporal or the workers down at its time) may still start, e.g. "12 hours". */
+  catchupWindow: string;
+  /** What each scheduled run does (e.g. a dbt selector); a full nightly load when empty. */
+  workflowInput?: NightlyLoadInput;
 }
 
 export interface RegisterNightlyScheduleOutput {
@@ -14,34 +18,111 @@ export interface RegisterNightlyScheduleOutput {
   nextRunTimes: string[];
 }
 
-/** Creates (or updates in place) the Temporal Schedule that starts nightlyLoad; overlapping runs are skipped. */
-export async function registerNightlySchedule(input: RegisterNightlyScheduleInput): Promise<RegisterNightlyScheduleOutput> {
+/** A schedule as `rebar schedule describe` prints it. */
+export interface NightlyScheduleDescription {
+  scheduleId: string;
+  /** The cron expression and time zone it was created with (Temporal describes cron as calendars). */
+  cron: string;
+  timezone: string;
+  paused: boolean;
+  note: string | undefined;
+  overlap: string;
+  catchupWindowSeconds: number;
+  nextRunTimes: string[];
+  recentRuns: { scheduledAt: string; startedAt: string; workflowId: string }[];
+  runningWorkflowIds: string[];
+}
+
+/**
+ * Creates (or updates in place) the Temporal Schedule that starts nightlyLoad. Overlapping runs
+ * are skipped (two loads never write the warehouse at once); a run missed while Temporal or every
+ * worker was down starts on recovery only within the catch-up window. Each run's workflow id is
+ * `<scheduleId>-run-<scheduled time>` (Temporal appends the time); its memo and summary name the
+ * schedule, and Temporal sets TemporalScheduledById / TemporalScheduledStartTime, so the UI shows
+ * which schedule started a run and for when.
+ */
+export async function registerNightlySchedule(client: Client, spec: NightlyScheduleSpec): Promise<RegisterNightlyScheduleOutput> {
   const options: ScheduleOptions = {
-    scheduleId: input.scheduleId,
-    spec: { cronExpressions: [input.cron], timezone: input.timezone },
+    scheduleId: spec.scheduleId,
+    spec: { cronExpressions: [spec.cron], timezone: spec.timezone },
     action: {
       type: 'startWorkflow',
       workflowType: 'nightlyLoad',
-      workflowId: `${input.scheduleId}-run`,
-      taskQueue: input.taskQueue,
-      args: [{}],
+      workflowId: `${spec.scheduleId}-run`,
+      taskQueue: spec.taskQueue,
+      args: [spec.workflowInput ?? {}],
+      memo: { rebarTrigger: 'schedule', rebarScheduleId: spec.scheduleId, rebarCron: `${spec.cron} (${spec.timezone})` },
+      staticSummary: `Rebar nightly load from schedule ${spec.scheduleId} (${spec.cron}, ${spec.timezone})`,
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: spec.catchupWindow },
   };
   let created = true;
-  const handle = input.client.schedule.getHandle(input.scheduleId);
+  const handle = client.schedule.getHandle(spec.scheduleId);
   try {
     await handle.describe();
     created = false;
     await handle.update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
-    await input.client.schedule.create(options);
+    await client.schedule.create(options);
   }
   const description = await handle.describe();
   return {
-    scheduleId: input.scheduleId,
+    scheduleId: spec.scheduleId,
     created,
     nextRunTimes: description.info.nextActionTimes.slice(0, 3).map((time) => time.toISOString()),
   };
+}
+
+export async function describeNightlySchedule(client: Client, scheduleId: string): Promise<NightlyScheduleDescription> {
+  const description = await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).describe());
+  return {
+    scheduleId,
+    cron: description.action.type === 'startWorkflow' ? String(description.action.memo?.rebarCron ?? 'unknown') : 'unknown',
+    timezone: description.spec.timezone ?? 'UTC',
+    paused: description.state.paused,
+    note: description.state.note,
+    overlap: String(description.policies.overlap),
+    catchupWindowSeconds: Math.round(description.policies.catchupWindow / 1000),
+    nextRunTimes: description.info.nextActionTimes.slice(0, 3).map((time) => time.toISOString()),
+    recentRuns: description.info.recentActions.map((action) => ({
+      scheduledAt: action.scheduledAt.toISOString(),
+      startedAt: action.takenAt.toISOString(),
+      workflowId: action.action.workflow.workflowId,
+    })),
+    runningWorkflowIds: description.info.runningActions.map((action) => action.workflow.workflowId),
+  };
+}
+
+/** Stops future runs (a run in progress carries on); the note says why, in Temporal's UI too. */
+export async function pauseNightlySchedule(client: Client, scheduleId: string, note: string): Promise<void> {
+  await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).pause(note));
+}
+
+export async function resumeNightlySchedule(client: Client, scheduleId: string, note: string): Promise<void> {
+  await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).unpause(note));
+}
+
+/** Starts a run now, skipped while another run of the schedule is still going (the client's default would allow both). */
+export async function triggerNightlySchedule(client: Client, scheduleId: string): Promise<void> {
+  await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP));
+}
+
+export async function deleteNightlySchedule(client: Client, scheduleId: string): Promise<void> {
+  await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).delete());
+}
+
+export class UnknownScheduleError extends Error {
+  override name = 'UnknownScheduleError';
+}
+
+async function withKnownSchedule<T>(scheduleId: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) {
+      throw new UnknownScheduleError(`No schedule "${scheduleId}" in this Temporal namespace: create it with \`rebar schedule create\` (or pass --id).`);
+    }
+    throw error;
+  }
 }

@@ -1,17 +1,15 @@
-import { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import { openSource } from '../../source/demoSource.js';
-import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
+import { connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
-import { registerNightlySchedule } from '../../temporal/schedule.js';
+import { registerScheduleCommands } from './scheduleCommands.js';
 
-/** A long-lived worker and the schedule talk to a Temporal server that outlives them. */
-const defaultTemporalAddress = '127.0.0.1:7233';
+import { defaultTemporalAddress } from './temporalClient.js';
 
 export function registerTemporalCommands(program: Command, config: () => RebarConfig): void {
   program
@@ -39,27 +37,5 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
       }
     });
 
-  program
-    .command('schedule')
-    .description('Register (or update) the Temporal Schedule that runs nightlyLoad; overlapping runs are skipped')
-    .option('--cron <expression>', 'cron expression (default REBAR_SCHEDULE_CRON or 0 2 * * *)')
-    .option('--timezone <iana>', 'time zone (default REBAR_SCHEDULE_TIMEZONE or UTC)')
-    .option('--id <scheduleId>', 'schedule id', 'rebar-nightly')
-    .action(async (options: { cron?: string; timezone?: string; id: string }) => {
-      const settings = config();
-      const connection = await connectClientToTemporal(settings.temporalAddress ?? defaultTemporalAddress);
-      try {
-        const client = new Client({ connection, namespace: settings.temporalNamespace });
-        const result = await registerNightlySchedule({
-          client,
-          scheduleId: options.id,
-          taskQueue: settings.taskQueue,
-          cron: options.cron ?? settings.scheduleCron,
-          timezone: options.timezone ?? settings.scheduleTimezone,
-        });
-        process.stdout.write(`${result.created ? 'Created' : 'Updated'} schedule ${result.scheduleId}; next runs: ${result.nextRunTimes.join(', ')}\n`);
-      } finally {
-        await connection.close();
-      }
-    });
+  registerScheduleCommands(program, config);
 }
