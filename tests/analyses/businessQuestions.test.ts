@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, test } from 'vitest';
+import { parse } from 'yaml';
 import { runAnalysis } from '../../orchestration/src/analyses/runAnalysis.js';
 import type { PlantedAnswers } from '../../orchestration/src/source/generator/index.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { type DemoState, newDemoState, parsePlanted, querySource, rebar } from '../support/demoState.js';
+import { projectRoot } from '../support/projectRoot.js';
 import { runCli } from '../support/runCli.js';
 
 // The business questions of domain.md, answered by the dbt analyses from the published marts, on a
@@ -183,4 +187,144 @@ test('`rebar analysis --sql` prints SQL that runs as it is on the published file
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /No analysis named "no_such_question" in analyses\/\. Available: .*status_on_date/);
   assert.doesNotMatch(unknown.stderr, /\n\s+at /, 'no stack trace for a user error');
+});
+
+// The Metabase starter questions (metabase/*.sql) and dashboards (metabase/dashboards.yml), run as
+// Metabase would run them: plain SQL on the published file, opened read-only.
+const METABASE_QUESTIONS: Record<string, string[]> = {
+  project_progress: [
+    'project_id', 'project_name', 'as_of_date', 'planned_start_date', 'planned_end_date', 'done_area_count', 'area_count',
+    'progress_pct', 'planned_elapsed_pct', 'schedule_gap_pct_points', 'is_behind_schedule',
+  ],
+  project_progress_trend: [
+    'week_start_date', 'active_project_count', 'areas_completed', 'weighted_progress_pct', 'weighted_planned_elapsed_pct',
+    'behind_schedule_project_count',
+  ],
+  burn_rate: [
+    'project_id', 'project_name', 'as_of_date', 'budget', 'cumulative_cost', 'budget_spent_pct', 'planned_elapsed_pct',
+    'progress_pct', 'burn_rate', 'is_burning_over_threshold', 'is_over_budget',
+  ],
+  burn_rate_trend: [
+    'month_start_date', 'active_project_count', 'month_cost', 'cost_to_date', 'budgeted_cost_to_date', 'portfolio_burn_rate',
+    'over_threshold_project_count',
+  ],
+  foreman_performance: [
+    'foreman_user_id', 'foreman_name', 'project_count', 'active_project_count', 'completed_area_count', 'ahead_of_plan_count',
+    'ahead_of_plan_pct', 'average_delay_days', 'behind_schedule_project_count', 'over_budget_pace_project_count', 'crew_hours',
+  ],
+  pfa_variance_by_month: [
+    'month_start_date', 'plan_cost', 'forecast_cost', 'actual_cost', 'forecast_vs_plan_variance', 'actual_vs_plan_variance',
+    'actual_vs_forecast_variance', 'forecast_vs_plan_variance_ratio', 'actual_vs_forecast_variance_ratio', 'is_actualized_month',
+  ],
+  pfa_variance_by_category: [
+    'equipment_category', 'category_name', 'equipment_source', 'record_count', 'actual_record_count', 'plan_cost', 'forecast_cost',
+    'actual_cost', 'forecast_vs_plan_variance', 'forecast_over_plan_ratio', 'actual_over_forecast_ratio', 'forecast_accuracy',
+  ],
+  safety_incident_rate_by_month: [
+    'month_start_date', 'hours_worked', 'injury_count', 'recordable_injury_count', 'lost_time_injury_count',
+    'recordable_rate_per_10k_hours', 'injury_rate_per_10k_hours',
+  ],
+  safety_incident_rate_by_company: [
+    'company_id', 'company_name', 'window_start_date', 'as_of_date', 'hours_worked', 'injury_count', 'recordable_injury_count',
+    'lost_time_injury_count', 'recordable_rate_per_10k_hours', 'injury_rate_per_10k_hours', 'days_since_last_recordable_injury',
+  ],
+};
+
+interface DashboardCard {
+  question: string;
+  title: string;
+  display: string;
+  dimensions?: string[];
+  metrics?: string[];
+  goal?: number;
+  col: number;
+  row: number;
+  width: number;
+  height: number;
+}
+
+interface DashboardsFile {
+  collection: string;
+  database: string;
+  dashboards: { name: string; description: string; cards: DashboardCard[] }[];
+}
+
+const metabaseDir = join(projectRoot, 'metabase');
+
+async function runMetabaseQuestion(name: string): Promise<Record<string, unknown>[]> {
+  return queryDuckDb(state.config.publishedPath, readFileSync(join(metabaseDir, `${name}.sql`), 'utf8'));
+}
+
+test('every Metabase starter question runs read-only on the published warehouse and returns rows with its columns', async () => {
+  const files = readdirSync(metabaseDir).filter((file) => file.endsWith('.sql')).map((file) => file.slice(0, -'.sql'.length)).sort();
+  assert.deepEqual(files, Object.keys(METABASE_QUESTIONS).sort(), 'one SQL file per question listed here');
+  for (const [name, columns] of Object.entries(METABASE_QUESTIONS)) {
+    const rows = await runMetabaseQuestion(name);
+    assert.ok(rows.length > 0, `${name} returns rows`);
+    assert.deepEqual(Object.keys(rows[0] ?? {}), columns, `${name} columns`);
+  }
+});
+
+test('the Metabase starter questions agree with the planted answers and with each other', async () => {
+  const burn = await runMetabaseQuestion('burn_rate');
+  assert.equal(Number(burn[0]?.project_id), planted.overBudgetProjectId);
+  assert.equal(burn[0]?.is_burning_over_threshold, true);
+  assert.deepEqual(burn.filter((row) => row.is_burning_over_threshold).map((row) => Number(row.project_id)), (await ask('projects_over_budget')).map((row) => Number(row.project_id)));
+
+  const foremen = await runMetabaseQuestion('foreman_performance');
+  assert.equal(Number(foremen[0]?.foreman_user_id), planted.fastForemanId);
+
+  const progress = await runMetabaseQuestion('project_progress');
+  const late = progress.find((row) => Number(row.project_id) === planted.lateProjectId);
+  assert.equal(late?.is_behind_schedule, true, `planted late project ${planted.lateProjectId} behind schedule: ${String(late?.schedule_gap_pct_points)} points`);
+
+  const total = (rows: Record<string, unknown>[], column: string) => rows.reduce((sum, row) => sum + Number(row[column] ?? 0), 0);
+  const byMonth = await runMetabaseQuestion('pfa_variance_by_month');
+  const byCategory = await runMetabaseQuestion('pfa_variance_by_category');
+  for (const column of ['plan_cost', 'forecast_cost', 'actual_cost']) {
+    assert.ok(Math.abs(total(byMonth, column) - total(byCategory, column)) < 0.01, `${column}: by month ${total(byMonth, column)}, by category ${total(byCategory, column)}`);
+  }
+
+  const safety = await runMetabaseQuestion('safety_incident_rate_by_month');
+  const [marts] = await queryDuckDb(
+    state.config.publishedPath,
+    `select
+       (select sum(hours_worked) from marts.fct_crew_checkins)::double as hours,
+       (select count(*) from marts.fct_injuries where is_recordable)::int as recordable`,
+  );
+  assert.ok(Math.abs(total(safety, 'hours_worked') - Number(marts?.hours)) < 0.01);
+  assert.equal(total(safety, 'recordable_injury_count'), Number(marts?.recordable));
+  assert.ok(total(safety, 'recordable_injury_count') > 0, 'some recordable injuries to rate');
+});
+
+test('metabase/dashboards.yml: every card has its SQL file, a Metabase display, columns its question returns, and a place on the grid', async () => {
+  const file = parse(readFileSync(join(metabaseDir, 'dashboards.yml'), 'utf8')) as DashboardsFile;
+  assert.ok(file.collection && file.database);
+  const displays = ['table', 'bar', 'row', 'line', 'area', 'combo', 'scalar', 'pie', 'progress', 'gauge'];
+  const used = new Set<string>();
+  const names = ['Project delivery', 'Cost and burn rate', 'Foreman performance', 'Equipment PFA', 'Safety'];
+  assert.deepEqual(file.dashboards.map((dashboard) => dashboard.name), names);
+  for (const dashboard of file.dashboards) {
+    assert.ok(dashboard.cards.length > 0, `${dashboard.name} has cards`);
+    const cells = new Map<string, string>();
+    for (const card of dashboard.cards) {
+      const where = `${dashboard.name} / ${card.title}`;
+      const columns = METABASE_QUESTIONS[card.question];
+      assert.ok(columns, `${where}: no metabase/${card.question}.sql`);
+      used.add(card.question);
+      assert.ok(displays.includes(card.display), `${where}: display ${card.display}`);
+      const named = [...(card.dimensions ?? []), ...(card.metrics ?? [])];
+      assert.equal(card.display === 'table', named.length === 0, `${where}: a chart names its columns, a table does not`);
+      assert.deepEqual(named.filter((column) => !columns.includes(column)), [], `${where}: columns not in ${card.question}`);
+      assert.ok(card.col >= 0 && card.row >= 0 && card.width > 0 && card.height > 0 && card.col + card.width <= 24, `${where}: on the 24-column grid`);
+      for (let row = card.row; row < card.row + card.height; row += 1) {
+        for (let col = card.col; col < card.col + card.width; col += 1) {
+          const taken = cells.get(`${row},${col}`);
+          assert.equal(taken, undefined, `${where} overlaps ${taken}`);
+          cells.set(`${row},${col}`, card.title);
+        }
+      }
+    }
+  }
+  assert.deepEqual([...used].sort(), Object.keys(METABASE_QUESTIONS).sort(), 'every question is on a dashboard');
 });
