@@ -15,6 +15,9 @@ test('invalid settings fail fast, naming the variable and the fix', () => {
   assert.throws(() => loadConfig({ REBAR_SOURCE_URL: 'mysql://x' }), (error: Error) => error instanceof ConfigError && /REBAR_SOURCE_URL/.test(error.message));
   assert.throws(() => loadConfig({ REBAR_EXTRACT_PARALLELISM: 'lots' }), /REBAR_EXTRACT_PARALLELISM must be a whole number/);
   assert.throws(() => loadConfig({ REBAR_SCHEDULE_TIMEZONE: 'Mars/Olympus' }), /unknown IANA time zone/);
+  assert.throws(() => loadConfig({ REBAR_SCHEDULE_CRON: 'every night' }), /REBAR_SCHEDULE_CRON: "every night" is not a cron expression/);
+  assert.throws(() => loadConfig({ REBAR_SCHEDULE_CATCHUP_WINDOW: 'soon' }), /REBAR_SCHEDULE_CATCHUP_WINDOW must be a duration/);
+  assert.equal(loadConfig({ REBAR_SCHEDULE_CATCHUP_WINDOW: '3 hours' }).scheduleCatchupWindow, '3 hours');
   assert.throws(() => loadConfig({ REBAR_LOG_LEVEL: 'loud' }), /REBAR_LOG_LEVEL/);
 });
 

@@ -4,6 +4,7 @@ import { AnalysisError } from '../analyses/runAnalysis.js';
 import { SqlError } from '../sql/runSql.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { TablesConfigError } from '../extract/tablesConfig.js';
+import { CursorWindowError } from '../extract/cursorWindow.js';
 import { RetentionPolicyError } from '../retention/retentionPolicy.js';
 import { TemporalUnreachableError } from '../temporal/connectTemporal.js';
 import { UnknownScheduleError } from '../temporal/schedule.js';
@@ -17,7 +18,7 @@ const program = new Command()
 registerCommands(program, () => loadConfig());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError;
+  const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError || error instanceof CursorWindowError;
   process.stderr.write(`rebar: ${error instanceof Error ? error.message : String(error)}\n`);
   if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').slice(1, 6).join('\n')}\n`);
   process.exitCode = 1;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { findProjectRoot } from './projectRoot.js';
 
@@ -163,6 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
   if (!isKnownTimezone(timezone)) {
     throw new ConfigError(`Invalid Rebar configuration:\n  - REBAR_SCHEDULE_TIMEZONE: unknown IANA time zone "${timezone}" (e.g. UTC, America/Chicago)`);
   }
+  const cron = vars.REBAR_SCHEDULE_CRON || '0 2 * * *';
+  if (!isValidCron(cron, timezone)) {
+    throw new ConfigError(`Invalid Rebar configuration:\n  - REBAR_SCHEDULE_CRON: "${cron}" is not a cron expression (five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *")`);
+  }
   return {
     projectRoot,
     stateDir,
@@ -180,7 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     taskQueue: vars.REBAR_TASK_QUEUE || 'rebar',
     extractParallelism: vars.REBAR_EXTRACT_PARALLELISM,
     chunkRows: vars.REBAR_CHUNK_ROWS,
-    scheduleCron: vars.REBAR_SCHEDULE_CRON || '0 2 * * *',
+    scheduleCron: cron,
     scheduleTimezone: timezone,
     scheduleCatchupWindow: vars.REBAR_SCHEDULE_CATCHUP_WINDOW || '12 hours',
     logLevel: vars.REBAR_LOG_LEVEL || 'info',
@@ -226,6 +231,15 @@ function snowflakeSettings(vars: z.infer<typeof envSchema>, fromRoot: (path: str
     readerRole: vars.SNOWFLAKE_READER_ROLE || undefined,
     accessUrl: vars.SNOWFLAKE_ACCESS_URL?.replace(/\/$/, '') || undefined,
   };
+}
+
+function isValidCron(cron: string, timezone: string): boolean {
+  try {
+    CronExpressionParser.parse(cron, { tz: timezone });
+    return cron.trim().split(/\s+/).length >= 5;
+  } catch {
+    return false;
+  }
 }
 
 function isKnownTimezone(timezone: string): boolean {

@@ -2,6 +2,7 @@ import { createWriteStream, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { cursorWindowPredicate, type CursorWindow } from './cursorWindow.js';
 import { resolveLookback } from './lookback.js';
 import { extractExpression } from './typeMapping.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
@@ -22,6 +23,8 @@ export interface CopyChunkToFileInput {
   schema?: string;
   /** SQL true for source rows raw has pruned on purpose (past retention): left out of sourceRowCount. */
   expiredRows?: string;
+  /** A backfill: read the rows inside this cursor window (up to the watermark) instead of those past the watermark. */
+  window?: CursorWindow;
 }
 
 export interface CopyChunkToFileOutput {
@@ -42,7 +45,7 @@ export interface CopyChunkToFileOutput {
  * chunk of a run starts in the lookback window behind the watermark (or, without lookback, strictly
  * after it; before any load, at the start); later chunks continue strictly after the last row read.
  */
-export function chunkPredicate(table: IncrementalTableConfig, columns: SourceColumn[], watermark: Watermark | undefined, after: Watermark | undefined): string {
+export function chunkPredicate(table: IncrementalTableConfig, columns: SourceColumn[], watermark: Watermark | undefined, after: Watermark | undefined, window?: CursorWindow): string {
   const typeOf = (name: string) => {
     const column = columns.find((candidate) => candidate.name === name);
     if (!column) throw new SourceTableError(`Table ${table.name}: column "${name}" is missing from the source.`);
@@ -53,12 +56,25 @@ export function chunkPredicate(table: IncrementalTableConfig, columns: SourceCol
   // Resolved on every run, so an unsupported cursor type fails the first run too.
   const lookback = resolveLookback(table, cursorType);
   const notNull = `${cursor} is not null`;
+  if (window) return backfillPredicate(table, cursorType, watermark, after, window, typeOf);
   if (after) return `${notNull} and ${keysetAfter(table, typeOf, after)}`;
   if (!watermark) return notNull;
   const stored = `${quoteLiteral(watermark.cursor)}::${cursorType}`;
   if (lookback.kind === 'interval') return `${cursor} >= ${stored} - interval ${quoteLiteral(lookback.interval)}`;
   if (lookback.kind === 'count') return `${cursor} > ${stored} - ${lookback.count}`;
   return `${notNull} and ${keysetAfter(table, typeOf, watermark)}`;
+}
+
+/**
+ * A backfill reads the window's rows in keyset order, but never past the watermark: rows after it
+ * are the next nightly run's, and a window reaching beyond it would move the watermark over rows
+ * between the two that were never read.
+ */
+function backfillPredicate(table: IncrementalTableConfig, cursorType: string, watermark: Watermark | undefined, after: Watermark | undefined, window: CursorWindow, typeOf: (name: string) => string): string {
+  if (!watermark) throw new SourceTableError(`Table ${table.name} has never been loaded: run a nightly load before backfilling it.`);
+  const cursor = quoteIdent(table.cursor);
+  const upToWatermark = `${cursor} <= ${quoteLiteral(watermark.cursor)}::${cursorType}`;
+  return [cursorWindowPredicate(table, cursorType, window), upToWatermark, ...(after ? [keysetAfter(table, typeOf, after)] : [])].join(' and ');
 }
 
 function keysetAfter(table: IncrementalTableConfig, typeOf: (name: string) => string, position: Watermark): string {
@@ -83,12 +99,14 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
   const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(table.name)}`;
   const selectList = columns.map((column) => extractExpression(quoteIdent(column.name), column.pgType)).join(', ');
   const order = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)].map(quoteIdent).join(', ');
-  const chunk = `(select ${selectList} from ${relation} where ${chunkPredicate(table, columns, watermark, after)} order by ${order} limit ${input.chunkRows})`;
+  const chunk = `(select ${selectList} from ${relation} where ${chunkPredicate(table, columns, watermark, after, input.window)} order by ${order} limit ${input.chunkRows})`;
   const nullRows = `select ${selectList} from ${relation} where ${quoteIdent(table.cursor)} is null`;
-  const query = `copy (${after ? chunk : `${chunk} union all (${nullRows})`}) to stdout with (format csv)`;
+  // Rows without a cursor value are outside every backfill window.
+  const withNullRows = !after && !input.window;
+  const query = `copy (${withNullRows ? `${chunk} union all (${nullRows})` : chunk}) to stdout with (format csv)`;
 
   return inExtractSnapshot(client, async () => {
-    const nullCursorRows = after ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
+    const nullCursorRows = !withNullRows ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
     const stream = client.query(copyTo(query));
     await pipeline(stream, createWriteStream(filePath));
     const rowCount = stream.rowCount ?? 0;

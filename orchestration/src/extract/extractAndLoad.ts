@@ -5,7 +5,8 @@ import type { Loader } from '../load/loader.js';
 import { copyChunkToFile, copyWholeTableToFile } from './copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
-import { readSourceColumns, type SourceColumn } from './sourceColumns.js';
+import { readSourceColumns, SourceTableError, type SourceColumn } from './sourceColumns.js';
+import type { CursorWindow } from './cursorWindow.js';
 import type { IncrementalTableConfig, TableConfig } from './tablesConfig.js';
 import type { Watermark } from './watermark.js';
 
@@ -32,6 +33,8 @@ export interface ExtractAndLoadInput {
   /** Totals from an earlier, interrupted attempt of the same run. */
   resumeFrom?: ExtractProgress;
   onChunk?: (progress: ExtractProgress) => void;
+  /** A backfill: re-read this cursor window (up to the watermark) instead of the rows past the watermark. */
+  window?: CursorWindow;
 }
 
 export interface ExtractAndLoadOutput extends ExtractProgress {
@@ -56,6 +59,9 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
   const progress: ExtractProgress = input.resumeFrom ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] } : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, schemaChanges: [] };
   try {
     const columns = await readSourceColumns(client, table);
+    if (table.mode === 'full_refresh' && input.window) {
+      throw new SourceTableError(`Table ${table.name} is reloaded whole by every nightly run (mode full_refresh): it has no cursor to backfill; leave it out.`);
+    }
     if (table.mode === 'full_refresh') {
       const copied = await copyWholeTableToFile({ client, table, columns, filePath });
       const replaced = await loader.replaceTable({ table, columns, filePath, loadId: input.loadId });
@@ -67,7 +73,7 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
     const expiredRows = await prunedSourceRows(loader, table, columns);
     let after: Watermark | undefined;
     for (;;) {
-      const copied = await copyChunkToFile({ client, table, columns, watermark, after, chunkRows: input.chunkRows, filePath, expiredRows });
+      const copied = await copyChunkToFile({ client, table, columns, watermark, after, chunkRows: input.chunkRows, filePath, expiredRows, window: input.window });
       // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
       const loaded = await loader.loadFile({ table, columns, filePath, loadId: input.loadId });
       progress.chunks += 1;

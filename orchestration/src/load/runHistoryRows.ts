@@ -2,11 +2,15 @@ import type { RunSummary } from '../runs/runSummary.js';
 
 export type RunHistoryValue = string | number | null;
 
+/** The run-history tables, each replaced as a whole for a run when it is recorded again. */
+export const RUN_HISTORY_TABLES = ['runs', 'run_tables', 'run_models', 'run_source_freshness'] as const;
+
 /**
- * A run summary as the rows of _rebar.runs, run_tables and run_models, values in column order:
- * one definition of the run-history columns for every loader.
+ * A run summary as the rows of _rebar.runs, run_tables, run_models and run_source_freshness, values
+ * in column order: one definition of the run-history columns for every loader.
  */
-export function runHistoryRows(summary: RunSummary): { run: RunHistoryValue[]; tables: RunHistoryValue[][]; models: RunHistoryValue[][] } {
+export function runHistoryRows(summary: RunSummary): { run: RunHistoryValue[]; tables: RunHistoryValue[][]; models: RunHistoryValue[][]; freshness: RunHistoryValue[][] } {
+  const freshness = summary.freshness?.status === 'checked' ? summary.freshness : undefined;
   return {
     run: [
       summary.runId,
@@ -22,5 +26,8 @@ export function runHistoryRows(summary: RunSummary): { run: RunHistoryValue[]; t
       JSON.stringify(table.schemaChanges), table.error ?? null, table.sourceRows, table.warehouseRows, table.rowsTombstoned,
     ]),
     models: summary.models.map((model) => [summary.runId, model.uniqueId, model.resourceType, model.status, model.durationSeconds, model.attachedNode, model.message]),
+    freshness: (freshness?.tables ?? []).map((table) => [
+      summary.runId, table.table, table.status, table.maxLoadedAt, table.ageSeconds, table.warnAfterSeconds, table.errorAfterSeconds, freshness?.checkedAt ?? null,
+    ]),
   };
 }

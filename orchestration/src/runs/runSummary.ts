@@ -1,5 +1,7 @@
 import type { AlertsSummary } from './alertsSummary.js';
+import type { CursorWindow } from '../extract/cursorWindow.js';
 import type { RetentionSummary } from './retentionSummary.js';
+import type { SourceFreshnessSummary } from './sourceFreshness.js';
 
 /** What one table's extract-and-load did in a run. */
 export interface TableRunResult {
@@ -54,6 +56,11 @@ export interface RunSummary {
   published: boolean;
   /** Wall seconds of the run's phases (as the workflow saw them), for run history and benchmarks. */
   phaseSeconds?: { extract: number; prune: number; dbt: number };
+  /** A nightly load, or a backfill of a cursor window (which re-reads that window instead of the rows past the watermarks). */
+  kind?: 'nightly' | 'backfill';
+  backfill?: CursorWindow;
+  /** `dbt source freshness` after the build: how long ago each source table last received a row. */
+  freshness?: SourceFreshnessSummary;
 }
 
 /** dbt nodes that did not pass: errors, failed tests, and nodes skipped because of them. */

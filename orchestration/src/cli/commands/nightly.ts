@@ -1,14 +1,16 @@
-import { ApplicationFailure, Client, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
 import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
+import { PROGRESS_QUERY, type RunProgress } from '../../runs/runProgress.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openSource } from '../../source/demoSource.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import { openTemporal } from '../../temporal/temporalTarget.js';
 import type { NightlyLoadInput } from '../../temporal/workflows/index.js';
+import type { ProgressReporter } from '../progressReporter.js';
 import { prepareDemoData, type DemoDataOptions } from './demoData.js';
 
 export interface RunNightlyInput {
@@ -16,6 +18,10 @@ export interface RunNightlyInput {
   workflow: NightlyLoadInput;
   demo: DemoDataOptions;
   log: (line: string) => void;
+  /** Shown the run's progress (its workflow's progress query) about once a second. */
+  progress?: ProgressReporter;
+  /** The workflow id's prefix, e.g. rebar-backfill; rebar-nightly-manual by default. */
+  workflowIdPrefix?: string;
 }
 
 export interface RunNightlyOutput {
@@ -49,12 +55,21 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
           deps: { config, sourceUrl: source.url, tables, discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
         });
         const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
-        const workflowId = `rebar-nightly-manual-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${config.taskQueue}`);
         try {
-          const summary = await worker.runUntil(
-            client.workflow.execute('nightlyLoad', { taskQueue: config.taskQueue, workflowId, args: [input.workflow] }),
-          );
+          const summary = await worker.runUntil(async () => {
+            const handle = await client.workflow.start('nightlyLoad', {
+              taskQueue: config.taskQueue,
+              workflowId,
+              args: [input.workflow],
+              memo: { rebarTrigger: 'cli', rebarKind: input.workflow.backfill ? 'backfill' : 'nightly' },
+              staticSummary: input.workflow.backfill
+                ? `Rebar backfill of ${input.workflow.backfill.from} .. ${input.workflow.backfill.to} started from the CLI`
+                : 'Rebar nightly load started from the CLI',
+            });
+            return withProgress(handle, input.progress);
+          });
           return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl };
         } catch (error) {
           const failed = failedRun(error);
@@ -70,6 +85,20 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
     }
   } finally {
     await source.close();
+  }
+}
+
+/** The run's result, polling its progress query for the reporter meanwhile. */
+async function withProgress(handle: WorkflowHandle, reporter: ProgressReporter | undefined): Promise<unknown> {
+  if (!reporter) return handle.result();
+  const poll = setInterval(() => {
+    handle.query<RunProgress>(PROGRESS_QUERY).then((progress) => reporter.update(progress), () => undefined);
+  }, 1_000);
+  try {
+    return await handle.result();
+  } finally {
+    clearInterval(poll);
+    reporter.stop();
   }
 }
 

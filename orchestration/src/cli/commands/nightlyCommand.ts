@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { formatSummary } from '../formatSummary.js';
+import { createProgressReporter } from '../progressReporter.js';
 import { commaList, positiveNumber, wholeNumber } from '../options.js';
 import { exampleAnalystQuery } from './exampleQuery.js';
 import { runNightly } from './nightly.js';
@@ -25,6 +26,7 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
         workflow: { tables: options.tables, all: options.all, dbtSelect: options.select },
         demo: { scale: options.scale, years: options.years, seed: options.seed, simulate: options.simulate },
         log: (line) => process.stdout.write(`${line}\n`),
+        progress: createProgressReporter(process.stderr, settings.logLevel),
       });
       process.stdout.write(`\n${formatSummary(summary)}\n`);
       process.stdout.write(`\n${warehouseLines(settings, summary.published).join('\n')}\n`);

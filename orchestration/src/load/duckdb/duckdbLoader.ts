@@ -17,7 +17,7 @@ import { ensureMetadataTables } from './metadataTables.js';
 import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { readAlerts } from './readAlerts.js';
 import { dropStagedRowsPastRetention, readRetentionBoundaries } from './retentionBoundaries.js';
-import { runHistoryRows } from '../runHistoryRows.js';
+import { RUN_HISTORY_TABLES, runHistoryRows } from '../runHistoryRows.js';
 import { storedWatermark } from '../storedWatermark.js';
 
 const rawSchema = 'raw';
@@ -128,7 +128,7 @@ export class DuckDbLoader implements Loader {
     await withDuckDb(this.warehousePath, async (connection) => {
       await ensureMetadataTables(connection);
       await inTransaction(connection, async () => {
-        for (const table of ['runs', 'run_tables', 'run_models']) {
+        for (const table of RUN_HISTORY_TABLES) {
           await connection.run(`delete from _rebar.${table} where run_id = $1`, [summary.runId]);
         }
         const rows = runHistoryRows(summary);
@@ -138,6 +138,9 @@ export class DuckDbLoader implements Loader {
         }
         for (const row of rows.models) {
           await connection.run('insert into _rebar.run_models values ($1, $2, $3, $4, $5, $6, $7)', row);
+        }
+        for (const row of rows.freshness) {
+          await connection.run('insert into _rebar.run_source_freshness values ($1, $2, $3, $4::timestamptz, $5, $6, $7, $8::timestamptz)', row);
         }
       });
     });

@@ -43,6 +43,17 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       attached_node varchar,
       message varchar
     );
+    -- dbt source freshness after each run's build: how long ago each source table last received a row.
+    create table if not exists _rebar.run_source_freshness (
+      run_id varchar not null,
+      table_name varchar not null,
+      status varchar not null,
+      max_loaded_at timestamptz,
+      age_seconds double,
+      warn_after_seconds bigint,
+      error_after_seconds bigint,
+      checked_at timestamptz not null
+    );
     create table if not exists _rebar.schema_changes (
       table_name varchar not null,
       change varchar not null,

@@ -24,6 +24,9 @@ const STATEMENTS = [
   `create table if not exists ${METADATA_SCHEMA}.run_models (
      run_id varchar not null, unique_id varchar not null, resource_type varchar not null, status varchar not null,
      duration_seconds float not null, attached_node varchar, message varchar)`,
+  `create table if not exists ${METADATA_SCHEMA}.run_source_freshness (
+     run_id varchar not null, table_name varchar not null, status varchar not null, max_loaded_at timestamp_tz,
+     age_seconds float, warn_after_seconds number(38,0), error_after_seconds number(38,0), checked_at timestamp_tz not null)`,
   `create table if not exists ${METADATA_SCHEMA}.schema_changes (
      table_name varchar not null, change varchar not null, first_seen_load_id varchar not null, detected_at timestamp_tz not null)`,
   `create table if not exists ${METADATA_SCHEMA}.key_checks (

@@ -37,6 +37,7 @@ export function createExtractTable(deps: ActivityDeps) {
         workDir,
         chunkRows: deps.config.chunkRows,
         resumeFrom,
+        window: input.window,
         onChunk: (progress) => {
           latest = { ...progress, schemaChanges: [...progress.schemaChanges] };
           context.heartbeat(latest);

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activityDeps.js';
+import { createCheckSourceFreshness } from './checkSourceFreshness.js';
 import { createExtractTable } from './extractTable.js';
 import { createListAlerts } from './listAlerts.js';
 import { createPlanLoad } from './planLoad.js';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     extractTable: createExtractTable(deps),
     pruneRetention: createPruneRetention(deps),
     runDbtBuild: createRunDbtBuild(deps),
+    checkSourceFreshness: createCheckSourceFreshness(deps),
     listAlerts: createListAlerts(deps),
     recordRun: createRecordRun(deps),
     publishWarehouse: createPublishWarehouse(deps),

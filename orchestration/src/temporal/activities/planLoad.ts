@@ -1,5 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { cursorKindOfPg, cursorWindowKind, type CursorWindow } from '../../extract/cursorWindow.js';
 import { discoverTables } from '../../extract/discoverTables.js';
+import { readSourceColumns } from '../../extract/sourceColumns.js';
+import type { TableConfig } from '../../extract/tablesConfig.js';
 import { checkSource, SourceCredentialsError, sourcePassword } from '../../source/checkSource.js';
 import { withClient } from '../../source/demoSource.js';
 import { scrubSecrets } from '../../util/redact.js';
@@ -32,6 +35,21 @@ export function createPlanLoad(deps: ActivityDeps) {
     const selected = input.tables ? candidates.filter((table) => input.tables?.includes(table.name)) : candidates;
     const missing = (input.tables ?? []).filter((name) => !selected.some((table) => table.name === name));
     if (missing.length > 0) throw ApplicationFailure.nonRetryable(`Unknown table(s) ${missing.join(', ')}: the source has ${candidates.map((table) => table.name).join(', ')}`, 'UnknownTable');
-    return { tables: selected, parallelism: deps.config.extractParallelism };
+    if (!input.window || input.tables) return { tables: selected, parallelism: deps.config.extractParallelism };
+    return { tables: await backfillableTables(deps.sourceUrl, selected, input.window), parallelism: deps.config.extractParallelism };
   };
+}
+
+/** The tables a backfill window can bound: incremental ones whose cursor is a time for a date window, a number for a numeric one. */
+async function backfillableTables(sourceUrl: string, tables: TableConfig[], window: CursorWindow): Promise<TableConfig[]> {
+  const kind = cursorWindowKind(window);
+  return withClient(sourceUrl, async (client) => {
+    const kept: TableConfig[] = [];
+    for (const table of tables) {
+      if (table.mode === 'full_refresh') continue;
+      const columns = await readSourceColumns(client, table);
+      if (cursorKindOfPg(columns.find((column) => column.name === table.cursor)?.pgType ?? '') === kind) kept.push(table);
+    }
+    return kept;
+  });
 }

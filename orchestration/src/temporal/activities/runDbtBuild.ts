@@ -25,7 +25,7 @@ export function createRunDbtBuild(deps: ActivityDeps) {
         dbtBin: deps.config.dbtBin,
         projectDir: deps.config.dbtProjectDir,
         // profiles.yml: dev is the DuckDB file, prod is Snowflake.
-        args: ['build', '--target', target, ...(input.select ? ['--select', input.select] : [])],
+        args: ['build', '--target', target, ...(input.select ? ['--select', input.select] : []), ...(input.vars ? ['--vars', JSON.stringify(input.vars)] : []), ...(input.fullRefresh ? ['--full-refresh'] : [])],
         env: { ...childProcessEnv(), ...env },
         targetPath,
         onNodeFinished: () => {

@@ -1,5 +1,7 @@
+import type { CursorWindow } from '../../extract/cursorWindow.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import type { AlertsSummary } from '../../runs/alertsSummary.js';
 import type { RetentionPruneResult } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
@@ -9,6 +11,8 @@ export interface PlanLoadInput {
   tables?: string[];
   /** Every table of the source (discovered from its catalog), not only the configured ones. */
   all?: boolean;
+  /** A backfill: without `tables`, every table whose cursor this window can bound. */
+  window?: CursorWindow;
 }
 export interface PlanLoadOutput {
   /** Names and settings only: small, and no secrets. */
@@ -19,6 +23,8 @@ export interface PlanLoadOutput {
 export interface ExtractTableInput {
   runId: string;
   table: TableConfig;
+  /** A backfill: re-read this cursor window instead of the rows past the watermark. */
+  window?: CursorWindow;
 }
 export type ExtractTableOutput = TableRunResult;
 
@@ -26,6 +32,10 @@ export interface RunDbtBuildInput {
   runId: string;
   /** A dbt selector; the whole project when absent. */
   select?: string;
+  /** dbt --vars (e.g. a wider incremental lookback for a backfill). */
+  vars?: Record<string, string | number>;
+  /** Rebuild the selected incremental models from scratch. */
+  fullRefresh?: boolean;
 }
 export interface RunDbtBuildOutput {
   exitCode: number;
@@ -60,6 +70,11 @@ export type RecordRunInput = RunSummary;
 export interface RecordRunOutput {
   recorded: boolean;
 }
+
+export interface CheckSourceFreshnessInput {
+  runId: string;
+}
+export type CheckSourceFreshnessOutput = SourceFreshnessSummary;
 
 export interface SendAlertInput {
   /** Built by the workflow (buildRunFailedAlert, buildRunStaleAlert, buildBusinessAlertsAlert): no secrets, no webhook URL. */

@@ -1,2 +1,2 @@
-export { nightlyLoad } from './nightlyLoad.js';
+export { nightlyLoad, progressQuery } from './nightlyLoad.js';
 export type { NightlyLoadInput } from './nightlyLoad.js';

@@ -1,5 +1,11 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { AlertPayload } from '../../alerts/alertPayload.js';
+import { buildBusinessAlertsAlert } from '../../alerts/businessAlertsAlert.js';
+import { buildRunFailedAlert } from '../../alerts/runFailedAlert.js';
+import type { CursorWindow } from '../../extract/cursorWindow.js';
+import { PROGRESS_QUERY, type RunProgress } from '../../runs/runProgress.js';
+import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import { alertsNotBuiltReason, type AlertsSummary } from '../../runs/alertsSummary.js';
 import type { RetentionSummary } from '../../runs/retentionSummary.js';
 import type { RunSummary, TableRunResult } from '../../runs/runSummary.js';
@@ -15,13 +21,32 @@ export interface NightlyLoadInput {
   dbtSelect?: string;
   /** How soon a silent (e.g. killed) worker's extract or dbt activity is retried elsewhere; default 60. */
   heartbeatTimeoutSeconds?: number;
+  /**
+   * A backfill: re-read this cursor window (up to each watermark) instead of the rows past the
+   * watermarks, then rebuild only the models downstream of the tables it read.
+   */
+  backfill?: CursorWindow;
 }
+
+export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
+
+const DAY_MS = 86_400_000;
 
 // Short activities: a worker lost in the middle of one is retried after this timeout.
 const { planLoad, recordRun, listAlerts } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '2 seconds' },
 });
+
+// A webhook that is down is retried for a few minutes; a lost alert never fails the load itself.
+const { sendAlert } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, initialInterval: '5 seconds', backoffCoefficient: 2 },
+});
+
+async function notify(payload: AlertPayload | undefined): Promise<void> {
+  if (payload) await sendAlert({ payload }).catch(() => undefined);
+}
 
 /** Long-running activities heartbeat every second or so; a worker that dies is noticed after the timeout. */
 function longRunningActivities(heartbeatTimeoutSeconds: number) {
@@ -30,7 +55,7 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
-  const { runDbtBuild } = proxyActivities<Activities>({
+  const { runDbtBuild, checkSourceFreshness } = proxyActivities<Activities>({
     startToCloseTimeout: '3 hours',
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 },
@@ -40,7 +65,7 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
-  return { extractTable, pruneRetention, runDbtBuild, publishWarehouse };
+  return { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, publishWarehouse };
 }
 
 /**
@@ -52,28 +77,39 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date().toISOString();
-  const { extractTable, pruneRetention, runDbtBuild, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
+  const kind = input.backfill ? 'backfill' : 'nightly';
+  const progress: RunProgress = { phase: 'planning', startedAt, kind, tablesTotal: 0, tablesDone: 0, tablesFailed: 0, rowsExtracted: 0 };
+  setHandler(progressQuery, () => progress);
+  const { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
-    plan = await planLoad({ tables: input.tables, all: input.all });
+    plan = await planLoad({ tables: input.tables, all: input.all, window: input.backfill });
   } catch (failure) {
     const summary: RunSummary = {
       runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false,
       retention: { pruned: [], error: null },
       alerts: { status: 'not_listed', reason: 'the run failed before extracting' },
+      kind, backfill: input.backfill,
     };
     await recordRun(summary);
+    await notify(buildRunFailedAlert(summary, [failureMessage(failure)]));
     throw ApplicationFailure.nonRetryable(`Nightly load failed before extracting: ${failureMessage(failure)}`, 'NightlyLoadFailed', summary);
   }
 
   // Workflow time: deterministic on replay, and what the run took as Temporal saw it.
   const extractStarted = Date.now();
-  const tables = await mapBounded(plan.tables, plan.parallelism, (table) =>
-    extractTable({ runId, table }).catch((failure: unknown) => failedTable(table.name, failure)),
-  );
+  Object.assign(progress, { phase: 'extracting', tablesTotal: plan.tables.length });
+  const tables = await mapBounded(plan.tables, plan.parallelism, async (table) => {
+    const result = await extractTable({ runId, table, window: input.backfill }).catch((failure: unknown) => failedTable(table.name, failure));
+    progress.tablesDone += 1;
+    if (result.status === 'failed') progress.tablesFailed += 1;
+    progress.rowsExtracted += result.rowsExtracted;
+    return result;
+  });
 
   // After extraction, so rows that aged out are gone before dbt reads raw; only tables that loaded.
   const extracted = Date.now();
+  progress.phase = 'pruning';
   const loaded = tables.filter((table) => table.status === 'success').map((table) => table.table);
   const retention = await pruneRetention({ runId, tables: plan.tables.filter((table) => loaded.includes(table.name)) }).then(
     (output): RetentionSummary => ({ pruned: output.pruned, error: null }),
@@ -81,13 +117,20 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   );
 
   const pruned = Date.now();
-  const dbt = await runDbtBuild({ runId, select: input.dbtSelect }).catch((failure: unknown) => ({
+  progress.phase = 'building';
+  const dbt = await runDbtBuild({ runId, ...dbtScope(input, loaded, Date.now()) }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
   }));
 
   const built = Date.now();
+  progress.phase = 'checking freshness';
+  // Informational: how long ago each source table last received a row; it never fails the run.
+  const freshness = await checkSourceFreshness({ runId }).catch(
+    (failure: unknown): SourceFreshnessSummary => ({ status: 'not_checked', reason: failureMessage(failure) }),
+  );
+
   // Informational: an alerts table that cannot be read is reported, it does not fail the run.
   const notBuilt = alertsNotBuiltReason(dbt.exitCode, dbt.nodes);
   const alerts: AlertsSummary = notBuilt
@@ -107,22 +150,46 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     alerts,
     published: status === 'success',
     phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (built - pruned) / 1000 },
+    kind,
+    backfill: input.backfill,
+    freshness,
   };
   // Recorded before publishing so that the published copy holds its own run's history.
+  progress.phase = 'recording';
   await recordRun(summary);
   if (summary.published) {
+    progress.phase = 'publishing';
     await publishWarehouse({ runId }).catch(async (failure: unknown) => {
-      await recordRun({ ...summary, status: 'failed', published: false });
+      const unpublished: RunSummary = { ...summary, status: 'failed', published: false };
+      await recordRun(unpublished);
+      await notify(buildRunFailedAlert(unpublished, [`publishing failed: ${failureMessage(failure)}`]));
       throw failure;
     });
+    progress.phase = 'done';
+    await notify(buildBusinessAlertsAlert(summary));
     return summary;
   }
+  progress.phase = 'done';
+  await notify(buildRunFailedAlert(summary, dbt.errors));
   const reasons = failureReasons(summary, dbt.errors);
   throw ApplicationFailure.nonRetryable(
     `Nightly load failed; readers keep the previously published warehouse. ${reasons.join('; ').slice(0, 2000)}`,
     'NightlyLoadFailed',
     summary,
   );
+}
+
+/**
+ * What dbt builds: the selector given, else for a backfill only the models downstream of the tables
+ * it read, with the incremental lookback widened to reach back to the window's start (a whole-number
+ * window cannot be turned into days, so those models are rebuilt in full).
+ */
+function dbtScope(input: NightlyLoadInput, loadedTables: string[], nowMs: number): { select?: string; vars?: Record<string, number>; fullRefresh?: boolean } {
+  if (!input.backfill) return { select: input.dbtSelect };
+  const select = input.dbtSelect ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' ');
+  const fromMs = Date.parse(input.backfill.from);
+  if (/^-?\d+$/.test(input.backfill.from) || Number.isNaN(fromMs)) return { select, fullRefresh: true };
+  return { select, vars: { rebar_incremental_lookback_days: Math.max(1, Math.ceil((nowMs - fromMs) / DAY_MS) + 1) } };
 }
 
 function failedTable(table: string, failure: unknown): TableRunResult {

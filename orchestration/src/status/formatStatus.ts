@@ -1,0 +1,47 @@
+import type { LiveRun } from './liveRuns.js';
+import type { RecordedRun } from './runHistory.js';
+import type { StatusReport } from './staleness.js';
+
+export interface StatusView {
+  report: StatusReport;
+  runs: RecordedRun[];
+  live: LiveRun[] | { unavailable: string };
+  historyFrom: string;
+}
+
+const hours = (seconds: number) => (seconds >= 7200 ? `${Math.round(seconds / 3600)} h` : seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`);
+
+/** `rebar status` for people: the verdict first, then what is running, the last runs and each source table. */
+export function formatStatus(view: StatusView): string {
+  const { report } = view;
+  const lines = [
+    report.stale
+      ? `STALE: ${report.runStale ? `no run has succeeded within ${hours(report.staleAfterSeconds)} (twice the schedule interval)` : 'some source tables are behind'}; last success ${report.lastSuccessAt ?? 'never'}`
+      : `OK: last successful run ${report.lastSuccessAt}, within ${hours(report.staleAfterSeconds)} (twice the schedule interval)`,
+    `Run history from ${view.historyFrom}`,
+    '',
+    'Running now:',
+  ];
+  if ('unavailable' in view.live) lines.push(`  ${view.live.unavailable}`);
+  else if (view.live.length === 0) lines.push('  nothing');
+  else {
+    for (const run of view.live) {
+      const progress = run.progress
+        ? `${run.progress.kind} ${run.progress.phase}: ${run.progress.tablesDone}/${run.progress.tablesTotal} tables, ${run.progress.rowsExtracted.toLocaleString('en-US')} rows extracted`
+        : 'waiting for a worker';
+      lines.push(`  ${run.workflowId} since ${run.startedAt}${run.scheduledBy ? ` (schedule ${run.scheduledBy})` : ''}: ${progress}`);
+    }
+  }
+  lines.push('', 'Last runs:');
+  if (view.runs.length === 0) lines.push('  none recorded');
+  for (const run of view.runs) {
+    const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
+    lines.push(`  ${run.finishedAt} ${run.status.toUpperCase().padEnd(7)} ${run.kind.padEnd(8)} ${seconds.toFixed(1)} s, ${run.rowsExtracted.toLocaleString('en-US')} rows${run.published ? ', published' : ''}  ${run.workflowId}`);
+    for (const failed of run.failedTables) lines.push(`      table ${failed.table} failed: ${failed.error.slice(0, 200)}`);
+  }
+  lines.push('', 'Source tables (last successful load; dbt source freshness of the newest row, as of now):');
+  for (const table of report.tables) {
+    lines.push(`  ${table.stale ? 'STALE' : 'ok   '} ${table.table.padEnd(20)} loaded ${table.lastLoadedAt ?? 'never'}; freshness ${table.freshness}${table.newestRowAt ? ` (newest row ${table.newestRowAt})` : ''}${table.staleReasons.length > 0 ? ` - ${table.staleReasons.join('; ')}` : ''}`);
+  }
+  return lines.join('\n');
+}
