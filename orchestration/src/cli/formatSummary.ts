@@ -1,12 +1,14 @@
 import { type RunSummary, unreconciledTables } from '../runs/runSummary.js';
 import { formatAlerts } from './formatAlerts.js';
+import { formatFreshness } from './formatFreshness.js';
 import { formatRetention } from './formatRetention.js';
 
 /** The run summary as a person reads it in a terminal. */
 export function formatSummary(summary: RunSummary): string {
   const lines: string[] = [];
   const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
-  lines.push(`Nightly load ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`);
+  const title = summary.backfill ? `Backfill of ${summary.backfill.from} .. ${summary.backfill.to}` : 'Nightly load';
+  lines.push(`${title} ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`);
   lines.push('');
   lines.push('Extract + load (extracted: rows read from the watermark minus the lookback window; written: new or changed rows merged into raw.<table>):');
   lines.push(`  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)} ${'source'.padStart(10)} ${'raw'.padStart(10)}`);
@@ -50,6 +52,7 @@ export function formatSummary(summary: RunSummary): string {
   for (const node of summary.models.filter((candidate) => ['error', 'fail'].includes(candidate.status))) {
     lines.push(`  FAILED ${node.uniqueId}: ${node.message ?? ''}`);
   }
+  lines.push('', ...formatFreshness(summary.freshness));
   lines.push('', ...formatAlerts(summary.alerts));
   return lines.join('\n');
 }

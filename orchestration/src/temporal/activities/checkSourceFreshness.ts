@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { childProcessEnv } from '../../config/config.js';
 import { dbtTargetEnv } from '../../dbt/dbtTargetEnv.js';
 import { restorePartialParse } from '../../dbt/partialParseCache.js';
@@ -21,6 +21,8 @@ export function createCheckSourceFreshness(deps: ActivityDeps) {
     restorePartialParse(join(deps.config.stateDir, 'dbt-target', 'partial_parse.msgpack'), targetPath);
     const { target, env } = dbtTargetEnv(deps.config);
     const checkedAt = new Date().toISOString();
+    // Heartbeats tell Temporal this worker is alive, and carry a cancellation back that stops dbt.
+    const timer = setInterval(() => context.heartbeat(), 1_000);
     const result = await runDbt({
       dbtBin: deps.config.dbtBin,
       projectDir: deps.config.dbtProjectDir,
@@ -28,7 +30,11 @@ export function createCheckSourceFreshness(deps: ActivityDeps) {
       env: { ...childProcessEnv(), ...env },
       targetPath,
       signal: context.cancellationSignal,
-    });
+    }).finally(() => clearInterval(timer));
+    // A dbt from a killed worker may still be winding down on the warehouse: try again shortly.
+    if (result.errors.some((error) => /Could not set lock on file|Conflicting lock/i.test(error))) {
+      throw ApplicationFailure.retryable(`dbt source freshness could not open the warehouse, which another process holds: ${result.errors[0]?.slice(0, 300)}`, 'WarehouseLocked');
+    }
     const artifact = join(targetPath, 'sources.json');
     if (!existsSync(artifact)) {
       return { status: 'not_checked', reason: `dbt source freshness wrote no results (exit ${result.exitCode}): ${result.errors[0]?.slice(0, 300) ?? 'no error message'}` };
