@@ -14,8 +14,8 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 import { testConfig } from '../support/testConfig.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookReceiver.js';
 
-// A schedule every 30 seconds: a run (or a table) is stale once it has not succeeded for 60 s.
-const CRON = '*/30 * * * * *';
+// A schedule every 15 seconds: a run (or a table) is stale once it has not succeeded for 30 s.
+const CRON = '*/15 * * * * *';
 const WEBHOOK_PATH = '/services/T000/B000/hook-token-123';
 const taskQueue = 'rebar-status-test';
 // A quick, self-contained build: this test is about run history, not the models.
@@ -76,7 +76,7 @@ test('rebar status shows the last runs, each source table\'s freshness, a table 
 
   const fresh = await runCli(['status'], cliEnv);
   assert.equal(fresh.code, 0, `${fresh.stdout}\n${fresh.stderr}`);
-  assert.match(fresh.stdout, /^OK: last successful run \S+, within 60 s \(twice the schedule interval\)/);
+  assert.match(fresh.stdout, /^OK: last successful run \S+, within 30 s \(twice the schedule interval\)/);
   assert.match(fresh.stdout, /SUCCESS nightly .* status-first/);
   assert.match(fresh.stdout, /ok {4}crew_checkins +loaded \S+; freshness pass/);
 
@@ -92,7 +92,7 @@ test('rebar status shows the last runs, each source table\'s freshness, a table 
     assert.ok(receiver.requests.every((request) => !request.body.includes('hook-token-123') && !request.body.includes(source.connectionString)), 'no secret in any payload');
 
     // Past twice the interval since the last success, without a successful run since.
-    await sleepUntil(Date.parse(first.finishedAt) + 61_000);
+    await sleepUntil(Date.parse(first.finishedAt) + 31_000);
     const third = await runNightly('status-third', { dbtSelect: quickBuild });
     assert.equal(third.status, 'failed');
 
@@ -108,7 +108,7 @@ test('rebar status shows the last runs, each source table\'s freshness, a table 
 
     const text = await runCli(['status', '--notify'], cliEnv);
     assert.equal(text.code, 1);
-    assert.match(text.stdout, /^STALE: no run has succeeded within 60 s/);
+    assert.match(text.stdout, /^STALE: no run has succeeded within 30 s/);
     assert.match(text.stdout, /STALE crew_checkins +loaded \S+; freshness pass \(newest row \S+\) - no successful load since/);
     assert.match(text.stdout, /table crew_checkins failed: .*does not exist/);
     const staleAlert = receiver.requests.map((request) => JSON.parse(request.body) as { kind: string; text: string }).find((payload) => payload.kind === 'run_stale');

@@ -16,7 +16,7 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 import { testConfig } from '../support/testConfig.js';
 
 // REBAR_CRASH_TRIALS=100 for the longer benchmark mode.
-const TRIALS = Number(process.env.REBAR_CRASH_TRIALS ?? 15);
+const TRIALS = Number(process.env.REBAR_CRASH_TRIALS ?? 10);
 const taskQueue = 'rebar-crash';
 
 let env: TestWorkflowEnvironment;
