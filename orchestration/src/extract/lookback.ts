@@ -1,3 +1,4 @@
+import { cursorKindOfPg } from './cursorWindow.js';
 import { SourceTableError } from './sourceColumns.js';
 import type { IncrementalTableConfig } from './tablesConfig.js';
 
@@ -13,18 +14,16 @@ export type Lookback = { kind: 'none' } | { kind: 'interval'; interval: string }
 const DEFAULT_INTERVAL = '15 minutes';
 const DEFAULT_COUNT = 1000;
 
-const TEMPORAL = /^(timestamp(\(\d\))? with(out)? time zone|date)$/;
-const INTEGER = /^(smallint|integer|bigint)$/;
-
 export function resolveLookback(table: IncrementalTableConfig, cursorPgType: string): Lookback {
   const configured = table.lookback;
-  if (TEMPORAL.test(cursorPgType)) {
+  const kind = cursorKindOfPg(cursorPgType);
+  if (kind === 'time') {
     if (configured === undefined) return { kind: 'interval', interval: DEFAULT_INTERVAL };
     if (configured === '0') return { kind: 'none' };
     if (/^\d+$/.test(configured)) throw new SourceTableError(`Table ${table.name}: lookback "${configured}" needs a unit for a ${cursorPgType} cursor, e.g. "${configured} minutes".`);
     return { kind: 'interval', interval: configured };
   }
-  if (INTEGER.test(cursorPgType)) {
+  if (kind === 'integer') {
     if (configured === undefined) return { kind: 'count', count: DEFAULT_COUNT };
     if (!/^\d+$/.test(configured)) throw new SourceTableError(`Table ${table.name}: lookback "${configured}" must be a whole number of sequence values for the ${cursorPgType} cursor ${table.cursor}.`);
     return Number(configured) === 0 ? { kind: 'none' } : { kind: 'count', count: Number(configured) };

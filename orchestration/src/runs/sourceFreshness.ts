@@ -14,9 +14,3 @@ export interface SourceFreshnessResult {
 export type SourceFreshnessSummary =
   | { status: 'checked'; checkedAt: string; tables: SourceFreshnessResult[] }
   | { status: 'not_checked'; reason: string };
-
-/** Tables dbt puts past their error_after threshold (or could not check). */
-export function staleSources(summary: SourceFreshnessSummary | undefined): SourceFreshnessResult[] {
-  if (!summary || summary.status !== 'checked') return [];
-  return summary.tables.filter((table) => table.status === 'error' || table.status === 'runtime error');
-}

@@ -1,3 +1,4 @@
+import type { SourceFreshnessResult } from '../runs/sourceFreshness.js';
 import type { RunHistory } from './runHistory.js';
 
 export interface TableStatus {
@@ -37,16 +38,7 @@ export function assessStaleness(history: RunHistory, configuredTables: string[],
   const tables = names.map((table): TableStatus => {
     const loads = history.tables.find((candidate) => candidate.table === table);
     const checked = history.freshness.find((candidate) => candidate.table === table);
-    const newestRowAge = ageOf(checked?.maxLoadedAt ?? null);
-    const freshness: TableStatus['freshness'] = !checked || checked.status === 'runtime error'
-      ? 'unknown'
-      : checked.status === 'empty'
-        ? 'empty'
-      : checked.errorAfterSeconds !== null && newestRowAge > checked.errorAfterSeconds
-        ? 'error'
-        : checked.warnAfterSeconds !== null && newestRowAge > checked.warnAfterSeconds
-          ? 'warn'
-          : 'pass';
+    const freshness = freshnessNow(checked, ageOf(checked?.maxLoadedAt ?? null));
     const staleReasons = [
       ...(ageOf(loads?.lastLoadedAt ?? null) > staleAfterSeconds
         ? [loads?.lastLoadedAt ? `no successful load since ${loads.lastLoadedAt}` : 'never loaded successfully']
@@ -73,4 +65,13 @@ export function assessStaleness(history: RunHistory, configuredTables: string[],
     tables,
     stale: runStale || tables.some((table) => table.stale),
   };
+}
+
+/** dbt's verdict for a table as of now: its newest row's current age against its thresholds. */
+function freshnessNow(checked: SourceFreshnessResult | undefined, newestRowAgeSeconds: number): TableStatus['freshness'] {
+  if (!checked || checked.status === 'runtime error') return 'unknown';
+  if (checked.status === 'empty') return 'empty';
+  if (checked.errorAfterSeconds !== null && newestRowAgeSeconds > checked.errorAfterSeconds) return 'error';
+  if (checked.warnAfterSeconds !== null && newestRowAgeSeconds > checked.warnAfterSeconds) return 'warn';
+  return 'pass';
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildRunStaleAlert } from '../../alerts/runStaleAlert.js';
-import { postAlert } from '../../alerts/postAlert.js';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
 import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
@@ -10,6 +9,7 @@ import { listLiveRuns } from '../../status/liveRuns.js';
 import { readRunHistory, type RunHistory } from '../../status/runHistory.js';
 import { scheduleIntervalSeconds } from '../../status/scheduleInterval.js';
 import { assessStaleness } from '../../status/staleness.js';
+import { createSendAlert } from '../../temporal/activities/sendAlert.js';
 import { positiveNumber } from '../options.js';
 import { withTemporalClient } from './temporalClient.js';
 
@@ -69,6 +69,7 @@ async function notifyStale(settings: RebarConfig, report: StatusView['report']):
     staleTables: report.tables.filter((table) => table.stale).map((table) => ({ table: table.table, lastLoadedAt: table.lastLoadedAt })),
     checkedAt: report.checkedAt,
   });
-  await postAlert(settings.alertWebhookUrl, payload, { timeoutMs: 10_000 });
+  // The worker's own sender: the same timeout, and the same scrubbing of every secret it knows.
+  await createSendAlert({ config: settings, sourceUrl: settings.sourceUrl ?? '' })({ payload });
   process.stdout.write('Posted a run_stale alert to the alert webhook\n');
 }

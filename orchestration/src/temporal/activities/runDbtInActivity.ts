@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { childProcessEnv } from '../../config/config.js';
+import { dbtTargetEnv } from '../../dbt/dbtTargetEnv.js';
+import { restorePartialParse } from '../../dbt/partialParseCache.js';
+import { runDbt, type RunDbtOutput } from '../../dbt/runDbt.js';
+import type { ModelRunResult } from '../../runs/runSummary.js';
+import type { ActivityDeps } from './activityDeps.js';
+
+// Often enough for short heartbeat timeouts; the SDK throttles what it actually sends.
+const heartbeatEveryMs = 1_000;
+
+export const partialParseCachePath = (deps: ActivityDeps) => join(deps.config.stateDir, 'dbt-target', 'partial_parse.msgpack');
+
+/**
+ * Runs a dbt command (e.g. ['build']) on the configured target from inside an activity: from the
+ * partial-parse cache, heartbeating so Temporal knows the worker is alive and can deliver a
+ * cancellation (which stops dbt). A warehouse still held by another process (a dbt from a killed
+ * worker winding down) is a retryable failure.
+ */
+export async function runDbtInActivity(deps: ActivityDeps, input: { command: string[]; targetPath: string; onNodeFinished?: (node: ModelRunResult) => void; heartbeatDetails?: () => unknown }): Promise<RunDbtOutput> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(input.heartbeatDetails?.()), heartbeatEveryMs);
+  restorePartialParse(partialParseCachePath(deps), input.targetPath);
+  const { target, env } = dbtTargetEnv(deps.config);
+  try {
+    const result = await runDbt({
+      dbtBin: deps.config.dbtBin,
+      projectDir: deps.config.dbtProjectDir,
+      // profiles.yml: dev is the DuckDB file, prod is Snowflake.
+      args: [...input.command, '--target', target],
+      env: { ...childProcessEnv(), ...env },
+      targetPath: input.targetPath,
+      onNodeFinished: (node) => {
+        input.onNodeFinished?.(node);
+        context.heartbeat(input.heartbeatDetails?.());
+      },
+      signal: context.cancellationSignal,
+    });
+    if (result.exitCode !== 0 && result.errors.some((error) => /Could not set lock on file|Conflicting lock/i.test(error))) {
+      throw ApplicationFailure.retryable(`dbt could not open the warehouse, which another process holds: ${result.errors[0]?.slice(0, 300)}`, 'WarehouseLocked');
+    }
+    return result;
+  } finally {
+    clearInterval(timer);
+  }
+}
