@@ -8,6 +8,7 @@ import { WatermarkError } from '../../extract/watermark.js';
 import { sourcePassword } from '../../source/checkSource.js';
 import { scrubSecrets } from '../../util/redact.js';
 import type { ActivityDeps } from './activityDeps.js';
+import { sourceFailure } from './sourceFailure.js';
 import type { ExtractTableInput, ExtractTableOutput } from './types.js';
 
 /**
@@ -61,7 +62,7 @@ export function createExtractTable(deps: ActivityDeps) {
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(message, 'SourceTableError');
       // Every attempt would read the same stored row: fail now, with the reset command in the message.
       if (error instanceof WatermarkError) throw ApplicationFailure.nonRetryable(`Extracting ${table.name} failed: ${message}`, 'WatermarkError');
-      throw ApplicationFailure.retryable(`Extracting ${table.name} failed: ${message}`, 'ExtractFailed');
+      throw sourceFailure(error, deps.sourceUrl, `Extracting ${table.name} failed`, 'ExtractFailed');
     } finally {
       await client.end().catch(() => undefined);
     }
