@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError } from '@temporalio/client';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
@@ -33,6 +34,15 @@ afterAll(async () => {
   await source?.close();
 });
 
+function sitesWorker(sourceUrl: string) {
+  return createRebarWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps: { config, sourceUrl, tables: [sites], discoverExclude: [], loader: createLoader(config) },
+  });
+}
+
 const urlWith = (user: string, database: string, port = source.port) => `postgresql://${user}:${password}@127.0.0.1:${port}/${database}`;
 
 /**
@@ -40,12 +50,7 @@ const urlWith = (user: string, database: string, port = source.port) => `postgre
  * failure message and, per activity type, the attempt its last start was.
  */
 async function failedRun(workflowId: string, sourceUrl: string): Promise<{ message: string; attempts: Record<string, number> }> {
-  const worker = await createRebarWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    deps: { config, sourceUrl, tables: [sites], discoverExclude: [], loader: createLoader(config) },
-  });
+  const worker = await sitesWorker(sourceUrl);
   let message = '';
   try {
     const summary = await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [{ dbtSelect: 'us_holidays' }] }));
@@ -103,4 +108,18 @@ test('a stopped source is retried (transient), then reported as unreachable', as
   console.log(`stopped source: ${JSON.stringify(attempts)} ${message}`);
   assert.equal(attempts.planLoad, 5, 'every attempt the retry policy allows');
   assert.match(message, new RegExp(`Cannot reach the source PostgreSQL at 127\\.0\\.0\\.1:${port}/postgres`));
+});
+
+test('a stored watermark that cannot be read fails the table at once, naming `rebar reset`', async () => {
+  const worker = await sitesWorker(source.connectionString);
+  const loaded = await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId: 'source-loaded', args: [{ dbtSelect: 'us_holidays' }] }));
+  assert.equal(loaded.tables[0]?.status, 'success', JSON.stringify(loaded.tables));
+  const instance = await DuckDBInstance.create(config.warehousePath);
+  const connection = await instance.connect();
+  await connection.run("update _rebar.watermarks set primary_key_values = '{not json' where table_name = 'sites'");
+  connection.closeSync();
+  instance.closeSync();
+  const { message, attempts } = await failedRun('source-corrupted-watermark', source.connectionString);
+  assert.equal(attempts.extractTable, 1);
+  assert.match(message, /table sites: Extracting sites failed: The stored watermark for sites in _rebar\.watermarks cannot be read \(corrupted\)\. Run `rebar reset sites --watermark-only`/);
 });
