@@ -5,6 +5,7 @@ import { registerBackfillCommand } from './commands/backfillCommand.js';
 import { registerGenerateCommands } from './commands/generateCommands.js';
 import { registerNightlyCommand } from './commands/nightlyCommand.js';
 import { registerReconcileCommand } from './commands/reconcileCommand.js';
+import { registerResetCommand } from './commands/resetCommand.js';
 import { registerSqlCommand } from './commands/sqlCommand.js';
 import { registerStatusCommand } from './commands/statusCommand.js';
 import { registerTemporalCommands } from './commands/temporalCommands.js';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command, config: () => RebarConfig): v
   registerGenerateCommands(program, config);
   registerTemporalCommands(program, config);
   registerReconcileCommand(program, config);
+  registerResetCommand(program, config);
   registerAnalysisCommand(program, config);
   registerSqlCommand(program, config);
   registerStatusCommand(program, config);

@@ -8,7 +8,7 @@ import { extractExpression } from './typeMapping.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { FullRefreshTableConfig, IncrementalTableConfig } from './tablesConfig.js';
-import type { Watermark } from './watermark.js';
+import { WatermarkMismatchError, type Watermark } from './watermark.js';
 
 export interface CopyChunkToFileInput {
   client: pg.ClientBase;
@@ -56,6 +56,9 @@ export function chunkPredicate(table: IncrementalTableConfig, columns: SourceCol
   // Resolved on every run, so an unsupported cursor type fails the first run too.
   const lookback = resolveLookback(table, cursorType);
   const notNull = `${cursor} is not null`;
+  // Checked before any chunk, not only where the keyset needs it: a lookback's first chunk would
+  // otherwise commit before the second one fails, one more chunk on every retry.
+  if (watermark && watermark.primaryKey.length !== table.primaryKey.length) throw new WatermarkMismatchError(table, watermark);
   if (window) return backfillPredicate(table, cursorType, watermark, after, window, typeOf);
   if (after) return `${notNull} and ${keysetAfter(table, typeOf, after)}`;
   if (!watermark) return notNull;
@@ -77,12 +80,15 @@ function backfillPredicate(table: IncrementalTableConfig, cursorType: string, wa
   return [cursorWindowPredicate(table, cursorType, window), upToWatermark, ...(after ? [keysetAfter(table, typeOf, after)] : [])].join(' and ');
 }
 
+/**
+ * `(cursor, key columns other than the cursor) > (the position's values)`. A position stores the
+ * cursor, then one value per primary-key column in the key's own order (the cursor's too when it is
+ * part of the key), so values are picked by column name: the key may list its columns in any order.
+ */
 function keysetAfter(table: IncrementalTableConfig, typeOf: (name: string) => string, position: Watermark): string {
+  if (position.primaryKey.length !== table.primaryKey.length) throw new WatermarkMismatchError(table, position);
   const keyColumns = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)];
-  const keyValues = [position.cursor, ...position.primaryKey.slice(table.primaryKey[0] === table.cursor ? 1 : 0)];
-  if (keyValues.length !== keyColumns.length) {
-    throw new Error(`Stored watermark for ${table.name} has ${keyValues.length} values but the table's keyset has ${keyColumns.length}; reset it with a full refresh.`);
-  }
+  const keyValues = [position.cursor, ...table.primaryKey.flatMap((key, index) => (key === table.cursor ? [] : [position.primaryKey[index]!]))];
   const left = keyColumns.map(quoteIdent).join(', ');
   const right = keyValues.map((value, index) => `${quoteLiteral(value)}::${typeOf(keyColumns[index]!)}`).join(', ');
   return `(${left}) > (${right})`;

@@ -61,6 +61,24 @@ export interface Loader {
   pruneExpiredRows(input: PruneExpiredRowsInput): Promise<PruneExpiredRowsOutput>;
   /** The open alerts in the alerts mart (counts by type and the first few messages), or why there are none to read. */
   readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput>;
+  /**
+   * Forgets the table's watermark, and unless keepRows its raw rows and last key pass, in one
+   * transaction: the next run reads the table from the start (`rebar reset`).
+   */
+  resetTable(input: ResetTableInput): Promise<ResetTableOutput>;
+}
+
+export interface ResetTableInput {
+  table: TableConfig;
+  /** Only the watermark: raw keeps its rows, and the next run's re-read merges into them. */
+  keepRows: boolean;
+}
+
+export interface ResetTableOutput {
+  /** False when the table had no watermark (never loaded incrementally, or already reset). */
+  hadWatermark: boolean;
+  /** Raw rows deleted (0 with keepRows, or when raw.<table> does not exist). */
+  rowsDeleted: number;
 }
 
 export interface PruneExpiredRowsInput {

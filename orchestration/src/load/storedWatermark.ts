@@ -1,6 +1,6 @@
-import type { Watermark } from '../extract/watermark.js';
+import { resetCommand, WatermarkError, type Watermark } from '../extract/watermark.js';
 
-/** A watermark row as stored in _rebar.watermarks; anything malformed stops the table with the row to delete. */
+/** A watermark row as stored in _rebar.watermarks; anything malformed stops the table with the command that clears it. */
 export function storedWatermark(tableName: string, cursorValue: unknown, primaryKeyValues: unknown): Watermark {
   let primaryKey: unknown;
   try {
@@ -9,7 +9,10 @@ export function storedWatermark(tableName: string, cursorValue: unknown, primary
     primaryKey = undefined;
   }
   if (typeof cursorValue !== 'string' || !Array.isArray(primaryKey) || !primaryKey.every((value) => typeof value === 'string')) {
-    throw new Error(`The stored watermark for ${tableName} in _rebar.watermarks is corrupted; delete that row to re-extract the table in full.`);
+    throw new WatermarkError(
+      `The stored watermark for ${tableName} in _rebar.watermarks cannot be read (corrupted). ` +
+        `Run \`${resetCommand(tableName)} --watermark-only\` to re-read the table from the start (raw rows kept and merged), or \`${resetCommand(tableName)}\` to reload it from nothing.`,
+    );
   }
   return { cursor: cursorValue, primaryKey };
 }

@@ -1,11 +1,17 @@
 import pg from 'pg';
 import { scrubSecrets } from '../util/redact.js';
+import { classifySourceError } from './sourceErrors.js';
 
 export class SourceUnreachableError extends Error {
   override name = 'SourceUnreachableError';
 }
 
-export class SourceCredentialsError extends Error {
+/** The source answered, and refused in a way no retry fixes (see sourceErrors.ts). */
+export class SourcePermanentError extends Error {
+  override name = 'SourcePermanentError';
+}
+
+export class SourceCredentialsError extends SourcePermanentError {
   override name = 'SourceCredentialsError';
 }
 
@@ -39,6 +45,8 @@ export async function checkSource(url: string, timeoutMs = 10_000): Promise<void
     if (code === '28P01' || code === '28000') {
       throw new SourceCredentialsError(`The source PostgreSQL at ${describeSource(url)} rejected the login (${message}): fix the user or password in REBAR_SOURCE_URL.`);
     }
+    const { permanent, hint } = classifySourceError(error);
+    if (permanent) throw new SourcePermanentError(`The source PostgreSQL at ${describeSource(url)} answered but refused (${message}): ${hint}.`);
     throw new SourceUnreachableError(
       `Cannot reach the source PostgreSQL at ${describeSource(url)} (${message}): check REBAR_SOURCE_URL and that the server is running and accepts connections from this host.`,
     );

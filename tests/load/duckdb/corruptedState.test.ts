@@ -32,6 +32,6 @@ test('a corrupted watermark stops the table with the row to fix, and raw is left
   connection.closeSync();
   instance.closeSync();
   const before = await queryDuckDb(warehouse, 'select * from raw.sites');
-  await assert.rejects(extractOnce(source.client, loader, sites, 'run-2'), /stored watermark for sites in _rebar\.watermarks is corrupted; delete that row to re-extract the table in full/);
+  await assert.rejects(extractOnce(source.client, loader, sites, 'run-2'), /stored watermark for sites in _rebar\.watermarks cannot be read \(corrupted\)\. Run `rebar reset sites --watermark-only`/);
   assert.deepEqual(await queryDuckDb(warehouse, 'select * from raw.sites'), before);
 });

@@ -170,6 +170,34 @@ test('rows deleted outright at the source are tombstoned by the key pass, and th
   assert.deepEqual(await querySnowflake(config, 'select title, _rebar_deleted_at from raw.tickets where id = 3'), [{ TITLE: 'Back again', _REBAR_DELETED_AT: null }]);
 });
 
+test('a composite key whose cursor is not first loads in chunks and incrementally, equal to the source by value; reset forgets watermark and rows', async () => {
+  // The issue-13 layout: primary_key [payment_id, payment_date], cursor payment_date; chunks split runs of equal cursor values.
+  const payment: IncrementalTableConfig = { name: 'payment', primaryKey: ['payment_id', 'payment_date'], cursor: 'payment_date', softDelete: undefined, mode: 'merge', lookback: '1 hour', hardDeleteCheckHours: undefined };
+  await source.client.query(`
+    create table payment (payment_id bigint not null, payment_date timestamptz not null, amount numeric(12, 2));
+    insert into payment select n, timestamptz '2026-01-01' + (n / 7) * interval '1 hour', n * 1.25 from generate_series(1, 120) as n;
+  `);
+  const sourceSql = "select payment_id, to_char(payment_date at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as paid_at, amount::text as amount from payment order by payment_id, payment_date";
+  const rawSql = "select payment_id, to_varchar(convert_timezone('UTC', payment_date), 'YYYY-MM-DD HH24:MI:SS') as paid_at, cast(amount as varchar) as amount from raw.payment order by payment_id, payment_date";
+  const first = await extractOnce(source.client, loader, payment, 'payment-1', 25);
+  assert.ok(first.chunks >= 5, `read in several chunks (${first.chunks})`);
+  assert.equal(first.rowsWritten, 120);
+  await assertRawEqualsSource(sourceSql, rawSql);
+  for (const step of [1, 2]) {
+    await source.client.query(`insert into payment select ${1000 * step} + n, timestamptz '2026-03-01' + ${step} * interval '1 day', n from generate_series(1, 30) as n`);
+    const next = await extractOnce(source.client, loader, payment, `payment-${step + 1}`, 25);
+    assert.equal(next.rowsWritten, 30, 'only the new payments are written');
+    assert.equal(next.warehouseRows, next.sourceRows);
+    await assertRawEqualsSource(sourceSql, rawSql);
+  }
+  const reset = await loader.resetTable({ table: payment, keepRows: false });
+  assert.deepEqual(reset, { hadWatermark: true, rowsDeleted: 180 });
+  assert.equal(await loader.getWatermark(payment), undefined);
+  const reloaded = await extractOnce(source.client, loader, payment, 'payment-4', 25);
+  assert.equal(reloaded.rowsWritten, 180);
+  await assertRawEqualsSource(sourceSql, rawSql);
+});
+
 test('alerts are not listed before dbt built marts.fct_alerts, and listed round-robin by type once it exists', async () => {
   assert.deepEqual(await loader.readAlerts({ limit: 3 }), { status: 'not_listed', reason: 'marts.fct_alerts does not exist in the warehouse (no dbt build has built it)' });
   await querySnowflake(config, 'create schema if not exists marts');

@@ -1,16 +1,17 @@
-import { ApplicationFailure, Client, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
 import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
-import { PROGRESS_QUERY, type RunProgress } from '../../runs/runProgress.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openSource } from '../../source/demoSource.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import { openTemporal } from '../../temporal/temporalTarget.js';
 import type { NightlyLoadInput } from '../../temporal/workflows/index.js';
+import { pollProgress } from '../progressPolling.js';
 import type { ProgressReporter } from '../progressReporter.js';
+import { createLogger } from '../../util/logger.js';
 import { prepareDemoData, type DemoDataOptions } from './demoData.js';
 
 export interface RunNightlyInput {
@@ -68,7 +69,7 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
                 ? `Rebar backfill of ${input.workflow.backfill.from} .. ${input.workflow.backfill.to} started from the CLI`
                 : 'Rebar nightly load started from the CLI',
             });
-            return withProgress(handle, input.progress);
+            return withProgress(handle, clientConnection, input.progress, config.logLevel);
           });
           return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl };
         } catch (error) {
@@ -88,16 +89,24 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
   }
 }
 
-/** The run's result, polling its progress query for the reporter meanwhile. */
-async function withProgress(handle: WorkflowHandle, reporter: ProgressReporter | undefined): Promise<unknown> {
+/**
+ * The run's result, polling its progress query for the reporter meanwhile. The polling has stopped,
+ * with no query in flight, before this returns and the caller closes the connection.
+ */
+async function withProgress(handle: WorkflowHandle, connection: Connection, reporter: ProgressReporter | undefined, logLevel: string): Promise<unknown> {
   if (!reporter) return handle.result();
-  const poll = setInterval(() => {
-    handle.query<RunProgress>(PROGRESS_QUERY).then((progress) => reporter.update(progress), () => undefined);
-  }, 1_000);
+  const logger = createLogger(logLevel);
+  const polling = pollProgress({
+    handle,
+    connection,
+    reporter,
+    // A missed progress update is harmless: the next query, a second later, brings it.
+    onError: (error) => logger.debug({ event: 'progress_query_failed', error: error instanceof Error ? error.message : String(error) }, 'progress query failed'),
+  });
   try {
     return await handle.result();
   } finally {
-    clearInterval(poll);
+    await polling.stop();
     reporter.stop();
   }
 }

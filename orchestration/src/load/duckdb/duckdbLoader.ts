@@ -8,7 +8,7 @@ import type { RetentionBoundary } from '../../retention/expiredRows.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
   LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
-  ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput,
+  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
 } from '../loader.js';
 import { inTransaction, withDuckDb } from './exclusiveDatabase.js';
 import { publishDuckDbFile } from './publishFile.js';
@@ -104,6 +104,22 @@ export class DuckDbLoader implements Loader {
   /** Reads the working warehouse: the run that just built the marts is the one reporting them. */
   async readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput> {
     return withDuckDb(this.warehousePath, (connection) => readAlerts(connection, input.limit));
+  }
+
+  async resetTable(input: ResetTableInput): Promise<ResetTableOutput> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return inTransaction(connection, async () => {
+        const name = input.table.name;
+        const forgotten = await connection.run('delete from _rebar.watermarks where table_name = $1', [name]);
+        if (input.keepRows) return { hadWatermark: Number(forgotten.rowsChanged) > 0, rowsDeleted: 0 };
+        await connection.run('delete from _rebar.key_checks where table_name = $1', [name]);
+        const exists = (await connection.runAndReadAll('select count(*) from information_schema.tables where table_schema = $1 and table_name = $2', [rawSchema, name])).getRowsJS()[0]?.[0];
+        // Emptied, not dropped: models over it still build if the next run stops before loading it.
+        const deleted = Number(exists) > 0 ? Number((await connection.run(`delete from ${rawSchema}.${quoteIdent(name)}`)).rowsChanged) : 0;
+        return { hadWatermark: Number(forgotten.rowsChanged) > 0, rowsDeleted: deleted };
+      });
+    });
   }
 
   async getWatermark(table: TableConfig): Promise<Watermark | undefined> {

@@ -5,7 +5,7 @@ import type { RetentionBoundary } from '../../retention/expiredRows.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
   LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
-  ReplaceTableInput, ReplaceTableOutput, TombstoneInput, TombstoneOutput,
+  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
 } from '../loader.js';
 import { storedWatermark } from '../storedWatermark.js';
 import { mergeFile } from './mergeFile.js';
@@ -15,6 +15,7 @@ import { publishSchema } from './publishSchema.js';
 import { readAlerts } from './readAlerts.js';
 import { recordRun } from './recordRun.js';
 import { replaceTable } from './replaceTable.js';
+import { resetTable } from './resetTable.js';
 import { readRetentionBoundaries } from './retentionBoundaries.js';
 import { withSnowflake, type SnowflakeSession } from './snowflakeConnection.js';
 import { tombstoneMissingKeys } from './tombstoneMissingKeys.js';
@@ -56,6 +57,10 @@ export class SnowflakeLoader implements Loader {
       const row = (await session.query(`select cursor_value, primary_key_values from ${METADATA_SCHEMA}.watermarks where table_name = ?`, [table.name]))[0];
       return row ? storedWatermark(table.name, row.CURSOR_VALUE, row.PRIMARY_KEY_VALUES) : undefined;
     });
+  }
+
+  resetTable(input: ResetTableInput): Promise<ResetTableOutput> {
+    return this.session((session) => resetTable(session, RAW_SCHEMA, input));
   }
 
   loadFile(input: LoadFileInput): Promise<LoadFileOutput> {

@@ -4,9 +4,11 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
 import { extractAndLoad, type ExtractProgress } from '../../extract/extractAndLoad.js';
 import { SourceTableError } from '../../extract/sourceColumns.js';
+import { WatermarkError } from '../../extract/watermark.js';
 import { sourcePassword } from '../../source/checkSource.js';
 import { scrubSecrets } from '../../util/redact.js';
 import type { ActivityDeps } from './activityDeps.js';
+import { sourceFailure } from './sourceFailure.js';
 import type { ExtractTableInput, ExtractTableOutput } from './types.js';
 
 /**
@@ -58,7 +60,9 @@ export function createExtractTable(deps: ActivityDeps) {
     } catch (error) {
       const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]);
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(message, 'SourceTableError');
-      throw ApplicationFailure.retryable(`Extracting ${table.name} failed: ${message}`, 'ExtractFailed');
+      // Every attempt would read the same stored row: fail now, with the reset command in the message.
+      if (error instanceof WatermarkError) throw ApplicationFailure.nonRetryable(`Extracting ${table.name} failed: ${message}`, 'WatermarkError');
+      throw sourceFailure(error, deps.sourceUrl, `Extracting ${table.name} failed`, 'ExtractFailed');
     } finally {
       await client.end().catch(() => undefined);
     }

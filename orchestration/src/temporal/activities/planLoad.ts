@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { cursorKindOfPg, cursorWindowKind, type CursorWindow } from '../../extract/cursorWindow.js';
 import { discoverTables } from '../../extract/discoverTables.js';
-import { readSourceColumns } from '../../extract/sourceColumns.js';
+import { readSourceColumns, SourceTableError } from '../../extract/sourceColumns.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
-import { checkSource, SourceCredentialsError, sourcePassword } from '../../source/checkSource.js';
+import { checkSource, SourceCredentialsError, SourcePermanentError } from '../../source/checkSource.js';
 import { withClient } from '../../source/demoSource.js';
-import { scrubSecrets } from '../../util/redact.js';
 import type { ActivityDeps } from './activityDeps.js';
+import { sourceFailure } from './sourceFailure.js';
 import type { PlanLoadInput, PlanLoadOutput } from './types.js';
 
 /** Checks the source answers, and decides which tables this run extracts and how. */
@@ -23,20 +23,25 @@ export function createPlanLoad(deps: ActivityDeps) {
       await checkSource(deps.sourceUrl);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // Wrong credentials will not fix themselves; a source that is down may come back (retried with backoff).
+      // Wrong credentials or a missing database will not fix themselves; a source that is down may come back (retried with backoff).
       if (error instanceof SourceCredentialsError) throw ApplicationFailure.nonRetryable(message, 'SourceCredentials');
+      if (error instanceof SourcePermanentError) throw ApplicationFailure.nonRetryable(message, 'SourcePermanentError');
       throw ApplicationFailure.retryable(message, 'SourceUnreachable');
     }
     const candidates = input.all
       ? await withClient(deps.sourceUrl, (client) => discoverTables(client, { configured: deps.tables, exclude: deps.discoverExclude })).catch((error: unknown) => {
-          throw ApplicationFailure.retryable(scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]), 'DiscoveryFailed');
+          throw sourceFailure(error, deps.sourceUrl, 'Discovering the source tables failed', 'DiscoveryFailed');
         })
       : deps.tables;
     const selected = input.tables ? candidates.filter((table) => input.tables?.includes(table.name)) : candidates;
     const missing = (input.tables ?? []).filter((name) => !selected.some((table) => table.name === name));
     if (missing.length > 0) throw ApplicationFailure.nonRetryable(`Unknown table(s) ${missing.join(', ')}: the source has ${candidates.map((table) => table.name).join(', ')}`, 'UnknownTable');
     if (!input.window || input.tables) return { tables: selected, parallelism: deps.config.extractParallelism };
-    return { tables: await backfillableTables(deps.sourceUrl, selected, input.window), parallelism: deps.config.extractParallelism };
+    const backfillable = await backfillableTables(deps.sourceUrl, selected, input.window).catch((error: unknown) => {
+      if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(error.message, 'SourceTableError');
+      throw sourceFailure(error, deps.sourceUrl, 'Reading the source tables\' columns failed', 'SourceColumnsFailed');
+    });
+    return { tables: backfillable, parallelism: deps.config.extractParallelism };
   };
 }
 

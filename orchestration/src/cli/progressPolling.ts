@@ -1,0 +1,64 @@
+import type { Connection, WorkflowHandle } from '@temporalio/client';
+import { PROGRESS_QUERY, type RunProgress } from '../runs/runProgress.js';
+import type { ProgressReporter } from './progressReporter.js';
+
+export interface ProgressPollingInput {
+  handle: WorkflowHandle;
+  /** The connection the handle's client uses: its deadline and abort signal bound each query. */
+  connection: Connection;
+  reporter: ProgressReporter;
+  /** Told about a query that failed (the poll carries on); never thrown. */
+  onError: (error: unknown) => void;
+  intervalMs?: number;
+  /** The most one query may take, the gRPC client's own retries included. */
+  queryTimeoutMs?: number;
+}
+
+export interface ProgressPolling {
+  /** Stops polling and resolves once no query is in flight: only then may the connection close. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Polls a run's progress query and hands each answer to the reporter. One query at a time: the
+ * next is scheduled when the last settles, so a slow server never piles them up.
+ *
+ * Why stop() waits: the gRPC client retries a failed call from a timer of its own. A query still
+ * retrying when the CLI closed its connection made that timer start a call on the closed channel,
+ * which throws "Channel has been shut down" outside any promise and killed `rebar nightly`. So
+ * stop() aborts the query in flight and waits for it to settle; the deadline bounds that wait
+ * (a retry past its deadline fails at once instead of retrying again).
+ */
+export function pollProgress(input: ProgressPollingInput): ProgressPolling {
+  const intervalMs = input.intervalMs ?? 1_000;
+  const queryTimeoutMs = input.queryTimeoutMs ?? 5_000;
+  const abort = new AbortController();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const poll = () => {
+    timer = undefined;
+    inFlight = input.connection
+      .withDeadline(Date.now() + queryTimeoutMs, () => input.connection.withAbortSignal(abort.signal, () => input.handle.query<RunProgress>(PROGRESS_QUERY)))
+      .then((progress) => {
+        if (!stopped) input.reporter.update(progress);
+      })
+      .catch((error: unknown) => {
+        if (!stopped) input.onError(error);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(poll, intervalMs);
+      });
+  };
+  timer = setTimeout(poll, intervalMs);
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      abort.abort();
+      await inFlight;
+    },
+  };
+}
