@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -40,15 +40,19 @@ export async function rereadNewColumns(input: RereadColumnsInput): Promise<strin
     let rowsRead = pending.rowsRead;
     let rowsChanged = pending.rowsChanged;
     const filePath = join(input.workDir, `${table.name}.reread.csv`);
-    for (;;) {
-      const chunk = await copyKeyedColumn(client, table.name, keyColumns, column, afterKey, input.chunkRows, filePath);
-      const done = chunk.rowCount < input.chunkRows;
-      const output = await loader.rereadColumn({ table, keyColumns, column, filePath, lastKey: chunk.lastKey ?? afterKey, finished: done, loadId: input.loadId });
-      rowsRead += output.rowsRead;
-      rowsChanged += output.rowsChanged;
-      afterKey = chunk.lastKey ?? afterKey;
-      input.onChunk?.();
-      if (done) break;
+    try {
+      for (;;) {
+        const chunk = await copyKeyedColumn(client, table.name, keyColumns, column, afterKey, input.chunkRows, filePath);
+        const done = chunk.rowCount < input.chunkRows;
+        const output = await loader.rereadColumn({ table, keyColumns, column, filePath, lastKey: chunk.lastKey ?? afterKey, finished: done, loadId: input.loadId });
+        rowsRead += output.rowsRead;
+        rowsChanged += output.rowsChanged;
+        afterKey = chunk.lastKey ?? afterKey;
+        input.onChunk?.();
+        if (done) break;
+      }
+    } finally {
+      rmSync(filePath, { force: true });
     }
     const renamed = pending.renamedFrom ? ` (renamed from ${pending.renamedFrom})` : '';
     finished.push(`column ${column.name} appeared${renamed}; re-read ${rowsRead.toLocaleString('en-US')} rows for it, ${rowsChanged.toLocaleString('en-US')} of them changed in raw`);
