@@ -2,11 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { extractAndLoad, type ExtractAndLoadOutput } from '../../orchestration/src/extract/extractAndLoad.js';
+import { extractAndLoad, type ExtractAndLoadInput, type ExtractAndLoadOutput } from '../../orchestration/src/extract/extractAndLoad.js';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
 import type { Loader } from '../../orchestration/src/load/loader.js';
 
 /** One extract-and-load of a table, as the extractTable activity does it, without Temporal. */
-export function extractOnce(client: pg.ClientBase, loader: Loader, table: TableConfig, loadId: string, chunkRows = 1_000_000): Promise<ExtractAndLoadOutput> {
-  return extractAndLoad({ client, loader, table, loadId, chunkRows, workDir: mkdtempSync(join(tmpdir(), 'rebar-extract-')) });
+export function extractOnce(
+  client: pg.ClientBase, loader: Loader, table: TableConfig, loadId: string, chunkRows = 1_000_000,
+  options: Pick<ExtractAndLoadInput, 'contentCheck' | 'window'> = {},
+): Promise<ExtractAndLoadOutput> {
+  return extractAndLoad({ client, loader, table, loadId, chunkRows, workDir: mkdtempSync(join(tmpdir(), 'rebar-extract-')), ...options });
 }

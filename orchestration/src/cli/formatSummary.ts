@@ -18,6 +18,7 @@ export function formatSummary(summary: RunSummary): string {
     );
     if (table.error) lines.push(`      error: ${table.error}`);
     for (const change of table.schemaChanges) lines.push(`      schema change: ${change}`);
+    if (table.contentCheck) lines.push(`      ${table.contentCheck}`);
     if (table.rowsTombstoned > 0) lines.push(`      ${table.rowsTombstoned} rows deleted at the source: tombstoned in raw (_rebar_deleted_at)`);
   }
   const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);

@@ -43,6 +43,8 @@ const envSchema = z.object({
   REBAR_TASK_QUEUE: z.string().optional(),
   REBAR_EXTRACT_PARALLELISM: positiveInt('REBAR_EXTRACT_PARALLELISM', 4),
   REBAR_CHUNK_ROWS: positiveInt('REBAR_CHUNK_ROWS', 250_000),
+  REBAR_CONTENT_CHECK_SECONDS: positiveInt('REBAR_CONTENT_CHECK_SECONDS', 20),
+  REBAR_CONTENT_CHECK_ROWS: positiveInt('REBAR_CONTENT_CHECK_ROWS', 50_000),
   REBAR_SCHEDULE_CRON: z.string().optional(),
   REBAR_SCHEDULE_TIMEZONE: z.string().optional(),
   REBAR_SCHEDULE_CATCHUP_WINDOW: z
@@ -110,6 +112,11 @@ export interface RebarConfig {
   extractParallelism: number;
   /** Rows per extraction chunk; each chunk commits with its watermark. */
   chunkRows: number;
+  /**
+   * The nightly content check (extract/contentCheck.ts): wall time per table per run, and rows per
+   * compared key range. A small table is compared whole each night, a big one a rotating share.
+   */
+  contentCheck: { budgetMs: number; rangeRows: number };
   scheduleCron: string;
   scheduleTimezone: string;
   /**
@@ -185,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     taskQueue: vars.REBAR_TASK_QUEUE || 'rebar',
     extractParallelism: vars.REBAR_EXTRACT_PARALLELISM,
     chunkRows: vars.REBAR_CHUNK_ROWS,
+    contentCheck: { budgetMs: vars.REBAR_CONTENT_CHECK_SECONDS * 1000, rangeRows: vars.REBAR_CONTENT_CHECK_ROWS },
     scheduleCron: cron,
     scheduleTimezone: timezone,
     scheduleCatchupWindow: vars.REBAR_SCHEDULE_CATCHUP_WINDOW || '12 hours',

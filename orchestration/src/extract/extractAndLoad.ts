@@ -6,6 +6,8 @@ import { copyChunkToFile, copyWholeTableToFile } from './copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
 import { readSourceColumns, SourceTableError, type SourceColumn } from './sourceColumns.js';
+import { checkContent, type ContentCheckSettings } from './contentCheck.js';
+import { rereadNewColumns } from './rereadColumns.js';
 import type { CursorWindow } from './cursorWindow.js';
 import type { IncrementalTableConfig, TableConfig } from './tablesConfig.js';
 import type { Watermark } from './watermark.js';
@@ -35,6 +37,8 @@ export interface ExtractAndLoadInput {
   onChunk?: (progress: ExtractProgress) => void;
   /** A backfill: re-read this cursor window (up to the watermark) instead of the rows past the watermark. */
   window?: CursorWindow;
+  /** Compare raw with the source by value after loading (see contentCheck.ts); unset: no content check. */
+  contentCheck?: ContentCheckSettings;
 }
 
 export interface ExtractAndLoadOutput extends ExtractProgress {
@@ -46,6 +50,8 @@ export interface ExtractAndLoadOutput extends ExtractProgress {
   sourceRows: number;
   warehouseRows: number;
   watermark: Watermark | undefined;
+  /** What the content check compared (one line), when it ran. */
+  contentCheck?: string;
 }
 
 /**
@@ -91,7 +97,14 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
           warehouseRows -= tombstoned;
           input.onChunk?.(progress);
         }
-        return { ...progress, sourceRows: copied.sourceRowCount ?? 0, warehouseRows, watermark: loaded.watermark ?? (await loader.getWatermark(table)) };
+        // After the main pass, so the rows it brought in are re-read too and the column exists in raw.
+        const reread = await rereadNewColumns({ client, loader, table, columns, workDir: input.workDir, chunkRows: input.chunkRows, loadId: input.loadId, onChunk: () => input.onChunk?.(progress) });
+        progress.schemaChanges.push(...reread);
+        const committed = loaded.watermark ?? (await loader.getWatermark(table));
+        const checked = input.contentCheck && loader.contentChecks && committed && !input.window
+          ? await checkContent({ client, store: loader.contentChecks, table, columns, watermark: committed, expiredRows, settings: input.contentCheck, loadId: input.loadId })
+          : undefined;
+        return { ...progress, sourceRows: copied.sourceRowCount ?? 0, warehouseRows, watermark: committed, contentCheck: checked?.summary };
       }
     }
   } finally {

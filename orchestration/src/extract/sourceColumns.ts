@@ -6,6 +6,11 @@ export interface SourceColumn {
   name: string;
   /** Postgres type as format_type() prints it, e.g. `numeric(14,2)`, `timestamp with time zone`. */
   pgType: string;
+  /**
+   * Postgres' attnum: kept by a RENAME COLUMN, new for an added column, so a column that appears
+   * at the position a vanished one had is that column renamed. Absent where columns are made up.
+   */
+  position?: number;
 }
 
 export class SourceTableError extends Error {
@@ -14,8 +19,8 @@ export class SourceTableError extends Error {
 
 /** Reads a source table's columns from the catalog and checks the configured keys exist. */
 export async function readSourceColumns(client: pg.ClientBase, table: TableConfig, schema = 'public'): Promise<SourceColumn[]> {
-  const result = await client.query<{ name: string; pg_type: string }>(
-    `select attribute.attname as name,
+  const result = await client.query<{ name: string; pg_type: string; position: number }>(
+    `select attribute.attname as name, attribute.attnum::int as position,
             -- a domain is extracted as its base type
             case when column_type.typtype = 'd' then format_type(column_type.typbasetype, column_type.typtypmod)
                  else format_type(attribute.atttypid, attribute.atttypmod) end as pg_type
@@ -32,7 +37,7 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
   if (result.rows.length === 0) {
     throw new SourceTableError(`Source table ${schema}.${table.name} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`);
   }
-  const columns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type }));
+  const columns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type, position: row.position }));
   const names = new Set(columns.map((column) => column.name));
   for (const [role, column] of [
     ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as const]),

@@ -66,6 +66,12 @@ export interface Loader {
    * transaction: the next run reads the table from the start (`rebar reset`).
    */
   resetTable(input: ResetTableInput): Promise<ResetTableOutput>;
+  /** Columns that appeared in raw.<table> after it held rows, whose values are still being re-read from the source. */
+  pendingColumnRereads(table: TableConfig): Promise<ColumnReread[]>;
+  /** Sets one column of existing raw rows from the file's (key, value) rows and records the re-read's position, atomically. */
+  rereadColumn(input: RereadColumnInput): Promise<RereadColumnOutput>;
+  /** The nightly content check's side in this warehouse; undefined where it is not built yet (Snowflake, see docs/snowflake.md). */
+  readonly contentChecks: ContentCheckStore | undefined;
 }
 
 export interface ResetTableInput {
@@ -79,6 +85,66 @@ export interface ResetTableOutput {
   hadWatermark: boolean;
   /** Raw rows deleted (0 with keepRows, or when raw.<table> does not exist). */
   rowsDeleted: number;
+}
+
+export interface ContentCheckStore {
+  /** Where the table's rotating content check continues (the last key compared); undefined at the start. */
+  position(table: TableConfig): Promise<string[] | undefined>;
+  /**
+   * Raw rows (not tombstoned) with key after `afterKey` and at most `upToKey`, in key order, as
+   * normalised text: the key columns, then `columns` (see reconcile/rowText.ts).
+   */
+  rawRowsAsText(input: RawRowsAsTextInput): Promise<(string | null)[][]>;
+  /** Records one compared key range in _rebar.content_checks and, when `nextAfterKey` is given, moves the rotation there. */
+  record(input: ContentCheckRecord): Promise<void>;
+}
+
+export interface ColumnReread {
+  column: string;
+  renamedFrom: string | undefined;
+  /** The last primary key re-read and committed; undefined before the first chunk. */
+  afterKey: string[] | undefined;
+  rowsRead: number;
+  rowsChanged: number;
+}
+
+export interface RereadColumnInput {
+  table: TableConfig;
+  keyColumns: SourceColumn[];
+  column: SourceColumn;
+  /** CSV (no header): the key columns, then the column's value. */
+  filePath: string;
+  /** The file's last key: where the next chunk starts. */
+  lastKey: string[] | undefined;
+  /** The file is the last chunk: the re-read is done. */
+  finished: boolean;
+  loadId: string;
+}
+
+export interface RereadColumnOutput {
+  rowsRead: number;
+  rowsChanged: number;
+}
+
+export interface RawRowsAsTextInput {
+  table: TableConfig;
+  keyColumns: SourceColumn[];
+  columns: SourceColumn[];
+  afterKey: string[] | undefined;
+  /** Inclusive; undefined: to the end of the table. */
+  upToKey: string[] | undefined;
+}
+
+export interface ContentCheckRecord {
+  table: TableConfig;
+  loadId: string;
+  fromKey: string[] | undefined;
+  toKey: string[] | undefined;
+  rowsCompared: number;
+  result: 'equal' | 'different';
+  detail: string | undefined;
+  /** Where the next check starts: the last key compared, null to start over, undefined to stay (a difference is checked again). */
+  nextAfterKey: string[] | null | undefined;
 }
 
 export interface PruneExpiredRowsInput {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { readSourceColumns, type SourceColumn } from '../extract/sourceColumns.js';
@@ -6,6 +5,7 @@ import { quoteIdent } from '../extract/sqlIdentifiers.js';
 import type { TableConfig } from '../extract/tablesConfig.js';
 import { readRetentionBoundaries } from '../load/duckdb/retentionBoundaries.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
+import { contentHash, rowKey } from './rowText.js';
 
 export interface TableContent {
   table: string;
@@ -90,24 +90,12 @@ async function prunedRowsPredicate(connection: DuckDBConnection, table: TableCon
   return expiredRowsPredicate(table.retention, kind, await readRetentionBoundaries(connection, table.name), 'source_row.');
 }
 
-function contentHash(rows: (string | null)[][]): string {
-  const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${JSON.stringify(row.map(normaliseBoolean))}\n`);
-  return hash.digest('hex');
-}
-
 function firstDifference(sourceRows: (string | null)[][], rawRows: (string | null)[][]): string | undefined {
   if (sourceRows.length !== rawRows.length) return `source has ${sourceRows.length} rows, raw ${rawRows.length}`;
   for (let index = 0; index < sourceRows.length; index += 1) {
-    const source = JSON.stringify((sourceRows[index] ?? []).map(normaliseBoolean));
-    const raw = JSON.stringify((rawRows[index] ?? []).map(normaliseBoolean));
+    const source = rowKey(sourceRows[index] ?? []);
+    const raw = rowKey(rawRows[index] ?? []);
     if (source !== raw) return `row ${index} differs: source ${source.slice(0, 300)} raw ${raw.slice(0, 300)}`;
   }
   return undefined;
-}
-
-function normaliseBoolean(value: string | null): string | null {
-  if (value === 't') return 'true';
-  if (value === 'f') return 'false';
-  return value;
 }

@@ -22,6 +22,8 @@ export interface TableRunResult {
    */
   sourceRows: number | null;
   warehouseRows: number | null;
+  /** What the nightly content check compared by value (see extract/contentCheck.ts); absent when it did not run. */
+  contentCheck?: string;
 }
 
 /** Tables whose raw copy does not hold exactly the source's rows (e.g. rows hard-deleted at the source). */

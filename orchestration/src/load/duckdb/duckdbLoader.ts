@@ -2,17 +2,21 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceColumn } from '../../extract/sourceColumns.js';
 import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
 import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
-import { duckdbTypeFor, stageConversion, stageTypeFor } from '../../extract/typeMapping.js';
+import { duckdbTypeFor, stageTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RetentionBoundary } from '../../retention/expiredRows.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
+  ColumnReread, ContentCheckRecord, ContentCheckStore, RawRowsAsTextInput, RereadColumnInput, RereadColumnOutput,
   LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
   ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
 } from '../loader.js';
 import { inTransaction, withDuckDb } from './exclusiveDatabase.js';
 import { publishDuckDbFile } from './publishFile.js';
 import { alignRawTable } from './alignRawTable.js';
+import { stageFile } from './stageFile.js';
+import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
+import { contentCheckPosition, rawRowsAsText, recordContentCheck } from './contentChecks.js';
 import { ensureMetadataTables } from './metadataTables.js';
 import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { readAlerts } from './readAlerts.js';
@@ -21,8 +25,6 @@ import { RUN_HISTORY_TABLES, runHistoryRows } from '../runHistoryRows.js';
 import { storedWatermark } from '../storedWatermark.js';
 
 const rawSchema = 'raw';
-// Postgres text values reach 1 GB; DuckDB's CSV reader stops at 2 MB a row unless told otherwise.
-const MAX_ROW_BYTES = 256 * 1024 * 1024;
 
 /** Loads extracted CSV files into DuckDB's raw schema: one row per primary key, latest version wins. */
 export class DuckDbLoader implements Loader {
@@ -114,6 +116,9 @@ export class DuckDbLoader implements Loader {
         const forgotten = await connection.run('delete from _rebar.watermarks where table_name = $1', [name]);
         if (input.keepRows) return { hadWatermark: Number(forgotten.rowsChanged) > 0, rowsDeleted: 0 };
         await connection.run('delete from _rebar.key_checks where table_name = $1', [name]);
+        // The table is read again whole: no column is left to re-read and the content check starts over.
+        await connection.run('delete from _rebar.column_rereads where table_name = $1', [name]);
+        await connection.run('delete from _rebar.content_check_positions where table_name = $1', [name]);
         const exists = (await connection.runAndReadAll('select count(*) from information_schema.tables where table_schema = $1 and table_name = $2', [rawSchema, name])).getRowsJS()[0]?.[0];
         // Emptied, not dropped: models over it still build if the next run stops before loading it.
         const deleted = Number(exists) > 0 ? Number((await connection.run(`delete from ${rawSchema}.${quoteIdent(name)}`)).rowsChanged) : 0;
@@ -121,6 +126,32 @@ export class DuckDbLoader implements Loader {
       });
     });
   }
+
+  async pendingColumnRereads(table: TableConfig): Promise<ColumnReread[]> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return pendingColumnRereads(connection, table);
+    });
+  }
+
+  async rereadColumn(input: RereadColumnInput): Promise<RereadColumnOutput> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return inTransaction(connection, () => rereadColumn(connection, rawSchema, input));
+    });
+  }
+
+  readonly contentChecks: ContentCheckStore = {
+    position: (table: TableConfig) => withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return contentCheckPosition(connection, table);
+    }),
+    rawRowsAsText: (input: RawRowsAsTextInput) => withDuckDb(this.warehousePath, (connection) => rawRowsAsText(connection, rawSchema, input)),
+    record: (input: ContentCheckRecord) => withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      await inTransaction(connection, () => recordContentCheck(connection, input));
+    }),
+  };
 
   async getWatermark(table: TableConfig): Promise<Watermark | undefined> {
     return withDuckDb(this.warehousePath, async (connection) => {
@@ -167,7 +198,7 @@ async function mergeFile(connection: DuckDBConnection, input: LoadFileInput): Pr
   const { table, columns, filePath, loadId } = input;
   const target = `${rawSchema}.${quoteIdent(table.name)}`;
   const stage = quoteIdent(`_rebar_stage_${table.name}`);
-  const schemaChanges = await alignRawTable(connection, rawSchema, table, columns, loadId);
+  const schemaChanges = await alignRawTable(connection, rawSchema, table, columns, loadId, true);
 
   await stageFile(connection, stage, columns, filePath);
   const lastRead = await lastPosition(connection, stage, table);
@@ -255,19 +286,4 @@ async function lastPosition(connection: DuckDBConnection, stage: string, table: 
   const row = result.getRowsJS()[0];
   if (!row) return undefined;
   return { cursor: String(row[0]), primaryKey: row.slice(1).map(String) };
-}
-
-/** Reads an extract file into a temp table typed like the source columns (bytea decoded). */
-async function stageFile(connection: DuckDBConnection, stage: string, columns: SourceColumn[], filePath: string): Promise<void> {
-  const csvColumns = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(stageTypeFor(column.pgType))}`).join(', ');
-  await connection.run(
-    `create or replace temp table ${stage} as
-     select * from read_csv(${quoteLiteral(filePath)}, columns = {${csvColumns}}, header = false, auto_detect = false,
-                            delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, strict_mode = true,
-                            max_line_size = ${MAX_ROW_BYTES})`,
-  );
-  for (const column of columns) {
-    const conversion = stageConversion(quoteIdent(column.name), column.pgType);
-    if (conversion) await connection.run(`alter table ${stage} alter ${quoteIdent(column.name)} type ${duckdbTypeFor(column.pgType)} using ${conversion}`);
-  }
 }

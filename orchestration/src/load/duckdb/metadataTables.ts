@@ -79,6 +79,43 @@ export async function ensureMetadataTables(connection: DuckDBConnection): Promis
       pruned_at timestamptz not null,
       primary key (table_name, category, load_id)
     );
+    -- Each source column's attnum as last seen: a column appearing at a vanished one's attnum was renamed.
+    create table if not exists _rebar.source_columns (
+      table_name varchar not null,
+      column_name varchar not null,
+      attnum integer not null,
+      primary key (table_name, column_name)
+    );
+    -- A column that appeared in a table raw already held rows of (added or renamed at the source):
+    -- its value is re-read for every row, in key order, resuming after after_key.
+    create table if not exists _rebar.column_rereads (
+      table_name varchar not null,
+      column_name varchar not null,
+      renamed_from varchar,
+      first_seen_load_id varchar not null,
+      after_key varchar,
+      rows_read bigint not null,
+      rows_changed bigint not null,
+      finished_load_id varchar,
+      finished_at timestamptz,
+      primary key (table_name, column_name)
+    );
+    -- The nightly content check: where each table's rotation continues, and every range it compared.
+    create table if not exists _rebar.content_check_positions (
+      table_name varchar primary key,
+      after_key varchar,
+      updated_at timestamptz not null
+    );
+    create table if not exists _rebar.content_checks (
+      table_name varchar not null,
+      load_id varchar not null,
+      from_key varchar,
+      to_key varchar,
+      rows_compared bigint not null,
+      result varchar not null,
+      detail varchar,
+      checked_at timestamptz not null
+    );
     -- warehouses created before reconciliation existed
     alter table _rebar.run_tables add column if not exists source_rows bigint;
     alter table _rebar.run_tables add column if not exists warehouse_rows bigint;

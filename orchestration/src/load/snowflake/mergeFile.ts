@@ -26,7 +26,7 @@ export async function mergeFile(session: SnowflakeSession, rawSchema: string, in
   const target = `${rawSchema}.${sfIdent(table.name)}`;
   const stage = `_rebar_stage_${table.name}`;
   const latest = quoteIdent(`_rebar_latest_${table.name}`);
-  const schemaChanges = await alignRawTable(session, rawSchema, table, columns, loadId);
+  const schemaChanges = await alignRawTable(session, rawSchema, table, columns, loadId, true);
   await stageFile(session, stage, columns.map((column) => column.name), filePath, loadId);
   const lastRead = await lastPosition(session, stage, table, columns);
   const rowsInFile = Number((await session.query(`select count(*) as row_count from ${quoteIdent(stage)}`))[0]?.ROW_COUNT ?? 0);

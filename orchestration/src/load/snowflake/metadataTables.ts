@@ -6,7 +6,7 @@ export const STAGE = `${METADATA_SCHEMA}.rebar_stage`;
 
 /**
  * Rebar's own bookkeeping in Snowflake, the same tables as the DuckDB warehouse's _rebar schema:
- * watermarks, run history, schema changes, key passes and retention prunes. Snowflake does not
+ * watermarks, run history, schema changes, key passes, retention prunes and column re-reads. Snowflake does not
  * enforce primary keys; every writer deletes the old row and inserts the new one in one transaction.
  */
 const STATEMENTS = [
@@ -35,6 +35,12 @@ const STATEMENTS = [
   `create table if not exists ${METADATA_SCHEMA}.retention_prunes (
      table_name varchar not null, category varchar not null, load_id varchar not null, retention_years number(38,0) not null,
      cutoff timestamp_tz not null, rows_pruned number(38,0) not null, pruned_at timestamp_tz not null)`,
+  `create table if not exists ${METADATA_SCHEMA}.source_columns (
+     table_name varchar not null, column_name varchar not null, attnum number(38,0) not null)`,
+  `create table if not exists ${METADATA_SCHEMA}.column_rereads (
+     table_name varchar not null, column_name varchar not null, renamed_from varchar, first_seen_load_id varchar not null,
+     after_key varchar, rows_read number(38,0) not null, rows_changed number(38,0) not null,
+     finished_load_id varchar, finished_at timestamp_tz)`,
   `create stage if not exists ${STAGE}`,
 ];
 

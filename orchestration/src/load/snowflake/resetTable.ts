@@ -11,6 +11,8 @@ export async function resetTable(session: SnowflakeSession, rawSchema: string, i
     const forgotten = await session.execute(`delete from ${METADATA_SCHEMA}.watermarks where table_name = ?`, [name]);
     if (input.keepRows) return { hadWatermark: forgotten > 0, rowsDeleted: 0 };
     await session.execute(`delete from ${METADATA_SCHEMA}.key_checks where table_name = ?`, [name]);
+    // The table is read again whole: no column is left to re-read.
+    await session.execute(`delete from ${METADATA_SCHEMA}.column_rereads where table_name = ?`, [name]);
     // Emptied, not dropped: models over it still build if the next run stops before loading it.
     const rowsDeleted = exists ? await session.execute(`delete from ${rawSchema}.${sfIdent(name)}`) : 0;
     return { hadWatermark: forgotten > 0, rowsDeleted };

@@ -40,6 +40,7 @@ export function createExtractTable(deps: ActivityDeps) {
         chunkRows: deps.config.chunkRows,
         resumeFrom,
         window: input.window,
+        contentCheck: deps.config.contentCheck,
         onChunk: (progress) => {
           latest = { ...progress, schemaChanges: [...progress.schemaChanges] };
           context.heartbeat(latest);
@@ -56,6 +57,7 @@ export function createExtractTable(deps: ActivityDeps) {
         schemaChanges: output.schemaChanges,
         sourceRows: output.sourceRows,
         warehouseRows: output.warehouseRows,
+        contentCheck: output.contentCheck,
       };
     } catch (error) {
       const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]);

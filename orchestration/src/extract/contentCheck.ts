@@ -1,0 +1,166 @@
+import type pg from 'pg';
+import type { ContentCheckStore } from '../load/loader.js';
+import { comparesAsText, rowKey, sourceText } from '../reconcile/rowText.js';
+import { inReadSnapshot } from './extractSnapshot.js';
+import { resolveLookback } from './lookback.js';
+import { type SourceColumn, SourceTableError } from './sourceColumns.js';
+import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
+import type { IncrementalTableConfig } from './tablesConfig.js';
+import type { Watermark } from './watermark.js';
+
+export interface ContentCheckSettings {
+  /** Wall time one table's check may take per run; at least one key range is always compared. */
+  budgetMs: number;
+  /** Rows per compared key range. */
+  rangeRows: number;
+}
+
+export interface ContentCheckInput {
+  client: pg.ClientBase;
+  store: ContentCheckStore;
+  table: IncrementalTableConfig;
+  columns: SourceColumn[];
+  /** The committed watermark after this run's load: rows changed after it are the next run's. */
+  watermark: Watermark;
+  /** SQL true for source rows raw has pruned on purpose (past retention). */
+  expiredRows: string | undefined;
+  settings: ContentCheckSettings;
+  loadId: string;
+  now?: () => number;
+}
+
+export interface ContentCheckOutput {
+  rowsCompared: number;
+  /** The rotation reached the end of the table this run (the next run starts over). */
+  reachedEnd: boolean;
+  /** One line for the run summary. */
+  summary: string;
+}
+
+/** Raw differs from the source in rows no incremental load will bring back: the table fails. */
+export class ContentMismatchError extends SourceTableError {
+  override name = 'ContentMismatchError';
+}
+
+/**
+ * The nightly content reconciliation. Row counts cannot see a value the source changed without
+ * moving the row's cursor (an app bug, a trigger turned off, a manual UPDATE): raw keeps the old
+ * value for ever. So every run compares values too, in primary-key ranges of `rangeRows` rows: each
+ * side's rows as normalised text (reconcile/rowText.ts, the normalisation `rebar reconcile` uses),
+ * compared row by row in memory. The rotation continues where the last run stopped (kept in
+ * _rebar.content_check_positions) until the time budget is spent, so a small table is checked whole
+ * every night and a big one a share per night.
+ *
+ * Not a difference: a source row whose cursor is past the committed watermark or inside the lookback
+ * window behind it (changed or committed after extraction; the next run reads it), a NULL cursor
+ * (re-read by every run), and raw rows the source no longer has (hard deletes: the key pass
+ * tombstones them, the row count reconciliation reports them). A difference fails the table naming
+ * the key range, the first rows and the backfill that repairs it; the rotation stays on that range.
+ */
+export async function checkContent(input: ContentCheckInput): Promise<ContentCheckOutput> {
+  const { store, table } = input;
+  const now = input.now ?? Date.now;
+  const started = now();
+  const keyColumns = table.primaryKey.map((name) => input.columns.find((column) => column.name === name) as SourceColumn);
+  const compared = input.columns.filter((column) => comparesAsText(column) && !table.primaryKey.includes(column.name));
+  const cursorIndex = [...keyColumns, ...compared].findIndex((column) => column.name === table.cursor);
+  let afterKey = await store.position(table);
+  const firstKey = afterKey;
+  let rowsCompared = 0;
+  for (;;) {
+    const source = await readSourceRange(input, keyColumns, compared, afterKey);
+    const reachedEnd = source.length < input.settings.rangeRows;
+    const upToKey = reachedEnd ? undefined : (source[source.length - 1]!.slice(0, keyColumns.length) as string[]);
+    const raw = await store.rawRowsAsText({ table, keyColumns, columns: compared, afterKey, upToKey });
+    const differing = differingRows(source, raw, keyColumns.length);
+    const range = describeRange(table, afterKey, upToKey);
+    if (differing.length > 0) {
+      const detail = mismatchMessage(table, range, differing, keyColumns, cursorIndex);
+      await store.record({ table, loadId: input.loadId, fromKey: afterKey, toKey: upToKey, rowsCompared: source.length, result: 'different', detail, nextAfterKey: undefined });
+      throw new ContentMismatchError(detail);
+    }
+    await store.record({ table, loadId: input.loadId, fromKey: afterKey, toKey: upToKey, rowsCompared: source.length, result: 'equal', detail: undefined, nextAfterKey: reachedEnd ? null : upToKey });
+    rowsCompared += source.length;
+    if (reachedEnd || now() - started >= input.settings.budgetMs) {
+      const share = firstKey === undefined && reachedEnd ? 'the whole table' : `${describeRange(table, firstKey, upToKey)}${reachedEnd ? ' (end of the table; the next run starts over)' : ''}`;
+      return { rowsCompared, reachedEnd, summary: `content check: ${rowsCompared.toLocaleString('en-US')} rows equal to the source by value, ${share}` };
+    }
+    afterKey = upToKey;
+  }
+}
+
+/**
+ * Source rows after `afterKey`, in key order: keys, compared columns, then whether the row is in
+ * flight (see checkContent), all as text.
+ */
+async function readSourceRange(input: ContentCheckInput, keyColumns: SourceColumn[], compared: SourceColumn[], afterKey: string[] | undefined): Promise<(string | null)[][]> {
+  const { table } = input;
+  const keys = keyColumns.map((column) => `source_row.${quoteIdent(column.name)}`);
+  const filters = [
+    ...(afterKey ? [`(${keys.join(', ')}) > (${afterKey.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})`] : []),
+    ...(input.expiredRows ? [`not coalesce(${input.expiredRows}, false)`] : []),
+  ];
+  const selectList = [...keyColumns, ...compared].map((column) => sourceText(column, 'source_row.'));
+  const text = `select ${[...selectList, `(${inFlight(input)})::text`].join(', ')}
+    from public.${quoteIdent(table.name)} as source_row ${filters.length > 0 ? `where ${filters.join(' and ')}` : ''}
+    order by ${keys.join(', ')} limit ${input.settings.rangeRows}`;
+  return inReadSnapshot(input.client, async () => (await input.client.query({ text, rowMode: 'array' })).rows as (string | null)[][]);
+}
+
+/** SQL true for a source row changed (or committed) too recently for raw to be expected to hold it. */
+function inFlight(input: ContentCheckInput): string {
+  const cursorType = input.columns.find((column) => column.name === input.table.cursor)?.pgType ?? 'text';
+  const cursor = `source_row.${quoteIdent(input.table.cursor)}`;
+  const stored = `${quoteLiteral(input.watermark.cursor)}::${cursorType}`;
+  const lookback = resolveLookback(input.table, cursorType);
+  const behind = lookback.kind === 'interval' ? ` or ${cursor} >= ${stored} - interval ${quoteLiteral(lookback.interval)}` : lookback.kind === 'count' ? ` or ${cursor} > ${stored} - ${lookback.count}` : '';
+  return `${cursor} is null or ${cursor} > ${stored}${behind}`;
+}
+
+interface DifferingRow {
+  key: (string | null)[];
+  source: (string | null)[] | undefined;
+  raw: (string | null)[] | undefined;
+}
+
+function differingRows(source: (string | null)[][], raw: (string | null)[][], keyCount: number): DifferingRow[] {
+  const rawByKey = new Map(raw.map((row) => [rowKey(row.slice(0, keyCount)), row]));
+  const differing: DifferingRow[] = [];
+  for (const row of source) {
+    const flight = row[row.length - 1] === 'true';
+    const values = row.slice(0, -1);
+    const rawRow = rawByKey.get(rowKey(values.slice(0, keyCount)));
+    if (flight || (rawRow && rowKey(rawRow) === rowKey(values))) continue;
+    differing.push({ key: values.slice(0, keyCount), source: values, raw: rawRow });
+  }
+  return differing;
+}
+
+function describeRange(table: IncrementalTableConfig, from: string[] | undefined, to: string[] | undefined): string {
+  const key = (values: string[] | undefined, fallback: string) => (values ? values.join(', ') : fallback);
+  return `keys (${table.primaryKey.join(', ')}) after ${key(from, 'the start')} up to ${key(to, 'the end')}`;
+}
+
+function mismatchMessage(table: IncrementalTableConfig, range: string, differing: DifferingRow[], keyColumns: SourceColumn[], cursorIndex: number): string {
+  const shown = differing.slice(0, 3).map((row) => {
+    const key = keyColumns.map((column, index) => `${column.name}=${row.key[index]}`).join(', ');
+    return row.raw ? `${key}: source ${rowKey(row.source ?? []).slice(0, 200)} raw ${rowKey(row.raw).slice(0, 200)}` : `${key}: missing from raw`;
+  });
+  const cursors = differing.map((row) => row.source?.[cursorIndex]).filter((value): value is string => typeof value === 'string');
+  return `Content check: raw.${table.name} differs from the source in ${differing.length} row(s) of ${range} (${shown.join('; ')}). `
+    + `The source changed them without moving their cursor ${table.cursor}, so no incremental load brings them back. `
+    + `Repair: rebar backfill --tables ${table.name} ${backfillWindow(cursors)} re-reads them; rebar reconcile --working --tables ${table.name} lists every difference.`;
+}
+
+/** The backfill window (whole days, or sequence values) holding every differing row's cursor. */
+function backfillWindow(cursors: string[]): string {
+  if (cursors.length > 0 && cursors.every((value) => /^-?\d+$/.test(value))) {
+    const values = cursors.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return `--from ${values[0]} --to ${values[values.length - 1]! + 1n}`;
+  }
+  const days = cursors.map((value) => /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0]).filter((day): day is string => day !== undefined).sort();
+  if (days.length === 0 || days.length < cursors.length) return '--from <first cursor> --to <after the last>';
+  const after = new Date(`${days[days.length - 1]}T00:00:00Z`);
+  after.setUTCDate(after.getUTCDate() + 1);
+  return `--from ${days[0]} --to ${after.toISOString().slice(0, 10)}`;
+}

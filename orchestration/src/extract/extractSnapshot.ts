@@ -1,0 +1,21 @@
+import type pg from 'pg';
+
+/**
+ * A read-only REPEATABLE READ transaction with UTC/ISO output, so values are stable and exact (the
+ * same settings copyChunkToFile.ts extracts under).
+ */
+export async function inReadSnapshot<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('begin isolation level repeatable read read only');
+  try {
+    await client.query("set local timezone = 'UTC'");
+    await client.query("set local datestyle = 'ISO, YMD'");
+    await client.query("set local intervalstyle = 'postgres'");
+    await client.query('set local extra_float_digits = 3');
+    const result = await work();
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
