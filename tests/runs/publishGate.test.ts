@@ -39,7 +39,7 @@ test('a failure an earlier run left blocks a run that did not re-run it, naming 
   const gate = judgePublishGate(PROJECT, latestResults(history, THIS_RUN, [ran('model.rebar.stg_items', 'success')]), 0);
   assert.equal(gate.status, 'refused');
   assert.deepEqual(gate.status === 'refused' && gate.blocking.map((blocking) => [blocking.uniqueId, blocking.status, blocking.runId]), [['test.rebar.unique_fct_items_id', 'fail', 'night-1']]);
-  assert.match(gate.status === 'refused' ? gate.reason : '', /test test\.rebar\.unique_fct_items_id: fail \(2 failing rows\) since run night-1 \(workflow wf-night-1, a full nightly build\)/);
+  assert.match(gate.status === 'refused' ? gate.reason : '', /test test\.rebar\.unique_fct_items_id on model\.rebar\.fct_items: fail \(2 failing rows\) since run night-1 \(workflow wf-night-1, a full nightly build\)/);
   const cleared = judgePublishGate(PROJECT, latestResults(history, THIS_RUN, [ran('test.rebar.unique_fct_items_id', 'pass')]), 1);
   assert.equal(cleared.status, 'passed');
 });

@@ -37,6 +37,7 @@ export type PublishGateSummary =
   | { status: 'not_checked'; reason: string };
 
 const PASSING = new Set(['success', 'pass', 'warn']);
+const CAUSES = new Set(['fail', 'error', 'runtime error']);
 const MATERIALIZED = new Set(['model', 'seed', 'snapshot']);
 const LISTED = 10;
 
@@ -89,7 +90,8 @@ export function judgePublishGate(project: readonly ProjectNode[], latest: Readon
       uniqueId: node.uniqueId,
       resourceType: node.resourceType,
       status: result?.status ?? 'never run',
-      attachedNode: result?.attachedNode ?? null,
+      // dbt names the model only for generic tests; a singular test checks what it reads.
+      attachedNode: result?.attachedNode ?? (node.resourceType === 'test' ? node.dependsOn.join(', ') || null : null),
       message: result?.message ?? null,
       runId: result?.runId ?? null,
       workflowId: result?.workflowId ?? null,
@@ -97,7 +99,14 @@ export function judgePublishGate(project: readonly ProjectNode[], latest: Readon
     });
   }
   if (blocking.length === 0) return { status: 'passed', nodesChecked: held.length, neverBuilt, retested };
+  // Causes first (failed tests, errors), then nodes never re-run, then those skipped because of them.
+  blocking.sort((left, right) => blockingRank(left.status) - blockingRank(right.status));
   return { status: 'refused', nodesChecked: held.length, neverBuilt, retested, blocking, reason: refusalReason(blocking, held.length) };
+}
+
+function blockingRank(status: string): number {
+  if (status === 'skipped') return 2;
+  return CAUSES.has(status) ? 0 : 1;
 }
 
 /** Names each failing node and the run that left it so, then what to run. */
@@ -108,7 +117,8 @@ function refusalReason(blocking: readonly BlockingNode[], checked: number): stri
     const where = node.runId === null ? '' : node.runDescription === 'this run' ? ' in this run' : ` since run ${node.runId} (workflow ${node.workflowId}, ${node.runDescription})`;
     return `${node.resourceType} ${node.uniqueId}${on}: ${node.status}${detail}${where}`;
   });
-  const more = blocking.length > LISTED ? `; and ${blocking.length - LISTED} more (see _rebar.run_models)` : '';
+  const skipped = blocking.slice(LISTED).filter((node) => node.status === 'skipped').length;
+  const more = blocking.length > LISTED ? `; and ${blocking.length - LISTED} more${skipped > 0 ? ` (${skipped} skipped because of the above)` : ''}, see _rebar.run_models` : '';
   return `not published: ${blocking.length} of ${checked} dbt nodes in the warehouse have not passed, and readers must only see a warehouse whose every model and test passed: ${lines.join('; ')}${more}. `
     + 'Fix the cause, then run `rebar nightly` (it builds and tests the whole project and publishes when all of it passes)';
 }
