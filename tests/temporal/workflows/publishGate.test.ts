@@ -99,7 +99,6 @@ function assertRefused(result: { summary: RunSummary; failure: string | undefine
 test('after a failed night, a backfill and a --select run refuse to publish, naming the failing test and the run that left it; a full nightly publishes, then a backfill again', async () => {
   const first = await run('gate-first', {});
   assert.equal(first.summary.status, 'success', first.failure);
-  assert.equal(first.summary.publishGate?.status, 'passed');
   const afterFirst = publishedChecksum();
 
   // The failed night: a company gets the name the planted test rejects; the marts on it are skipped.
@@ -138,7 +137,7 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   // A full nightly builds and tests everything: published.
   const fixed = await run('gate-fixed', {});
   assert.equal(fixed.summary.status, 'success', fixed.failure);
-  assert.deepEqual([fixed.summary.published, fixed.summary.publishGate?.status], [true, 'passed']);
+  assert.deepEqual([first.summary.publishGate?.status, fixed.summary.published, fixed.summary.publishGate?.status], ['passed', true, 'passed']);
   const afterFixed = publishedChecksum();
   assert.notEqual(afterFixed, afterFirst);
   const [company] = await queryDuckDb(config.publishedPath, 'select company_name from marts.dim_company where company_id = 1');
@@ -153,4 +152,4 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   assert.deepEqual(history.map((row) => `${String(row.workflow_id)} ${String(row.status)}`), [
     'gate-first success', 'gate-bad-night failed', 'gate-backfill failed', 'gate-select failed', 'gate-recheck failed', 'gate-fixed success', 'gate-backfill-later success',
   ]);
-});
+}, 2_400_000); // seven runs, each a dbt build of the project: generous for a busy two-core machine
