@@ -1,7 +1,7 @@
 import { failedNodes, failureReasons, type RunSummary } from '../runs/runSummary.js';
 import { ALERT_LINES_MAX, clip, redactPayload, type RunFailedAlert } from './alertPayload.js';
 
-export type FailedRunForAlert = Pick<RunSummary, 'runId' | 'workflowId' | 'finishedAt' | 'tables' | 'models' | 'retention' | 'published'>;
+export type FailedRunForAlert = Pick<RunSummary, 'runId' | 'workflowId' | 'finishedAt' | 'tables' | 'models' | 'retention' | 'published' | 'publishGate'>;
 
 /**
  * The alert for a failed run: which tables failed and why, which dbt nodes failed (a test names the
@@ -19,6 +19,7 @@ export function buildRunFailedAlert(summary: FailedRunForAlert, dbtErrors: reado
     failedTables.length > 0 ? `${failedTables.length} of ${summary.tables.length} tables` : undefined,
     nodes.length > 0 ? `${nodes.length} dbt ${nodes.length === 1 ? 'node' : 'nodes'}` : undefined,
     summary.retention.error ? 'retention pruning' : undefined,
+    summary.publishGate && summary.publishGate.status !== 'passed' ? 'publish gate' : undefined,
   ].filter((count) => count !== undefined);
   const title = `Rebar run failed${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`;
   const text = [

@@ -53,7 +53,19 @@ export function formatSummary(summary: RunSummary): string {
   for (const node of summary.models.filter((candidate) => ['error', 'fail'].includes(candidate.status))) {
     lines.push(`  FAILED ${node.uniqueId}: ${node.message ?? ''}`);
   }
+  lines.push('', formatPublishGate(summary));
   lines.push('', ...formatFreshness(summary.freshness));
   lines.push('', ...formatAlerts(summary.alerts));
   return lines.join('\n');
+}
+
+/** Whether readers got this run's warehouse, and if not, which nodes kept it back. */
+function formatPublishGate(summary: RunSummary): string {
+  const gate = summary.publishGate;
+  if (!gate) return `Publish gate: not checked (${summary.published ? 'published' : 'the run failed before it'}).`;
+  if (gate.status === 'not_checked') return `Publish gate: NOT CHECKED, ${gate.reason}.`;
+  const counts = `${gate.nodesChecked} dbt nodes in the warehouse checked, ${gate.retested} tests re-run downstream of this build${gate.neverBuilt > 0 ? `, ${gate.neverBuilt} models never built (not in the warehouse)` : ''}`;
+  return gate.status === 'passed'
+    ? `Publish gate: passed (${counts}): every one has passed.`
+    : `Publish gate: REFUSED (${counts}): ${gate.reason}.`;
 }

@@ -4,6 +4,7 @@ import type { Watermark } from '../extract/watermark.js';
 import type { RetentionCutoff } from '../retention/retentionCutoffs.js';
 import type { RetentionBoundary } from '../retention/expiredRows.js';
 import type { AlertsSummary } from '../runs/alertsSummary.js';
+import type { RecordedNodeResult } from '../runs/publishGate.js';
 import type { RunSummary } from '../runs/runSummary.js';
 
 export interface LoadFileInput {
@@ -37,6 +38,8 @@ export interface Loader {
   /** Replaces raw.<table> with the file's rows in one transaction (full-refresh tables). */
   replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput>;
   recordRun(summary: RunSummary): Promise<void>;
+  /** The latest recorded result of every dbt node, with the run that left it (from the run history): what the publish gate judges. */
+  latestNodeResults(): Promise<RecordedNodeResult[]>;
   /** When the last hard-delete key pass for this table finished; undefined if never. */
   lastKeyCheck(table: TableConfig): Promise<Date | undefined>;
   /**

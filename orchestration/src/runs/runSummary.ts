@@ -1,4 +1,5 @@
 import type { AlertsSummary } from './alertsSummary.js';
+import type { PublishGateSummary } from './publishGate.js';
 import type { CursorWindow } from '../extract/cursorWindow.js';
 import type { RetentionSummary } from './retentionSummary.js';
 import type { SourceFreshnessSummary } from './sourceFreshness.js';
@@ -61,6 +62,10 @@ export interface RunSummary {
   /** A nightly load, or a backfill of a cursor window (which re-reads that window instead of the rows past the watermarks). */
   kind?: 'nightly' | 'backfill';
   backfill?: CursorWindow;
+  /** The dbt selector the run built (`--select`); absent for a full build or a backfill's own selection. */
+  dbtSelect?: string;
+  /** Whether every dbt node the warehouse holds has a latest result that passed (the condition for publishing). */
+  publishGate?: PublishGateSummary;
   /** `dbt source freshness` after the build: how long ago each source table last received a row. */
   freshness?: SourceFreshnessSummary;
 }
@@ -83,8 +88,9 @@ export function overallStatus(tables: readonly TableRunResult[], models: readonl
 }
 
 /** One line per problem, naming the table, or the dbt node (and for a test, the model it checks). */
-export function failureReasons(summary: Pick<RunSummary, 'tables' | 'models' | 'retention'>, dbtErrors: readonly string[]): string[] {
+export function failureReasons(summary: Pick<RunSummary, 'tables' | 'models' | 'retention' | 'publishGate'>, dbtErrors: readonly string[]): string[] {
   return [
+    ...(summary.publishGate && summary.publishGate.status !== 'passed' ? [summary.publishGate.reason] : []),
     ...summary.tables.filter((table) => table.error).map((table) => `table ${table.table}: ${table.error}`),
     ...(summary.retention.error ? [`retention pruning: ${summary.retention.error}`] : []),
     ...failedNodes(summary.models).map((node) =>

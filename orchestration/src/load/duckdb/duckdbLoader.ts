@@ -5,6 +5,7 @@ import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesCo
 import { duckdbTypeFor, stageTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RetentionBoundary } from '../../retention/expiredRows.js';
+import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
   ColumnReread, ContentCheckRecord, ContentCheckStore, RawRowsAsTextInput, RereadColumnInput, RereadColumnOutput,
@@ -22,6 +23,7 @@ import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { readAlerts } from './readAlerts.js';
 import { dropStagedRowsPastRetention, readRetentionBoundaries } from './retentionBoundaries.js';
 import { RUN_HISTORY_TABLES, runHistoryRows } from '../runHistoryRows.js';
+import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import { storedWatermark } from '../storedWatermark.js';
 
 const rawSchema = 'raw';
@@ -168,6 +170,13 @@ export class DuckDbLoader implements Loader {
       await ensureMetadataTables(connection);
       await connection.run(`create schema if not exists ${rawSchema}`);
       return inTransaction(connection, () => mergeFile(connection, input));
+    });
+  }
+
+  async latestNodeResults(): Promise<RecordedNodeResult[]> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return recordedNodeResults(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys), '_rebar');
     });
   }
 

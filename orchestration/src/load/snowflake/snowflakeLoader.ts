@@ -2,12 +2,14 @@ import type { SnowflakeSettings } from '../../config/config.js';
 import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RetentionBoundary } from '../../retention/expiredRows.js';
+import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
   ColumnReread, RereadColumnInput, RereadColumnOutput,
   LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
   ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
 } from '../loader.js';
+import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import { storedWatermark } from '../storedWatermark.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { mergeFile } from './mergeFile.js';
@@ -71,6 +73,10 @@ export class SnowflakeLoader implements Loader {
 
   replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput> {
     return this.session((session) => replaceTable(session, RAW_SCHEMA, input));
+  }
+
+  latestNodeResults(): Promise<RecordedNodeResult[]> {
+    return this.session((session) => recordedNodeResults(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA));
   }
 
   recordRun(summary: RunSummary): Promise<void> {

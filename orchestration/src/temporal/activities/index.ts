@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activityDeps.js';
+import { createCheckPublishGate } from './checkPublishGate.js';
 import { createCheckSourceFreshness } from './checkSourceFreshness.js';
 import { createExtractTable } from './extractTable.js';
 import { createListAlerts } from './listAlerts.js';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     extractTable: createExtractTable(deps),
     pruneRetention: createPruneRetention(deps),
     runDbtBuild: createRunDbtBuild(deps),
+    checkPublishGate: createCheckPublishGate(deps),
     checkSourceFreshness: createCheckSourceFreshness(deps),
     listAlerts: createListAlerts(deps),
     recordRun: createRecordRun(deps),

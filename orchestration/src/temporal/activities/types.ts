@@ -3,6 +3,7 @@ import type { AlertPayload } from '../../alerts/alertPayload.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
 import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import type { AlertsSummary } from '../../runs/alertsSummary.js';
+import type { PublishGateSummary } from '../../runs/publishGate.js';
 import type { RetentionPruneResult } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
 
@@ -40,6 +41,22 @@ export interface RunDbtBuildInput {
 export interface RunDbtBuildOutput {
   exitCode: number;
   nodes: ModelRunResult[];
+  errors: string[];
+}
+
+export interface CheckPublishGateInput {
+  runId: string;
+  workflowId: string;
+  /** This run's dbt build results (its latest results for the nodes it ran). */
+  nodes: ModelRunResult[];
+  /** Source tables whose raw rows this run changed (written, tombstoned or pruned). */
+  changedTables: string[];
+}
+export interface CheckPublishGateOutput {
+  gate: PublishGateSummary;
+  /** Tests downstream of what a partial build rebuilt, run again by the gate. */
+  retested: ModelRunResult[];
+  /** dbt's error lines from that test run. */
   errors: string[];
 }
 

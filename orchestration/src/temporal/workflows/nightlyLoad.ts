@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
 import { buildBusinessAlertsAlert } from '../../alerts/businessAlertsAlert.js';
@@ -7,8 +7,9 @@ import type { CursorWindow } from '../../extract/cursorWindow.js';
 import { PROGRESS_QUERY, type RunProgress } from '../../runs/runProgress.js';
 import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import { alertsNotBuiltReason, type AlertsSummary } from '../../runs/alertsSummary.js';
+import type { PublishGateSummary } from '../../runs/publishGate.js';
 import type { RetentionSummary } from '../../runs/retentionSummary.js';
-import type { RunSummary, TableRunResult } from '../../runs/runSummary.js';
+import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
 import { failureReasons, overallStatus } from '../../runs/runSummary.js';
 import { mapBounded } from './boundedParallel.js';
 
@@ -55,7 +56,7 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
-  const { runDbtBuild, checkSourceFreshness } = proxyActivities<Activities>({
+  const { runDbtBuild, checkSourceFreshness, checkPublishGate } = proxyActivities<Activities>({
     startToCloseTimeout: '3 hours',
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 },
@@ -65,7 +66,7 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
-  return { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, publishWarehouse };
+  return { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, checkPublishGate, publishWarehouse };
 }
 
 /**
@@ -80,7 +81,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   const kind = input.backfill ? 'backfill' : 'nightly';
   const progress: RunProgress = { phase: 'planning', startedAt, kind, tablesTotal: 0, tablesDone: 0, tablesFailed: 0, rowsExtracted: 0 };
   setHandler(progressQuery, () => progress);
-  const { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
+  const { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, checkPublishGate, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
     plan = await planLoad({ tables: input.tables, all: input.all, window: input.backfill });
@@ -124,6 +125,29 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     errors: [failureMessage(failure)],
   }));
 
+  // The one publish gate (runs started before it existed replay without it): a run that loaded and
+  // built cleanly still publishes only if every node the warehouse holds has passed, its own or an
+  // earlier run's result (a partial build's downstream tests re-run first).
+  const gateChecked = patched('publish-gate');
+  const builtCleanly = overallStatus(tables, dbt.nodes, dbt.exitCode === 0, retention) === 'success';
+  let models = dbt.nodes;
+  let publishGate: PublishGateSummary | undefined;
+  if (gateChecked && builtCleanly) {
+    progress.phase = 'checking the publish gate';
+    const changedTables = [
+      ...tables.filter((table) => table.rowsWritten + table.rowsTombstoned > 0).map((table) => table.table),
+      ...retention.pruned.filter((result) => result.rowsPruned > 0).map((result) => result.table),
+    ];
+    const checked = await checkPublishGate({ runId, workflowId, nodes: dbt.nodes, changedTables: [...new Set(changedTables)] }).catch((failure: unknown) => ({
+      gate: { status: 'not_checked', reason: `not published: the publish gate failed: ${failureMessage(failure)}` } satisfies PublishGateSummary,
+      retested: [],
+      errors: [],
+    }));
+    models = withRetested(dbt.nodes, checked.retested);
+    publishGate = checked.gate;
+    dbt.errors.push(...checked.errors);
+  }
+
   const built = Date.now();
   progress.phase = 'checking freshness';
   // Informational: how long ago each source table last received a row; it never fails the run.
@@ -137,7 +161,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     ? { status: 'not_listed', reason: notBuilt }
     : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({ status: 'not_listed', reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}` }));
 
-  const status = overallStatus(tables, dbt.nodes, dbt.exitCode === 0, retention);
+  const status = builtCleanly && (!gateChecked || publishGate?.status === 'passed') ? 'success' : 'failed';
   const summary: RunSummary = {
     runId,
     workflowId,
@@ -145,13 +169,15 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     finishedAt: new Date().toISOString(),
     status,
     tables,
-    models: dbt.nodes,
+    models,
     retention,
     alerts,
     published: status === 'success',
     phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (built - pruned) / 1000 },
     kind,
     backfill: input.backfill,
+    dbtSelect: input.dbtSelect,
+    publishGate,
     freshness,
   };
   // Recorded before publishing so that the published copy holds its own run's history.
@@ -190,6 +216,12 @@ function dbtScope(input: NightlyLoadInput, loadedTables: string[], nowMs: number
   const fromMs = Date.parse(input.backfill.from);
   if (/^-?\d+$/.test(input.backfill.from) || Number.isNaN(fromMs)) return { select, fullRefresh: true };
   return { select, vars: { rebar_incremental_lookback_days: Math.max(1, Math.ceil((nowMs - fromMs) / DAY_MS) + 1) } };
+}
+
+/** The build's results with the gate's re-run tests in place of the build's own (the later result counts). */
+function withRetested(built: ModelRunResult[], retested: ModelRunResult[]): ModelRunResult[] {
+  const later = new Set(retested.map((node) => node.uniqueId));
+  return [...built.filter((node) => !later.has(node.uniqueId)), ...retested];
 }
 
 function failedTable(table: string, failure: unknown): TableRunResult {

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, test } from 'vitest';
+import { formatSummary } from '../../../orchestration/src/cli/formatSummary.js';
+import type { RebarConfig } from '../../../orchestration/src/config/config.js';
+import { loadDiscoverExclude, loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { createLoader } from '../../../orchestration/src/load/createLoader.js';
+import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
+import { generateSource } from '../../../orchestration/src/source/generator/index.js';
+import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
+import type { NightlyLoadInput } from '../../../orchestration/src/temporal/workflows/index.js';
+import { queryDuckDb } from '../../support/duckdbQuery.js';
+import { projectRoot } from '../../support/projectRoot.js';
+import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
+import { testConfig } from '../../support/testConfig.js';
+
+const taskQueue = 'rebar-publish-gate-test';
+const PLANTED = 'test.rebar.planted_company_name_check';
+const WINDOW = { from: '2026-03-01', to: '2026-03-15' };
+
+let env: TestWorkflowEnvironment;
+let source: TempPostgres;
+let config: RebarConfig;
+
+/**
+ * The dbt project as shipped plus one singular test that fails while a company is named
+ * 'PLANTED FAILURE' at the source: a failure the test turns on and off with the data, whatever
+ * severities the shipped tests have. It is on a staging view, so the marts built on it are
+ * skipped when it fails (the broken rollups of a failed night).
+ */
+function projectWithPlantedTest(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rebar-gate-project-'));
+  for (const entry of ['dbt_project.yml', 'profiles.yml', 'models', 'macros', 'seeds', 'snapshots', 'analyses']) {
+    cpSync(join(projectRoot, entry), join(dir, entry), { recursive: true });
+  }
+  mkdirSync(join(dir, 'tests'));
+  writeFileSync(
+    join(dir, 'tests', 'planted_company_name_check.sql'),
+    "select company_id from {{ ref('stg_rebar_source__companies') }} where company_name = 'PLANTED FAILURE'\n",
+  );
+  return dir;
+}
+
+beforeAll(async () => {
+  config = { ...testConfig(), dbtProjectDir: projectWithPlantedTest() };
+  source = await startTempPostgres({ migrate: true });
+  await generateSource(source.client, { scale: 0.05, years: 1, seed: 13, endDate: '2026-06-30' });
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+  await source?.close();
+});
+
+/** One nightlyLoad on a fresh worker: its summary, and the failure message when it failed. */
+async function run(workflowId: string, args: NightlyLoadInput): Promise<{ summary: RunSummary; failure: string | undefined }> {
+  const worker = await createRebarWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
+  });
+  try {
+    return { summary: (await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }))) as RunSummary, failure: undefined };
+  } catch (error) {
+    assert.ok(error instanceof WorkflowFailedError, String(error));
+    const cause = error.cause as Error & { details?: unknown[] };
+    return { summary: cause.details?.[0] as RunSummary, failure: cause.message };
+  }
+}
+
+const publishedChecksum = () => createHash('sha256').update(readFileSync(config.publishedPath)).digest('hex');
+
+/** The run id of a run, from the working warehouse's run history. */
+async function runIdOf(workflowId: string): Promise<string> {
+  const [row] = await queryDuckDb(config.warehousePath, `select run_id from _rebar.runs where workflow_id = '${workflowId}'`);
+  return String(row?.run_id);
+}
+
+/** A refused run: it loaded and built what it selected, then kept readers on the last published warehouse, naming why. */
+function assertRefused(result: { summary: RunSummary; failure: string | undefined }, published: string, failedRunId: string): void {
+  assert.ok(result.failure, 'the run reports that it did not publish');
+  assert.deepEqual(result.summary.tables.filter((table) => table.status !== 'success'), [], 'every table it read loaded');
+  assert.deepEqual(result.summary.models.filter((node) => !['success', 'pass', 'warn'].includes(node.status)).map((node) => node.uniqueId), [], 'every node it ran passed');
+  assert.deepEqual([result.summary.status, result.summary.published, result.summary.publishGate?.status], ['failed', false, 'refused']);
+  assert.match(result.failure, new RegExp(`test ${PLANTED.replace(/\./g, '\\.')} on model\\.rebar\\.stg_rebar_source__companies: fail \\(1 failing row\\) since run ${failedRunId} \\(workflow gate-bad-night, a full nightly build\\)`));
+  assert.match(result.failure, /skipped since run .*\(\d+ skipped because of the above\)/, 'the nodes the failed night skipped are counted too');
+  assert.match(result.failure, /run `rebar nightly`/);
+  assert.match(formatSummary(result.summary), /Publish gate: REFUSED \(\d+ dbt nodes in the warehouse checked/);
+  assert.equal(publishedChecksum(), published, 'the published file is unchanged, byte for byte');
+}
+
+test('after a failed night, a backfill and a --select run refuse to publish, naming the failing test and the run that left it; a full nightly publishes, then a backfill again', async () => {
+  const first = await run('gate-first', {});
+  assert.equal(first.summary.status, 'success', first.failure);
+  const afterFirst = publishedChecksum();
+
+  // The failed night: a company gets the name the planted test rejects; the marts on it are skipped.
+  await source.client.query("update companies set name = 'PLANTED FAILURE', updated_at = timestamptz '2026-07-01 08:00:00+00' where id = 1");
+  const bad = await run('gate-bad-night', {});
+  assert.equal(bad.summary.status, 'failed');
+  assert.match(bad.failure ?? '', /planted_company_name_check/);
+  assert.equal(publishedChecksum(), afterFirst);
+  const badRunId = await runIdOf('gate-bad-night');
+
+  // A backfill of check-ins rebuilds and tests only what check-ins feed, all of which passes.
+  const backfill = await run('gate-backfill', { backfill: WINDOW, tables: ['crew_checkins'] });
+  console.log(`backfill after a failed night: ${backfill.failure?.slice(0, 600)}`);
+  assert.deepEqual(backfill.summary.tables.map((table) => table.table), ['crew_checkins']);
+  assert.ok(backfill.summary.models.some((node) => node.uniqueId === 'model.rebar.fct_crew_checkins' && node.status === 'success'), 'the backfill rebuilt fct_crew_checkins');
+  assertRefused(backfill, afterFirst, badRunId);
+
+  // A --select run the same; nothing changed at the source, so only its own model's tests ran.
+  const selected = await run('gate-select', { dbtSelect: 'stg_rebar_source__crew_checkins' });
+  assertRefused(selected, afterFirst, badRunId);
+  assert.equal(selected.summary.dbtSelect, 'stg_rebar_source__crew_checkins');
+
+  // The cause is removed at the source; a --select run that does not build the companies view
+  // still re-runs the tests that read the reloaded companies table through views (the planted one
+  // passes now), but the marts the failed night skipped have not been built since: still refused.
+  await source.client.query("update companies set name = 'Restored Co', updated_at = timestamptz '2026-07-01 09:00:00+00' where id = 1");
+  const rechecked = await run('gate-recheck', { dbtSelect: 'stg_rebar_source__crew_checkins' });
+  const planted = rechecked.summary.models.find((node) => node.uniqueId === PLANTED);
+  assert.equal(planted?.status, 'pass', 'the planted test was re-run by the gate and passes');
+  assert.ok(rechecked.summary.publishGate?.status === 'refused' && rechecked.summary.publishGate.retested > 0);
+  assert.doesNotMatch(rechecked.failure ?? '', /planted_company_name_check/);
+  assert.match(rechecked.failure ?? '', new RegExp(`model model\\.rebar\\.\\w+: skipped since run ${badRunId}`));
+  assert.ok(rechecked.summary.publishGate?.status === 'refused' && rechecked.summary.publishGate.blocking.some((node) => node.uniqueId === 'model.rebar.dim_company' && node.status === 'skipped'));
+  assert.equal(publishedChecksum(), afterFirst);
+
+  // A full nightly builds and tests everything: published.
+  const fixed = await run('gate-fixed', {});
+  assert.equal(fixed.summary.status, 'success', fixed.failure);
+  assert.deepEqual([first.summary.publishGate?.status, fixed.summary.published, fixed.summary.publishGate?.status], ['passed', true, 'passed']);
+  const afterFixed = publishedChecksum();
+  assert.notEqual(afterFixed, afterFirst);
+  const [company] = await queryDuckDb(config.publishedPath, 'select company_name from marts.dim_company where company_id = 1');
+  assert.equal(company?.company_name, 'Restored Co');
+
+  // And a backfill publishes again, its run in the published run history.
+  const later = await run('gate-backfill-later', { backfill: WINDOW, tables: ['crew_checkins'] });
+  assert.equal(later.summary.status, 'success', later.failure);
+  assert.deepEqual([later.summary.published, later.summary.publishGate?.status], [true, 'passed']);
+  assert.notEqual(publishedChecksum(), afterFixed);
+  const history = await queryDuckDb(config.publishedPath, "select workflow_id, status from _rebar.runs where workflow_id like 'gate-%' order by started_at");
+  assert.deepEqual(history.map((row) => `${String(row.workflow_id)} ${String(row.status)}`), [
+    'gate-first success', 'gate-bad-night failed', 'gate-backfill failed', 'gate-select failed', 'gate-recheck failed', 'gate-fixed success', 'gate-backfill-later success',
+  ]);
+}, 2_400_000); // seven runs, each a dbt build of the project: generous for a busy two-core machine
