@@ -209,7 +209,7 @@ unlisted_event_categories as (
         'platform_events.category' as code_column,
         platform_events.event_category as code_value,
         'seeds/event_retention_policy.csv' as seed_file,
-        'kept forever (no retention period)' as treatment
+        'kept forever: no retention period' as treatment
 
     from platform_events
     left join retention_policy
