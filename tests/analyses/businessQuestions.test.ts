@@ -25,7 +25,7 @@ beforeAll(async () => {
   planted = parsePlanted(await rebar(state, ['generate', '--scale', '0.2', '--end-date', '2026-06-30', '--seed', '42']));
   assert.ok(planted.overBudgetProjectId && planted.lateProjectId && planted.idleProjectId, JSON.stringify(planted));
   await rebar(state, ['nightly', '--no-simulate']);
-}, 240_000);
+}, 900_000);
 
 test('which foremen consistently finish areas ahead of schedule: the planted fast foreman ranks first', async () => {
   const rows = await ask('foremen_ahead_of_schedule');

@@ -42,6 +42,12 @@ warehouse_as_of as (
 
 ),
 
+unknown_codes as (
+
+    select * from {{ ref('int_unknown_codes') }}
+
+),
+
 active_projects as (
 
     select
@@ -65,6 +71,8 @@ burn_rate_alerts as (
         active_projects.company_id,
         cast(null as bigint) as area_id,
         cast(null as bigint) as pfa_record_id,
+        cast(null as varchar) as code_column,
+        cast(null as varchar) as code_value,
         project_daily.burn_rate as measured_value,
         cast({{ var('rebar_alert_burn_rate_ratio') }} as decimal(18, 4)) as threshold_value,
         active_projects.project_name
@@ -123,6 +131,8 @@ checkin_alerts as (
         company_id,
         cast(null as bigint) as area_id,
         cast(null as bigint) as pfa_record_id,
+        cast(null as varchar) as code_column,
+        cast(null as varchar) as code_value,
         cast(days_without_checkin as decimal(18, 4)) as measured_value,
         cast({{ var('rebar_alert_checkin_gap_days') }} as decimal(18, 4)) as threshold_value,
         project_name
@@ -162,6 +172,8 @@ stuck_area_alerts as (
         active_projects.company_id,
         working_areas.area_id,
         cast(null as bigint) as pfa_record_id,
+        cast(null as varchar) as code_column,
+        cast(null as varchar) as code_value,
         cast(working_areas.days_working as decimal(18, 4)) as measured_value,
         cast({{ var('rebar_alert_area_working_days') }} as decimal(18, 4)) as threshold_value,
         active_projects.project_name || ' / ' || working_areas.area_name
@@ -183,6 +195,8 @@ pfa_alerts as (
         active_projects.company_id,
         cast(null as bigint) as area_id,
         pfa_records.pfa_record_id,
+        cast(null as varchar) as code_column,
+        cast(null as varchar) as code_value,
         cast(round(pfa_records.forecast_cost / pfa_records.plan_cost, 4) as decimal(18, 4)) as measured_value,
         cast({{ var('rebar_alert_pfa_forecast_ratio') }} as decimal(18, 4)) as threshold_value,
         active_projects.project_name || ' / ' || pfa_records.equipment_description
@@ -201,6 +215,29 @@ pfa_alerts as (
 
 ),
 
+-- A value the app wrote that a seed does not list: the night still publishes (the rows flow to an
+-- unknown member, an unmapped group or a null cost), and this tells someone which seed to extend.
+unknown_code_alerts as (
+
+    select
+        'unknown_code' as alert_type,
+        cast(null as bigint) as project_id,
+        cast(null as bigint) as company_id,
+        cast(null as bigint) as area_id,
+        cast(null as bigint) as pfa_record_id,
+        code_column,
+        code_value,
+        cast(row_count as decimal(18, 4)) as measured_value,
+        cast(0 as decimal(18, 4)) as threshold_value,
+        code_column || ' = ''' || code_value || ''': ' || cast(row_count as varchar)
+        || ' row' || case when row_count = 1 then '' else 's' end
+        || ' with a value not in ' || seed_file || ' (' || treatment || '); add it there'
+            as alert_message
+
+    from unknown_codes
+
+),
+
 all_alerts as (
 
     select * from burn_rate_alerts
@@ -210,6 +247,8 @@ all_alerts as (
     select * from stuck_area_alerts
     union all
     select * from pfa_alerts
+    union all
+    select * from unknown_code_alerts
 
 ),
 
@@ -218,12 +257,15 @@ final as (
     select
         {{ generate_surrogate_key([
             'all_alerts.alert_type', 'all_alerts.project_id', 'all_alerts.area_id', 'all_alerts.pfa_record_id',
+            'all_alerts.code_column', 'all_alerts.code_value',
         ]) }} as alert_id,
         all_alerts.alert_type,
         all_alerts.project_id,
         all_alerts.company_id,
         all_alerts.area_id,
         all_alerts.pfa_record_id,
+        all_alerts.code_column,
+        all_alerts.code_value,
         warehouse_as_of.as_of_date as detected_date,
         all_alerts.measured_value,
         all_alerts.threshold_value,

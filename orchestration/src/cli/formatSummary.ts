@@ -2,6 +2,7 @@ import { type RunSummary, unreconciledTables } from '../runs/runSummary.js';
 import { formatAlerts } from './formatAlerts.js';
 import { formatFreshness } from './formatFreshness.js';
 import { formatRetention } from './formatRetention.js';
+import { formatWarnings } from './formatWarnings.js';
 
 /** The run summary as a person reads it in a terminal. */
 export function formatSummary(summary: RunSummary): string {
@@ -53,6 +54,7 @@ export function formatSummary(summary: RunSummary): string {
   for (const node of summary.models.filter((candidate) => ['error', 'fail'].includes(candidate.status))) {
     lines.push(`  FAILED ${node.uniqueId}: ${node.message ?? ''}`);
   }
+  lines.push('', ...formatWarnings(summary.models));
   lines.push('', formatPublishGate(summary));
   lines.push('', ...formatFreshness(summary.freshness));
   lines.push('', ...formatAlerts(summary.alerts));

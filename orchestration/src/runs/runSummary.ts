@@ -76,6 +76,15 @@ export function failedNodes(models: readonly ModelRunResult[]): ModelRunResult[]
 }
 
 /**
+ * Tests that failed at `warn` severity: the data holds a value nobody anticipated (a new role, status,
+ * category), which the marts carry to an unknown member or a flag. They never fail the run or block
+ * publishing (docs/data-tests.md); the summary lists them.
+ */
+export function warnedNodes(models: readonly ModelRunResult[]): ModelRunResult[] {
+  return models.filter((model) => model.status === 'warn');
+}
+
+/**
  * success: every table loaded, retention pruning ran and every dbt node passed (warnings allowed);
  * the marts are published. failed: anything else. Tables that did load keep their rows and
  * watermarks; readers keep the previously published marts. A failed prune fails the run because

@@ -137,12 +137,16 @@ test('after a simulated day, the next run reads only the changed rows and the ma
 test('a failing dbt test fails the run, naming the model and the test, and readers keep the last published marts', async () => {
   const published = statSync(config.publishedPath).mtimeMs;
   const [before] = await queryDuckDb(config.publishedPath, 'select count(*)::int as runs from _rebar.runs');
-  // The app starts writing a status the models do not know (the source's check constraint is relaxed for it).
-  await source.client.query('alter table areas drop constraint areas_status_check');
-  await source.client.query("update areas set status = 'paused', updated_at = timestamptz '2026-07-02 12:00:00+00' where id = 1");
+  // A haul-off dated past dim_date's calendar (rebar_calendar_end_date): the fact would have no date
+  // to join, an error-severity test (the warehouse is wrong, not the data surprising: docs/data-tests.md).
+  const { rows: [haul] } = await source.client.query<{ id: string; haul_date: string }>(`select haul_offs.id, haul_offs.haul_date::text as haul_date
+    from haul_offs join projects on projects.id = haul_offs.project_id join companies on companies.id = projects.company_id
+    where haul_offs.deleted_at is null and projects.deleted_at is null and companies.deleted_at is null order by haul_offs.id limit 1`);
+  assert.ok(haul);
+  await source.client.query(`update haul_offs set haul_date = '2040-01-15', updated_at = timestamptz '2026-07-02 12:00:00+00' where id = ${haul.id}`);
   const { message, summary } = await failureOf(runNightly('nightly-bad-data'));
   console.log(`failing dbt test reported as: ${message.slice(0, 300)}`);
-  assert.match(message, /accepted_values_stg_rebar_source__areas_area_status\S* on model\.rebar\.stg_rebar_source__areas fail/);
+  assert.match(message, /relationships_fct_haul_offs_haul_date\S* on model\.rebar\.fct_haul_offs fail/);
   assert.equal(summary.published, false);
   assert.equal(statSync(config.publishedPath).mtimeMs, published, 'published file untouched');
   const [after] = await queryDuckDb(config.publishedPath, 'select count(*)::int as runs from _rebar.runs');
@@ -150,7 +154,7 @@ test('a failing dbt test fails the run, naming the model and the test, and reade
   const [recorded] = await queryDuckDb(config.warehousePath, "select status from _rebar.runs where workflow_id = 'nightly-bad-data'");
   assert.equal(recorded?.status, 'failed');
 
-  await source.client.query("update areas set status = 'working', updated_at = timestamptz '2026-07-02 13:00:00+00' where id = 1");
+  await source.client.query(`update haul_offs set haul_date = '${haul.haul_date}', updated_at = timestamptz '2026-07-02 13:00:00+00' where id = ${haul.id}`);
   const fixed = await runNightly('nightly-fixed');
   assert.equal(fixed.status, 'success');
   assert.ok(statSync(config.publishedPath).mtimeMs > published, 'published again once the data is fixed');
