@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import type { ProjectNode } from '../../orchestration/src/dbt/projectNodes.js';
-import { judgePublishGate, latestResults, testsToRecheck, type RecordedNodeResult } from '../../orchestration/src/runs/publishGate.js';
+import { judgePublishGate, latestResults, testsToRecheck, withRetestedResults, type RecordedNodeResult } from '../../orchestration/src/runs/publishGate.js';
 import type { ModelRunResult } from '../../orchestration/src/runs/runSummary.js';
 
 // A small project: raw.items -> stg_items (view) -> fct_items (table) -> rollup (view), a test on
@@ -56,4 +56,13 @@ test('tests to re-run: those reading a reloaded source or a rebuilt model throug
   assert.deepEqual(names(testsToRecheck(PROJECT, latest, [], ['source.rebar.rebar_source.items'])), ['test.rebar.not_null_stg_items_id'], 'fct_items was not rebuilt: its data is what was tested');
   assert.deepEqual(names(testsToRecheck(PROJECT, latest, [ran('model.rebar.fct_items', 'success'), ran('test.rebar.unique_fct_items_id', 'pass')], [])), ['test.rebar.not_null_rollup_day'], 'the view on the rebuilt table, not the test the build ran');
   assert.deepEqual(names(testsToRecheck(PROJECT, latest, [ran('model.rebar.fct_items', 'error')], [])), [], 'a model that failed to build changed nothing');
+});
+
+test('re-tested results overlay the latest ones without dropping what this run built: a first full build is judged on its own results', () => {
+  const built = PROJECT.filter((entry) => !entry.uniqueId.includes('not_built_yet')).map((entry) => ran(entry.uniqueId, entry.resourceType === 'test' ? 'pass' : 'success'));
+  const latest = latestResults([], THIS_RUN, built);
+  const judged = withRetestedResults(latest, THIS_RUN, [ran('test.rebar.not_null_rollup_day', 'fail')]);
+  assert.equal(judged.get('model.rebar.fct_items')?.runId, THIS_RUN.runId);
+  const gate = judgePublishGate(PROJECT, judged, 1);
+  assert.deepEqual(gate.status === 'refused' && [gate.nodesChecked, gate.neverBuilt, gate.blocking.map((blocking) => blocking.uniqueId)], [6, 1, ['test.rebar.not_null_rollup_day']]);
 });

@@ -56,6 +56,13 @@ export function latestResults(recorded: readonly RecordedNodeResult[], run: { ru
   return latest;
 }
 
+/** The gate's re-run tests over the latest results (this run's build included). */
+export function withRetestedResults(latest: ReadonlyMap<string, RecordedNodeResult>, run: { runId: string; workflowId: string }, retested: readonly ModelRunResult[]): Map<string, RecordedNodeResult> {
+  const judged = new Map(latest);
+  for (const [uniqueId, result] of latestResults([], run, retested)) judged.set(uniqueId, result);
+  return judged;
+}
+
 /**
  * The nodes the warehouse holds: every model, seed and snapshot any run has attempted, and every
  * test whose models are among them. A model never attempted is absent, not broken.

@@ -138,6 +138,9 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   const fixed = await run('gate-fixed', {});
   assert.equal(fixed.summary.status, 'success', fixed.failure);
   assert.deepEqual([first.summary.publishGate?.status, fixed.summary.published, fixed.summary.publishGate?.status], ['passed', true, 'passed']);
+  // Judged on what it built: every node of the project checked, none counted as never built.
+  const gate = fixed.summary.publishGate;
+  assert.ok(gate?.status === 'passed' && gate.neverBuilt === 0 && gate.nodesChecked === fixed.summary.models.length, JSON.stringify(gate));
   const afterFixed = publishedChecksum();
   assert.notEqual(afterFixed, afterFirst);
   const [company] = await queryDuckDb(config.publishedPath, 'select company_name from marts.dim_company where company_id = 1');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { readProjectNodes } from '../../dbt/projectNodes.js';
-import { judgePublishGate, latestResults, testsToRecheck } from '../../runs/publishGate.js';
+import { judgePublishGate, latestResults, testsToRecheck, withRetestedResults } from '../../runs/publishGate.js';
 import type { ModelRunResult } from '../../runs/runSummary.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { runDbtInActivity } from './runDbtInActivity.js';
@@ -56,6 +56,6 @@ async function judge(deps: ActivityDeps, input: CheckPublishGateInput): Promise<
     retested = [...result.nodes, ...unreported];
     errors = result.errors;
   }
-  const judged = latestResults([...latest.values()], input, retested);
+  const judged = withRetestedResults(latest, input, retested);
   return { gate: judgePublishGate(project, judged, retested.length), retested, errors };
 }
