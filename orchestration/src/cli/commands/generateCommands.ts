@@ -38,11 +38,13 @@ export function registerGenerateCommands(program: Command, config: () => RebarCo
     .command('simulate-day')
     .description('Apply one more day of activity to the source: inserts, updates, soft deletes, status changes')
     .option('--seed <n>', 'random seed', wholeNumber, 42)
-    .action(async (options: { seed: number }) => {
+    .option('--chaos', 'also make the edits a real field app makes: parents soft-deleted and restored, hard deletes, reassigned foremen, values no seed lists, back-dated corrections, NULL and duplicate references, edge-of-day times, schema migrations')
+    .action(async (options: { seed: number; chaos?: boolean }) => {
       const source = await openSource(config());
       try {
-        const output = await withClient(source.url, (client) => simulateDay(client, { seed: options.seed }));
+        const output = await withClient(source.url, (client) => simulateDay(client, { seed: options.seed, chaos: options.chaos === true }));
         process.stdout.write(`Simulated ${output.day}\n${JSON.stringify({ inserted: output.inserted, updated: output.updated, softDeleted: output.softDeleted }, null, 2)}\n`);
+        if (output.chaos) process.stdout.write(`Chaos edits: ${JSON.stringify(output.chaos.counts)}; migrations: ${output.chaos.migrations.join(', ') || 'none'}\n`);
       } finally {
         await source.close();
       }

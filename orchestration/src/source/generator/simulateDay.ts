@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { type ChaosEditsOutput, makeChaosEdits } from './chaosEdits.js';
 import { type CompanyStaff, crewPoolFor, crewSizeFor } from './crew.js';
 import { type Day, formatInstant, type Instant, instantOn, isoDate, parseIsoDate } from './dayClock.js';
 import { IdAllocator } from './idAllocator.js';
@@ -11,6 +12,8 @@ import { SourceWriter } from './sourceWriter.js';
 
 export interface SimulateDayInput {
   seed: number;
+  /** Also make the ordinary edits of a real field app the day never makes (chaosEdits.ts). */
+  chaos?: boolean;
 }
 
 export interface SimulateDayOutput {
@@ -19,7 +22,12 @@ export interface SimulateDayOutput {
   inserted: Record<SourceTable, number>;
   updated: Record<SourceTable, number>;
   softDeleted: Record<SourceTable, number>;
+  /** What the chaos edits did, when asked for. */
+  chaos?: ChaosEditsOutput;
 }
+
+/** The chaos edits draw from their own stream, so the ordinary day is the same with or without them. */
+const CHAOS_STREAM = 0xc4a05;
 
 interface OpenProject {
   id: number;
@@ -108,9 +116,10 @@ export async function simulateDay(client: pg.ClientBase, input: SimulateDayInput
     await softDeleteMistakes(client, day, random, softDeleted, stamp);
 
     await writer.flush();
+    const chaos = input.chaos ? await makeChaosEdits(client, { day, random: new SeededRandom(input.seed).fork(day, CHAOS_STREAM), ids: context.ids }) : undefined;
     await client.query('update demo_clock set simulated_through = $1', [isoDate(day)]);
     await client.query('commit');
-    return { day: isoDate(day), inserted: { ...writer.written }, updated, softDeleted };
+    return { day: isoDate(day), inserted: { ...writer.written }, updated, softDeleted, ...(chaos ? { chaos } : {}) };
   } catch (error) {
     await client.query('rollback');
     throw error;
