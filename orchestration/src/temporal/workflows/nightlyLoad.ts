@@ -30,8 +30,6 @@ export interface NightlyLoadInput {
 
 export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
 
-const DAY_MS = 86_400_000;
-
 // Short activities: a worker lost in the middle of one is retried after this timeout.
 const { planLoad, recordRun, listAlerts } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -118,7 +116,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
 
   const pruned = Date.now();
   progress.phase = 'building';
-  const dbt = await runDbtBuild({ runId, ...dbtScope(input, loaded, Date.now()) }).catch((failure: unknown) => ({
+  const dbt = await runDbtBuild({ runId, ...dbtScope(input, loaded) }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
@@ -181,15 +179,12 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
 
 /**
  * What dbt builds: the selector given, else for a backfill only the models downstream of the tables
- * it read, with the incremental lookback widened to reach back to the window's start (a whole-number
- * window cannot be turned into days, so those models are rebuilt in full).
+ * it read. Incremental models rebuild whatever the backfill rewrote, however old: they select by
+ * load time (_rebar_loaded_at), not by a date window.
  */
-function dbtScope(input: NightlyLoadInput, loadedTables: string[], nowMs: number): { select?: string; vars?: Record<string, number>; fullRefresh?: boolean } {
+function dbtScope(input: NightlyLoadInput, loadedTables: string[]): { select?: string } {
   if (!input.backfill) return { select: input.dbtSelect };
-  const select = input.dbtSelect ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' ');
-  const fromMs = Date.parse(input.backfill.from);
-  if (/^-?\d+$/.test(input.backfill.from) || Number.isNaN(fromMs)) return { select, fullRefresh: true };
-  return { select, vars: { rebar_incremental_lookback_days: Math.max(1, Math.ceil((nowMs - fromMs) / DAY_MS) + 1) } };
+  return { select: input.dbtSelect ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' ') };
 }
 
 function failedTable(table: string, failure: unknown): TableRunResult {
