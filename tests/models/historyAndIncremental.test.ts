@@ -6,7 +6,7 @@ import { type DemoState, newDemoState, querySource, rebar } from '../support/dem
 import { compareIncrementalWithFullRefresh } from '../support/incrementalVsFullRefresh.js';
 
 // Three nights on a demo source: the generated history, then two simulated days with a late-arriving
-// and a deleted crew check-in inside the incremental lookback window. The snapshots build SCD2
+// and a deleted crew check-in of recent days. The snapshots build SCD2
 // history; the time-travel analysis must return what the source said on each of those days, and
 // the incremental facts must equal a full refresh.
 const DAYS = ['2026-06-30', '2026-07-01', '2026-07-02'];
@@ -41,7 +41,7 @@ beforeAll(async () => {
     assert.equal(held.length, 1);
     if (day === DAYS[2]) {
       // A check-in from two days ago is corrected late (a worker added), and one from yesterday is
-      // deleted: both inside the lookback window.
+      // deleted (older edits: tests/models/incrementalChanges.test.ts).
       const corrected = await querySource(state, `update crew_checkins
         set workers = workers || '[{"user_id": -5, "role": "laborer", "hours": 4}]'::jsonb, updated_at = '${day} 22:00:00+00'
         where id = (select min(id) from crew_checkins where checkin_date = '${DAYS[0]}' and deleted_at is null) returning id`);
