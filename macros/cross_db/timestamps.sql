@@ -26,7 +26,24 @@
 {%- endmacro %}
 
 
-{#- Hours (with fractions) from start_timestamp to end_timestamp, at one-second resolution. -#}
+{#-
+    Hours (with fractions) from start_timestamp to end_timestamp, exact to the microsecond: the
+    difference of the two instants, not a count of second boundaries crossed (datediff('second')
+    would make 10:00:00.9 to 10:00:01.1 a whole second).
+-#}
 {% macro hours_between(start_timestamp, end_timestamp) -%}
-    ({{ dbt.datediff(start_timestamp, end_timestamp, 'second') }} / 3600.0)
+    {{ return(adapter.dispatch('hours_between', 'rebar')(start_timestamp, end_timestamp)) }}
+{%- endmacro %}
+
+{% macro default__hours_between(start_timestamp, end_timestamp) -%}
+    (extract(epoch from ({{ end_timestamp }} - {{ start_timestamp }})) / 3600.0)
+{%- endmacro %}
+
+{% macro duckdb__hours_between(start_timestamp, end_timestamp) -%}
+    ((epoch_us({{ end_timestamp }}) - epoch_us({{ start_timestamp }})) / 3600000000.0)
+{%- endmacro %}
+
+{#- Snowflake's datediff counts unit boundaries; at nanoseconds (its finest unit) that is exact. -#}
+{% macro snowflake__hours_between(start_timestamp, end_timestamp) -%}
+    (datediff(nanosecond, {{ start_timestamp }}, {{ end_timestamp }}) / 3600000000000.0)
 {%- endmacro %}

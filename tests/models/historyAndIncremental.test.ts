@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, test } from 'vitest';
 import { runAnalysis } from '../../orchestration/src/analyses/runAnalysis.js';
-import { childProcessEnv } from '../../orchestration/src/config/config.js';
-import { runDbt } from '../../orchestration/src/dbt/runDbt.js';
-import { runCommand } from '../../orchestration/src/util/runCommand.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { type DemoState, newDemoState, querySource, rebar } from '../support/demoState.js';
+import { compareIncrementalWithFullRefresh } from '../support/incrementalVsFullRefresh.js';
 
 // Three nights on a demo source: the generated history, then two simulated days with a late-arriving
-// and a deleted crew check-in inside the incremental lookback window. The snapshots build SCD2
+// and a deleted crew check-in of recent days. The snapshots build SCD2
 // history; the time-travel analysis must return what the source said on each of those days, and
 // the incremental facts must equal a full refresh.
 const DAYS = ['2026-06-30', '2026-07-01', '2026-07-02'];
@@ -47,7 +41,7 @@ beforeAll(async () => {
     assert.equal(held.length, 1);
     if (day === DAYS[2]) {
       // A check-in from two days ago is corrected late (a worker added), and one from yesterday is
-      // deleted: both inside the lookback window.
+      // deleted (older edits: tests/models/incrementalChanges.test.ts).
       const corrected = await querySource(state, `update crew_checkins
         set workers = workers || '[{"user_id": -5, "role": "laborer", "hours": 4}]'::jsonb, updated_at = '${day} 22:00:00+00'
         where id = (select min(id) from crew_checkins where checkin_date = '${DAYS[0]}' and deleted_at is null) returning id`);
@@ -87,40 +81,10 @@ test('dim_project keeps every version with valid_from/valid_to/is_current', asyn
 });
 
 test('incremental facts built night by night equal a full refresh', async () => {
-  const listed = await runCommand(state.config.dbtBin, ['ls', '--resource-type', 'model', '--select', 'config.materialized:incremental', '--output', 'name',
-    '--project-dir', state.config.dbtProjectDir, '--profiles-dir', state.config.dbtProjectDir, '--quiet'], { cwd: state.config.dbtProjectDir, env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: state.config.warehousePath } });
-  const models = listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
-  assert.ok(models.includes('fct_crew_checkins'), models.join(', '));
-
-  const rebuilt = join(mkdtempSync(join(tmpdir(), 'rebar-full-refresh-')), 'warehouse.duckdb');
-  copyFileSync(state.config.warehousePath, rebuilt);
-  const build = await runDbt({
-    dbtBin: state.config.dbtBin,
-    projectDir: state.config.dbtProjectDir,
-    args: ['build', '--full-refresh', '--select', 'config.materialized:incremental'],
-    env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: rebuilt },
-    targetPath: join(state.config.stateDir, 'full-refresh-target'),
-  });
-  assert.equal(build.exitCode, 0, build.errors.join('\n'));
-
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    await connection.run(`attach '${state.config.warehousePath}' as incremental (read_only)`);
-    await connection.run(`attach '${rebuilt}' as full_refresh (read_only)`);
-    for (const model of models) {
-      const result = await connection.runAndReadAll(`select
-          (select count(*) from incremental.marts.${model})::int as rows,
-          (select count(*) from (select * from incremental.marts.${model} except all select * from full_refresh.marts.${model}))::int as only_incremental,
-          (select count(*) from (select * from full_refresh.marts.${model} except all select * from incremental.marts.${model}))::int as only_full_refresh`);
-      const [row] = result.getRowObjectsJS();
-      console.log(`${model}: ${row?.rows} rows, ${row?.only_incremental} only in the incremental build, ${row?.only_full_refresh} only in the full refresh`);
-      assert.ok(Number(row?.rows) > 0, `${model} is empty`);
-      assert.equal(row?.only_incremental, 0, model);
-      assert.equal(row?.only_full_refresh, 0, model);
-    }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
+  for (const { model, rows, onlyIncremental, onlyFullRefresh } of await compareIncrementalWithFullRefresh(state.config)) {
+    console.log(`${model}: ${rows} rows, ${onlyIncremental} only in the incremental build, ${onlyFullRefresh} only in the full refresh`);
+    assert.ok(rows > 0, `${model} is empty`);
+    assert.equal(onlyIncremental, 0, model);
+    assert.equal(onlyFullRefresh, 0, model);
   }
 });

@@ -1,33 +1,36 @@
 {#
-    Projects taken out of the marts: soft-deleted themselves or belonging to a soft-deleted company.
-    Facts drop their rows; rows of a project that is merely missing (late-arriving) stay and point to
-    the unknown project instead.
+    Projects taken out of the marts: soft-deleted or hard-deleted (tombstoned by the loader's key pass)
+    themselves, or belonging to a company that is. Read from the raw layer because staging hides
+    tombstoned rows, which are deletions too. Facts drop their rows; rows of a project that is merely
+    missing (late-arriving) stay and point to the unknown project instead.
 #}
 
 with
 
-projects as (
+raw_projects as (
 
-    select * from {{ ref('stg_rebar_source__projects') }}
+    select * from {{ source('rebar_source', 'projects') }}
 
 ),
 
-companies as (
+raw_companies as (
 
-    select * from {{ ref('stg_rebar_source__companies') }}
+    select * from {{ source('rebar_source', 'companies') }}
 
 ),
 
 final as (
 
-    select projects.project_id
+    select distinct raw_projects.id as project_id
 
-    from projects
-    left join companies
-        on projects.company_id = companies.company_id
+    from raw_projects
+    left join raw_companies
+        on raw_projects.company_id = raw_companies.id
     where
-        projects.is_deleted
-        or coalesce(companies.is_deleted, false)
+        raw_projects.deleted_at is not null
+        or raw_projects._rebar_deleted_at is not null
+        or raw_companies.deleted_at is not null
+        or raw_companies._rebar_deleted_at is not null
 
 )
 

@@ -3,9 +3,12 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_incremental_lookback('checkin_date') }}",
+        pre_hook="{{ delete_crew_checkins_to_rebuild() }}",
+        post_hook="{{ record_incremental_mark(['crew_checkins', 'projects', 'companies', 'users'], 'labor_rates', ['role', 'hourly_rate']) }}",
     )
 }}
+
+-- Incremental: rebuilds whole check-ins changed since the last build (macros/incremental/).
 
 with
 
@@ -42,7 +45,7 @@ new_worker_days as (
         on crew_checkin_workers.project_id = deleted_projects.project_id
     where
         deleted_projects.project_id is null
-        and {{ after_kept_incremental_rows('crew_checkin_workers.checkin_date', 'checkin_date') }}
+        and {{ crew_checkin_to_rebuild('crew_checkin_workers.crew_checkin_id') }}
 
 ),
 

@@ -4,9 +4,12 @@
         incremental_strategy='delete+insert',
         unique_key='platform_events_daily_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_incremental_lookback('event_date') }}",
+        pre_hook="{{ delete_platform_groups_to_rebuild('event_date', 'day', 'project_id') }}",
+        post_hook="{{ record_incremental_mark(['platform_events', 'projects', 'companies']) }}",
     )
 }}
+
+-- depends_on: {{ ref('int_deleted_projects') }}
 
 with
 
@@ -16,14 +19,14 @@ platform_events as (
 
 ),
 
--- On incremental runs the pre-hook has deleted the lookback window; rebuild every day after the
--- newest day left in the table. Distinct users are counted from the events, not summed from hours.
+-- On incremental runs the pre-hook has deleted the groups to rebuild (macros/incremental/): every
+-- day with events loaded since the last build, and the days of projects changed since then.
 new_events as (
 
     select *
 
     from platform_events
-    where {{ after_kept_incremental_rows('event_date', 'event_date') }}
+    where {{ platform_group_to_rebuild('event_date', 'day', 'project_id') }}
 
 ),
 

@@ -4,9 +4,12 @@
         incremental_strategy='delete+insert',
         unique_key='platform_events_hourly_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_incremental_lookback('event_hour') }}",
+        pre_hook="{{ delete_platform_groups_to_rebuild('event_hour', 'hour', 'project_id') }}",
+        post_hook="{{ record_incremental_mark(['platform_events', 'projects', 'companies']) }}",
     )
 }}
+
+-- depends_on: {{ ref('int_deleted_projects') }}
 
 with
 
@@ -16,14 +19,14 @@ platform_events as (
 
 ),
 
--- On incremental runs the pre-hook has deleted the lookback window; rebuild every hour after the
--- newest hour left in the table.
+-- On incremental runs the pre-hook has deleted the groups to rebuild (macros/incremental/): every
+-- hour with events loaded since the last build, and the hours of projects changed since then.
 new_events as (
 
     select *
 
     from platform_events
-    where {{ after_kept_incremental_rows('event_hour', 'event_hour') }}
+    where {{ platform_group_to_rebuild('event_hour', 'hour', 'project_id') }}
 
 ),
 

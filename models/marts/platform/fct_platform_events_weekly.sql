@@ -4,9 +4,12 @@
         incremental_strategy='delete+insert',
         unique_key='platform_events_weekly_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_incremental_week_lookback('week_start_date') }}",
+        pre_hook="{{ delete_platform_groups_to_rebuild('week_start_date', 'week', 'project_id') }}",
+        post_hook="{{ record_incremental_mark(['platform_events', 'projects', 'companies']) }}",
     )
 }}
+
+-- depends_on: {{ ref('int_deleted_projects') }}
 
 with
 
@@ -16,14 +19,14 @@ platform_events as (
 
 ),
 
--- On incremental runs the pre-hook has deleted every week overlapping the lookback window; rebuild
--- every week after the newest week left in the table. Distinct users are counted from the events.
+-- On incremental runs the pre-hook has deleted the groups to rebuild (macros/incremental/): every
+-- week with events loaded since the last build, and the weeks of projects changed since then.
 new_events as (
 
     select *
 
     from platform_events
-    where {{ after_kept_incremental_rows('week_start_date', 'week_start_date') }}
+    where {{ platform_group_to_rebuild('week_start_date', 'week', 'project_id') }}
 
 ),
 

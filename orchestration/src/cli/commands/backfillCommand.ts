@@ -15,14 +15,15 @@ export function registerBackfillCommand(program: Command, config: () => RebarCon
     .requiredOption('--to <cursor>', 'window end, exclusive')
     .option('--tables <names>', 'only these tables (default: every table whose cursor the window can bound)', commaList)
     .option('--select <selector>', 'dbt selector to build instead of everything downstream of the re-read tables')
-    .action(async (options: { from: string; to: string; tables?: string[]; select?: string }) => {
+    .option('--full-refresh', 'rebuild the selected incremental models from all of raw (after changing their logic)')
+    .action(async (options: { from: string; to: string; tables?: string[]; select?: string; fullRefresh?: boolean }) => {
       const settings = config();
       const backfill = { from: options.from, to: options.to };
       cursorWindowKind(backfill); // a bad window fails here, before anything starts
       installTemporalLogging(settings.logLevel);
       const { summary, failure } = await runNightly({
         config: settings,
-        workflow: { tables: options.tables, dbtSelect: options.select, backfill },
+        workflow: { tables: options.tables, dbtSelect: options.select, dbtFullRefresh: options.fullRefresh, backfill },
         demo: { scale: 0.2, years: 1, seed: 42, simulate: false },
         log: (line) => process.stdout.write(`${line}\n`),
         progress: createProgressReporter(process.stderr, settings.logLevel),

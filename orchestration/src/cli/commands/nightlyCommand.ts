@@ -14,16 +14,17 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
     .option('--tables <names>', 'only these tables (comma-separated)', commaList)
     .option('--all', 'every table of the source, discovered from its catalog (rebar.yml settings still apply to the tables it lists)')
     .option('--select <selector>', 'dbt selector for the build (default: everything)')
+    .option('--full-refresh', 'rebuild incremental models from all of raw (dbt build --full-refresh), e.g. after changing a model\'s logic')
     .option('--scale <factor>', 'demo source size when it is first generated (1 = 100 projects a year, ~1.5M rows)', positiveNumber, 0.2)
     .option('--years <n>', 'demo source history in years when first generated', positiveNumber, 1)
     .option('--seed <n>', 'demo generator seed', wholeNumber, 42)
     .option('--no-simulate', 'do not move a filled demo source forward by one day first')
-    .action(async (options: { tables?: string[]; all?: boolean; select?: string; scale: number; years: number; seed: number; simulate: boolean }) => {
+    .action(async (options: { tables?: string[]; all?: boolean; select?: string; fullRefresh?: boolean; scale: number; years: number; seed: number; simulate: boolean }) => {
       const settings = config();
       installTemporalLogging(settings.logLevel);
       const { summary, failure, temporalUiUrl } = await runNightly({
         config: settings,
-        workflow: { tables: options.tables, all: options.all, dbtSelect: options.select },
+        workflow: { tables: options.tables, all: options.all, dbtSelect: options.select, dbtFullRefresh: options.fullRefresh },
         demo: { scale: options.scale, years: options.years, seed: options.seed, simulate: options.simulate },
         log: (line) => process.stdout.write(`${line}\n`),
         progress: createProgressReporter(process.stderr, settings.logLevel),

@@ -77,7 +77,8 @@ export class DuckDbLoader implements Loader {
         const keysSeen = Number((await connection.runAndReadAll('select count(*) from _rebar_source_keys')).getRowsJS()[0]?.[0] ?? 0);
         const match = input.keyColumns.map((column) => `_rebar_source_keys.${quoteIdent(column.name)} = ${target}.${quoteIdent(column.name)}`).join(' and ');
         const marked = await connection.run(
-          `update ${target} set _rebar_deleted_at = current_timestamp
+          // _rebar_loaded_at moves too: incremental models rebuild what was loaded after their mark.
+          `update ${target} set _rebar_deleted_at = current_timestamp, _rebar_loaded_at = current_timestamp
            where _rebar_deleted_at is null and not exists (select 1 from _rebar_source_keys where ${match})`,
         );
         await connection.run('insert or replace into _rebar.key_checks values ($1, current_timestamp, $2, $3, $4)', [input.table.name, keysSeen, Number(marked.rowsChanged), input.loadId]);

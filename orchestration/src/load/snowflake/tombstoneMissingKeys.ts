@@ -7,7 +7,7 @@ import { fromStagedText } from './snowflakeTypes.js';
 import { stageFile } from './stageFile.js';
 
 /**
- * Sets _rebar_deleted_at on raw rows whose primary key is not among the source's keys (a file),
+ * Sets _rebar_deleted_at (and bumps _rebar_loaded_at) on raw rows whose primary key is not among the source's keys (a file),
  * and records the pass in _rebar.key_checks, in one transaction. Idempotent.
  */
 export async function tombstoneMissingKeys(session: SnowflakeSession, rawSchema: string, input: TombstoneInput): Promise<TombstoneOutput> {
@@ -20,7 +20,8 @@ export async function tombstoneMissingKeys(session: SnowflakeSession, rawSchema:
   return inTransaction(session, async () => {
     const keysSeen = Number((await session.query(`select count(*) as n from ${quoteIdent(keys)}`))[0]?.N ?? 0);
     const tombstoned = await session.execute(
-      `update ${target} set _rebar_deleted_at = current_timestamp()
+      // _rebar_loaded_at moves too: incremental models rebuild what was loaded after their mark.
+      `update ${target} set _rebar_deleted_at = current_timestamp(), _rebar_loaded_at = current_timestamp()
         where _rebar_deleted_at is null and not exists (select 1 from ${quoteIdent(keys)} as source_key where ${match})`,
     );
     await session.execute(`delete from ${METADATA_SCHEMA}.key_checks where table_name = ?`, [input.table.name]);

@@ -20,6 +20,8 @@ export interface NightlyLoadInput {
   all?: boolean;
   /** A dbt selector for the build; the whole project when absent. */
   dbtSelect?: string;
+  /** Rebuild incremental models from everything raw holds (`dbt build --full-refresh`), e.g. after changing a model's logic. */
+  dbtFullRefresh?: boolean;
   /** How soon a silent (e.g. killed) worker's extract or dbt activity is retried elsewhere; default 60. */
   heartbeatTimeoutSeconds?: number;
   /**
@@ -30,8 +32,6 @@ export interface NightlyLoadInput {
 }
 
 export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
-
-const DAY_MS = 86_400_000;
 
 // Short activities: a worker lost in the middle of one is retried after this timeout.
 const { planLoad, recordRun, listAlerts } = proxyActivities<Activities>({
@@ -119,7 +119,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
 
   const pruned = Date.now();
   progress.phase = 'building';
-  const dbt = await runDbtBuild({ runId, ...dbtScope(input, loaded, Date.now()) }).catch((failure: unknown) => ({
+  const dbt = await runDbtBuild({ runId, ...dbtScope(input, loaded) }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
@@ -207,15 +207,13 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
 
 /**
  * What dbt builds: the selector given, else for a backfill only the models downstream of the tables
- * it read, with the incremental lookback widened to reach back to the window's start (a whole-number
- * window cannot be turned into days, so those models are rebuilt in full).
+ * it read. Incremental models rebuild whatever the backfill rewrote, however old: they select by
+ * load time (_rebar_loaded_at), not by a date window.
  */
-function dbtScope(input: NightlyLoadInput, loadedTables: string[], nowMs: number): { select?: string; vars?: Record<string, number>; fullRefresh?: boolean } {
-  if (!input.backfill) return { select: input.dbtSelect };
-  const select = input.dbtSelect ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' ');
-  const fromMs = Date.parse(input.backfill.from);
-  if (/^-?\d+$/.test(input.backfill.from) || Number.isNaN(fromMs)) return { select, fullRefresh: true };
-  return { select, vars: { rebar_incremental_lookback_days: Math.max(1, Math.ceil((nowMs - fromMs) / DAY_MS) + 1) } };
+function dbtScope(input: NightlyLoadInput, loadedTables: string[]): { select?: string; fullRefresh?: boolean } {
+  const fullRefresh = input.dbtFullRefresh ? { fullRefresh: true } : {};
+  if (!input.backfill) return { select: input.dbtSelect, ...fullRefresh };
+  return { select: input.dbtSelect ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' '), ...fullRefresh };
 }
 
 /** The build's results with the gate's re-run tests in place of the build's own (the later result counts). */
