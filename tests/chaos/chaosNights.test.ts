@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { afterAll, beforeAll, test } from 'vitest';
-import { childProcessEnv, loadConfig, type RebarConfig } from '../../orchestration/src/config/config.js';
-import { runDbt } from '../../orchestration/src/dbt/runDbt.js';
-import { runCommand } from '../../orchestration/src/util/runCommand.js';
+import { loadConfig, type RebarConfig } from '../../orchestration/src/config/config.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
+import { compareIncrementalWithFullRefresh } from '../support/incrementalVsFullRefresh.js';
 import { projectRoot } from '../support/projectRoot.js';
 import { runCli } from '../support/runCli.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -204,41 +202,10 @@ test(`every one of ${CHAOS_DAYS} chaos nights publishes, and the marts answer ev
 });
 
 test('after the chaos nights, every incremental mart equals a --full-refresh build', async () => {
-  const dbtEnv = { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: config.warehousePath };
-  const listed = await runCommand(config.dbtBin, ['ls', '--resource-type', 'model', '--select', 'config.materialized:incremental', '--output', 'name',
-    '--project-dir', config.dbtProjectDir, '--profiles-dir', config.dbtProjectDir, '--quiet'], { cwd: config.dbtProjectDir, env: dbtEnv });
-  const models = listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
-  assert.ok(models.includes('fct_crew_checkins'), models.join(', '));
-
-  const rebuilt = join(mkdtempSync(join(tmpdir(), 'rebar-chaos-full-refresh-')), 'warehouse.duckdb');
-  copyFileSync(config.warehousePath, rebuilt);
-  const build = await runDbt({
-    dbtBin: config.dbtBin,
-    projectDir: config.dbtProjectDir,
-    args: ['run', '--full-refresh', '--select', 'config.materialized:incremental'],
-    env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: rebuilt },
-    targetPath: join(config.stateDir, 'full-refresh-target'),
-  });
-  assert.equal(build.exitCode, 0, build.errors.join('\n'));
-
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  const differing: string[] = [];
-  try {
-    await connection.run(`attach '${config.warehousePath}' as incremental (read_only)`);
-    await connection.run(`attach '${rebuilt}' as full_refresh (read_only)`);
-    for (const model of models) {
-      const result = await connection.runAndReadAll(`select
-          (select count(*) from incremental.marts.${model})::int as rows,
-          (select count(*) from (select * from incremental.marts.${model} except all select * from full_refresh.marts.${model}))::int as only_incremental,
-          (select count(*) from (select * from full_refresh.marts.${model} except all select * from incremental.marts.${model}))::int as only_full_refresh`);
-      const [row] = result.getRowObjectsJS();
-      console.log(`${model}: ${row?.rows} rows, ${row?.only_incremental} only in the incremental build, ${row?.only_full_refresh} only in the full refresh`);
-      if (Number(row?.only_incremental) + Number(row?.only_full_refresh) > 0) differing.push(`${model}: ${row?.only_incremental} rows only incremental, ${row?.only_full_refresh} only full refresh`);
-    }
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-  assert.deepEqual(differing, []);
+  const comparisons = await compareIncrementalWithFullRefresh(config);
+  for (const row of comparisons) console.log(`${row.model}: ${row.rows} rows, ${row.onlyIncremental} only in the incremental build, ${row.onlyFullRefresh} only in the full refresh`);
+  assert.deepEqual(
+    comparisons.filter((row) => row.onlyIncremental + row.onlyFullRefresh > 0).map((row) => `${row.model}: ${row.onlyIncremental} rows only incremental, ${row.onlyFullRefresh} only full refresh`),
+    [],
+  );
 }, 900_000);

@@ -9,6 +9,7 @@ import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { FullRefreshTableConfig, IncrementalTableConfig } from './tablesConfig.js';
 import { WatermarkMismatchError, type Watermark } from './watermark.js';
+import { inReadSnapshot } from './extractSnapshot.js';
 
 export interface CopyChunkToFileInput {
   client: pg.ClientBase;
@@ -111,7 +112,7 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
   const withNullRows = !after && !input.window;
   const query = `copy (${withNullRows ? `${chunk} union all (${nullRows})` : chunk}) to stdout with (format csv)`;
 
-  return inExtractSnapshot(client, async () => {
+  return inReadSnapshot(client, async () => {
     const nullCursorRows = !withNullRows ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
     const stream = client.query(copyTo(query));
     await pipeline(stream, createWriteStream(filePath));
@@ -128,26 +129,9 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
 export async function copyWholeTableToFile(input: { client: pg.ClientBase; table: FullRefreshTableConfig; columns: SourceColumn[]; filePath: string; schema?: string }): Promise<{ rowCount: number; bytes: number }> {
   const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(input.table.name)}`;
   const selectList = input.columns.map((column) => extractExpression(quoteIdent(column.name), column.pgType)).join(', ');
-  return inExtractSnapshot(input.client, async () => {
+  return inReadSnapshot(input.client, async () => {
     const stream = input.client.query(copyTo(`copy (select ${selectList} from ${relation}) to stdout with (format csv)`));
     await pipeline(stream, createWriteStream(input.filePath));
     return { rowCount: stream.rowCount ?? 0, bytes: statSync(input.filePath).size };
   });
-}
-
-/** A read-only REPEATABLE READ transaction with UTC/ISO output, so values are stable and exact. */
-async function inExtractSnapshot<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
-  await client.query('begin isolation level repeatable read read only');
-  try {
-    await client.query("set local timezone = 'UTC'");
-    await client.query("set local datestyle = 'ISO, YMD'");
-    await client.query("set local intervalstyle = 'postgres'");
-    await client.query('set local extra_float_digits = 3');
-    const result = await work();
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  }
 }

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 
 /**
- * A read-only REPEATABLE READ transaction with UTC/ISO output, so values are stable and exact (the
- * same settings copyChunkToFile.ts extracts under).
+ * A read-only REPEATABLE READ transaction with UTC/ISO output, so values are stable and exact: every
+ * read of the source (chunks, whole tables, column re-reads, content checks) runs in one.
  */
 export async function inReadSnapshot<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
   await client.query('begin isolation level repeatable read read only');
