@@ -12,6 +12,7 @@ import type { RetentionSummary } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
 import { failureReasons, overallStatus } from '../../runs/runSummary.js';
 import { mapBounded } from './boundedParallel.js';
+import { dbtScope } from './dbtScope.js';
 
 export interface NightlyLoadInput {
   /** Only these tables; all configured tables when absent. */
@@ -119,7 +120,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
 
   const pruned = Date.now();
   progress.phase = 'building';
-  const dbt = await runDbtBuild({ runId, ...dbtScope(input, loaded) }).catch((failure: unknown) => ({
+  const dbt = await runDbtBuild({ runId, ...dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded) }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
@@ -203,17 +204,6 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     'NightlyLoadFailed',
     summary,
   );
-}
-
-/**
- * What dbt builds: the selector given, else for a backfill only the models downstream of the tables
- * it read. Incremental models rebuild whatever the backfill rewrote, however old: they select by
- * load time (_rebar_loaded_at), not by a date window.
- */
-function dbtScope(input: NightlyLoadInput, loadedTables: string[]): { select?: string; fullRefresh?: boolean } {
-  const fullRefresh = input.dbtFullRefresh ? { fullRefresh: true } : {};
-  if (!input.backfill) return { select: input.dbtSelect, ...fullRefresh };
-  return { select: input.dbtSelect ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' '), ...fullRefresh };
 }
 
 /** The build's results with the gate's re-run tests in place of the build's own (the later result counts). */
