@@ -43,7 +43,8 @@
     ((epoch_us({{ end_timestamp }}) - epoch_us({{ start_timestamp }})) / 3600000000.0)
 {%- endmacro %}
 
-{#- Snowflake's datediff counts unit boundaries; at nanoseconds (its finest unit) that is exact. -#}
+{#- Snowflake's datediff counts unit boundaries; at microseconds (the source's precision: Postgres
+    timestamps) that is exact. Not nanoseconds: the emulator (fakesnow) mistranslates them. -#}
 {% macro snowflake__hours_between(start_timestamp, end_timestamp) -%}
-    (datediff(nanosecond, {{ start_timestamp }}, {{ end_timestamp }}) / 3600000000000.0)
+    (datediff(microsecond, {{ start_timestamp }}, {{ end_timestamp }}) / 3600000000.0)
 {%- endmacro %}
