@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../orchestration/src/config/config.js';
-import { loadDiscoverExclude, loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { loadRebarFile, loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
 import { createLoader } from '../../orchestration/src/load/createLoader.js';
 import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
 import { generateSource } from '../../orchestration/src/source/generator/index.js';
@@ -47,7 +47,7 @@ async function withWorker<T>(work: () => Promise<T>): Promise<T> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
+    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
   });
   return worker.runUntil(work());
 }

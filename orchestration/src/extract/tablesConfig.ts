@@ -1,9 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
 interface TableConfigBase {
+  /**
+   * The table's name in Rebar: its raw table (raw.<name>), its watermark, --tables and reset. The
+   * source table's own name when it lives in the public schema, <schema>__<table> otherwise.
+   */
   name: string;
+  /** Where the table lives in the source; unset means public.<name>. Read it with sourceRelationOf. */
+  source?: SourceRelation;
+  /** Source columns never extracted (e.g. personal data): they never reach raw. */
+  excludeColumns?: string[];
+  /** Columns landed as another type than their own (e.g. numeric holding NaN as double). */
+  columnTypes?: Record<string, ColumnTypeOverride>;
   /** Empty only for full-refresh tables without a primary key. */
   primaryKey: string[];
   softDelete: string | undefined;
@@ -47,6 +58,55 @@ export interface FullRefreshTableConfig extends TableConfigBase {
 /** How one source table is extracted. */
 export type TableConfig = IncrementalTableConfig | FullRefreshTableConfig;
 
+/** A source table (or view, or materialized view) by schema and name. */
+export interface SourceRelation {
+  schema: string;
+  table: string;
+}
+
+/** Types a column may be landed as instead of its own: the value cast in Postgres before it leaves. */
+export const COLUMN_TYPE_OVERRIDES = ['double', 'varchar'] as const;
+export type ColumnTypeOverride = (typeof COLUMN_TYPE_OVERRIDES)[number];
+
+export const DEFAULT_SOURCE_SCHEMA = 'public';
+
+/** The source table a configured table reads. */
+export function sourceRelationOf(table: TableConfig): SourceRelation {
+  return table.source ?? { schema: DEFAULT_SOURCE_SCHEMA, table: table.name };
+}
+
+/** Rebar's name for a source table: its own in the public schema, <schema>__<table> in any other. */
+export function rebarTableName(relation: SourceRelation): string {
+  return relation.schema === DEFAULT_SOURCE_SCHEMA ? relation.table : `${relation.schema}__${relation.table}`;
+}
+
+/**
+ * How `--all` and `rebar init` find tables (the file's `discover:` section): which schemas, which
+ * tables (glob patterns on table or schema.table), and which column names count as a cursor and a
+ * soft-delete marker, in order of preference.
+ */
+export interface DiscoverSettings {
+  schemas: string[];
+  include: string[];
+  exclude: string[];
+  cursorColumns: string[];
+  softDeleteColumns: string[];
+}
+
+export const DEFAULT_CURSOR_COLUMNS = ['updated_at', 'modified_at', 'last_modified_at', 'changed_at', 'last_update', 'last_updated', 'last_modified', 'updated_on', 'modified_on', 'last_updated_at'];
+export const DEFAULT_SOFT_DELETE_COLUMNS = ['deleted_at', 'deleted_on', 'removed_at'];
+
+/** Everything a tables config file (rebar.yml) says. */
+export interface RebarFile {
+  path: string;
+  tables: TableConfig[];
+  discover: DiscoverSettings;
+  /** The dbt project that models this source (absolute); undefined: none, runs are extract-only. */
+  dbtProjectDir: string | undefined;
+  /** The file describes the embedded demo source (`demo: true`): its tables and models apply to a demo source only. */
+  describesDemo: boolean;
+}
+
 const identifier = z
   .string()
   .min(1)
@@ -55,6 +115,9 @@ const identifier = z
 const tableSchema = z
   .object({
     name: identifier,
+    schema: identifier.optional(),
+    exclude_columns: z.array(identifier).optional(),
+    column_types: z.record(identifier, z.enum(COLUMN_TYPE_OVERRIDES, { message: `a column type override must be one of ${COLUMN_TYPE_OVERRIDES.join(', ')}` })).optional(),
     primary_key: z.array(identifier).default([]),
     cursor: identifier.optional(),
     soft_delete: identifier.optional(),
@@ -80,11 +143,25 @@ const tableSchema = z
     if (!table.cursor) ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor is required for mode ${table.mode} (or use mode: full_refresh)` });
   });
 
+const pattern = z.string().min(1);
+
 const fileSchema = z
   .object({
-    tables: z.array(tableSchema).min(1, 'list at least one table'),
-    // `rebar nightly --all` extracts every table of the source except these.
-    discover: z.object({ exclude: z.array(identifier).default([]) }).strict().optional(),
+    demo: z.boolean().default(false),
+    // The dbt project that models this source, relative to this file; absent: extract-only runs.
+    dbt: z.object({ project_dir: z.string().min(1) }).strict().optional(),
+    // May be empty: `rebar nightly --all` then discovers every table.
+    tables: z.array(tableSchema).default([]),
+    discover: z
+      .object({
+        schemas: z.array(identifier).min(1, 'list at least one schema').default([DEFAULT_SOURCE_SCHEMA]),
+        include: z.array(pattern).default([]),
+        exclude: z.array(pattern).default([]),
+        cursor_columns: z.array(identifier).default(DEFAULT_CURSOR_COLUMNS),
+        soft_delete_columns: z.array(identifier).default(DEFAULT_SOFT_DELETE_COLUMNS),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -93,22 +170,40 @@ export class TablesConfigError extends Error {
 }
 
 export function parseTablesConfig(text: string, origin: string): TableConfig[] {
+  return parseRebarFile(text, origin).tables;
+}
+
+/** Parses a tables config file; relative paths in it (dbt.project_dir) are resolved against origin's folder. */
+export function parseRebarFile(text: string, origin: string): RebarFile {
   let document: unknown;
   try {
     document = parse(text);
   } catch (error) {
     throw new TablesConfigError(`${origin} is not valid YAML: ${(error as Error).message}`);
   }
-  const parsed = fileSchema.safeParse(document);
+  const parsed = fileSchema.safeParse(document ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(file)'}: ${issue.message}`);
     throw new TablesConfigError(`${origin} is not a valid Rebar tables config:\n${problems.join('\n')}`);
   }
-  const seen = new Set<string>();
-  return parsed.data.tables.map((table) => {
-    if (seen.has(table.name)) throw new TablesConfigError(`${origin}: table "${table.name}" is listed twice`);
-    seen.add(table.name);
-    const base = { name: table.name, primaryKey: table.primary_key, softDelete: table.soft_delete, hardDeleteCheckHours: table.hard_delete_check_hours };
+  const seen = new Map<string, string>();
+  const tables = parsed.data.tables.map((table): TableConfig => {
+    const relation = { schema: table.schema ?? DEFAULT_SOURCE_SCHEMA, table: table.name };
+    const name = rebarTableName(relation);
+    const qualified = `${relation.schema}.${relation.table}`;
+    const earlier = seen.get(name);
+    if (earlier === qualified) throw new TablesConfigError(`${origin}: table "${qualified}" is listed twice`);
+    if (earlier) throw new TablesConfigError(`${origin}: tables "${earlier}" and "${qualified}" would both land as raw.${name}; leave one out`);
+    seen.set(name, qualified);
+    const base = {
+      name,
+      primaryKey: table.primary_key,
+      softDelete: table.soft_delete,
+      hardDeleteCheckHours: table.hard_delete_check_hours,
+      ...(table.schema ? { source: relation } : {}),
+      ...(table.exclude_columns ? { excludeColumns: table.exclude_columns } : {}),
+      ...(table.column_types ? { columnTypes: table.column_types } : {}),
+    };
     if (table.mode === 'full_refresh') return { ...base, mode: 'full_refresh' };
     const cursor = table.cursor as string;
     // An append-only log without a declared key is keyed by its sequence.
@@ -117,20 +212,32 @@ export function parseTablesConfig(text: string, origin: string): TableConfig[] {
     if (table.retention) incremental.retention = { categoryColumn: table.retention.category_column, timestampColumn: table.retention.timestamp_column };
     return incremental;
   });
+  const discover = parsed.data.discover;
+  return {
+    path: origin,
+    tables,
+    discover: {
+      schemas: discover?.schemas ?? [DEFAULT_SOURCE_SCHEMA],
+      include: discover?.include ?? [],
+      exclude: discover?.exclude ?? [],
+      cursorColumns: discover?.cursor_columns ?? DEFAULT_CURSOR_COLUMNS,
+      softDeleteColumns: discover?.soft_delete_columns ?? DEFAULT_SOFT_DELETE_COLUMNS,
+    },
+    dbtProjectDir: parsed.data.dbt ? resolve(dirname(resolve(origin)), parsed.data.dbt.project_dir) : undefined,
+    describesDemo: parsed.data.demo,
+  };
 }
 
 export function loadTablesConfig(path: string): TableConfig[] {
+  return loadRebarFile(path).tables;
+}
+
+export function loadRebarFile(path: string): RebarFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new TablesConfigError(`Cannot read the tables config ${path}: create it (see rebar.yml) or set REBAR_TABLES_CONFIG`);
+    throw new TablesConfigError(`Cannot read the tables config ${path}: create it (rebar init writes one for your database; see rebar.yml) or set REBAR_TABLES_CONFIG`);
   }
-  return parseTablesConfig(text, path);
-}
-
-/** Tables `--all` leaves alone (the config file's discover.exclude). */
-export function loadDiscoverExclude(path: string): string[] {
-  const document = fileSchema.safeParse(parse(readFileSync(path, 'utf8')));
-  return document.success ? (document.data.discover?.exclude ?? []) : [];
+  return parseRebarFile(text, path);
 }

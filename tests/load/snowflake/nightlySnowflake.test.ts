@@ -6,7 +6,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { childProcessEnv, type RebarConfig } from '../../../orchestration/src/config/config.js';
 import { dbtTargetEnv } from '../../../orchestration/src/dbt/dbtTargetEnv.js';
 import { runDbt } from '../../../orchestration/src/dbt/runDbt.js';
-import { loadDiscoverExclude, loadTablesConfig, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { loadRebarFile, loadTablesConfig, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
 import { createLoader } from '../../../orchestration/src/load/createLoader.js';
 import { unreconciledTables, type RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';
@@ -52,7 +52,7 @@ async function runNightly(workflowId: string): Promise<RunSummary> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables, discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
+    deps: { config, sourceUrl: source.connectionString, tables, discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
   });
   try {
     return await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [{ dbtSelect: DBT_SELECT }] }));

@@ -8,7 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import { formatSummary } from '../../../orchestration/src/cli/formatSummary.js';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
-import { loadDiscoverExclude, loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { loadRebarFile, loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
 import { createLoader } from '../../../orchestration/src/load/createLoader.js';
 import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource } from '../../../orchestration/src/source/generator/index.js';
@@ -64,7 +64,7 @@ async function run(workflowId: string, args: NightlyLoadInput): Promise<{ summar
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
+    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
   });
   try {
     return { summary: (await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }))) as RunSummary, failure: undefined };

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
-import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadRebarFile, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import type { RunSummary } from '../../runs/runSummary.js';
@@ -53,7 +53,7 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
           connection: workerConnection,
           namespace: config.temporalNamespace,
           taskQueue: config.taskQueue,
-          deps: { config, sourceUrl: source.url, tables, discoverExclude: loadDiscoverExclude(config.tablesConfigPath), loader: createLoader(config) },
+          deps: { config, sourceUrl: source.url, tables, discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
         });
         const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
         const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;

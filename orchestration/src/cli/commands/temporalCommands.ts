@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { loadDiscoverExclude, loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadRebarFile, loadTablesConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import { openSource } from '../../source/demoSource.js';
@@ -27,7 +27,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
           connection,
           namespace: settings.temporalNamespace,
           taskQueue: settings.taskQueue,
-          deps: { config: settings, sourceUrl: source.url, tables, discoverExclude: loadDiscoverExclude(settings.tablesConfigPath), loader: createLoader(settings) },
+          deps: { config: settings, sourceUrl: source.url, tables, discover: loadRebarFile(settings.tablesConfigPath).discover, loader: createLoader(settings) },
         });
         process.stdout.write(`Worker polling task queue ${settings.taskQueue}; Ctrl-C to stop\n`);
         await worker.run();

@@ -1,5 +1,5 @@
 import type { RebarConfig } from '../../config/config.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { DiscoverSettings, TableConfig } from '../../extract/tablesConfig.js';
 import type { Loader } from '../../load/loader.js';
 
 /** What the worker hands its activities: resolved once at start-up, never sent through Temporal. */
@@ -8,7 +8,7 @@ export interface ActivityDeps {
   /** Holds credentials: used to connect, never logged, returned or put in workflow history. */
   sourceUrl: string;
   tables: TableConfig[];
-  /** Tables `--all` leaves alone. */
-  discoverExclude: string[];
+  /** How `--all` finds tables (the tables config's discover: section). */
+  discover: DiscoverSettings;
   loader: Loader;
 }

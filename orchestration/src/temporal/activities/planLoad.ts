@@ -29,7 +29,7 @@ export function createPlanLoad(deps: ActivityDeps) {
       throw ApplicationFailure.retryable(message, 'SourceUnreachable');
     }
     const candidates = input.all
-      ? await withClient(deps.sourceUrl, (client) => discoverTables(client, { configured: deps.tables, exclude: deps.discoverExclude })).catch((error: unknown) => {
+      ? await withClient(deps.sourceUrl, (client) => discoverTables(client, { configured: deps.tables, exclude: deps.discover.exclude })).catch((error: unknown) => {
           throw sourceFailure(error, deps.sourceUrl, 'Discovering the source tables failed', 'DiscoveryFailed');
         })
       : deps.tables;
