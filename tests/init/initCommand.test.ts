@@ -98,6 +98,15 @@ test('rebar init writes a rebar.yml that parses to what discovery decided, expla
   assert.equal(badSchema.code, 1);
   assert.match(badSchema.stderr, /Source schema\(s\) sales not found .*Fix discover\.schemas \(or --schemas\)/);
   assert.ok(!badSchema.stderr.includes(source.connectionString));
+  const wrongDatabase = new URL(source.connectionString);
+  wrongDatabase.username = 'reader';
+  wrongDatabase.password = 's3cret-pw';
+  wrongDatabase.pathname = '/no_such_db';
+  const unreachable = await runCli(['init', '--out', join(workDir, 'other')], { ...env, REBAR_SOURCE_URL: wrongDatabase.toString() });
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, /^rebar: Reading the source \(REBAR_SOURCE_URL\) failed: .+\. Check the URL/);
+  assert.ok(!unreachable.stderr.includes('s3cret-pw'), unreachable.stderr);
+  assert.equal(existsSync(join(workDir, 'other')), false);
 });
 
 test('the generated dbt project builds on what the loader landed: staging rows equal raw rows by value, and its key tests can fail', async () => {
