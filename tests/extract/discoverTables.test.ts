@@ -145,11 +145,19 @@ test('no cursor is explained (identity keys are not cursors); a unique index on 
   assertReason(scratch, /^key: none/);
 });
 
-test('include patterns on table or schema.table; listed tables keep their settings; an unknown schema is named', async () => {
+test('include patterns on table or schema.table; listed tables keep their settings; an unknown schema and a raw name two relations share are refused by name', async () => {
   const listed: TableConfig = { name: 'ops__crews', source: { schema: 'ops', table: 'crews' }, primaryKey: ['id'], softDelete: undefined, hardDeleteCheckHours: 24, mode: 'merge', cursor: 'last_update', lookback: '1 hour' };
   const discovered = await discoverSourceTables(source.client, { configured: [listed], discover: settings({ schemas: ['shop', 'ops'], include: ['ops.*', 'act?r', 'pay*'] }) });
   assert.deepEqual(discovered.map((entry) => entry.table.name), ['shop__actor', 'shop__payment', 'ops__crews']);
   assert.deepEqual(byName(discovered, 'ops__crews').table, listed);
   assertReason(byName(discovered, 'ops__crews'), /^listed in the tables config: its settings are kept$/);
   await assert.rejects(discoverTables(source.client, { configured: [], discover: settings({ schemas: ['shop', 'sales'] }) }), /Source schema\(s\) sales not found .*the database has .*ops, public, shop.*Fix discover.schemas/);
+  await source.client.query('create table public.shop__actor (id int primary key)');
+  try {
+    await assert.rejects(discoverTables(source.client, { configured: [], discover: settings({ schemas: ['public', 'shop'] }) }), /^SourceSchemaError: public\.shop__actor and shop\.actor would both land as raw\.shop__actor: leave one out with an exclude pattern/);
+    const excluded = await discoverTables(source.client, { configured: [], discover: settings({ schemas: ['public', 'shop'], exclude: ['public.shop__*'] }) });
+    assert.equal(excluded.filter((table) => table.name === 'shop__actor').length, 1);
+  } finally {
+    await source.client.query('drop table public.shop__actor');
+  }
 });

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readSourceCatalog, type CatalogColumn, type CatalogRelation, type RelationKind } from './sourceCatalog.js';
+import { readSourceCatalog, SourceSchemaError, type CatalogColumn, type CatalogRelation, type RelationKind } from './sourceCatalog.js';
 import { relationSelected } from './tablePatterns.js';
 import { DEFAULT_SOURCE_SCHEMA, rebarTableName, sourceRelationOf, type DiscoverSettings, type TableConfig } from './tablesConfig.js';
 
@@ -32,9 +32,14 @@ export async function discoverSourceTables(client: pg.ClientBase, input: { confi
   const catalog = await readSourceCatalog(client, input.discover.schemas);
   const configured = new Map(input.configured.map((table) => [table.name, table]));
   const discovered: DiscoveredTable[] = [];
+  const seen = new Map<string, string>();
   for (const relation of catalog) {
     if (!relationSelected(relation, input.discover)) continue;
     const name = rebarTableName(relation);
+    const qualified = `${relation.schema}.${relation.table}`;
+    const earlier = seen.get(name);
+    if (earlier) throw new SourceSchemaError(`${earlier} and ${qualified} would both land as raw.${name}: leave one out with an exclude pattern (discover.exclude, or --exclude for rebar init)`);
+    seen.set(name, qualified);
     const known = configured.get(name);
     if (known) discovered.push({ table: known, relation, relationKind: relation.kind, reasons: ['listed in the tables config: its settings are kept'] });
     else discovered.push(decide(relation, name, input.discover));

@@ -42,6 +42,7 @@ interface CatalogRow {
   partition_count: number;
 }
 
+/** The source's schemas cannot be discovered as asked (a schema missing, two relations with one Rebar name): a fix in the settings, not a retry. */
 export class SourceSchemaError extends Error {
   override name = 'SourceSchemaError';
 }

@@ -59,7 +59,7 @@ export async function initProject(input: InitProjectInput): Promise<InitProjectO
     throw new InitError(`${existing.join(' and ')} already exist(s): nothing was written. Pass --force to replace them (the generated staging models are rewritten), or choose another --out.`);
   }
   const rebarYaml = renderRebarYaml({ databaseName, sourceName, tables, discover: input.discover });
-  // What init writes must be a file Rebar accepts: a failure here is a bug in init, not in the input.
+  // What init writes must be a file Rebar accepts (discovery already refused two relations sharing a raw name).
   parseRebarFile(rebarYaml, rebarFilePath);
   // Stale models of tables no longer discovered would otherwise stay and fail on a missing raw table.
   rmSync(join(dbtDir, 'models', 'staging', sourceName), { recursive: true, force: true });
