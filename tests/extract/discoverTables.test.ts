@@ -41,7 +41,7 @@ beforeAll(async () => {
     create table shop.audit_log (id bigint generated always as identity primary key, note text);
     create table shop.touched_things (id int primary key, row_touched_at timestamptz);
     create index touched_things_row_touched_at on shop.touched_things (row_touched_at);
-    create table shop.tmp_scratch (id int);
+    create table shop.tmp_scratch (id int, last_update int);
     create table ops.crews (id int primary key, last_update timestamptz);
   `);
 });
@@ -143,6 +143,7 @@ test('no cursor is explained (identity keys are not cursors); a unique index on 
   assertReason(audit, /generated key id is not used as a cursor: it misses updates to existing rows/);
   const scratch = byName(discovered, 'shop__tmp_scratch');
   assertReason(scratch, /^key: none/);
+  assertReason(scratch, /^last_update is named like a cursor but is integer, not a timestamp or date: not used as one$/);
 });
 
 test('include patterns on table or schema.table; listed tables keep their settings; an unknown schema and a raw name two relations share are refused by name', async () => {

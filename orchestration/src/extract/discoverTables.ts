@@ -93,6 +93,8 @@ function cursorOf(relation: CatalogRelation, cursorColumns: string[]): { column:
   const named = cursorColumns.map((name) => temporal.find((column) => column.name === name)).filter((column): column is CatalogColumn => column !== undefined);
   const chosen = named.find(indexed) ?? named[0];
   const reasons: string[] = [];
+  const wrongType = relation.columns.filter((column) => cursorColumns.includes(column.name) && !TEMPORAL_TYPES.has(column.pgType));
+  for (const column of wrongType) reasons.push(`${column.name} is named like a cursor but is ${column.pgType}, not a timestamp or date: not used as one`);
   if (chosen) {
     const others = named.filter((column) => column !== chosen).map((column) => column.name);
     const alternatives = others.length > 0 ? `; also named like a cursor: ${others.join(', ')}` : '';
