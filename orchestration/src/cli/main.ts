@@ -9,6 +9,7 @@ import { RetentionPolicyError } from '../retention/retentionPolicy.js';
 import { TemporalUnreachableError } from '../temporal/connectTemporal.js';
 import { UnknownScheduleError } from '../temporal/schedule.js';
 import { ResetRefusedError } from './commands/resetCommand.js';
+import { InitError } from '../init/initProject.js';
 import { registerCommands } from './registerCommands.js';
 
 const program = new Command()
@@ -19,7 +20,7 @@ const program = new Command()
 registerCommands(program, () => loadConfig());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError || error instanceof CursorWindowError || error instanceof ResetRefusedError;
+  const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError || error instanceof CursorWindowError || error instanceof ResetRefusedError || error instanceof InitError;
   process.stderr.write(`rebar: ${error instanceof Error ? error.message : String(error)}\n`);
   if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').slice(1, 6).join('\n')}\n`);
   process.exitCode = 1;

@@ -3,6 +3,7 @@ import type { RebarConfig } from '../config/config.js';
 import { registerAnalysisCommand } from './commands/analysisCommand.js';
 import { registerBackfillCommand } from './commands/backfillCommand.js';
 import { registerGenerateCommands } from './commands/generateCommands.js';
+import { registerInitCommand } from './commands/initCommand.js';
 import { registerNightlyCommand } from './commands/nightlyCommand.js';
 import { registerReconcileCommand } from './commands/reconcileCommand.js';
 import { registerResetCommand } from './commands/resetCommand.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command, config: () => RebarConfig): v
   registerAnalysisCommand(program, config);
   registerSqlCommand(program, config);
   registerStatusCommand(program, config);
+  registerInitCommand(program, config);
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { cursorKindOfPg, cursorWindowKind, type CursorWindow } from '../../extract/cursorWindow.js';
 import { discoverTables } from '../../extract/discoverTables.js';
 import { readSourceColumns, SourceTableError } from '../../extract/sourceColumns.js';
+import { SourceSchemaError } from '../../extract/sourceCatalog.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
 import { checkSource, SourceCredentialsError, SourcePermanentError } from '../../source/checkSource.js';
 import { withClient } from '../../source/demoSource.js';
@@ -29,7 +30,8 @@ export function createPlanLoad(deps: ActivityDeps) {
       throw ApplicationFailure.retryable(message, 'SourceUnreachable');
     }
     const candidates = input.all
-      ? await withClient(deps.sourceUrl, (client) => discoverTables(client, { configured: deps.tables, exclude: deps.discover.exclude })).catch((error: unknown) => {
+      ? await withClient(deps.sourceUrl, (client) => discoverTables(client, { configured: deps.tables, discover: deps.discover })).catch((error: unknown) => {
+          if (error instanceof SourceSchemaError) throw ApplicationFailure.nonRetryable(error.message, 'SourceSchemaError');
           throw sourceFailure(error, deps.sourceUrl, 'Discovering the source tables failed', 'DiscoveryFailed');
         })
       : deps.tables;
