@@ -102,7 +102,10 @@ test('NaN in a numeric(p,s) column, which DECIMAL cannot hold, fails the table n
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-types-')), 'warehouse.duckdb');
   const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
   const priced: TableConfig = { name: 'priced', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
-  await assert.rejects(extractOnce(source.client, loader, priced, 'nan-1'), /converting column "price"\. Could not convert string "NaN" to 'DECIMAL'/);
+  await assert.rejects(
+    extractOnce(source.client, loader, priced, 'nan-1'),
+    /^SourceTableError: Column "price" \(numeric\(10,2\)\) holds NaN, which a DECIMAL cannot hold, so the table was not loaded\. Land the column as another type in the tables config: column_types: \{ price: double \} .*column_types: \{ price: varchar \}/,
+  );
   const [tables] = await queryDuckDb(warehouse, "select count(*)::int as n from information_schema.tables where table_schema = 'raw' and table_name = 'priced'");
   assert.equal(tables?.n, 0, 'no half-loaded table');
 });

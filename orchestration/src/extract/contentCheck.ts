@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ContentCheckStore } from '../load/loader.js';
-import { comparesAsText, rowKey, sourceText } from '../reconcile/rowText.js';
+import { canonicalValue, rowKey, sourceText } from '../reconcile/rowText.js';
 import { inReadSnapshot } from './extractSnapshot.js';
 import { resolveLookback } from './lookback.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
@@ -46,7 +46,7 @@ export class ContentMismatchError extends SourceTableError {
  * The nightly content reconciliation. Row counts cannot see a value the source changed without
  * moving the row's cursor (an app bug, a trigger turned off, a manual UPDATE): raw keeps the old
  * value for ever. So every run compares values too, in primary-key ranges of `rangeRows` rows: each
- * side's rows as normalised text (reconcile/rowText.ts, the normalisation `rebar reconcile` uses),
+ * side's rows in canonical text, every column (reconcile/rowText.ts, the normalisation `rebar reconcile` uses),
  * compared row by row in memory. The rotation continues where the last run stopped (kept in
  * _rebar.content_check_positions) until the time budget is spent, so a small table is checked whole
  * every night and a big one a share per night.
@@ -62,7 +62,8 @@ export async function checkContent(input: ContentCheckInput): Promise<ContentChe
   const now = input.now ?? Date.now;
   const started = now();
   const keyColumns = table.primaryKey.map((name) => input.columns.find((column) => column.name === name) as SourceColumn);
-  const compared = input.columns.filter((column) => comparesAsText(column) && !table.primaryKey.includes(column.name));
+  const compared = input.columns.filter((column) => !table.primaryKey.includes(column.name));
+  const canonical = [...keyColumns, ...compared].map(canonicalValue);
   const cursorIndex = [...keyColumns, ...compared].findIndex((column) => column.name === table.cursor);
   let afterKey = await store.position(table);
   const firstKey = afterKey;
@@ -72,10 +73,10 @@ export async function checkContent(input: ContentCheckInput): Promise<ContentChe
     const reachedEnd = source.length < input.settings.rangeRows;
     const upToKey = reachedEnd ? undefined : (source[source.length - 1]!.slice(0, keyColumns.length) as string[]);
     const raw = await store.rawRowsAsText({ table, keyColumns, columns: compared, afterKey, upToKey });
-    const differing = differingRows(source, raw, keyColumns.length);
+    const differing = differingRows(source, raw, keyColumns.length, canonical);
     const range = describeRange(table, afterKey, upToKey);
     if (differing.length > 0) {
-      const detail = mismatchMessage(table, range, differing, keyColumns, cursorIndex);
+      const detail = mismatchMessage(table, range, differing, keyColumns, cursorIndex, canonical);
       await store.record({ table, loadId: input.loadId, fromKey: afterKey, toKey: upToKey, rowsCompared: source.length, result: 'different', detail, nextAfterKey: undefined });
       throw new ContentMismatchError(detail);
     }
@@ -123,14 +124,14 @@ interface DifferingRow {
   raw: (string | null)[] | undefined;
 }
 
-function differingRows(source: (string | null)[][], raw: (string | null)[][], keyCount: number): DifferingRow[] {
+function differingRows(source: (string | null)[][], raw: (string | null)[][], keyCount: number, canonical: Canonical[]): DifferingRow[] {
   const rawByKey = new Map(raw.map((row) => [rowKey(row.slice(0, keyCount)), row]));
   const differing: DifferingRow[] = [];
   for (const row of source) {
     const flight = row[row.length - 1] === 'true';
     const values = row.slice(0, -1);
     const rawRow = rawByKey.get(rowKey(values.slice(0, keyCount)));
-    if (flight || (rawRow && rowKey(rawRow) === rowKey(values))) continue;
+    if (flight || (rawRow && rowKey(rawRow, canonical) === rowKey(values, canonical))) continue;
     differing.push({ key: values.slice(0, keyCount), source: values, raw: rawRow });
   }
   return differing;
@@ -141,10 +142,12 @@ function describeRange(table: IncrementalTableConfig, from: string[] | undefined
   return `keys (${table.primaryKey.join(', ')}) after ${key(from, 'the start')} up to ${key(to, 'the end')}`;
 }
 
-function mismatchMessage(table: IncrementalTableConfig, range: string, differing: DifferingRow[], keyColumns: SourceColumn[], cursorIndex: number): string {
+type Canonical = ReturnType<typeof canonicalValue>;
+
+function mismatchMessage(table: IncrementalTableConfig, range: string, differing: DifferingRow[], keyColumns: SourceColumn[], cursorIndex: number, canonical: Canonical[]): string {
   const shown = differing.slice(0, 3).map((row) => {
     const key = keyColumns.map((column, index) => `${column.name}=${row.key[index]}`).join(', ');
-    return row.raw ? `${key}: source ${rowKey(row.source ?? []).slice(0, 200)} raw ${rowKey(row.raw).slice(0, 200)}` : `${key}: missing from raw`;
+    return row.raw ? `${key}: source ${rowKey(row.source ?? [], canonical).slice(0, 200)} raw ${rowKey(row.raw, canonical).slice(0, 200)}` : `${key}: missing from raw`;
   });
   const cursors = differing.map((row) => row.source?.[cursorIndex]).filter((value): value is string => typeof value === 'string');
   return `Content check: raw.${table.name} differs from the source in ${differing.length} row(s) of ${range} (${shown.join('; ')}). `

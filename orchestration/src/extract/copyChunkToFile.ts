@@ -104,7 +104,7 @@ function keysetAfter(table: IncrementalTableConfig, typeOf: (name: string) => st
 export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<CopyChunkToFileOutput> {
   const { client, table, columns, watermark, after, filePath } = input;
   const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(table.name)}`;
-  const selectList = columns.map((column) => extractExpression(quoteIdent(column.name), column.pgType)).join(', ');
+  const selectList = columns.map((column) => extractExpression(quoteIdent(column.name), column)).join(', ');
   const order = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)].map(quoteIdent).join(', ');
   const chunk = `(select ${selectList} from ${relation} where ${chunkPredicate(table, columns, watermark, after, input.window)} order by ${order} limit ${input.chunkRows})`;
   const nullRows = `select ${selectList} from ${relation} where ${quoteIdent(table.cursor)} is null`;
@@ -128,7 +128,7 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
 /** A full-refresh table, whole, in one snapshot. */
 export async function copyWholeTableToFile(input: { client: pg.ClientBase; table: FullRefreshTableConfig; columns: SourceColumn[]; filePath: string; schema?: string }): Promise<{ rowCount: number; bytes: number }> {
   const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(input.table.name)}`;
-  const selectList = input.columns.map((column) => extractExpression(quoteIdent(column.name), column.pgType)).join(', ');
+  const selectList = input.columns.map((column) => extractExpression(quoteIdent(column.name), column)).join(', ');
   return inReadSnapshot(input.client, async () => {
     const stream = input.client.query(copyTo(`copy (select ${selectList} from ${relation}) to stdout with (format csv)`));
     await pipeline(stream, createWriteStream(input.filePath));

@@ -67,7 +67,7 @@ async function copyKeyedColumn(
   const keys = keyColumns.map((key) => `source_row.${quoteIdent(key.name)}`);
   const after = afterKey ? `where (${keys.join(', ')}) > (${afterKey.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})` : '';
   const chunk = `select ${[...keys, `source_row.${quoteIdent(column.name)}`].join(', ')} from public.${quoteIdent(tableName)} as source_row ${after} order by ${keys.join(', ')} limit ${chunkRows}`;
-  const selectList = [...keyColumns, column].map((selected) => extractExpression(`source_row.${quoteIdent(selected.name)}`, selected.pgType));
+  const selectList = [...keyColumns, column].map((selected) => extractExpression(`source_row.${quoteIdent(selected.name)}`, selected));
   return inReadSnapshot(client, async () => {
     const stream = client.query(copyTo(`copy (select ${selectList.join(', ')} from (${chunk}) as source_row) to stdout with (format csv)`));
     await pipeline(stream, createWriteStream(filePath));

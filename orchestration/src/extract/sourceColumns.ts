@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { timestampKindOfPg } from '../retention/expiredRows.js';
+import { applyColumnTypes } from './columnTypes.js';
 import type { TableConfig } from './tablesConfig.js';
 
 export interface SourceColumn {
@@ -11,6 +12,11 @@ export interface SourceColumn {
    * at the position a vanished one had is that column renamed. Absent where columns are made up.
    */
   position?: number;
+  /**
+   * Set when the tables config's column_types lands the column as another type: the column's own
+   * Postgres type. pgType is then the type the value is cast to before it leaves (extractExpression).
+   */
+  sourcePgType?: string;
 }
 
 export class SourceTableError extends Error {
@@ -49,7 +55,7 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
     }
   }
   if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(table.name, table.retention, columns);
-  return columns;
+  return applyColumnTypes(columns, table);
 }
 
 /** Retention reads a row's category and age: both columns must exist, and the age must be a point in time. */

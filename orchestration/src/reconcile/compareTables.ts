@@ -5,7 +5,7 @@ import { quoteIdent } from '../extract/sqlIdentifiers.js';
 import type { TableConfig } from '../extract/tablesConfig.js';
 import { readRetentionBoundaries } from '../load/duckdb/retentionBoundaries.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
-import { contentHash, rowKey } from './rowText.js';
+import { canonicalValue, contentHash, rawText, rowKey, sourceText } from './rowText.js';
 
 export interface TableContent {
   table: string;
@@ -30,12 +30,12 @@ export interface TableComparison {
 }
 
 /**
- * Compares source tables with raw.<table> value for value: both sides print each value as text in
- * UTC (Postgres ::text, DuckDB ::varchar), booleans normalised; rows tombstoned as hard-deleted are
- * left out, and so are source rows older than the cutoff the warehouse has pruned raw to (read from
- * that warehouse's own _rebar.retention_prunes, so a published copy is compared as it was pruned).
- * Exact for the types whose text forms agree in both databases (numbers, text, dates, instants,
- * booleans, json, uuid); see docs/type-mapping.md for the others.
+ * Compares source tables with raw.<table> value for value: both sides print each value in one
+ * canonical text form per type (reconcile/rowText.ts; docs/type-mapping.md); rows tombstoned as
+ * hard-deleted are left out, and so are source rows older than the cutoff the warehouse has pruned
+ * raw to (read from that warehouse's own _rebar.retention_prunes, so a published copy is compared
+ * as it was pruned). Every type compares: an equal warehouse is reported equal, a changed element or
+ * byte is a difference.
  */
 export async function compareTables(client: pg.ClientBase, warehousePath: string, tables: readonly TableConfig[]): Promise<TableComparison> {
   await client.query("set time zone 'UTC'");
@@ -55,9 +55,10 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
       // Qualified, so both databases sort by the typed columns rather than their text output.
       const keys = table.primaryKey.length > 0 ? table.primaryKey.map(quoteIdent) : columns;
       const orderBy = keys.map((key) => `source_row.${key}`).join(', ');
-      const sourceRows = (await client.query({ text: `select ${columns.map((column) => `${column}::text`).join(', ')} from ${quoteIdent(table.name)} as source_row ${kept} order by ${orderBy}`, rowMode: 'array' })).rows as (string | null)[][];
+      const canonical = sourceColumns.map(canonicalValue);
+      const sourceRows = (await client.query({ text: `select ${sourceColumns.map((column) => sourceText(column, 'source_row.')).join(', ')} from ${quoteIdent(table.name)} as source_row ${kept} order by ${orderBy}`, rowMode: 'array' })).rows as (string | null)[][];
       const rawResult = await connection.runAndReadAll(
-        `select ${columns.map((column) => `${column}::varchar`).join(', ')} from raw.${quoteIdent(table.name)} as source_row where _rebar_deleted_at is null order by ${orderBy}`,
+        `select ${sourceColumns.map((column) => rawText(column, 'source_row.')).join(', ')} from raw.${quoteIdent(table.name)} as source_row where _rebar_deleted_at is null order by ${orderBy}`,
       );
       const rawRows = rawResult.getRowsJS() as (string | null)[][];
       results.push({
@@ -65,9 +66,9 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
         sourceRows: sourceRows.length,
         sourceRowsPastRetention: pastRetention,
         warehouseRows: rawRows.length,
-        sourceHash: contentHash(sourceRows),
-        warehouseHash: contentHash(rawRows),
-        difference: firstDifference(sourceRows, rawRows),
+        sourceHash: contentHash(sourceRows, canonical),
+        warehouseHash: contentHash(rawRows, canonical),
+        difference: firstDifference(sourceRows, rawRows, canonical),
       });
     }
   } finally {
@@ -90,11 +91,11 @@ async function prunedRowsPredicate(connection: DuckDBConnection, table: TableCon
   return expiredRowsPredicate(table.retention, kind, await readRetentionBoundaries(connection, table.name), 'source_row.');
 }
 
-function firstDifference(sourceRows: (string | null)[][], rawRows: (string | null)[][]): string | undefined {
+function firstDifference(sourceRows: (string | null)[][], rawRows: (string | null)[][], canonical: ReturnType<typeof canonicalValue>[]): string | undefined {
   if (sourceRows.length !== rawRows.length) return `source has ${sourceRows.length} rows, raw ${rawRows.length}`;
   for (let index = 0; index < sourceRows.length; index += 1) {
-    const source = rowKey(sourceRows[index] ?? []);
-    const raw = rowKey(rawRows[index] ?? []);
+    const source = rowKey(sourceRows[index] ?? [], canonical);
+    const raw = rowKey(rawRows[index] ?? [], canonical);
     if (source !== raw) return `row ${index} differs: source ${source.slice(0, 300)} raw ${raw.slice(0, 300)}`;
   }
   return undefined;

@@ -1,30 +1,55 @@
 import { createHash } from 'node:crypto';
 import type { SourceColumn } from '../extract/sourceColumns.js';
 import { quoteIdent } from '../extract/sqlIdentifiers.js';
-import { duckdbTypeFor } from '../extract/typeMapping.js';
+import { duckdbTypeFor, extractExpression, intervalParts } from '../extract/typeMapping.js';
+import { canonicalFloat, canonicalJson } from './canonicalValues.js';
 
 /**
- * One normalised text form of a value on both sides, so source and raw rows compare (and hash)
- * equal exactly when their values are equal: Postgres prints with ::text in UTC, DuckDB with
- * ::varchar in UTC after casting raw's column back to the source's own type (raw may keep a wider
- * type than the source now has, see load/duckdb/alignRawTable.ts), booleans spelled alike.
+ * One canonical text form of a value on both sides, so source and raw rows compare (and hash)
+ * equal exactly when their values are equal (docs/type-mapping.md, "How reconcile compares").
+ * Postgres prints the value as extracted (extractExpression: column_types casts, char(n) without
+ * padding, arrays as JSON, intervals as months/days/microseconds) with ::text in UTC; DuckDB casts
+ * raw's column back to the type the source column lands as (raw may keep a wider type than the
+ * source now has, see load/duckdb/alignRawTable.ts) and prints it with ::varchar in UTC. Where the
+ * two print alike in SQL that is all; bytea compares as lowercase hex on both sides, intervals as
+ * their three parts, types landed as text as Postgres' output text (as COPY writes it), and floats
+ * and JSON (arrays included) are finished in canonicalValue below.
  */
 export function sourceText(column: SourceColumn, qualifier = ''): string {
-  return `${qualifier}${quoteIdent(column.name)}::text`;
+  const value = `${qualifier}${quoteIdent(column.name)}`;
+  if (column.pgType === 'bytea') return `encode(${value}, 'hex')`;
+  const extracted = `(${extractExpression(value, column)})`;
+  if (isFloat(column.pgType)) return `${extracted}::float8::text`;
+  // Landed as Postgres' output text (COPY's): some types' ::text differs from it (inet adds /32).
+  if (landsAsOutputText(column)) return `case when ${extracted} is null then null else format('%s', ${extracted}) end`;
+  return `${extracted}::text`;
+}
+
+function landsAsOutputText(column: SourceColumn): boolean {
+  return !column.sourcePgType && !column.pgType.endsWith('[]') && duckdbTypeFor(column.pgType) === 'VARCHAR';
 }
 
 export function rawText(column: SourceColumn, qualifier = ''): string {
-  return `try_cast(${qualifier}${quoteIdent(column.name)} as ${duckdbTypeFor(column.pgType)})::varchar`;
+  const value = `try_cast(${qualifier}${quoteIdent(column.name)} as ${duckdbTypeFor(column.pgType)})`;
+  if (column.pgType === 'bytea') return `lower(hex(${value}))`;
+  if (isFloat(column.pgType)) return `${value}::double::varchar`;
+  if (/^interval/.test(column.pgType) && !column.pgType.endsWith('[]')) return intervalParts(value);
+  return `${value}::varchar`;
 }
 
 /**
- * Types whose text forms agree exactly in Postgres and DuckDB. The others (floats, which print
- * shortest-round-trip in one and not always in the other; bytea, intervals, arrays, times with
- * zone, blank-padded char(n)) are left out of the nightly content check; `rebar reconcile`
- * compares every column (docs/type-mapping.md).
+ * The last step of a column's canonical form, applied in memory to both sides' text: floats as
+ * the number they denote (Postgres and DuckDB spell NaN, infinities, -0 and exponents differently),
+ * JSON with its object keys sorted and no whitespace (numbers and strings as written).
  */
-export function comparesAsText(column: SourceColumn): boolean {
-  return /^(smallint|integer|bigint|numeric(\(\d+,\d+\))?|text|character varying(\(\d+\))?|boolean|date|uuid|jsonb?|timestamp(\(\d\))? with(out)? time zone)$/.test(column.pgType);
+export function canonicalValue(column: SourceColumn): ((text: string) => string) | undefined {
+  if (isFloat(column.pgType)) return canonicalFloat;
+  if (/^jsonb?$/.test(column.pgType) || column.pgType.endsWith('[]')) return canonicalJson;
+  return undefined;
+}
+
+function isFloat(pgType: string): boolean {
+  return pgType === 'real' || pgType === 'double precision';
 }
 
 export function normaliseValue(value: string | null): string | null {
@@ -33,14 +58,19 @@ export function normaliseValue(value: string | null): string | null {
   return value;
 }
 
-/** A row as one comparable string. */
-export function rowKey(row: (string | null)[]): string {
-  return JSON.stringify(row.map(normaliseValue));
+type Canonical = ((text: string) => string) | undefined;
+
+/** A row as one comparable string; `canonical` holds each column's canonicalValue. */
+export function rowKey(row: (string | null)[], canonical: readonly Canonical[] = []): string {
+  return JSON.stringify(row.map((value, index) => {
+    const finish = canonical[index];
+    return value !== null && finish ? finish(value) : normaliseValue(value);
+  }));
 }
 
 /** SHA-256 over rows (in the order given) in their normalised form. */
-export function contentHash(rows: (string | null)[][]): string {
+export function contentHash(rows: (string | null)[][], canonical: readonly Canonical[] = []): string {
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${rowKey(row)}\n`);
+  for (const row of rows) hash.update(`${rowKey(row, canonical)}\n`);
   return hash.digest('hex');
 }
