@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { timestampKindOfPg } from '../retention/expiredRows.js';
-import type { TableConfig } from './tablesConfig.js';
+import { describeTable } from './sourceRelation.js';
+import { sourceRelationOf, type TableConfig } from './tablesConfig.js';
 
 export interface SourceColumn {
   name: string;
@@ -17,8 +18,14 @@ export class SourceTableError extends Error {
   override name = 'SourceTableError';
 }
 
-/** Reads a source table's columns from the catalog and checks the configured keys exist. */
-export async function readSourceColumns(client: pg.ClientBase, table: TableConfig, schema = 'public'): Promise<SourceColumn[]> {
+/**
+ * Reads the columns of a table's source relation (any schema; an ordinary or partitioned table, a
+ * view, a materialized view or a foreign table: pg_attribute lists them all, where
+ * information_schema.columns leaves materialized views out), checks the configured keys exist, and
+ * leaves out the columns the config excludes (they are never read, so they never reach raw).
+ */
+export async function readSourceColumns(client: pg.ClientBase, table: TableConfig): Promise<SourceColumn[]> {
+  const relation = sourceRelationOf(table);
   const result = await client.query<{ name: string; pg_type: string; position: number }>(
     `select attribute.attname as name, attribute.attnum::int as position,
             -- a domain is extracted as its base type
@@ -32,36 +39,68 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
         and relation.relkind in ('r', 'p', 'v', 'm', 'f')
         and attribute.attnum > 0 and not attribute.attisdropped
       order by attribute.attnum`,
-    [schema, table.name],
+    [relation.schema, relation.table],
   );
   if (result.rows.length === 0) {
-    throw new SourceTableError(`Source table ${schema}.${table.name} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`);
+    const rebarName = describeTable(table) === table.name ? '' : ` (Rebar's table ${table.name})`;
+    throw new SourceTableError(`Source table ${relation.schema}.${relation.table}${rebarName} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`);
   }
-  const columns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type, position: row.position }));
-  const names = new Set(columns.map((column) => column.name));
+  const allColumns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type, position: row.position }));
+  const names = new Set(allColumns.map((column) => column.name));
+  const label = describeTable(table);
   for (const [role, column] of [
     ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as const]),
     ...table.primaryKey.map((key) => ['primary key', key] as const),
     ...(table.softDelete ? [['soft-delete', table.softDelete] as const] : []),
   ] as const) {
     if (!names.has(column)) {
-      throw new SourceTableError(`Table ${table.name}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`);
+      throw new SourceTableError(`Table ${label}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`);
     }
   }
-  if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(table.name, table.retention, columns);
-  return columns;
+  if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(label, table.retention, allColumns);
+  return withoutExcludedColumns(table, allColumns);
+}
+
+/**
+ * The columns left once exclude_columns is applied. An excluded column that does not exist is an
+ * error (a typo would otherwise let the personal data it meant to keep out through), and so is one
+ * Rebar needs to read to load the table (key, cursor, soft delete, retention).
+ */
+function withoutExcludedColumns(table: TableConfig, columns: SourceColumn[]): SourceColumn[] {
+  const excluded = table.excludeColumns ?? [];
+  if (excluded.length === 0) return columns;
+  const label = describeTable(table);
+  const names = columns.map((column) => column.name);
+  const missing = excluded.filter((name) => !names.includes(name));
+  if (missing.length > 0) {
+    throw new SourceTableError(`Table ${label}: exclude_columns names ${missing.map((name) => `"${name}"`).join(', ')}, which the source does not have; columns are ${names.join(', ')}. Fix exclude_columns in the tables config.`);
+  }
+  const needed: [string, string][] = [
+    ...table.primaryKey.map((key): [string, string] => ['primary key', key]),
+    ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as [string, string]]),
+    ...(table.softDelete ? [['soft-delete', table.softDelete] as [string, string]] : []),
+    ...(table.mode !== 'full_refresh' && table.retention
+      ? [['retention category_column', table.retention.categoryColumn] as [string, string], ['retention timestamp_column', table.retention.timestampColumn] as [string, string]]
+      : []),
+  ];
+  for (const [role, column] of needed) {
+    if (excluded.includes(column)) {
+      throw new SourceTableError(`Table ${label}: column "${column}" is both excluded (exclude_columns) and the ${role}, which Rebar must read to load the table; remove it from exclude_columns or choose another ${role}.`);
+    }
+  }
+  return columns.filter((column) => !excluded.includes(column.name));
 }
 
 /** Retention reads a row's category and age: both columns must exist, and the age must be a point in time. */
-function checkRetentionColumns(tableName: string, retention: { categoryColumn: string; timestampColumn: string }, columns: SourceColumn[]): void {
+function checkRetentionColumns(tableLabel: string, retention: { categoryColumn: string; timestampColumn: string }, columns: SourceColumn[]): void {
   const names = columns.map((column) => column.name);
   for (const [key, column] of [['category_column', retention.categoryColumn], ['timestamp_column', retention.timestampColumn]] as const) {
     if (!names.includes(column)) {
-      throw new SourceTableError(`Table ${tableName}: retention ${key} "${column}" does not exist; columns are ${names.join(', ')}. Fix retention.${key} in the tables config.`);
+      throw new SourceTableError(`Table ${tableLabel}: retention ${key} "${column}" does not exist; columns are ${names.join(', ')}. Fix retention.${key} in the tables config.`);
     }
   }
   const timestamp = columns.find((column) => column.name === retention.timestampColumn);
   if (timestamp && !timestampKindOfPg(timestamp.pgType)) {
-    throw new SourceTableError(`Table ${tableName}: retention timestamp_column "${timestamp.name}" has type ${timestamp.pgType}; it must be a timestamp or date column holding each row's age (e.g. created_at). Fix retention.timestamp_column in the tables config.`);
+    throw new SourceTableError(`Table ${tableLabel}: retention timestamp_column "${timestamp.name}" has type ${timestamp.pgType}; it must be a timestamp or date column holding each row's age (e.g. created_at). Fix retention.timestamp_column in the tables config.`);
   }
 }
