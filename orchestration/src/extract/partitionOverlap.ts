@@ -19,8 +19,12 @@ export async function findPartitionOverlaps(client: pg.ClientBase, tables: reado
   const relations = tables.map(sourceRelationOf);
   const result = await client.query<{ partition_index: string; parent_index: string }>(
     `with recursive listed as (
-       select listed_relation.position - 1 as table_index, to_regclass(format('%I.%I', listed_relation.schema_name, listed_relation.table_name)) as relation_oid
+       -- Joined by name rather than to_regclass, which needs USAGE on the schema: a schema the role
+       -- cannot read fails where the table is read, with the privilege named.
+       select listed_relation.position - 1 as table_index, relation.oid as relation_oid
          from unnest($1::text[], $2::text[]) with ordinality as listed_relation (schema_name, table_name, position)
+         join pg_namespace as namespace on namespace.nspname = listed_relation.schema_name
+         join pg_class as relation on relation.relnamespace = namespace.oid and relation.relname = listed_relation.table_name
      ),
      ancestry as (
        select inherits.inhrelid as child_oid, inherits.inhparent as parent_oid from pg_inherits as inherits
