@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { timestampKindOfPg } from '../retention/expiredRows.js';
+import { withoutExcludedColumns } from './excludedColumns.js';
 import { describeTable } from './sourceRelation.js';
 import { sourceRelationOf, type TableConfig } from './tablesConfig.js';
 
@@ -59,36 +60,6 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
   }
   if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(label, table.retention, allColumns);
   return withoutExcludedColumns(table, allColumns);
-}
-
-/**
- * The columns left once exclude_columns is applied. An excluded column that does not exist is an
- * error (a typo would otherwise let the personal data it meant to keep out through), and so is one
- * Rebar needs to read to load the table (key, cursor, soft delete, retention).
- */
-function withoutExcludedColumns(table: TableConfig, columns: SourceColumn[]): SourceColumn[] {
-  const excluded = table.excludeColumns ?? [];
-  if (excluded.length === 0) return columns;
-  const label = describeTable(table);
-  const names = columns.map((column) => column.name);
-  const missing = excluded.filter((name) => !names.includes(name));
-  if (missing.length > 0) {
-    throw new SourceTableError(`Table ${label}: exclude_columns names ${missing.map((name) => `"${name}"`).join(', ')}, which the source does not have; columns are ${names.join(', ')}. Fix exclude_columns in the tables config.`);
-  }
-  const needed: [string, string][] = [
-    ...table.primaryKey.map((key): [string, string] => ['primary key', key]),
-    ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as [string, string]]),
-    ...(table.softDelete ? [['soft-delete', table.softDelete] as [string, string]] : []),
-    ...(table.mode !== 'full_refresh' && table.retention
-      ? [['retention category_column', table.retention.categoryColumn] as [string, string], ['retention timestamp_column', table.retention.timestampColumn] as [string, string]]
-      : []),
-  ];
-  for (const [role, column] of needed) {
-    if (excluded.includes(column)) {
-      throw new SourceTableError(`Table ${label}: column "${column}" is both excluded (exclude_columns) and the ${role}, which Rebar must read to load the table; remove it from exclude_columns or choose another ${role}.`);
-    }
-  }
-  return columns.filter((column) => !excluded.includes(column.name));
 }
 
 /** Retention reads a row's category and age: both columns must exist, and the age must be a point in time. */
