@@ -4,8 +4,9 @@ import { canonicalValue, rowKey, sourceText } from '../reconcile/rowText.js';
 import { inReadSnapshot } from './extractSnapshot.js';
 import { resolveLookback } from './lookback.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
+import { describeTable, quotedSourceRelation } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
-import type { IncrementalTableConfig } from './tablesConfig.js';
+import { type IncrementalTableConfig, sourceRelationOf } from './tablesConfig.js';
 import type { Watermark } from './watermark.js';
 
 export interface ContentCheckSettings {
@@ -103,7 +104,7 @@ async function readSourceRange(input: ContentCheckInput, keyColumns: SourceColum
   ];
   const selectList = [...keyColumns, ...compared].map((column) => sourceText(column, 'source_row.'));
   const text = `select ${[...selectList, `(${inFlight(input)})::text`].join(', ')}
-    from public.${quoteIdent(table.name)} as source_row ${filters.length > 0 ? `where ${filters.join(' and ')}` : ''}
+    from ${quotedSourceRelation(table)} as source_row ${filters.length > 0 ? `where ${filters.join(' and ')}` : ''}
     order by ${keys.join(', ')} limit ${input.settings.rangeRows}`;
   return inReadSnapshot(input.client, async () => (await input.client.query({ text, rowMode: 'array' })).rows as (string | null)[][]);
 }
@@ -150,7 +151,9 @@ function mismatchMessage(table: IncrementalTableConfig, range: string, differing
     return row.raw ? `${key}: source ${rowKey(row.source ?? [], canonical).slice(0, 200)} raw ${rowKey(row.raw, canonical).slice(0, 200)}` : `${key}: missing from raw`;
   });
   const cursors = differing.map((row) => row.source?.[cursorIndex]).filter((value): value is string => typeof value === 'string');
-  return `Content check: raw.${table.name} differs from the source in ${differing.length} row(s) of ${range} (${shown.join('; ')}). `
+  const relation = sourceRelationOf(table);
+  const source = describeTable(table) === table.name ? 'the source' : `the source (${relation.schema}.${relation.table})`;
+  return `Content check: raw.${table.name} differs from ${source} in ${differing.length} row(s) of ${range} (${shown.join('; ')}). `
     + `The source changed them without moving their cursor ${table.cursor}, so no incremental load brings them back. `
     + `Repair: rebar backfill --tables ${table.name} ${backfillWindow(cursors)} re-reads them; rebar reconcile --working --tables ${table.name} lists every difference.`;
 }

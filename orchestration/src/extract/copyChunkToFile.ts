@@ -6,6 +6,7 @@ import { cursorWindowPredicate, type CursorWindow } from './cursorWindow.js';
 import { resolveLookback } from './lookback.js';
 import { extractExpression } from './typeMapping.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
+import { describeTable, quotedSourceRelation } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { FullRefreshTableConfig, IncrementalTableConfig } from './tablesConfig.js';
 import { WatermarkMismatchError, type Watermark } from './watermark.js';
@@ -21,7 +22,6 @@ export interface CopyChunkToFileInput {
   after: Watermark | undefined;
   chunkRows: number;
   filePath: string;
-  schema?: string;
   /** SQL true for source rows raw has pruned on purpose (past retention): left out of sourceRowCount. */
   expiredRows?: string;
   /** A backfill: read the rows inside this cursor window (up to the watermark) instead of those past the watermark. */
@@ -49,7 +49,7 @@ export interface CopyChunkToFileOutput {
 export function chunkPredicate(table: IncrementalTableConfig, columns: SourceColumn[], watermark: Watermark | undefined, after: Watermark | undefined, window?: CursorWindow): string {
   const typeOf = (name: string) => {
     const column = columns.find((candidate) => candidate.name === name);
-    if (!column) throw new SourceTableError(`Table ${table.name}: column "${name}" is missing from the source.`);
+    if (!column) throw new SourceTableError(`Table ${describeTable(table)}: column "${name}" is missing from the source.`);
     return column.pgType;
   };
   const cursor = quoteIdent(table.cursor);
@@ -75,7 +75,7 @@ export function chunkPredicate(table: IncrementalTableConfig, columns: SourceCol
  * between the two that were never read.
  */
 function backfillPredicate(table: IncrementalTableConfig, cursorType: string, watermark: Watermark | undefined, after: Watermark | undefined, window: CursorWindow, typeOf: (name: string) => string): string {
-  if (!watermark) throw new SourceTableError(`Table ${table.name} has never been loaded: run a nightly load before backfilling it.`);
+  if (!watermark) throw new SourceTableError(`Table ${describeTable(table)} has never been loaded: run a nightly load before backfilling it.`);
   const cursor = quoteIdent(table.cursor);
   const upToWatermark = `${cursor} <= ${quoteLiteral(watermark.cursor)}::${cursorType}`;
   return [cursorWindowPredicate(table, cursorType, window), upToWatermark, ...(after ? [keysetAfter(table, typeOf, after)] : [])].join(' and ');
@@ -103,7 +103,7 @@ function keysetAfter(table: IncrementalTableConfig, typeOf: (name: string) => st
  */
 export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<CopyChunkToFileOutput> {
   const { client, table, columns, watermark, after, filePath } = input;
-  const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(table.name)}`;
+  const relation = quotedSourceRelation(table);
   const selectList = columns.map((column) => extractExpression(quoteIdent(column.name), column)).join(', ');
   const order = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)].map(quoteIdent).join(', ');
   const chunk = `(select ${selectList} from ${relation} where ${chunkPredicate(table, columns, watermark, after, input.window)} order by ${order} limit ${input.chunkRows})`;
@@ -126,8 +126,8 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
 }
 
 /** A full-refresh table, whole, in one snapshot. */
-export async function copyWholeTableToFile(input: { client: pg.ClientBase; table: FullRefreshTableConfig; columns: SourceColumn[]; filePath: string; schema?: string }): Promise<{ rowCount: number; bytes: number }> {
-  const relation = `${quoteIdent(input.schema ?? 'public')}.${quoteIdent(input.table.name)}`;
+export async function copyWholeTableToFile(input: { client: pg.ClientBase; table: FullRefreshTableConfig; columns: SourceColumn[]; filePath: string }): Promise<{ rowCount: number; bytes: number }> {
+  const relation = quotedSourceRelation(input.table);
   const selectList = input.columns.map((column) => extractExpression(quoteIdent(column.name), column)).join(', ');
   return inReadSnapshot(input.client, async () => {
     const stream = input.client.query(copyTo(`copy (select ${selectList} from ${relation}) to stdout with (format csv)`));

@@ -1,4 +1,5 @@
 import { SourceTableError } from './sourceColumns.js';
+import { describeTable } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { IncrementalTableConfig } from './tablesConfig.js';
 
@@ -41,7 +42,7 @@ export function cursorKindOfPg(pgType: string): CursorWindowKind | undefined {
 /** SQL true for source rows inside the window, for a table whose cursor has the given type. */
 export function cursorWindowPredicate(table: IncrementalTableConfig, cursorPgType: string, window: CursorWindow): string {
   if (cursorKindOfPg(cursorPgType) !== cursorWindowKind(window)) {
-    throw new SourceTableError(`Table ${table.name}: its cursor ${table.cursor} is ${cursorPgType}, which the backfill window ${window.from} .. ${window.to} cannot bound; leave the table out (--tables) or give ${cursorKindOfPg(cursorPgType) === 'integer' ? 'whole-number' : 'date'} bounds.`);
+    throw new SourceTableError(`Table ${describeTable(table)}: its cursor ${table.cursor} is ${cursorPgType}, which the backfill window ${window.from} .. ${window.to} cannot bound; leave the table out (--tables) or give ${cursorKindOfPg(cursorPgType) === 'integer' ? 'whole-number' : 'date'} bounds.`);
   }
   const cursor = quoteIdent(table.cursor);
   return `${cursor} >= ${quoteLiteral(window.from)}::${cursorPgType} and ${cursor} < ${quoteLiteral(window.to)}::${cursorPgType}`;

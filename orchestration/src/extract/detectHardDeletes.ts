@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { Loader } from '../load/loader.js';
 import type { SourceColumn } from './sourceColumns.js';
+import { quotedSourceRelation } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { TableConfig } from './tablesConfig.js';
 
@@ -34,7 +35,7 @@ export async function detectHardDeletes(input: DetectHardDeletesInput): Promise<
   const keyColumns = table.primaryKey.map((name) => input.columns.find((column) => column.name === name) as SourceColumn);
   // Qualified: the select list prints keys as text under the same names, and ordering must use the typed columns.
   const keyList = keyColumns.map((column) => `source_row.${quoteIdent(column.name)}`).join(', ');
-  const relation = `public.${quoteIdent(table.name)}`;
+  const relation = quotedSourceRelation(table);
   const keysFilePath = join(input.workDir, `${table.name}.keys.csv`);
   writeFileSync(keysFilePath, '');
   try {

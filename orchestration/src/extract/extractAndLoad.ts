@@ -6,6 +6,7 @@ import { copyChunkToFile, copyWholeTableToFile } from './copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
 import { readSourceColumns, SourceTableError, type SourceColumn } from './sourceColumns.js';
+import { describeTable } from './sourceRelation.js';
 import { checkContent, type ContentCheckSettings } from './contentCheck.js';
 import { rereadNewColumns } from './rereadColumns.js';
 import type { CursorWindow } from './cursorWindow.js';
@@ -66,7 +67,7 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
   try {
     const columns = await readSourceColumns(client, table);
     if (table.mode === 'full_refresh' && input.window) {
-      throw new SourceTableError(`Table ${table.name} is reloaded whole by every nightly run (mode full_refresh): it has no cursor to backfill; leave it out.`);
+      throw new SourceTableError(`Table ${describeTable(table)} is reloaded whole by every nightly run (mode full_refresh): it has no cursor to backfill; leave it out.`);
     }
     if (table.mode === 'full_refresh') {
       const copied = await copyWholeTableToFile({ client, table, columns, filePath });

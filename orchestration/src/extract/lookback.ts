@@ -1,5 +1,6 @@
 import { cursorKindOfPg } from './cursorWindow.js';
 import { SourceTableError } from './sourceColumns.js';
+import { describeTable } from './sourceRelation.js';
 import type { IncrementalTableConfig } from './tablesConfig.js';
 
 /**
@@ -20,15 +21,15 @@ export function resolveLookback(table: IncrementalTableConfig, cursorPgType: str
   if (kind === 'time') {
     if (configured === undefined) return { kind: 'interval', interval: DEFAULT_INTERVAL };
     if (configured === '0') return { kind: 'none' };
-    if (/^\d+$/.test(configured)) throw new SourceTableError(`Table ${table.name}: lookback "${configured}" needs a unit for a ${cursorPgType} cursor, e.g. "${configured} minutes".`);
+    if (/^\d+$/.test(configured)) throw new SourceTableError(`Table ${describeTable(table)}: lookback "${configured}" needs a unit for a ${cursorPgType} cursor, e.g. "${configured} minutes".`);
     return { kind: 'interval', interval: configured };
   }
   if (kind === 'integer') {
     if (configured === undefined) return { kind: 'count', count: DEFAULT_COUNT };
-    if (!/^\d+$/.test(configured)) throw new SourceTableError(`Table ${table.name}: lookback "${configured}" must be a whole number of sequence values for the ${cursorPgType} cursor ${table.cursor}.`);
+    if (!/^\d+$/.test(configured)) throw new SourceTableError(`Table ${describeTable(table)}: lookback "${configured}" must be a whole number of sequence values for the ${cursorPgType} cursor ${table.cursor}.`);
     return Number(configured) === 0 ? { kind: 'none' } : { kind: 'count', count: Number(configured) };
   }
   throw new SourceTableError(
-    `Table ${table.name}: cursor column "${table.cursor}" has type ${cursorPgType}; Rebar needs a timestamp, date or integer cursor that grows with every change (e.g. updated_at or a bigserial id).`,
+    `Table ${describeTable(table)}: cursor column "${table.cursor}" has type ${cursorPgType}; Rebar needs a timestamp, date or integer cursor that grows with every change (e.g. updated_at or a bigserial id).`,
   );
 }

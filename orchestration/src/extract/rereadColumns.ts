@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Loader } from '../load/loader.js';
 import type { SourceColumn } from './sourceColumns.js';
+import { quotedSourceRelation } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { TableConfig } from './tablesConfig.js';
 import { extractExpression } from './typeMapping.js';
@@ -42,7 +43,7 @@ export async function rereadNewColumns(input: RereadColumnsInput): Promise<strin
     const filePath = join(input.workDir, `${table.name}.reread.csv`);
     try {
       for (;;) {
-        const chunk = await copyKeyedColumn(client, table.name, keyColumns, column, afterKey, input.chunkRows, filePath);
+        const chunk = await copyKeyedColumn(client, quotedSourceRelation(table), keyColumns, column, afterKey, input.chunkRows, filePath);
         const done = chunk.rowCount < input.chunkRows;
         const output = await loader.rereadColumn({ table, keyColumns, column, filePath, lastKey: chunk.lastKey ?? afterKey, finished: done, loadId: input.loadId });
         rowsRead += output.rowsRead;
@@ -62,11 +63,11 @@ export async function rereadNewColumns(input: RereadColumnsInput): Promise<strin
 
 /** COPYs (key columns, column) of the rows after `afterKey`, in key order, into a CSV file; returns the last key. */
 async function copyKeyedColumn(
-  client: pg.ClientBase, tableName: string, keyColumns: SourceColumn[], column: SourceColumn, afterKey: string[] | undefined, chunkRows: number, filePath: string,
+  client: pg.ClientBase, relation: string, keyColumns: SourceColumn[], column: SourceColumn, afterKey: string[] | undefined, chunkRows: number, filePath: string,
 ): Promise<{ rowCount: number; lastKey: string[] | undefined }> {
   const keys = keyColumns.map((key) => `source_row.${quoteIdent(key.name)}`);
   const after = afterKey ? `where (${keys.join(', ')}) > (${afterKey.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})` : '';
-  const chunk = `select ${[...keys, `source_row.${quoteIdent(column.name)}`].join(', ')} from public.${quoteIdent(tableName)} as source_row ${after} order by ${keys.join(', ')} limit ${chunkRows}`;
+  const chunk = `select ${[...keys, `source_row.${quoteIdent(column.name)}`].join(', ')} from ${relation} as source_row ${after} order by ${keys.join(', ')} limit ${chunkRows}`;
   const selectList = [...keyColumns, column].map((selected) => extractExpression(`source_row.${quoteIdent(selected.name)}`, selected));
   return inReadSnapshot(client, async () => {
     const stream = client.query(copyTo(`copy (select ${selectList.join(', ')} from (${chunk}) as source_row) to stdout with (format csv)`));

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { timestampKindOfPg } from '../retention/expiredRows.js';
 import { applyColumnTypes } from './columnTypes.js';
-import type { TableConfig } from './tablesConfig.js';
+import { withoutExcludedColumns } from './excludedColumns.js';
+import { describeTable } from './sourceRelation.js';
+import { sourceRelationOf, type TableConfig } from './tablesConfig.js';
 
 export interface SourceColumn {
   name: string;
@@ -23,8 +25,14 @@ export class SourceTableError extends Error {
   override name = 'SourceTableError';
 }
 
-/** Reads a source table's columns from the catalog and checks the configured keys exist. */
-export async function readSourceColumns(client: pg.ClientBase, table: TableConfig, schema = 'public'): Promise<SourceColumn[]> {
+/**
+ * Reads the columns of a table's source relation (any schema; an ordinary or partitioned table, a
+ * view, a materialized view or a foreign table: pg_attribute lists them all, where
+ * information_schema.columns leaves materialized views out), checks the configured keys exist, and
+ * leaves out the columns the config excludes (they are never read, so they never reach raw).
+ */
+export async function readSourceColumns(client: pg.ClientBase, table: TableConfig): Promise<SourceColumn[]> {
+  const relation = sourceRelationOf(table);
   const result = await client.query<{ name: string; pg_type: string; position: number }>(
     `select attribute.attname as name, attribute.attnum::int as position,
             -- a domain is extracted as its base type
@@ -38,36 +46,38 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
         and relation.relkind in ('r', 'p', 'v', 'm', 'f')
         and attribute.attnum > 0 and not attribute.attisdropped
       order by attribute.attnum`,
-    [schema, table.name],
+    [relation.schema, relation.table],
   );
   if (result.rows.length === 0) {
-    throw new SourceTableError(`Source table ${schema}.${table.name} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`);
+    const rebarName = describeTable(table) === table.name ? '' : ` (Rebar's table ${table.name})`;
+    throw new SourceTableError(`Source table ${relation.schema}.${relation.table}${rebarName} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`);
   }
-  const columns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type, position: row.position }));
-  const names = new Set(columns.map((column) => column.name));
+  const allColumns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type, position: row.position }));
+  const names = new Set(allColumns.map((column) => column.name));
+  const label = describeTable(table);
   for (const [role, column] of [
     ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as const]),
     ...table.primaryKey.map((key) => ['primary key', key] as const),
     ...(table.softDelete ? [['soft-delete', table.softDelete] as const] : []),
   ] as const) {
     if (!names.has(column)) {
-      throw new SourceTableError(`Table ${table.name}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`);
+      throw new SourceTableError(`Table ${label}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`);
     }
   }
-  if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(table.name, table.retention, columns);
-  return applyColumnTypes(columns, table);
+  if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(label, table.retention, allColumns);
+  return applyColumnTypes(withoutExcludedColumns(table, allColumns), table);
 }
 
 /** Retention reads a row's category and age: both columns must exist, and the age must be a point in time. */
-function checkRetentionColumns(tableName: string, retention: { categoryColumn: string; timestampColumn: string }, columns: SourceColumn[]): void {
+function checkRetentionColumns(tableLabel: string, retention: { categoryColumn: string; timestampColumn: string }, columns: SourceColumn[]): void {
   const names = columns.map((column) => column.name);
   for (const [key, column] of [['category_column', retention.categoryColumn], ['timestamp_column', retention.timestampColumn]] as const) {
     if (!names.includes(column)) {
-      throw new SourceTableError(`Table ${tableName}: retention ${key} "${column}" does not exist; columns are ${names.join(', ')}. Fix retention.${key} in the tables config.`);
+      throw new SourceTableError(`Table ${tableLabel}: retention ${key} "${column}" does not exist; columns are ${names.join(', ')}. Fix retention.${key} in the tables config.`);
     }
   }
   const timestamp = columns.find((column) => column.name === retention.timestampColumn);
   if (timestamp && !timestampKindOfPg(timestamp.pgType)) {
-    throw new SourceTableError(`Table ${tableName}: retention timestamp_column "${timestamp.name}" has type ${timestamp.pgType}; it must be a timestamp or date column holding each row's age (e.g. created_at). Fix retention.timestamp_column in the tables config.`);
+    throw new SourceTableError(`Table ${tableLabel}: retention timestamp_column "${timestamp.name}" has type ${timestamp.pgType}; it must be a timestamp or date column holding each row's age (e.g. created_at). Fix retention.timestamp_column in the tables config.`);
   }
 }

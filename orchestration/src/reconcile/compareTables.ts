@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { readSourceColumns, type SourceColumn } from '../extract/sourceColumns.js';
+import { quotedSourceRelation } from '../extract/sourceRelation.js';
 import { quoteIdent } from '../extract/sqlIdentifiers.js';
 import type { TableConfig } from '../extract/tablesConfig.js';
 import { readRetentionBoundaries } from '../load/duckdb/retentionBoundaries.js';
@@ -50,13 +51,13 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
       const expired = await prunedRowsPredicate(connection, table, sourceColumns);
       const kept = expired ? `where not coalesce(${expired}, false)` : '';
       const pastRetention = expired
-        ? Number((await client.query<{ n: string }>(`select count(*) as n from ${quoteIdent(table.name)} as source_row where coalesce(${expired}, false)`)).rows[0]?.n ?? 0)
+        ? Number((await client.query<{ n: string }>(`select count(*) as n from ${quotedSourceRelation(table)} as source_row where coalesce(${expired}, false)`)).rows[0]?.n ?? 0)
         : 0;
       // Qualified, so both databases sort by the typed columns rather than their text output.
       const keys = table.primaryKey.length > 0 ? table.primaryKey.map(quoteIdent) : columns;
       const orderBy = keys.map((key) => `source_row.${key}`).join(', ');
       const canonical = sourceColumns.map(canonicalValue);
-      const sourceRows = (await client.query({ text: `select ${sourceColumns.map((column) => sourceText(column, 'source_row.')).join(', ')} from ${quoteIdent(table.name)} as source_row ${kept} order by ${orderBy}`, rowMode: 'array' })).rows as (string | null)[][];
+      const sourceRows = (await client.query({ text: `select ${sourceColumns.map((column) => sourceText(column, 'source_row.')).join(', ')} from ${quotedSourceRelation(table)} as source_row ${kept} order by ${orderBy}`, rowMode: 'array' })).rows as (string | null)[][];
       const rawResult = await connection.runAndReadAll(
         `select ${sourceColumns.map((column) => rawText(column, 'source_row.')).join(', ')} from raw.${quoteIdent(table.name)} as source_row where _rebar_deleted_at is null order by ${orderBy}`,
       );

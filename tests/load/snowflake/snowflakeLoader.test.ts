@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
 import { readSourceColumns } from '../../../orchestration/src/extract/sourceColumns.js';
-import type { IncrementalTableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { type IncrementalTableConfig, parseTablesConfig, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
 import { createLoader } from '../../../orchestration/src/load/createLoader.js';
 import type { Loader } from '../../../orchestration/src/load/loader.js';
 import { SnowflakeLoader } from '../../../orchestration/src/load/snowflake/snowflakeLoader.js';
@@ -201,6 +201,44 @@ test('a composite key whose cursor is not first loads in chunks and incrementall
   const reloaded = await extractOnce(source.client, loader, payment, 'payment-4', 25);
   assert.equal(reloaded.rowsWritten, 180);
   await assertRawEqualsSource(sourceSql, rawSql);
+});
+
+test('a table in another schema lands as RAW.<SCHEMA>__<TABLE>, beside a public table of the same name: merge, key pass, column re-read and full refresh by value', async () => {
+  const [publicShifts, fieldShifts, fieldCrews] = parseTablesConfig(`
+tables:
+  - { name: shifts, primary_key: [crew_id, shift_day], cursor: updated_at, lookback: 0 }
+  - { name: shifts, schema: field, primary_key: [crew_id, shift_day], cursor: updated_at, lookback: 0, hard_delete_check_hours: 0 }
+  - { name: crews, schema: field, mode: full_refresh }
+`, 'field.yml') as [IncrementalTableConfig, IncrementalTableConfig, TableConfig];
+  await source.client.query(`
+    create schema field;
+    create table public.shifts (crew_id int, shift_day date, hours numeric(5,2), updated_at timestamptz not null default now() - interval '1 day', primary key (crew_id, shift_day));
+    create table field.shifts (crew_id int, shift_day date, hours numeric(5,2), updated_at timestamptz not null default now() - interval '1 day', primary key (crew_id, shift_day));
+    create table field.crews (name text, region text);
+    insert into public.shifts (crew_id, shift_day, hours) values (1, '2026-03-01', 1.00);
+    insert into field.shifts (crew_id, shift_day, hours) select crew, date '2026-03-01' + day, 8 + day from generate_series(1, 3) as crew, generate_series(0, 4) as day;
+    insert into field.crews values ('North crew', 'north'), ('North crew', 'north');
+  `);
+  assert.deepEqual([fieldShifts.name, fieldCrews.name], ['field__shifts', 'field__crews']);
+  await extractOnce(source.client, loader, publicShifts, 'field-1');
+  await extractOnce(source.client, loader, fieldShifts, 'field-1');
+  await extractOnce(source.client, loader, fieldCrews, 'field-1');
+  await source.client.query(`
+    update field.shifts set hours = 11.5, updated_at = now() where crew_id = 2 and shift_day = '2026-03-03';
+    delete from field.shifts where crew_id = 3 and shift_day = '2026-03-05';
+    alter table field.shifts add column foreman text; update field.shifts set foreman = 'foreman ' || crew_id;
+  `);
+  const second = await extractOnce(source.client, loader, fieldShifts, 'field-2');
+  assert.equal(second.rowsTombstoned, 1);
+  // 13 changed: the updated row came with its foreman in this run's merge.
+  assert.ok(second.schemaChanges.includes('column foreman appeared; re-read 14 rows for it, 13 of them changed in raw'), second.schemaChanges.join('\n'));
+  const live = 'where _rebar_deleted_at is null order by crew_id, shift_day';
+  await assertRawEqualsSource(
+    'select crew_id, shift_day::text as day, hours::text as hours, foreman from field.shifts order by crew_id, shift_day',
+    `select crew_id, cast(shift_day as varchar) as day, cast(hours as varchar) as hours, foreman from raw.field__shifts ${live}`,
+  );
+  await assertRawEqualsSource('select crew_id, hours::text as hours from public.shifts order by crew_id', `select crew_id, cast(hours as varchar) as hours from raw.shifts ${live}`);
+  await assertRawEqualsSource('select name, region from field.crews order by name', 'select name, region from raw.field__crews order by name');
 });
 
 test('alerts are not listed before dbt built marts.fct_alerts, and listed round-robin by type once it exists', async () => {

@@ -4,6 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import pg from 'pg';
 import { extractAndLoad, type ExtractProgress } from '../../extract/extractAndLoad.js';
 import { SourceTableError } from '../../extract/sourceColumns.js';
+import { describeTable } from '../../extract/sourceRelation.js';
 import { WatermarkError } from '../../extract/watermark.js';
 import { sourcePassword } from '../../source/checkSource.js';
 import { scrubSecrets } from '../../util/redact.js';
@@ -63,8 +64,8 @@ export function createExtractTable(deps: ActivityDeps) {
       const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]);
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(message, 'SourceTableError');
       // Every attempt would read the same stored row: fail now, with the reset command in the message.
-      if (error instanceof WatermarkError) throw ApplicationFailure.nonRetryable(`Extracting ${table.name} failed: ${message}`, 'WatermarkError');
-      throw sourceFailure(error, deps.sourceUrl, `Extracting ${table.name} failed`, 'ExtractFailed');
+      if (error instanceof WatermarkError) throw ApplicationFailure.nonRetryable(`Extracting ${describeTable(table)} failed: ${message}`, 'WatermarkError');
+      throw sourceFailure(error, deps.sourceUrl, `Extracting ${describeTable(table)} failed`, 'ExtractFailed');
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { cursorKindOfPg, cursorWindowKind, type CursorWindow } from '../../extract/cursorWindow.js';
 import { discoverTables } from '../../extract/discoverTables.js';
+import { findPartitionOverlaps, partitionOverlapMessage } from '../../extract/partitionOverlap.js';
 import { readSourceColumns, SourceTableError } from '../../extract/sourceColumns.js';
 import { SourceSchemaError } from '../../extract/sourceCatalog.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
@@ -38,6 +39,7 @@ export function createPlanLoad(deps: ActivityDeps) {
     const selected = input.tables ? candidates.filter((table) => input.tables?.includes(table.name)) : candidates;
     const missing = (input.tables ?? []).filter((name) => !selected.some((table) => table.name === name));
     if (missing.length > 0) throw ApplicationFailure.nonRetryable(`Unknown table(s) ${missing.join(', ')}: the source has ${candidates.map((table) => table.name).join(', ')}`, 'UnknownTable');
+    await refusePartitionsWithParents(deps.sourceUrl, selected);
     if (!input.window || input.tables) return { tables: selected, parallelism: deps.config.extractParallelism };
     const backfillable = await backfillableTables(deps.sourceUrl, selected, input.window).catch((error: unknown) => {
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(error.message, 'SourceTableError');
@@ -45,6 +47,14 @@ export function createPlanLoad(deps: ActivityDeps) {
     });
     return { tables: backfillable, parallelism: deps.config.extractParallelism };
   };
+}
+
+/** A run holding a partition and its parent would load the partition's rows twice: refused before anything is read. */
+async function refusePartitionsWithParents(sourceUrl: string, tables: TableConfig[]): Promise<void> {
+  const overlaps = await withClient(sourceUrl, (client) => findPartitionOverlaps(client, tables)).catch((error: unknown) => {
+    throw sourceFailure(error, sourceUrl, 'Reading the source\'s partitions failed', 'PartitionsFailed');
+  });
+  if (overlaps.length > 0) throw ApplicationFailure.nonRetryable(partitionOverlapMessage(overlaps), 'PartitionWithParent');
 }
 
 /** The tables a backfill window can bound: incremental ones whose cursor is a time for a date window, a number for a numeric one. */
