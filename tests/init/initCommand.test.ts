@@ -116,18 +116,18 @@ test('the generated dbt project builds on what the loader landed: staging rows e
   const file = loadRebarFile(join(projectOut, 'rebar.yml'));
   const warehouse = join(workDir, 'warehouse.duckdb');
   const loader = new DuckDbLoader(warehouse, join(workDir, 'analytics.duckdb'));
-  // Extraction from schemas other than public is the sources part of issue 14 (not on this branch
-  // yet): load and build the public tables; the other schema's models are checked once it lands.
-  const loadable = file.tables.filter((table) => sourceRelationOf(table).schema === 'public');
-  assert.deepEqual(loadable.map((table) => table.name), ['CustomerNotes', 'film_actor', 'language']);
+  const loadable = file.tables;
+  assert.deepEqual(loadable.filter((table) => sourceRelationOf(table).schema === 'public').map((table) => table.name), ['CustomerNotes', 'film_actor', 'language']);
+  assert.ok(loadable.some((table) => sourceRelationOf(table).schema === 'inventory'), 'tables of the second schema are listed');
   for (const table of loadable) await extractOnce(source.client, loader, table, 'load-1');
   const models = loadable.map((table) => `stg_shop__${table.name}`);
   const dbtEnv = { ...process.env, REBAR_WAREHOUSE_PATH: warehouse, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
   const dbtArgs = ['--project-dir', file.dbtProjectDir ?? '', '--profiles-dir', file.dbtProjectDir ?? ''];
-  const build = await runCommand(join(projectRoot, '.venv', 'bin', 'dbt'), ['build', ...dbtArgs, '--select', ...models], { env: dbtEnv, cwd: projectOut });
+  const build = await runCommand(join(projectRoot, '.venv', 'bin', 'dbt'), ['build', ...dbtArgs], { env: dbtEnv, cwd: projectOut });
   assert.equal(build.code, 0, build.stdout + build.stderr);
-  // 3 views, unique + not_null on two single-column keys, one composite-key test.
-  assert.match(build.stdout, /PASS=8 WARN=0 ERROR=0 SKIP=0/);
+  // Every table's view, plus its key tests; nothing warns, errors or is skipped.
+  assert.match(build.stdout, /PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
+  for (const model of models) assert.match(build.stdout, new RegExp(`OK created sql view model staging\\.${model}\\b`), model);
 
   const modelsYml = parse(readFileSync(join(projectOut, 'dbt', 'models', 'staging', 'shop', '_shop__models.yml'), 'utf8')) as { models: { name: string; description: string; columns: { name: string; description: string }[] }[] };
   for (const table of loadable) {
@@ -146,7 +146,7 @@ test('the generated dbt project builds on what the loader landed: staging rows e
     const raw = await queryDuckDb(warehouse, `select ${rawColumns.join(', ')} from raw."${table.name}" where _rebar_deleted_at is null order by all`);
     const staged = await queryDuckDb(warehouse, `select columns(*)::varchar from staging."stg_shop__${table.name}" order by all`);
     assert.equal(staged.length, raw.length, table.name);
-    assert.ok(raw.length >= 3, table.name);
+    assert.ok(raw.length >= 1, table.name);
     assert.deepEqual(staged.map((row) => Object.values(row)), raw.map((row) => Object.values(row)), `${table.name}: staging equals raw by value`);
   }
   const english = await queryDuckDb(warehouse, "select language_id, last_update::varchar as last_update from staging.stg_shop__language where trim(name) = 'English'");
