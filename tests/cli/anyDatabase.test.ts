@@ -117,6 +117,15 @@ test('a tables config naming its own dbt project: that project is built and publ
   assert.deepEqual(rows, expected.rows);
 });
 
+test('a dbt project_dir without dbt_project.yml is refused at start-up, naming the file, the folder and the fix', async () => {
+  const user = userFolder(`dbt: { project_dir: no_such_project }\n${TABLES}`);
+  const result = await runCli(['nightly'], user.env);
+  assert.equal(result.code, 1, result.stderr + result.stdout);
+  assert.ok(result.stderr.includes(`${user.file}: dbt.project_dir points at ${join(user.file, '..', 'no_such_project')}, which holds no dbt_project.yml`), result.stderr);
+  assert.match(result.stderr, /remove the dbt: section to run extract-only/);
+  assert.doesNotMatch(result.stdout, /Temporal at/);
+});
+
 test('a dbt model that fails: exit 2, and dbt\'s own error in stderr, the summary and _rebar.run_models.message', async () => {
   const project = writeTinyDbtProject('tiny_fail', { 'events.sql': 'select * from raw.area_events\n', 'site_count.sql': 'select count(*) as sites from raw.sites\n' });
   const user = userFolder(`dbt: { project_dir: ${project} }\n${TABLES}`);
