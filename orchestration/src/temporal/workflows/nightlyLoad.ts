@@ -127,8 +127,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   const built = plan.extractOnly === undefined
     ? await buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities: { runDbtBuild, checkPublishGate, checkSourceFreshness } })
     : extractOnlyOutcome(tables, retention);
-  const { dbt, models, publishGate, freshness, alerts, status } = built;
-  const builtAt = Date.now();
+  const { dbt, models, publishGate, freshness, alerts, status, builtAt } = built;
   const summary: RunSummary = {
     runId,
     workflowId,
@@ -192,6 +191,8 @@ interface BuildOutcome {
   freshness: SourceFreshnessSummary | undefined;
   alerts: AlertsSummary;
   status: RunSummary['status'];
+  /** Workflow time when the build and gate were done (before freshness and alerts), for phaseSeconds.dbt. */
+  builtAt: number;
 }
 
 /** dbt build, the publish gate, source freshness and the alerts listing: the run's verdict on its models. */
@@ -227,6 +228,7 @@ async function buildAndGate({ input, runId, workflowId, progress, tables, retent
     dbt.errors.push(...checked.errors);
   }
 
+  const builtAt = Date.now();
   progress.phase = 'checking freshness';
   // Informational: how long ago each source table last received a row; it never fails the run.
   const freshness = await checkSourceFreshness({ runId }).catch(
@@ -240,7 +242,7 @@ async function buildAndGate({ input, runId, workflowId, progress, tables, retent
     : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({ status: 'not_listed', reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}` }));
 
   const status = builtCleanly && (!gateChecked || publishGate?.status === 'passed') ? 'success' : 'failed';
-  return { dbt, models, publishGate, freshness, alerts, status };
+  return { dbt, models, publishGate, freshness, alerts, status, builtAt };
 }
 
 /**
@@ -256,6 +258,7 @@ function extractOnlyOutcome(tables: readonly TableRunResult[], retention: Retent
     freshness: undefined,
     alerts: { status: 'not_listed', reason: 'extract-only run' },
     status: loadedCleanly(tables, retention) ? 'success' : 'failed',
+    builtAt: Date.now(),
   };
 }
 
