@@ -50,7 +50,7 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
   checkRetentionPolicy(file.tables, config.retentionPolicyPath);
   const source = await openSource(config);
   try {
-    const setup = await resolveRunSetup({ file, source, all: input.workflow.all === true, alternative: 'pass --all to load every table without models' });
+    const setup = await resolveRunSetup({ file, source, all: input.workflow.all === true, alternative: input.workflow.backfill ? undefined : 'pass --all to load every table without models' });
     if (setup.notice) log(setup.notice);
     if (source.isDemo) log(await prepareDemoData(source.url, input.demo));
     const temporal = await openTemporal(config);
