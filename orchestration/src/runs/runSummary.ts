@@ -107,14 +107,17 @@ export function failedNodeLine(node: ModelRunResult): string {
   return `${node.resourceType} ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''} ${node.status}: ${reason}${node.compiledPath ? ` (compiled SQL: ${node.compiledPath})` : ''}`;
 }
 
-/** The message of a failed run: every reason, each cut to a line's worth, so no long one hides the others. */
+/**
+ * The message of a failed run: every reason (a failed node's is one line), each cut at
+ * REASON_CHARS so no long one (a table's error, dbt's own output) hides the ones after it.
+ */
 export function failedRunMessage(reasons: readonly string[]): string {
   const clipped = reasons.map((reason) => (reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason));
   const text = clipped.join('; ');
   return text.length > FAILED_RUN_MESSAGE_CHARS ? `${text.slice(0, FAILED_RUN_MESSAGE_CHARS)}… (see _rebar.run_tables and _rebar.run_models)` : text;
 }
-const REASON_CHARS = 400;
-const FAILED_RUN_MESSAGE_CHARS = 6000;
+const REASON_CHARS = 2000;
+const FAILED_RUN_MESSAGE_CHARS = 8000;
 
 /** Every table loaded and retention pruning ran: all an extract-only run needs to publish raw. */
 export function loadedCleanly(tables: readonly TableRunResult[], retention: RetentionSummary): boolean {
