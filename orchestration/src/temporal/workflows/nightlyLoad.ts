@@ -78,7 +78,8 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
 /**
  * The nightly load: extract every configured table (bounded parallelism), prune raw rows past
  * their retention, build and test the dbt project, list the open alerts, record the run, and
- * publish the warehouse to readers only if everything passed.
+ * publish the warehouse to readers only if everything passed. An extract-only run (planLoad says
+ * why: --no-dbt, or no dbt project configured) skips the dbt steps and publishes raw once it loaded.
  * A table that keeps failing is reported, not fatal to the others; its loaded neighbours stay loaded.
  */
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
