@@ -51,6 +51,9 @@ function tablesConfigCheckingHardDeletes(dir: string): string {
     assert.ok(yaml.includes(line), `rebar.yml lists ${table} as ${line}`);
     yaml = yaml.replace(line, `${line.slice(0, -2)}, hard_delete_check_hours: 0 }`);
   }
+  // A copy elsewhere still builds this repository's dbt project (project_dir is relative to the file).
+  assert.ok(yaml.includes('dbt: { project_dir: . }'), 'rebar.yml names its dbt project as project_dir: .');
+  yaml = yaml.replace('dbt: { project_dir: . }', `dbt: { project_dir: ${JSON.stringify(projectRoot)} }`);
   const path = join(dir, 'rebar.yml');
   writeFileSync(path, yaml);
   return path;

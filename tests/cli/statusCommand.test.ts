@@ -47,7 +47,7 @@ async function withWorker<T>(work: () => Promise<T>): Promise<T> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
+    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
   });
   return worker.runUntil(work());
 }

@@ -41,7 +41,7 @@ afterAll(async () => {
 
 function planLoad(configured: TableConfig[], input: PlanLoadInput = {}) {
   const config = testConfig();
-  return createPlanLoad({ config, sourceUrl: source.connectionString, tables: configured, discover: parseRebarFile('', 'none.yml').discover, loader: createLoader(config) })(input);
+  return createPlanLoad({ config, sourceUrl: source.connectionString, tables: configured, discover: parseRebarFile('', 'none.yml').discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) })(input);
 }
 
 test('a run holding a partition and its parent (in any schema, at any depth) is refused before anything is read, naming both and the fix', async () => {

@@ -32,6 +32,9 @@ function tablesConfigWithHardDeleteChecks(): string {
       `{ name: ${table}, primary_key: [id], cursor: updated_at, soft_delete: deleted_at, hard_delete_check_hours: 0 }`);
   }
   assert.equal((text.match(/hard_delete_check_hours: 0/g) ?? []).length, 3, 'the three table lines were found in rebar.yml');
+  // A copy elsewhere still builds this repository's dbt project (project_dir is relative to the file).
+  assert.ok(text.includes('dbt: { project_dir: . }'), 'rebar.yml names its dbt project as project_dir: .');
+  text = text.replace('dbt: { project_dir: . }', `dbt: { project_dir: ${JSON.stringify(projectRoot)} }`);
   writeFileSync(path, text);
   return path;
 }

@@ -47,6 +47,7 @@ export function buildRunFailedAlert(summary: FailedRunForAlert, dbtErrors: reado
         status: node.status,
         attachedNode: node.attachedNode,
         message: node.message === null ? null : clip(node.message),
+        compiledPath: node.compiledPath ?? null,
       })),
       retentionError: summary.retention.error === null ? null : clip(summary.retention.error),
       reasons: listed,

@@ -1,4 +1,4 @@
-import { type RunSummary, unreconciledTables } from '../runs/runSummary.js';
+import { failedNodes, type RunSummary, unreconciledTables } from '../runs/runSummary.js';
 import { formatAlerts } from './formatAlerts.js';
 import { formatFreshness } from './formatFreshness.js';
 import { formatRetention } from './formatRetention.js';
@@ -34,6 +34,13 @@ export function formatSummary(summary: RunSummary): string {
   );
   lines.push('');
   lines.push(...formatRetention(summary.retention), '');
+  if (summary.extractOnly !== undefined) {
+    lines.push('dbt build: not run (extract-only run).');
+    lines.push('', `Publish gate: not checked: extract-only run, nothing built to gate (raw ${summary.published ? 'published as loaded' : 'not published: the load failed'}).`);
+    lines.push('', ...formatAlerts(summary.alerts));
+    lines.push('', `extract-only (${summary.extractOnly}): extracted, loaded, reconciled counts and ${summary.published ? 'published raw' : 'did not publish'}; no dbt models built.`);
+    return lines.join('\n');
+  }
   const byType = new Map<string, Map<string, number>>();
   for (const node of summary.models) {
     const statuses = byType.get(node.resourceType) ?? new Map<string, number>();
@@ -51,8 +58,10 @@ export function formatSummary(summary: RunSummary): string {
       lines.push(`    ${model.uniqueId.replace(/^model\.rebar\./, '').padEnd(48)} ${model.status.padEnd(8)} ${model.durationSeconds.toFixed(2).padStart(6)}`);
     }
   }
-  for (const node of summary.models.filter((candidate) => ['error', 'fail'].includes(candidate.status))) {
-    lines.push(`  FAILED ${node.uniqueId}: ${node.message ?? ''}`);
+  for (const node of failedNodes(summary.models)) {
+    const [first, ...rest] = (node.message || 'dbt gave no reason').split('\n');
+    lines.push(`  FAILED ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''}: ${first ?? ''}`, ...rest.map((line) => `      ${line}`));
+    if (node.compiledPath) lines.push(`      compiled SQL: ${node.compiledPath}`);
   }
   lines.push('', ...formatWarnings(summary.models));
   lines.push('', formatPublishGate(summary));

@@ -34,12 +34,52 @@ function nodeStatus(status: unknown, fallback: unknown): string {
   return text;
 }
 
-/** The human-readable text of any dbt JSON log line (for errors outside a node, e.g. a parse failure). */
-export function eventMessage(line: string): { level: string; message: string } | undefined {
+/**
+ * The human-readable text of any dbt JSON log line, and the node it is about if any: lines about no
+ * node (e.g. a parse or compilation failure of the whole project) are the build's own errors.
+ */
+export function eventMessage(line: string): { level: string; message: string; uniqueId?: string } | undefined {
   const event = parseJson(line);
-  // ANSI colour codes are stripped, should a dbt version ignore --no-use-colors.
-  if (isRecord(event) && isRecord(event.info)) return { level: String(event.info.level ?? 'info'), message: String(event.info.msg ?? '').replace(/\u001b\[[0-9;]*m/g, '') };
+  if (!isRecord(event) || !isRecord(event.info)) return undefined;
+  const uniqueId = isRecord(event.data) && isRecord(event.data.node_info) && typeof event.data.node_info.unique_id === 'string' ? event.data.node_info.unique_id : undefined;
+  return { level: String(event.info.level ?? 'info'), message: withoutColours(String(event.info.msg ?? '')), ...(uniqueId ? { uniqueId } : {}) };
+}
+
+/** What dbt says about a finished node after the run: why it failed (RunResultError) and where its compiled SQL is (SQLCompiledPath). */
+export interface NodeDetail {
+  uniqueId: string;
+  error?: string;
+  compiledPath?: string;
+}
+
+/** The reason or compiled SQL path dbt lists for a failed node at the end of a run; undefined for any other line. */
+export function parseNodeDetail(line: string): NodeDetail | undefined {
+  const event = parseJson(line);
+  if (!isRecord(event) || !isRecord(event.info) || !isRecord(event.data) || !isRecord(event.data.node_info)) return undefined;
+  const uniqueId = event.data.node_info.unique_id;
+  if (typeof uniqueId !== 'string') return undefined;
+  if (event.info.name === 'RunResultError' && typeof event.data.msg === 'string') return { uniqueId, error: nodeReason(event.data.msg) };
+  if (event.info.name === 'SQLCompiledPath' && typeof event.data.path === 'string') return { uniqueId, compiledPath: event.data.path };
   return undefined;
+}
+
+/** Lines of a node's reason kept: the database's own words and the SQL line it points at. */
+export const NODE_REASON_LINES = 5;
+
+/**
+ * A node's error as a reader needs it: dbt's header ("Runtime Error in model x (models/x.sql)")
+ * dropped, so the first line is the database's reason, and at most NODE_REASON_LINES lines.
+ */
+export function nodeReason(text: string): string {
+  const lines = withoutColours(text).split('\n').map((line) => line.trimEnd()).filter((line) => line.trim() !== '');
+  const body = lines.length > 1 && /^\s*\w+ Error in \w+ /.test(lines[0] ?? '') ? lines.slice(1) : lines;
+  const indent = Math.min(...body.map((line) => /^\s*/.exec(line)?.[0].length ?? 0));
+  return body.slice(0, NODE_REASON_LINES).map((line) => line.slice(indent)).join('\n');
+}
+
+// ANSI colour codes are stripped, should a dbt version ignore --no-use-colors.
+function withoutColours(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 function parseJson(line: string): unknown {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ModelRunResult } from '../runs/runSummary.js';
-import { eventMessage, parseNodeResult } from './dbtLogEvents.js';
+import { eventMessage, type NodeDetail, parseNodeDetail, parseNodeResult } from './dbtLogEvents.js';
+import { withFailureDetails } from './nodeFailureDetails.js';
 
 export interface RunDbtInput {
   dbtBin: string;
@@ -41,6 +42,7 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   input.signal?.addEventListener('abort', abort, { once: true });
 
   const nodes: ModelRunResult[] = [];
+  const details: NodeDetail[] = [];
   const errors: string[] = [];
   const stderr: string[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
@@ -51,8 +53,14 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
       input.onNodeFinished?.(node);
       continue;
     }
+    const detail = parseNodeDetail(line);
+    if (detail) {
+      details.push(detail);
+      continue;
+    }
+    // Errors about a node reach it through its details; the rest are the build's own (e.g. a compilation error).
     const event = eventMessage(line);
-    if (event && event.level === 'error' && event.message.trim()) errors.push(event.message.trim());
+    if (event && event.level === 'error' && !event.uniqueId && event.message.trim()) errors.push(event.message.trim());
   }
   const exitCode = await new Promise<number>((resolveExit) => {
     if (child.exitCode !== null) resolveExit(child.exitCode);
@@ -60,7 +68,7 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   });
   input.signal?.removeEventListener('abort', abort);
   if (exitCode !== 0 && errors.length === 0 && stderr.length > 0) errors.push(stderr.join('').trim().slice(-2000));
-  return { exitCode, nodes, errors };
+  return { exitCode, nodes: withFailureDetails(nodes, details, input.targetPath), errors };
 }
 
 /**

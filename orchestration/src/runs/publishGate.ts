@@ -120,7 +120,9 @@ function blockingRank(status: string): number {
 function refusalReason(blocking: readonly BlockingNode[], checked: number): string {
   const lines = blocking.slice(0, LISTED).map((node) => {
     const on = node.attachedNode ? ` on ${node.attachedNode}` : '';
-    const detail = node.message ? ` (${node.message})` : '';
+    // The reason's first line: a recorded message goes on with the failed node's compiled SQL path.
+    const reason = node.message?.split('\n')[0]?.trim();
+    const detail = reason ? ` (${reason})` : '';
     const where = node.runId === null ? '' : node.runDescription === 'this run' ? ' in this run' : ` since run ${node.runId} (workflow ${node.workflowId}, ${node.runDescription})`;
     return `${node.resourceType} ${node.uniqueId}${on}: ${node.status}${detail}${where}`;
   });

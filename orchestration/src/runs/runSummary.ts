@@ -40,7 +40,10 @@ export interface ModelRunResult {
   durationSeconds: number;
   /** For tests: the model (or source) the test checks. */
   attachedNode: string | null;
+  /** Why a failed node failed (its first line is the database's reason), or a passing node's note (e.g. INSERT 6). */
   message: string | null;
+  /** A failed node's compiled SQL (under the run's dbt target folder); absent in runs recorded before it was kept. */
+  compiledPath?: string | null;
 }
 
 export interface RunSummary {
@@ -68,6 +71,8 @@ export interface RunSummary {
   publishGate?: PublishGateSummary;
   /** `dbt source freshness` after the build: how long ago each source table last received a row. */
   freshness?: SourceFreshnessSummary;
+  /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): raw is published as loaded. */
+  extractOnly?: string;
 }
 
 /** dbt nodes that did not pass: errors, failed tests, and nodes skipped because of them. */
@@ -96,14 +101,36 @@ export function overallStatus(tables: readonly TableRunResult[], models: readonl
   return !tablesFailed && !pruneFailed && dbtSucceeded && models.length > 0 && failedNodes(models).length === 0 ? 'success' : 'failed';
 }
 
+/** A failed node in one line: what it is, its status, the first line of its reason, where its compiled SQL is. */
+export function failedNodeLine(node: ModelRunResult): string {
+  const reason = node.message?.split('\n')[0]?.trim() || 'dbt gave no reason';
+  return `${node.resourceType} ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''} ${node.status}: ${reason}${node.compiledPath ? ` (compiled SQL: ${node.compiledPath})` : ''}`;
+}
+
+/**
+ * The message of a failed run: every reason (a failed node's is one line), each cut at
+ * REASON_CHARS so no long one (a table's error, dbt's own output) hides the ones after it.
+ */
+export function failedRunMessage(reasons: readonly string[]): string {
+  const clipped = reasons.map((reason) => (reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason));
+  const text = clipped.join('; ');
+  return text.length > FAILED_RUN_MESSAGE_CHARS ? `${text.slice(0, FAILED_RUN_MESSAGE_CHARS)}… (see _rebar.run_tables and _rebar.run_models)` : text;
+}
+const REASON_CHARS = 2000;
+const FAILED_RUN_MESSAGE_CHARS = 8000;
+
+/** Every table loaded and retention pruning ran: all an extract-only run needs to publish raw. */
+export function loadedCleanly(tables: readonly TableRunResult[], retention: RetentionSummary): boolean {
+  return tables.every((table) => table.status === 'success') && retention.error === null;
+}
+
 /** One line per problem, naming the table, or the dbt node (and for a test, the model it checks). */
 export function failureReasons(summary: Pick<RunSummary, 'tables' | 'models' | 'retention' | 'publishGate'>, dbtErrors: readonly string[]): string[] {
   return [
     ...(summary.publishGate && summary.publishGate.status !== 'passed' ? [summary.publishGate.reason] : []),
     ...summary.tables.filter((table) => table.error).map((table) => `table ${table.table}: ${table.error}`),
     ...(summary.retention.error ? [`retention pruning: ${summary.retention.error}`] : []),
-    ...failedNodes(summary.models).map((node) =>
-      `${node.resourceType} ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''} ${node.status}${node.message ? `: ${node.message}` : ''}`),
+    ...failedNodes(summary.models).map(failedNodeLine),
     // dbt's own error lines carry the database's reason (e.g. a missing table) that node results lack.
     ...[...new Set(dbtErrors)].slice(0, 10),
   ];

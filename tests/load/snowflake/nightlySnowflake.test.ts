@@ -52,7 +52,7 @@ async function runNightly(workflowId: string): Promise<RunSummary> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables, discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
+    deps: { config, sourceUrl: source.connectionString, tables, discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
   });
   try {
     return await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [{ dbtSelect: DBT_SELECT }] }));

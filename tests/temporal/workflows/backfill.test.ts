@@ -37,7 +37,7 @@ async function run(workflowId: string, args: NightlyLoadInput): Promise<RunSumma
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
+    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
   });
   return (await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }))) as RunSummary;
 }

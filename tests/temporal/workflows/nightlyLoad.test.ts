@@ -45,7 +45,7 @@ async function runNightly(workflowId: string, args: object = {}, sourceUrl = sou
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config: workerConfig, sourceUrl, tables: tables(), discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
+    deps: { config: workerConfig, sourceUrl, tables: tables(), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
   });
   return worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }));
 }

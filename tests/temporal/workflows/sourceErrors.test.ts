@@ -39,7 +39,7 @@ function sitesWorker(sourceUrl: string) {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl, tables: [sites], discover: parseRebarFile('', 'none.yml').discover, loader: createLoader(config) },
+    deps: { config, sourceUrl, tables: [sites], discover: parseRebarFile('', 'none.yml').discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { cursorWindowKind } from '../../extract/cursorWindow.js';
 import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
@@ -16,14 +16,16 @@ export function registerBackfillCommand(program: Command, config: () => RebarCon
     .option('--tables <names>', 'only these tables (default: every table whose cursor the window can bound)', commaList)
     .option('--select <selector>', 'dbt selector to build instead of everything downstream of the re-read tables')
     .option('--full-refresh', 'rebuild the selected incremental models from all of raw (after changing their logic)')
-    .action(async (options: { from: string; to: string; tables?: string[]; select?: string; fullRefresh?: boolean }) => {
+    .option('--no-dbt', 're-extract and publish raw only: no dbt build')
+    .action(async (options: { from: string; to: string; tables?: string[]; select?: string; fullRefresh?: boolean; dbt: boolean }) => {
+      if (!options.dbt && (options.select || options.fullRefresh)) throw new InvalidArgumentError('--select and --full-refresh choose what dbt builds; drop them with --no-dbt');
       const settings = config();
       const backfill = { from: options.from, to: options.to };
       cursorWindowKind(backfill); // a bad window fails here, before anything starts
       installTemporalLogging(settings.logLevel);
       const { summary, failure } = await runNightly({
         config: settings,
-        workflow: { tables: options.tables, dbtSelect: options.select, dbtFullRefresh: options.fullRefresh, backfill },
+        workflow: { tables: options.tables, dbtSelect: options.select, dbtFullRefresh: options.fullRefresh, backfill, ...(options.dbt ? {} : { dbt: false }) },
         demo: { scale: 0.2, years: 1, seed: 42, simulate: false },
         log: (line) => process.stdout.write(`${line}\n`),
         progress: createProgressReporter(process.stderr, settings.logLevel),

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
-import { loadRebarFile, loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadRebarFile } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import type { RunSummary } from '../../runs/runSummary.js';
@@ -13,6 +13,7 @@ import { pollProgress } from '../progressPolling.js';
 import type { ProgressReporter } from '../progressReporter.js';
 import { createLogger } from '../../util/logger.js';
 import { prepareDemoData, type DemoDataOptions } from './demoData.js';
+import { resolveRunSetup } from './runSetup.js';
 
 export interface RunNightlyInput {
   config: RebarConfig;
@@ -30,6 +31,13 @@ export interface RunNightlyOutput {
   /** Why the run failed, naming the table or dbt model and test; undefined on success. */
   failure: string | undefined;
   temporalUiUrl: string | undefined;
+  /** The source is the demo (embedded, or a database holding public.demo_clock). */
+  sourceIsDemo: boolean;
+}
+
+/** A run that started and then failed without a run summary (e.g. publishing failed): exit 2, like any failed run. */
+export class RunFailedError extends Error {
+  override name = 'RunFailedError';
 }
 
 /**
@@ -38,10 +46,12 @@ export interface RunNightlyOutput {
  */
 export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutput> {
   const { config, log } = input;
-  const tables = loadTablesConfig(config.tablesConfigPath);
-  checkRetentionPolicy(tables, config.retentionPolicyPath);
+  const file = loadRebarFile(config.tablesConfigPath);
+  checkRetentionPolicy(file.tables, config.retentionPolicyPath);
   const source = await openSource(config);
   try {
+    const setup = await resolveRunSetup({ file, source, all: input.workflow.all === true, alternative: input.workflow.backfill ? undefined : 'pass --all to load every table without models' });
+    if (setup.notice) log(setup.notice);
     if (source.isDemo) log(await prepareDemoData(source.url, input.demo));
     const temporal = await openTemporal(config);
     try {
@@ -53,7 +63,7 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
           connection: workerConnection,
           namespace: config.temporalNamespace,
           taskQueue: config.taskQueue,
-          deps: { config, sourceUrl: source.url, tables, discover: loadRebarFile(config.tablesConfigPath).discover, loader: createLoader(config) },
+          deps: { config, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader: createLoader(config) },
         });
         const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
         const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -71,11 +81,12 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
             });
             return withProgress(handle, clientConnection, input.progress, config.logLevel);
           });
-          return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl };
+          return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
         } catch (error) {
           const failed = failedRun(error);
-          if (!failed) throw error;
-          return { ...failed, temporalUiUrl: temporal.uiUrl };
+          if (failed) return { ...failed, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
+          if (error instanceof WorkflowFailedError) throw new RunFailedError(`the run failed: ${error.cause?.message ?? error.message}`);
+          throw error;
         }
       } finally {
         await clientConnection.close();

@@ -1,9 +1,10 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { formatSummary } from '../formatSummary.js';
 import { createProgressReporter } from '../progressReporter.js';
 import { commaList, positiveNumber, wholeNumber } from '../options.js';
 import { exampleAnalystQuery } from './exampleQuery.js';
+import type { DemoDataOptions } from './demoData.js';
 import { runNightly } from './nightly.js';
 import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
 
@@ -19,26 +20,69 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
     .option('--years <n>', 'demo source history in years when first generated', positiveNumber, 1)
     .option('--seed <n>', 'demo generator seed', wholeNumber, 42)
     .option('--no-simulate', 'do not move a filled demo source forward by one day first')
-    .action(async (options: { tables?: string[]; all?: boolean; select?: string; fullRefresh?: boolean; scale: number; years: number; seed: number; simulate: boolean }) => {
-      const settings = config();
-      installTemporalLogging(settings.logLevel);
-      const { summary, failure, temporalUiUrl } = await runNightly({
-        config: settings,
-        workflow: { tables: options.tables, all: options.all, dbtSelect: options.select, dbtFullRefresh: options.fullRefresh },
+    .option('--no-dbt', 'extract, load and publish raw only: no dbt build (the same as `rebar load`)')
+    .action(async (options: { tables?: string[]; all?: boolean; select?: string; fullRefresh?: boolean; scale: number; years: number; seed: number; simulate: boolean; dbt: boolean }) => {
+      if (!options.dbt && (options.select || options.fullRefresh)) throw new InvalidArgumentError('--select and --full-refresh choose what dbt builds; drop them with --no-dbt');
+      await runAndReport(config(), {
+        tables: options.tables,
+        all: options.all,
+        dbt: options.dbt,
+        dbtSelect: options.select,
+        dbtFullRefresh: options.fullRefresh,
         demo: { scale: options.scale, years: options.years, seed: options.seed, simulate: options.simulate },
-        log: (line) => process.stdout.write(`${line}\n`),
-        progress: createProgressReporter(process.stderr, settings.logLevel),
       });
-      process.stdout.write(`\n${formatSummary(summary)}\n`);
-      process.stdout.write(`\n${warehouseLines(settings, summary.published).join('\n')}\n`);
-      if (temporalUiUrl) process.stdout.write(`Temporal history: kept in ${settings.stateDir}/temporal.db\n`);
-      if (failure) {
-        process.stderr.write(`rebar: ${failure}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      if (settings.target === 'duckdb') process.stdout.write(`\n${await exampleAnalystQuery(settings.publishedPath)}\n`);
     });
+
+  program
+    .command('load')
+    .description('Extract and load only, no dbt (nightly --no-dbt): extract every table past its watermark, load raw, reconcile counts, record the run, publish raw')
+    .option('--tables <names>', 'only these tables (comma-separated)', commaList)
+    .option('--all', 'every table of the source, discovered from its catalog (rebar.yml settings still apply to the tables it lists)')
+    .option('--scale <factor>', 'demo source size when it is first generated (1 = 100 projects a year, ~1.5M rows)', positiveNumber, 0.2)
+    .option('--years <n>', 'demo source history in years when first generated', positiveNumber, 1)
+    .option('--seed <n>', 'demo generator seed', wholeNumber, 42)
+    .option('--no-simulate', 'do not move a filled demo source forward by one day first')
+    .action(async (options: { tables?: string[]; all?: boolean; scale: number; years: number; seed: number; simulate: boolean }) => {
+      await runAndReport(config(), {
+        tables: options.tables,
+        all: options.all,
+        dbt: false,
+        demo: { scale: options.scale, years: options.years, seed: options.seed, simulate: options.simulate },
+      });
+    });
+}
+
+interface NightlyOptions {
+  tables: string[] | undefined;
+  all: boolean | undefined;
+  dbt: boolean;
+  dbtSelect?: string;
+  dbtFullRefresh?: boolean;
+  demo: DemoDataOptions;
+}
+
+/** One run, its summary and where the warehouse is; exit 2 when it failed. The demo's example query only after the demo's build. */
+async function runAndReport(settings: RebarConfig, options: NightlyOptions): Promise<void> {
+  installTemporalLogging(settings.logLevel);
+  const { summary, failure, temporalUiUrl, sourceIsDemo } = await runNightly({
+    config: settings,
+    workflow: { tables: options.tables, all: options.all, dbtSelect: options.dbtSelect, dbtFullRefresh: options.dbtFullRefresh, ...(options.dbt ? {} : { dbt: false }) },
+    demo: options.demo,
+    log: (line) => process.stdout.write(`${line}\n`),
+    progress: createProgressReporter(process.stderr, settings.logLevel),
+  });
+  process.stdout.write(`\n${formatSummary(summary)}\n`);
+  process.stdout.write(`\n${warehouseLines(settings, summary.published).join('\n')}\n`);
+  if (temporalUiUrl) process.stdout.write(`Temporal history: kept in ${settings.stateDir}/temporal.db\n`);
+  if (failure) {
+    process.stderr.write(`rebar: ${failure}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (settings.target !== 'duckdb' || !sourceIsDemo || summary.extractOnly !== undefined) return;
+  // An example, not part of the run: whatever happens to it, the run succeeded.
+  const example = await exampleAnalystQuery(settings.publishedPath).catch((error: unknown) => `Example analyst query not run: ${error instanceof Error ? error.message : String(error)}`);
+  process.stdout.write(`\n${example}\n`);
 }
 
 /** Where this run wrote and where readers read, for the target in use. */

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { loadRebarFile, loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadRebarFile } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import { openSource } from '../../source/demoSource.js';
 import { connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
+import { resolveRunSetup } from './runSetup.js';
 import { registerScheduleCommands } from './scheduleCommands.js';
 
 import { defaultTemporalAddress } from './temporalClient.js';
@@ -18,18 +19,23 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
     .action(async () => {
       const settings = config();
       installTemporalLogging(settings.logLevel);
-      const tables = loadTablesConfig(settings.tablesConfigPath);
-      checkRetentionPolicy(tables, settings.retentionPolicyPath);
+      const file = loadRebarFile(settings.tablesConfigPath);
+      checkRetentionPolicy(file.tables, settings.retentionPolicyPath);
       const source = await openSource(settings);
+      // A worker serves every run of its schedule: a demo file with another database has nothing it could build or list.
+      const setup = await resolveRunSetup({ file, source, all: false, alternative: undefined }).catch(async (error: unknown) => {
+        await source.close();
+        throw error;
+      });
       const connection = await connectWorkerToTemporal(settings.temporalAddress ?? defaultTemporalAddress);
       try {
         const worker = await createRebarWorker({
           connection,
           namespace: settings.temporalNamespace,
           taskQueue: settings.taskQueue,
-          deps: { config: settings, sourceUrl: source.url, tables, discover: loadRebarFile(settings.tablesConfigPath).discover, loader: createLoader(settings) },
+          deps: { config: settings, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader: createLoader(settings) },
         });
-        process.stdout.write(`Worker polling task queue ${settings.taskQueue}; Ctrl-C to stop\n`);
+        process.stdout.write(`Worker polling task queue ${settings.taskQueue}${setup.dbt.projectDir === undefined ? `; extract-only runs (${setup.dbt.why})` : `; builds the dbt project in ${setup.dbt.projectDir}`}; Ctrl-C to stop\n`);
         await worker.run();
       } finally {
         await connection.close();

@@ -1,5 +1,6 @@
 import type { RebarConfig } from '../../config/config.js';
 import type { DiscoverSettings, TableConfig } from '../../extract/tablesConfig.js';
+import type { DbtProjectChoice } from '../../dbt/dbtProjectChoice.js';
 import type { Loader } from '../../load/loader.js';
 
 /** What the worker hands its activities: resolved once at start-up, never sent through Temporal. */
@@ -10,5 +11,7 @@ export interface ActivityDeps {
   tables: TableConfig[];
   /** How `--all` finds tables (the tables config's discover: section). */
   discover: DiscoverSettings;
+  /** The dbt project runs build (the tables config's dbt: project_dir), or why there is none: runs are then extract-only. */
+  dbt: DbtProjectChoice;
   loader: Loader;
 }

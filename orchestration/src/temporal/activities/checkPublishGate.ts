@@ -1,15 +1,21 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { readProjectNodes } from '../../dbt/projectNodes.js';
+import { type ProjectNode, readProjectNodes } from '../../dbt/projectNodes.js';
 import { judgePublishGate, latestResults, testsToRecheck, withRetestedResults } from '../../runs/publishGate.js';
 import type { ModelRunResult } from '../../runs/runSummary.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { runDbtInActivity } from './runDbtInActivity.js';
 import type { CheckPublishGateInput, CheckPublishGateOutput } from './types.js';
 
-/** How dbt names a raw table (models/staging/rebar_source/_rebar_source__sources.yml). */
-const SOURCE_PREFIX = 'source.rebar.rebar_source.';
+/**
+ * The dbt sources (source.<project>.<source>.<table>) the project's nodes read for these raw
+ * tables, whatever the project and source are called (the demo's, or one `rebar init` wrote).
+ */
+function sourcesOf(project: readonly ProjectNode[], tables: readonly string[]): string[] {
+  const read = new Set(project.flatMap((node) => node.dependsOn).filter((id) => id.startsWith('source.')));
+  return [...read].filter((id) => tables.includes(id.split('.').slice(3).join('.')));
+}
 
 /**
  * The one publish gate for every kind of run. After a partial build (a backfill or --select) it
@@ -40,7 +46,7 @@ async function judge(deps: ActivityDeps, input: CheckPublishGateInput): Promise<
   const project = readProjectNodes(manifestPath);
   const latest = latestResults(await deps.loader.latestNodeResults(), input, input.nodes);
 
-  const changedSources = input.changedTables.map((table) => `${SOURCE_PREFIX}${table}`);
+  const changedSources = sourcesOf(project, input.changedTables);
   const recheck = testsToRecheck(project, latest, input.nodes, changedSources);
   let retested: ModelRunResult[] = [];
   let errors: string[] = [];

@@ -14,7 +14,8 @@ export function createCheckSourceFreshness(deps: ActivityDeps) {
   return async function checkSourceFreshness(input: CheckSourceFreshnessInput): Promise<CheckSourceFreshnessOutput> {
     const targetPath = join(deps.config.stateDir, 'dbt-target', `${input.runId}-freshness`);
     const checkedAt = new Date().toISOString();
-    const result = await runDbtInActivity(deps, { command: ['source', 'freshness', '--select', 'source:rebar_source'], targetPath });
+    // Every source of the project (the demo's is rebar_source; a project `rebar init` wrote names its own).
+    const result = await runDbtInActivity(deps, { command: ['source', 'freshness'], targetPath });
     const artifact = join(targetPath, 'sources.json');
     if (!existsSync(artifact)) {
       return { status: 'not_checked', reason: `dbt source freshness wrote no results (exit ${result.exitCode}): ${result.errors[0]?.slice(0, 300) ?? 'no error message'}` };

@@ -40,12 +40,14 @@ export function createPlanLoad(deps: ActivityDeps) {
     const missing = (input.tables ?? []).filter((name) => !selected.some((table) => table.name === name));
     if (missing.length > 0) throw ApplicationFailure.nonRetryable(`Unknown table(s) ${missing.join(', ')}: the source has ${candidates.map((table) => table.name).join(', ')}`, 'UnknownTable');
     await refusePartitionsWithParents(deps.sourceUrl, selected);
-    if (!input.window || input.tables) return { tables: selected, parallelism: deps.config.extractParallelism };
+    const extractOnly = input.dbt === false ? '--no-dbt' : deps.dbt.projectDir === undefined ? deps.dbt.why : undefined;
+    const plan = { parallelism: deps.config.extractParallelism, ...(extractOnly ? { extractOnly } : {}) };
+    if (!input.window || input.tables) return { ...plan, tables: selected };
     const backfillable = await backfillableTables(deps.sourceUrl, selected, input.window).catch((error: unknown) => {
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(error.message, 'SourceTableError');
       throw sourceFailure(error, deps.sourceUrl, 'Reading the source tables\' columns failed', 'SourceColumnsFailed');
     });
-    return { tables: backfillable, parallelism: deps.config.extractParallelism };
+    return { ...plan, tables: backfillable };
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { childProcessEnv } from '../../config/config.js';
@@ -10,7 +11,18 @@ import type { ActivityDeps } from './activityDeps.js';
 // Often enough for short heartbeat timeouts; the SDK throttles what it actually sends.
 const heartbeatEveryMs = 1_000;
 
-export const partialParseCachePath = (deps: ActivityDeps) => join(deps.config.stateDir, 'dbt-target', 'partial_parse.msgpack');
+/**
+ * dbt's saved parse state, one per project: two tables configs (two dbt projects) may share a state
+ * folder, and one project's parse must never be handed to the other.
+ */
+export const partialParseCachePath = (deps: ActivityDeps) =>
+  join(deps.config.stateDir, 'dbt-target', 'partial-parse', `${createHash('sha256').update(projectDir(deps)).digest('hex').slice(0, 16)}.msgpack`);
+
+/** The dbt project to run; an activity that runs dbt is never scheduled for an extract-only worker, so this is a bug if it throws. */
+export function projectDir(deps: ActivityDeps): string {
+  if (deps.dbt.projectDir === undefined) throw ApplicationFailure.nonRetryable(`dbt was asked to run, but ${deps.dbt.why}: runs of this worker are extract-only`, 'NoDbtProject');
+  return deps.dbt.projectDir;
+}
 
 /**
  * Runs a dbt command (e.g. ['build']) on the configured target from inside an activity: from the
@@ -26,7 +38,7 @@ export async function runDbtInActivity(deps: ActivityDeps, input: { command: str
   try {
     const result = await runDbt({
       dbtBin: deps.config.dbtBin,
-      projectDir: deps.config.dbtProjectDir,
+      projectDir: projectDir(deps),
       // profiles.yml: dev is the DuckDB file, prod is Snowflake.
       args: [...input.command, '--target', target],
       env: { ...childProcessEnv(), ...env },

@@ -14,11 +14,18 @@ export interface PlanLoadInput {
   all?: boolean;
   /** A backfill: without `tables`, every table whose cursor this window can bound. */
   window?: CursorWindow;
+  /** false: extract and load only (--no-dbt, rebar load); absent or true: build the worker's dbt project if it has one. */
+  dbt?: boolean;
 }
 export interface PlanLoadOutput {
   /** Names and settings only: small, and no secrets. */
   tables: TableConfig[];
   parallelism: number;
+  /**
+   * Set when the run builds no dbt models, saying why (--no-dbt, or no dbt project configured in the
+   * tables config); absent in runs planned before extract-only runs existed, which all built.
+   */
+  extractOnly?: string;
 }
 
 export interface ExtractTableInput {

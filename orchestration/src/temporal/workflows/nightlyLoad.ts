@@ -10,7 +10,7 @@ import { alertsNotBuiltReason, type AlertsSummary } from '../../runs/alertsSumma
 import type { PublishGateSummary } from '../../runs/publishGate.js';
 import type { RetentionSummary } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
-import { failureReasons, overallStatus } from '../../runs/runSummary.js';
+import { failedRunMessage, failureReasons, loadedCleanly, overallStatus } from '../../runs/runSummary.js';
 import { mapBounded } from './boundedParallel.js';
 import { dbtScope } from './dbtScope.js';
 
@@ -30,6 +30,11 @@ export interface NightlyLoadInput {
    * watermarks, then rebuild only the models downstream of the tables it read.
    */
   backfill?: CursorWindow;
+  /**
+   * false: extract, load, prune, record and publish raw only, no dbt (--no-dbt, rebar load). Absent
+   * (as in every run started before it existed): build the worker's dbt project if it has one.
+   */
+  dbt?: boolean;
 }
 
 export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
@@ -73,7 +78,8 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
 /**
  * The nightly load: extract every configured table (bounded parallelism), prune raw rows past
  * their retention, build and test the dbt project, list the open alerts, record the run, and
- * publish the warehouse to readers only if everything passed.
+ * publish the warehouse to readers only if everything passed. An extract-only run (planLoad says
+ * why: --no-dbt, or no dbt project configured) skips the dbt steps and publishes raw once it loaded.
  * A table that keeps failing is reported, not fatal to the others; its loaded neighbours stay loaded.
  */
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
@@ -85,7 +91,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   const { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, checkPublishGate, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
-    plan = await planLoad({ tables: input.tables, all: input.all, window: input.backfill });
+    plan = await planLoad({ tables: input.tables, all: input.all, window: input.backfill, ...(input.dbt === false ? { dbt: false } : {}) });
   } catch (failure) {
     const summary: RunSummary = {
       runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false,
@@ -119,6 +125,80 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   );
 
   const pruned = Date.now();
+  const built = plan.extractOnly === undefined
+    ? await buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities: { runDbtBuild, checkPublishGate, checkSourceFreshness } })
+    : extractOnlyOutcome(tables, retention);
+  const { dbt, models, publishGate, freshness, alerts, status, builtAt } = built;
+  const summary: RunSummary = {
+    runId,
+    workflowId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    status,
+    tables,
+    models,
+    retention,
+    alerts,
+    published: status === 'success',
+    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (builtAt - pruned) / 1000 },
+    kind,
+    backfill: input.backfill,
+    dbtSelect: input.dbtSelect,
+    publishGate,
+    freshness,
+    ...(plan.extractOnly === undefined ? {} : { extractOnly: plan.extractOnly }),
+  };
+  // Recorded before publishing so that the published copy holds its own run's history.
+  progress.phase = 'recording';
+  await recordRun(summary);
+  if (summary.published) {
+    progress.phase = 'publishing';
+    await publishWarehouse({ runId }).catch(async (failure: unknown) => {
+      const unpublished: RunSummary = { ...summary, status: 'failed', published: false };
+      await recordRun(unpublished);
+      await notify(buildRunFailedAlert(unpublished, [`publishing failed: ${failureMessage(failure)}`]));
+      throw failure;
+    });
+    progress.phase = 'done';
+    await notify(buildBusinessAlertsAlert(summary));
+    return summary;
+  }
+  progress.phase = 'done';
+  await notify(buildRunFailedAlert(summary, dbt.errors));
+  const reasons = failureReasons(summary, dbt.errors);
+  throw ApplicationFailure.nonRetryable(
+    `Nightly load failed; readers keep the previously published warehouse. ${failedRunMessage(reasons)}`,
+    'NightlyLoadFailed',
+    summary,
+  );
+}
+
+interface BuildAndGateInput {
+  input: NightlyLoadInput;
+  runId: string;
+  workflowId: string;
+  progress: RunProgress;
+  tables: TableRunResult[];
+  retention: RetentionSummary;
+  /** Tables that loaded this run. */
+  loaded: string[];
+  activities: Pick<ReturnType<typeof longRunningActivities>, 'runDbtBuild' | 'checkPublishGate' | 'checkSourceFreshness'>;
+}
+
+interface BuildOutcome {
+  dbt: { exitCode: number; nodes: ModelRunResult[]; errors: string[] };
+  models: ModelRunResult[];
+  publishGate: PublishGateSummary | undefined;
+  freshness: SourceFreshnessSummary | undefined;
+  alerts: AlertsSummary;
+  status: RunSummary['status'];
+  /** Workflow time when the build and gate were done (before freshness and alerts), for phaseSeconds.dbt. */
+  builtAt: number;
+}
+
+/** dbt build, the publish gate, source freshness and the alerts listing: the run's verdict on its models. */
+async function buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities }: BuildAndGateInput): Promise<BuildOutcome> {
+  const { runDbtBuild, checkPublishGate, checkSourceFreshness } = activities;
   progress.phase = 'building';
   const dbt = await runDbtBuild({ runId, ...dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded) }).catch((failure: unknown) => ({
     exitCode: -1,
@@ -149,7 +229,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     dbt.errors.push(...checked.errors);
   }
 
-  const built = Date.now();
+  const builtAt = Date.now();
   progress.phase = 'checking freshness';
   // Informational: how long ago each source table last received a row; it never fails the run.
   const freshness = await checkSourceFreshness({ runId }).catch(
@@ -163,47 +243,24 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({ status: 'not_listed', reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}` }));
 
   const status = builtCleanly && (!gateChecked || publishGate?.status === 'passed') ? 'success' : 'failed';
-  const summary: RunSummary = {
-    runId,
-    workflowId,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    status,
-    tables,
-    models,
-    retention,
-    alerts,
-    published: status === 'success',
-    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (built - pruned) / 1000 },
-    kind,
-    backfill: input.backfill,
-    dbtSelect: input.dbtSelect,
-    publishGate,
-    freshness,
+  return { dbt, models, publishGate, freshness, alerts, status, builtAt };
+}
+
+/**
+ * A run without dbt (--no-dbt, or no dbt project configured): nothing is built, so there is no
+ * publish gate to pass, no source freshness and no alerts mart; raw is published when every table
+ * loaded and pruning ran.
+ */
+function extractOnlyOutcome(tables: readonly TableRunResult[], retention: RetentionSummary): BuildOutcome {
+  return {
+    dbt: { exitCode: 0, nodes: [], errors: [] },
+    models: [],
+    publishGate: undefined,
+    freshness: undefined,
+    alerts: { status: 'not_listed', reason: 'extract-only run' },
+    status: loadedCleanly(tables, retention) ? 'success' : 'failed',
+    builtAt: Date.now(),
   };
-  // Recorded before publishing so that the published copy holds its own run's history.
-  progress.phase = 'recording';
-  await recordRun(summary);
-  if (summary.published) {
-    progress.phase = 'publishing';
-    await publishWarehouse({ runId }).catch(async (failure: unknown) => {
-      const unpublished: RunSummary = { ...summary, status: 'failed', published: false };
-      await recordRun(unpublished);
-      await notify(buildRunFailedAlert(unpublished, [`publishing failed: ${failureMessage(failure)}`]));
-      throw failure;
-    });
-    progress.phase = 'done';
-    await notify(buildBusinessAlertsAlert(summary));
-    return summary;
-  }
-  progress.phase = 'done';
-  await notify(buildRunFailedAlert(summary, dbt.errors));
-  const reasons = failureReasons(summary, dbt.errors);
-  throw ApplicationFailure.nonRetryable(
-    `Nightly load failed; readers keep the previously published warehouse. ${reasons.join('; ').slice(0, 2000)}`,
-    'NightlyLoadFailed',
-    summary,
-  );
 }
 
 /** The build's results with the gate's re-run tests in place of the build's own (the later result counts). */
