@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { loadRebarFile, sourceRelationOf, type RebarFile } from '../../orchestration/src/extract/tablesConfig.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
-import { applyRentalYardChanges, createRentalYardDatabase, loadRentalYard, RENTAL_YARD_SCHEMAS } from '../support/rentalYard.js';
+import { applyRentalYardChanges, createReadOnlyRole, createRentalYardDatabase, loadRentalYard, RENTAL_YARD_SCHEMAS } from '../support/rentalYard.js';
 import { runCli } from '../support/runCli.js';
 import { sourceEqualsWarehouse, sourceRelationNames, type TableDifference } from '../support/sourceEqualsWarehouse.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -18,6 +18,8 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 
 const SOURCE = 'rental_yard';
 let cluster: TempPostgres;
+/** The fixture as its owner (to apply the app's changes and compare) and as Rebar's read-only role. */
+let ownerUrl: string;
 let sourceUrl: string;
 const work = mkdtempSync(join(tmpdir(), 'rebar-own-database-'));
 const out = join(work, 'src');
@@ -31,8 +33,9 @@ const nightlyEnv = () => ({ REBAR_SOURCE_URL: sourceUrl, REBAR_TABLES_CONFIG: jo
 
 beforeAll(async () => {
   cluster = await startTempPostgres();
-  sourceUrl = await createRentalYardDatabase(cluster.connectionString);
-  await loadRentalYard(sourceUrl);
+  ownerUrl = await createRentalYardDatabase(cluster.connectionString);
+  await loadRentalYard(ownerUrl);
+  sourceUrl = await createReadOnlyRole(ownerUrl);
 });
 
 afterAll(async () => {
@@ -55,7 +58,7 @@ test('`rebar init --schemas public,yard` writes a rebar.yml with every relation 
   rebarFile = loadRebarFile(join(out, 'rebar.yml'));
   const byName = new Map(rebarFile.tables.map((table) => [table.name, table]));
 
-  const expected = (await sourceRelationNames(sourceUrl, RENTAL_YARD_SCHEMAS)).sort();
+  const expected = (await sourceRelationNames(ownerUrl, RENTAL_YARD_SCHEMAS)).sort();
   assert.deepEqual([...byName.keys()].sort(), expected, 'every table, view, matview and partitioned parent; no partition');
   assert.ok(expected.includes('yard__payments') && expected.includes('yard__open_rentals') && expected.includes('yard__asset_utilization'));
   for (const table of rebarFile.tables) {
@@ -140,17 +143,17 @@ test('`rebar nightly` with the written file extracts both schemas, builds and te
   console.log(result.stdout);
   assert.match(result.stdout, /Nightly load SUCCESS/);
   assert.doesNotMatch(result.stdout, /Example analyst query/, "the demo's example query runs only on the demo");
-  await assertWarehouseEqualsSource(sourceUrl, published);
+  await assertWarehouseEqualsSource(ownerUrl, published);
   await assertStagingBuiltAndTested();
   await assertStagingEqualsRaw();
 });
 
 test("after a day of the app's changes (hard and soft deletes, a renamed and an added column, partition moves, a matview refresh) the next `rebar nightly` is equal again and `rebar reconcile --working` agrees", async () => {
-  await applyRentalYardChanges(sourceUrl);
+  await applyRentalYardChanges(ownerUrl);
   const result = await runCli(['nightly'], nightlyEnv());
   assert.equal(result.code, 0, result.stderr + result.stdout);
   console.log(result.stdout);
-  await assertWarehouseEqualsSource(sourceUrl, published);
+  await assertWarehouseEqualsSource(ownerUrl, published);
   await assertStagingBuiltAndTested();
   await assertStagingEqualsRaw();
   const [renamed] = await queryDuckDb(published, "select count(technician_notes)::int as n from raw.yard__maintenance_jobs where _rebar_deleted_at is null");
@@ -168,7 +171,7 @@ test('extract-only: `rebar load` twice around the same changes on a fresh databa
   const url = await createRentalYardDatabase(cluster.connectionString, 'rental_yard_load');
   await loadRentalYard(url);
   const loadState = join(work, 'load-state');
-  const env = { ...nightlyEnv(), REBAR_SOURCE_URL: url, REBAR_STATE_DIR: loadState };
+  const env = { ...nightlyEnv(), REBAR_SOURCE_URL: await createReadOnlyRole(url), REBAR_STATE_DIR: loadState };
   const loadPublished = join(loadState, 'analytics.duckdb');
 
   const first = await runCli(['load'], env);

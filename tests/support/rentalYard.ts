@@ -44,3 +44,28 @@ async function runSqlFile(url: string, file: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * A login role with exactly the grants docs/your-database.md tells a user to give Rebar (connect,
+ * usage on the schemas, select on their tables now and later); returns the fixture's URL as that role.
+ */
+export async function createReadOnlyRole(url: string, role = 'rebar_reader'): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const database = new URL(url).pathname.slice(1);
+    const schemas = RENTAL_YARD_SCHEMAS.join(', ');
+    await client.query(`
+      do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} login; end if; end $$;
+      grant connect on database "${database}" to ${role};
+      grant usage on schema ${schemas} to ${role};
+      grant select on all tables in schema ${schemas} to ${role};
+      alter default privileges in schema ${schemas} grant select on tables to ${role};
+    `);
+  } finally {
+    await client.end();
+  }
+  const reader = new URL(url);
+  reader.username = role;
+  return reader.toString();
+}
