@@ -164,6 +164,9 @@ test("after a day of the app's changes (hard and soft deletes, a renamed and an 
   await assertWarehouseEqualsSource(ownerUrl, published);
   await assertStagingBuiltAndTested();
   await assertStagingEqualsRaw();
+  // char(n) is compared without its blank padding in Postgres; the warehouse must find the same rows.
+  const [padded] = await queryDuckDb(published, "select (select count(*) from raw.branches where code = 'SEA')::int as sea, (select count(*) from raw.currencies where code = 'CA')::int as ca, (select count(*) from raw.yard__assets where serial_no = 'SN-FIXED-1')::int as serial");
+  assert.deepEqual(padded, { sea: 1, ca: 1, serial: 1 }, "where code = 'SEA' finds the char(4) row in raw as in Postgres");
   const [renamed] = await queryDuckDb(published, "select count(technician_notes)::int as n from raw.yard__maintenance_jobs where _rebar_deleted_at is null");
   assert.equal(renamed?.n, 501, 'the renamed column was re-read for every row (every job has notes)');
 
