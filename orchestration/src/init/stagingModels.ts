@@ -81,8 +81,10 @@ function sourceTable(discovered: DiscoveredTable, columns: StagedColumn[]): unkn
     // A raw table named with capitals or other characters is created quoted: refer to it quoted.
     ...(isPlainIdentifier(table.name) ? {} : { quoting: { identifier: true } }),
     description: `${relation?.comment ? `${relation.comment.trim()} ` : ''}${origin} (${relationKind}), ${how}.`,
-    ...(cursorColumn && TIMESTAMP_TYPES.has(cursorColumn.pgType)
-      ? { config: { loaded_at_field: columnSql(cursorColumn.name), freshness: { warn_after: { count: 36, period: 'hour' }, error_after: { count: 72, period: 'hour' } } } }
+    // As in the demo: how long ago Rebar last loaded a new or changed row (what `rebar status` and the
+    // run summary report), not the app's own cursor, whose values may lag or lead the clock.
+    ...(cursorColumn
+      ? { config: { loaded_at_field: '_rebar_loaded_at', freshness: { warn_after: { count: 36, period: 'hour' }, error_after: { count: 72, period: 'hour' } } } }
       : {}),
     columns: [
       ...columns.map((column) => ({ name: column.raw, ...(isPlainIdentifier(column.raw) ? {} : { quote: true }), description: describe(discovered, column, origin) })),
