@@ -9,7 +9,6 @@ const LOAD_COLUMNS = [
   { raw: '_rebar_load_id', description: 'Identifier of the Rebar load run that last wrote this row into the warehouse.' },
   { raw: '_rebar_loaded_at', description: 'When the Rebar loader last wrote this row into the warehouse (UTC).' },
 ];
-const TIMESTAMP_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone']);
 
 /** One staging column: the raw (source) name and the name staging gives it. */
 interface StagedColumn {
