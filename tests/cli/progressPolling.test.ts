@@ -50,3 +50,26 @@ test('progress polling stopped while its query is retrying leaves nothing behind
   assert.deepEqual(uncaught.map(String), [], 'no error escaped the polling after the connection closed');
   assert.deepEqual(updates, [], 'no worker ever answered');
 });
+
+test('a long run polled every second leaves no listener behind per query (no MaxListenersExceededWarning on stderr)', async () => {
+  const own = await startTemporalDevServer({ temporalBin: testConfig().temporalBin, stateDir: mkdtempSync(join(tmpdir(), 'rebar-polling-')) });
+  const warnings: Error[] = [];
+  const collectWarning = (warning: Error) => warnings.push(warning);
+  process.on('warning', collectWarning);
+  try {
+    const connection = await Connection.connect({ address: own.address });
+    const client = new Client({ connection });
+    const handle = await client.workflow.start('nightlyLoad', { taskQueue: 'rebar-nobody-polls', workflowId: 'polling-many-times', args: [{}] });
+    const errors: unknown[] = [];
+    // No worker answers, so each query ends at its short deadline: many queries in little time.
+    const polling = pollProgress({ handle, connection, reporter: { update: () => undefined, stop: () => undefined }, onError: (error) => errors.push(error), intervalMs: 10, queryTimeoutMs: 50 });
+    while (errors.length < 20) await wait(100);
+    await polling.stop();
+    await connection.close();
+    await wait(100);
+    assert.deepEqual(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map(String), []);
+  } finally {
+    process.off('warning', collectWarning);
+    await own.stop();
+  }
+});

@@ -32,13 +32,16 @@ export interface ProgressPolling {
 export function pollProgress(input: ProgressPollingInput): ProgressPolling {
   const intervalMs = input.intervalMs ?? 1_000;
   const queryTimeoutMs = input.queryTimeoutMs ?? 5_000;
-  const abort = new AbortController();
+  // One controller per query: the gRPC client leaves a listener on the signal it was given, so a
+  // shared one collected a listener a second and Node warned (MaxListenersExceededWarning) on stderr.
+  let abort = new AbortController();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
 
   const poll = () => {
     timer = undefined;
+    abort = new AbortController();
     inFlight = input.connection
       .withDeadline(Date.now() + queryTimeoutMs, () => input.connection.withAbortSignal(abort.signal, () => input.handle.query<RunProgress>(PROGRESS_QUERY)))
       .then((progress) => {
