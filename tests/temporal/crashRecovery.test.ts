@@ -140,4 +140,6 @@ test(`the worker SIGKILLed at random moments in ${TRIALS} runs: every resumed ru
   const midRun = results.filter((line) => line.includes('mid-run')).length;
   console.log(`${TRIALS} trials, ${midRun} killed mid-run: lost 0, duplicated 0`);
   assert.ok(midRun >= TRIALS / 2, `most kills should land mid-run (${midRun} of ${TRIALS})`);
-});
+  // A trial takes about a minute on a busy 2-core machine (two CPU-bound processes beside it): give
+  // each of them, and the baseline, four, rather than the suite-wide ten minutes for all of them.
+}, (TRIALS + 1) * 240_000);
