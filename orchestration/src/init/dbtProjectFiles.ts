@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { findProjectRoot } from '../config/projectRoot.js';
 
 /**
  * The files a standalone dbt project for one source needs besides its models: the project (staging
@@ -23,7 +26,8 @@ ${stringify({
 })}`,
     'profiles.yml': PROFILES_YML,
     '.gitignore': 'target/\nlogs/\ndbt_packages/\n',
-    'macros/generate_schema_name.sql': GENERATE_SCHEMA_NAME,
+    // Rebar's own macro, copied: the generated project stands alone but lands schemas the same way.
+    'macros/generate_schema_name.sql': readFileSync(join(findProjectRoot(), 'macros', 'generate_schema_name.sql'), 'utf8'),
     'tests/generic/unique_combination.sql': UNIQUE_COMBINATION,
   };
 }
@@ -64,18 +68,6 @@ const PROFILES_YML = `rebar:
       protocol: "{{ env_var('SNOWFLAKE_PROTOCOL', '') }}"
 `;
 
-const GENERATE_SCHEMA_NAME = `{#
-    Use a model's custom schema (+schema in dbt_project.yml) as-is, instead of dbt's default
-    "<target schema>_<custom schema>": staging models land in \`staging\`, as in Rebar's own project.
-#}
-{% macro generate_schema_name(custom_schema_name, node) -%}
-    {%- if custom_schema_name is none -%}
-        {{ target.schema }}
-    {%- else -%}
-        {{ custom_schema_name | trim }}
-    {%- endif -%}
-{%- endmacro %}
-`;
 
 const UNIQUE_COMBINATION = `{#- A composite key: fails for every combination of the given columns that appears on more than one row. -#}
 {% test unique_combination(model, columns) %}
