@@ -1,5 +1,6 @@
 import type { Connection, WorkflowHandle } from '@temporalio/client';
 import { PROGRESS_QUERY, type RunProgress } from '../runs/runProgress.js';
+import { dbtNodeProgress } from './dbtNodeProgress.js';
 import type { ProgressReporter } from './progressReporter.js';
 
 export interface ProgressPollingInput {
@@ -43,7 +44,7 @@ export function pollProgress(input: ProgressPollingInput): ProgressPolling {
     timer = undefined;
     abort = new AbortController();
     inFlight = input.connection
-      .withDeadline(Date.now() + queryTimeoutMs, () => input.connection.withAbortSignal(abort.signal, () => input.handle.query<RunProgress>(PROGRESS_QUERY)))
+      .withDeadline(Date.now() + queryTimeoutMs, () => input.connection.withAbortSignal(abort.signal, () => withDbtNodes(input.handle)))
       .then((progress) => {
         if (!stopped) input.reporter.update(progress);
       })
@@ -64,4 +65,12 @@ export function pollProgress(input: ProgressPollingInput): ProgressPolling {
       await inFlight;
     },
   };
+}
+
+/** The workflow's progress; while dbt builds, with its nodes done of the total from the build's heartbeat. */
+async function withDbtNodes(handle: WorkflowHandle): Promise<RunProgress> {
+  const progress = await handle.query<RunProgress>(PROGRESS_QUERY);
+  if (progress.phase !== 'building') return progress;
+  const nodes = await dbtNodeProgress(handle);
+  return nodes ? { ...progress, dbtNodesDone: nodes.done, dbtNodesTotal: nodes.total } : progress;
 }

@@ -25,6 +25,16 @@ export function parseNodeResult(line: string): ModelRunResult | undefined {
 }
 
 /**
+ * How many nodes the whole command runs, as a finished node's event counts them ("37 of 120 OK"):
+ * what the build selected, models, tests, seeds and snapshots together; undefined for other lines.
+ */
+export function parseNodeTotal(line: string): number | undefined {
+  const event = parseJson(line);
+  if (!isRecord(event) || !isRecord(event.info) || !RESULT_EVENTS.has(String(event.info.name)) || !isRecord(event.data)) return undefined;
+  return typeof event.data.total === 'number' ? event.data.total : undefined;
+}
+
+/**
  * dbt reports models as "OK"/"ERROR" on DuckDB, "SUCCESS 1" (the adapter's response) on Snowflake, and
  * tests as "pass"/"fail"/"warn"; normalise to the node status words.
  */

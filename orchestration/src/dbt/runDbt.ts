@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ModelRunResult } from '../runs/runSummary.js';
-import { eventMessage, type NodeDetail, parseNodeDetail, parseNodeResult } from './dbtLogEvents.js';
+import { eventMessage, type NodeDetail, parseNodeDetail, parseNodeResult, parseNodeTotal } from './dbtLogEvents.js';
 import { withFailureDetails } from './nodeFailureDetails.js';
 
 export interface RunDbtInput {
@@ -12,7 +12,8 @@ export interface RunDbtInput {
   args: string[];
   env: NodeJS.ProcessEnv;
   targetPath: string;
-  onNodeFinished?: (result: ModelRunResult) => void;
+  /** Each finished node, with how many nodes the command runs in all (dbt's "37 of 120") when dbt says. */
+  onNodeFinished?: (result: ModelRunResult, total: number | undefined) => void;
   signal?: AbortSignal;
 }
 
@@ -50,7 +51,7 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
     const node = parseNodeResult(line);
     if (node) {
       nodes.push(node);
-      input.onNodeFinished?.(node);
+      input.onNodeFinished?.(node, parseNodeTotal(line));
       continue;
     }
     const detail = parseNodeDetail(line);

@@ -7,6 +7,18 @@ export interface RunProgress {
   tablesDone: number;
   tablesFailed: number;
   rowsExtracted: number;
+  /**
+   * While dbt builds: nodes (models, tests, seeds, snapshots) finished of those the build selected.
+   * Not the workflow's: the CLI adds them from the runDbtBuild activity's last heartbeat.
+   */
+  dbtNodesDone?: number;
+  dbtNodesTotal?: number;
+}
+
+/** What the runDbtBuild activity heartbeats; total once dbt has finished its first node. */
+export interface DbtBuildHeartbeat {
+  finished: number;
+  total?: number;
 }
 
 export const PROGRESS_QUERY = 'progress';

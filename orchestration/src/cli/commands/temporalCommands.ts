@@ -18,7 +18,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
     .description(`Run a Temporal worker for nightlyLoad until interrupted (TEMPORAL_ADDRESS, default ${defaultTemporalAddress})`)
     .action(async () => {
       const settings = config();
-      installTemporalLogging(settings.logLevel);
+      installTemporalLogging(settings.logLevel, settings.stateDir);
       const file = loadRebarFile(settings.tablesConfigPath);
       checkRetentionPolicy(file.tables, settings.retentionPolicyPath);
       const source = await openSource(settings);
@@ -34,6 +34,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
           namespace: settings.temporalNamespace,
           taskQueue: settings.taskQueue,
           deps: { config: settings, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader: createLoader(settings) },
+          runLog: (line) => process.stdout.write(`${line}\n`),
         });
         process.stdout.write(`Worker polling task queue ${settings.taskQueue}${setup.dbt.projectDir === undefined ? `; extract-only runs (${setup.dbt.why})` : `; builds the dbt project in ${setup.dbt.projectDir}`}; Ctrl-C to stop\n`);
         await worker.run();

@@ -30,7 +30,7 @@ export function projectDir(deps: ActivityDeps): string {
  * cancellation (which stops dbt). A warehouse still held by another process (a dbt from a killed
  * worker winding down) is a retryable failure.
  */
-export async function runDbtInActivity(deps: ActivityDeps, input: { command: string[]; targetPath: string; onNodeFinished?: (node: ModelRunResult) => void; heartbeatDetails?: () => unknown }): Promise<RunDbtOutput> {
+export async function runDbtInActivity(deps: ActivityDeps, input: { command: string[]; targetPath: string; onNodeFinished?: (node: ModelRunResult, total: number | undefined) => void; heartbeatDetails?: () => unknown }): Promise<RunDbtOutput> {
   const context = Context.current();
   const timer = setInterval(() => context.heartbeat(input.heartbeatDetails?.()), heartbeatEveryMs);
   restorePartialParse(partialParseCachePath(deps), input.targetPath);
@@ -43,8 +43,8 @@ export async function runDbtInActivity(deps: ActivityDeps, input: { command: str
       args: [...input.command, '--target', target],
       env: { ...childProcessEnv(), ...env },
       targetPath: input.targetPath,
-      onNodeFinished: (node) => {
-        input.onNodeFinished?.(node);
+      onNodeFinished: (node, total) => {
+        input.onNodeFinished?.(node, total);
         context.heartbeat(input.heartbeatDetails?.());
       },
       signal: context.cancellationSignal,

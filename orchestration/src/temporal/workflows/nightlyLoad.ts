@@ -107,8 +107,12 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   // Workflow time: deterministic on replay, and what the run took as Temporal saw it.
   const extractStarted = Date.now();
   Object.assign(progress, { phase: 'extracting', tablesTotal: plan.tables.length });
+  // Each extract names its table in the Temporal UI (user metadata); runs started before replay without it.
+  const tableSummaries = patched('extract-table-summaries');
   const tables = await mapBounded(plan.tables, plan.parallelism, async (table) => {
-    const result = await extractTable({ runId, table, window: input.backfill }).catch((failure: unknown) => failedTable(table.name, failure));
+    const extractInput = { runId, table, window: input.backfill };
+    const extracting = tableSummaries ? extractTable.executeWithOptions({ summary: `extract ${table.name}` }, [extractInput]) : extractTable(extractInput);
+    const result = await extracting.catch((failure: unknown) => failedTable(table.name, failure));
     progress.tablesDone += 1;
     if (result.status === 'failed') progress.tablesFailed += 1;
     progress.rowsExtracted += result.rowsExtracted;
