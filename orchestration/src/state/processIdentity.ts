@@ -21,6 +21,8 @@ export function isRunning(identity: ProcessIdentity): boolean {
     // EPERM: the pid exists but belongs to another user (e.g. the demo Postgres run as `postgres`).
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  // A zombie has exited; where no init reaps orphans (containers), the demo Postgres stays one.
+  if (processState(identity.pid) === 'Z') return false;
   if (identity.startTicks === undefined) return true;
   const now = processStartTicks(identity.pid);
   return now === undefined || now === identity.startTicks;
@@ -28,12 +30,20 @@ export function isRunning(identity: ProcessIdentity): boolean {
 
 /** The start time of a process in clock ticks since boot, from /proc; undefined where /proc does not tell. */
 export function processStartTicks(pid: number): number | undefined {
+  const ticks = Number(statFields(pid)?.[19]);
+  return Number.isFinite(ticks) ? ticks : undefined;
+}
+
+/** The process state letter (R, S, Z, ...) from /proc; undefined where /proc does not tell. */
+function processState(pid: number): string | undefined {
+  return statFields(pid)?.[0];
+}
+
+/** /proc/<pid>/stat from field 3 (state) on: the command name (field 2) is in parentheses and may hold spaces. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    return Number.isFinite(ticks) ? ticks : undefined;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
