@@ -12,6 +12,7 @@ import { RunFailedError } from './commands/nightly.js';
 import { ResetRefusedError } from './commands/resetCommand.js';
 import { InitError } from '../init/initProject.js';
 import { DemoFileForeignSourceError } from './commands/runSetup.js';
+import { StateFolderBusyError } from '../state/stateLock.js';
 import { registerCommands } from './registerCommands.js';
 
 const program = new Command()
@@ -24,7 +25,7 @@ registerCommands(program, () => loadConfig());
 // Exit codes (README, docs/exit-codes.md): 0 success; 2 a run or check that happened and failed
 // (commands set it themselves, and RunFailedError); 1 bad usage or configuration, before any run.
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError || error instanceof CursorWindowError || error instanceof ResetRefusedError || error instanceof InitError || error instanceof DemoFileForeignSourceError || error instanceof RunFailedError;
+  const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError || error instanceof CursorWindowError || error instanceof ResetRefusedError || error instanceof InitError || error instanceof DemoFileForeignSourceError || error instanceof StateFolderBusyError || error instanceof RunFailedError;
   process.stderr.write(`rebar: ${error instanceof Error ? error.message : String(error)}\n`);
   if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').slice(1, 6).join('\n')}\n`);
   process.exitCode = error instanceof RunFailedError ? 2 : 1;

@@ -1,5 +1,6 @@
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning } from '../state/processIdentity.js';
 import { findFreePort } from '../util/freePort.js';
 import { runCommand } from '../util/runCommand.js';
 
@@ -33,10 +34,8 @@ export async function startEphemeralPostgres(input: StartEphemeralPostgresInput)
       );
     }
   }
-  const asRoot = process.getuid?.() === 0;
-  const osUser = asRoot ? await postgresOsUser() : undefined;
-  const run = (tool: string, args: string[]) =>
-    osUser ? runCommand('runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args]) : runCommand(join(binDir, tool), args);
+  const osUser = await clusterOsUser();
+  const run = postgresTool(binDir, osUser);
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -67,6 +66,36 @@ export async function startEphemeralPostgres(input: StartEphemeralPostgresInput)
       await run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
     },
   };
+}
+
+/**
+ * Stops a cluster left running in dataDir (by a killed run: pg_ctl's server outlives its caller).
+ * Returns the postmaster's pid when one was running and is now stopped, undefined when none ran.
+ * Call it only while holding the state folder's lock, so the cluster's owner is known to be gone.
+ */
+export async function stopLeftoverPostgres(input: { dataDir: string; binDir: string }): Promise<number | undefined> {
+  const pidFile = join(input.dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!isRunning({ pid })) return undefined; // a stale postmaster.pid: Postgres itself starts over it
+  const run = postgresTool(input.binDir, await clusterOsUser());
+  const stopped = await run('pg_ctl', ['-D', input.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  if (stopped.code !== 0 && isRunning({ pid })) {
+    throw new Error(`A Postgres left running in ${input.dataDir} (pid ${pid}) by an earlier run could not be stopped: ${stopped.stderr.trim()}. Stop it with \`pg_ctl -D ${input.dataDir} stop\` and run this again.`);
+  }
+  // pg_ctl returns once postmaster.pid is gone, a moment before the process itself.
+  for (let waited = 0; waited < 30_000 && isRunning({ pid }); waited += 100) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  return pid;
+}
+
+/** Runs a Postgres server tool, as the `postgres` OS user when Rebar runs as root. */
+function postgresTool(binDir: string, osUser: { uid: number; gid: number } | undefined) {
+  return (tool: string, args: string[]) =>
+    osUser ? runCommand('runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args]) : runCommand(join(binDir, tool), args);
+}
+
+async function clusterOsUser(): Promise<{ uid: number; gid: number } | undefined> {
+  return process.getuid?.() === 0 ? postgresOsUser() : undefined;
 }
 
 async function ensureDatabase(adminUrl: string, database: string): Promise<void> {

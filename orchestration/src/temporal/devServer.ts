@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import { processStartTicks } from '../state/processIdentity.js';
 import { findFreePort } from '../util/freePort.js';
+
+/** The dev server's pid file in the state folder: {pid, startTicks, address, ownerPid}. */
+export const devServerPidFileName = 'temporal-dev-server.pid';
 
 export interface TemporalDevServer {
   address: string;
@@ -29,11 +33,17 @@ export async function startTemporalDevServer(input: { temporalBin: string; state
     { stdio: ['ignore', log, log] },
   );
   const address = `127.0.0.1:${port}`;
+  // Recorded so that the next run finds the server if this process is killed before stopping it.
+  const pidFile = join(input.stateDir, devServerPidFileName);
+  if (child.pid !== undefined) writeFileSync(pidFile, `${JSON.stringify({ pid: child.pid, startTicks: processStartTicks(child.pid), address, ownerPid: process.pid })}\n`);
   await waitUntilReachable(address, child, join(input.stateDir, 'temporal-dev-server.log'));
   return {
     address,
     uiUrl: `http://127.0.0.1:${uiPort}`,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      rmSync(pidFile, { force: true });
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { openSource, withClient } from '../../source/demoSource.js';
+import { withClient } from '../../source/demoSource.js';
+import { openSharedSource } from '../../state/runServices.js';
 import { generateSource, IDLE_DAYS, simulateDay } from '../../source/generator/index.js';
 import { isoDate, positiveNumber, wholeNumber } from '../options.js';
 
@@ -13,7 +14,7 @@ export function registerGenerateCommands(program: Command, config: () => RebarCo
     .option('--seed <n>', 'random seed: same seed, same data', wholeNumber, 42)
     .option('--end-date <date>', 'last simulated day, YYYY-MM-DD (default: yesterday, UTC)', isoDate)
     .action(async (options: { scale: number; years: number; seed: number; endDate?: string }) => {
-      const source = await openSource(config());
+      const source = await openSharedSource({ config: config(), log: (line) => process.stderr.write(`${line}\n`) });
       try {
         const endDate = options.endDate ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
         const started = Date.now();
@@ -40,7 +41,7 @@ export function registerGenerateCommands(program: Command, config: () => RebarCo
     .option('--seed <n>', 'random seed', wholeNumber, 42)
     .option('--chaos', 'also make the edits a real field app makes: parents soft-deleted and restored, hard deletes, reassigned foremen, values no seed lists, back-dated corrections, NULL and duplicate references, edge-of-day times, schema migrations')
     .action(async (options: { seed: number; chaos?: boolean }) => {
-      const source = await openSource(config());
+      const source = await openSharedSource({ config: config(), log: (line) => process.stderr.write(`${line}\n`) });
       try {
         const output = await withClient(source.url, (client) => simulateDay(client, { seed: options.seed, chaos: options.chaos === true }));
         process.stdout.write(`Simulated ${output.day}\n${JSON.stringify({ inserted: output.inserted, updated: output.updated, softDeleted: output.softDeleted }, null, 2)}\n`);

@@ -6,10 +6,9 @@ import { createLoader } from '../../load/createLoader.js';
 import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import type { RunSummary } from '../../runs/runSummary.js';
-import { openSource } from '../../source/demoSource.js';
+import { openRunServices } from '../../state/runServices.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
-import { openTemporal } from '../../temporal/temporalTarget.js';
 import type { NightlyLoadInput } from '../../temporal/workflows/index.js';
 import { type Interruption, RunInterruptedError, watchInterrupts } from '../interruption.js';
 import { pollProgress } from '../progressPolling.js';
@@ -46,7 +45,8 @@ export class RunFailedError extends Error {
 
 /**
  * The main job: source (configured, or the embedded demo), Temporal (configured, or a local dev
- * server), an in-process worker, and one nightlyLoad workflow run to completion.
+ * server), an in-process worker, and one nightlyLoad workflow run to completion. While a `rebar
+ * worker` holds the state folder, its source, Temporal and worker serve the run instead.
  */
 export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutput> {
   const interruption = watchInterrupts();
@@ -67,64 +67,66 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
   const { config, log } = input;
   const file = loadRebarFile(config.tablesConfigPath);
   checkRetentionPolicy(file.tables, config.retentionPolicyPath);
-  const source = await openSource(config);
+  const services = await openRunServices({ config, log });
   try {
+    const { source } = services;
     const setup = await resolveRunSetup({ file, source, all: input.workflow.all === true, alternative: input.workflow.backfill ? undefined : 'pass --all to load every table without models' });
     if (setup.notice) log(setup.notice);
     if (source.isDemo) log(await prepareDemoData(source.url, input.demo));
     await refuseIfInterrupted(interruption, config);
-    const temporal = await openTemporal(config);
+    const temporal = await services.openTemporal();
+    log(`Temporal at ${temporal.address}${temporal.uiUrl ? ` (UI ${temporal.uiUrl} while this runs)` : ''}`);
+    // A running `rebar worker` on this folder executes the run; otherwise an in-process worker does.
+    const workerConnection = services.worker ? undefined : await connectWorkerToTemporal(temporal.address);
+    const clientConnection = await connectClientToTemporal(temporal.address);
     try {
-      log(`Temporal at ${temporal.address}${temporal.uiUrl ? ` (UI ${temporal.uiUrl} while this runs)` : ''}`);
-      const workerConnection = await connectWorkerToTemporal(temporal.address);
-      const clientConnection = await connectClientToTemporal(temporal.address);
-      try {
-        const loader = createLoader(config);
-        const worker = await createRebarWorker({
+      const loader = createLoader(config);
+      const worker = workerConnection
+        ? await createRebarWorker({
           connection: workerConnection,
-          namespace: config.temporalNamespace,
-          taskQueue: config.taskQueue,
+          namespace: temporal.namespace,
+          taskQueue: temporal.taskQueue,
           deps: { config, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader },
+        })
+        : undefined;
+      const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+      const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const previous = await cancelledRunNote(config);
+      if (previous) log(previous);
+      // Before the in-process worker polls: it would otherwise resume a killed command's run beside
+      // this one. A dev server this command started has no live run in it; a live worker's has.
+      await settleOrphans({ client, taskQueue: temporal.taskQueue, loader, temporalIsLocal: temporal.uiUrl !== undefined && !services.worker, newWorkflowId: workflowId, log });
+      await refuseIfInterrupted(interruption, config);
+      log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${temporal.taskQueue}`);
+      const startAndWait = async () => {
+        const handle = await client.workflow.start('nightlyLoad', {
+          taskQueue: temporal.taskQueue,
+          workflowId,
+          args: [input.workflow],
+          memo: { rebarTrigger: 'cli', rebarKind: input.workflow.backfill ? 'backfill' : 'nightly' },
+          staticSummary: input.workflow.backfill
+            ? `Rebar backfill of ${input.workflow.backfill.from} .. ${input.workflow.backfill.to} started from the CLI`
+            : 'Rebar nightly load started from the CLI',
         });
-        const client = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
-        const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        const previous = await cancelledRunNote(config);
-        if (previous) log(previous);
-        // Before the worker polls: it would otherwise resume a killed command's run beside this one.
-        await settleOrphans({ client, taskQueue: config.taskQueue, loader, temporalIsLocal: temporal.uiUrl !== undefined, newWorkflowId: workflowId, log });
-        await refuseIfInterrupted(interruption, config);
-        log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${config.taskQueue}`);
-        try {
-          const summary = await worker.runUntil(async () => {
-            const handle = await client.workflow.start('nightlyLoad', {
-              taskQueue: config.taskQueue,
-              workflowId,
-              args: [input.workflow],
-              memo: { rebarTrigger: 'cli', rebarKind: input.workflow.backfill ? 'backfill' : 'nightly' },
-              staticSummary: input.workflow.backfill
-                ? `Rebar backfill of ${input.workflow.backfill.from} .. ${input.workflow.backfill.to} started from the CLI`
-                : 'Rebar nightly load started from the CLI',
-            });
-            interruption.onInterrupt(() => void handle.cancel().catch(() => undefined));
-            return withProgress(handle, clientConnection, input.progress, config.logLevel);
-          });
-          return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
-        } catch (error) {
-          if (interruption.requested) throw new RunInterruptedError(`Interrupted: run ${workflowId} cancelled; nothing published; ${await readersKeep(config)}`);
-          const failed = failedRun(error);
-          if (failed) return { ...failed, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
-          if (error instanceof WorkflowFailedError) throw new RunFailedError(`the run failed: ${error.cause?.message ?? error.message}`);
-          throw error;
-        }
-      } finally {
-        await clientConnection.close();
-        await workerConnection.close();
+        interruption.onInterrupt(() => void handle.cancel().catch(() => undefined));
+        return withProgress(handle, clientConnection, input.progress, config.logLevel);
+      };
+      try {
+        const summary = worker ? await worker.runUntil(startAndWait) : await startAndWait();
+        return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
+      } catch (error) {
+        if (interruption.requested) throw new RunInterruptedError(`Interrupted: run ${workflowId} cancelled; nothing published; ${await readersKeep(config)}`);
+        const failed = failedRun(error);
+        if (failed) return { ...failed, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
+        if (error instanceof WorkflowFailedError) throw new RunFailedError(`the run failed: ${error.cause?.message ?? error.message}`);
+        throw error;
       }
     } finally {
-      await temporal.close();
+      await clientConnection.close();
+      await workerConnection?.close();
     }
   } finally {
-    await source.close();
+    await services.close();
   }
 }
 

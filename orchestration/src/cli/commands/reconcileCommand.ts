@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
 import { compareTables } from '../../reconcile/compareTables.js';
-import { openSource, withClient } from '../../source/demoSource.js';
+import { withClient } from '../../source/demoSource.js';
+import { openSharedSource } from '../../state/runServices.js';
 import { commaList } from '../options.js';
 
 export function registerReconcileCommand(program: Command, config: () => RebarConfig): void {
@@ -15,7 +16,7 @@ export function registerReconcileCommand(program: Command, config: () => RebarCo
       const settings = config();
       const tables = loadTablesConfig(settings.tablesConfigPath).filter((table) => !options.tables || options.tables.includes(table.name));
       const warehousePath = options.working ? settings.warehousePath : settings.publishedPath;
-      const source = await openSource(settings);
+      const source = await openSharedSource({ config: settings, log: (line) => process.stderr.write(`${line}\n`) });
       try {
         const comparison = await withClient(source.url, (client) => compareTables(client, warehousePath, tables));
         process.stdout.write(`Source vs ${warehousePath}:\n`);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig, type TableConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
+import { holdStateFolder } from '../../state/stateFolder.js';
 import { withTemporalClient } from './temporalClient.js';
 
 export class ResetRefusedError extends Error {
@@ -18,18 +19,28 @@ export function registerResetCommand(program: Command, config: () => RebarConfig
       const settings = config();
       const tables = selectTables(settings, names);
       await refuseWhileRunning(settings);
-      const loader = createLoader(settings);
-      for (const table of tables) {
-        const reset = await loader.resetTable({ table, keepRows: options.watermarkOnly === true }).catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
-          if (/lock/i.test(message)) throw new ResetRefusedError(`Not reset: another process holds the warehouse (${message.split('\n')[0]}). A load or dbt is running; run rebar reset again once it has finished (rebar status shows runs in progress).`);
-          throw error;
-        });
-        const watermark = reset.hadWatermark ? 'watermark forgotten' : 'had no watermark';
-        const rows = options.watermarkOnly ? 'raw rows kept' : `${reset.rowsDeleted} raw row(s) deleted`;
-        process.stdout.write(`Reset ${table.name}: ${watermark}, ${rows}; the next run reads it from the start.\n`);
+      // Writes the warehouse: not while another rebar command (or a worker) holds the folder.
+      const folder = await holdStateFolder({ config: settings, log: (line) => process.stdout.write(`${line}\n`), stopLeftovers: false });
+      try {
+        await resetTables(settings, tables, options.watermarkOnly === true);
+      } finally {
+        folder.release();
       }
     });
+}
+
+async function resetTables(settings: RebarConfig, tables: TableConfig[], watermarkOnly: boolean): Promise<void> {
+  const loader = createLoader(settings);
+  for (const table of tables) {
+    const reset = await loader.resetTable({ table, keepRows: watermarkOnly }).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/lock/i.test(message)) throw new ResetRefusedError(`Not reset: another process holds the warehouse (${message.split('\n')[0]}). A load or dbt is running; run rebar reset again once it has finished (rebar status shows runs in progress).`);
+      throw error;
+    });
+    const watermark = reset.hadWatermark ? 'watermark forgotten' : 'had no watermark';
+    const rows = watermarkOnly ? 'raw rows kept' : `${reset.rowsDeleted} raw row(s) deleted`;
+    process.stdout.write(`Reset ${table.name}: ${watermark}, ${rows}; the next run reads it from the start.\n`);
+  }
 }
 
 function selectTables(settings: RebarConfig, names: string[]): TableConfig[] {
