@@ -81,6 +81,15 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
     const clientConnection = await connectClientToTemporal(temporal.address);
     try {
       const loader = createLoader(config);
+      const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+      const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const previous = await cancelledRunNote(config);
+      if (previous) log(previous);
+      // Before the in-process worker polls: it would otherwise resume a killed command's run beside
+      // this one. A dev server this command started has no live run in it; a live worker's has.
+      await settleOrphans({ client, taskQueue: temporal.taskQueue, loader, temporalIsLocal: temporal.uiUrl !== undefined && !services.worker, newWorkflowId: workflowId, log });
+      // Before the worker exists: a worker created and never run cannot be closed.
+      await refuseIfInterrupted(interruption, config);
       const worker = workerConnection
         ? await createRebarWorker({
           connection: workerConnection,
@@ -89,14 +98,6 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
           deps: { config, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader },
         })
         : undefined;
-      const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
-      const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      const previous = await cancelledRunNote(config);
-      if (previous) log(previous);
-      // Before the in-process worker polls: it would otherwise resume a killed command's run beside
-      // this one. A dev server this command started has no live run in it; a live worker's has.
-      await settleOrphans({ client, taskQueue: temporal.taskQueue, loader, temporalIsLocal: temporal.uiUrl !== undefined && !services.worker, newWorkflowId: workflowId, log });
-      await refuseIfInterrupted(interruption, config);
       log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${temporal.taskQueue}`);
       const startAndWait = async () => {
         const handle = await client.workflow.start('nightlyLoad', {
