@@ -10,6 +10,7 @@ export function formatSummary(summary: RunSummary): string {
   const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
   const title = summary.backfill ? `Backfill of ${summary.backfill.from} .. ${summary.backfill.to}` : 'Nightly load';
   lines.push(`${title} ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`);
+  if (summary.status === 'cancelled') lines.push(`Cancelled: ${summary.cancelReason ?? 'no reason recorded'}; nothing published.`);
   lines.push('');
   lines.push('Extract + load (extracted: rows read from the watermark minus the lookback window; written: new or changed rows merged into raw.<table>):');
   lines.push(`  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)} ${'source'.padStart(10)} ${'raw'.padStart(10)}`);

@@ -51,7 +51,10 @@ export interface RunSummary {
   workflowId: string;
   startedAt: string;
   finishedAt: string;
-  status: 'success' | 'failed';
+  /** cancelled: stopped on purpose (Ctrl-C, or terminated as an orphan at the next run's start-up); never alerted, never published. */
+  status: 'success' | 'failed' | 'cancelled';
+  /** Why a cancelled run was stopped, e.g. "terminated at start-up of run Y: the process running it was killed". */
+  cancelReason?: string;
   tables: TableRunResult[];
   models: ModelRunResult[];
   /** Raw rows pruned past their retention, after extraction and before dbt. */

@@ -16,16 +16,20 @@ const rotateAtBytes = 10 * 1024 * 1024;
  * with Rebar's `trace`/`debug`) is appended to its rebar.log, core SDK lines forwarded too; without
  * one (tests' setup), WARN and up go to stderr as before. Call once, before any worker or connection.
  */
-export function installTemporalLogging(rebarLevel: string, stateDir?: string): void {
+export function installTemporalLogging(rebarLevel: string, stateDir?: string, options: { commandHandlesSignals?: boolean } = {}): void {
+  // A CLI run handles Ctrl-C itself (it cancels its workflow, cli/interruption.ts): the SDK must not
+  // shut its worker down under the running workflow. `rebar worker` keeps the SDK's graceful shutdown.
+  const signals = options.commandHandlesSignals ? { shutdownSignals: [] } : {};
   const consoleLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
   if (stateDir === undefined) {
-    Runtime.install({ logger: new DefaultLogger(consoleLevels[rebarLevel] ?? 'WARN') });
+    Runtime.install({ logger: new DefaultLogger(consoleLevels[rebarLevel] ?? 'WARN'), ...signals });
     return;
   }
   const level: LogLevel = rebarLevel === 'trace' ? 'TRACE' : rebarLevel === 'debug' ? 'DEBUG' : 'INFO';
   const file = rebarLogPath(stateDir);
   startLogFile(file);
   Runtime.install({
+    ...signals,
     logger: new DefaultLogger(level, (entry) => appendFileSync(file, logLine(entry))),
     // Core (Rust) lines: gRPC retries, "Channel has been shut down", activity task failures.
     telemetryOptions: { logging: { filter: { core: level === 'INFO' ? 'WARN' : level, other: 'WARN' }, forward: {} } },

@@ -22,7 +22,7 @@ export function registerBackfillCommand(program: Command, config: () => RebarCon
       const settings = config();
       const backfill = { from: options.from, to: options.to };
       cursorWindowKind(backfill); // a bad window fails here, before anything starts
-      installTemporalLogging(settings.logLevel, settings.stateDir);
+      installTemporalLogging(settings.logLevel, settings.stateDir, { commandHandlesSignals: true });
       const { summary, failure } = await runNightly({
         config: settings,
         workflow: { tables: options.tables, dbtSelect: options.select, dbtFullRefresh: options.fullRefresh, backfill, ...(options.dbt ? {} : { dbt: false }) },

@@ -1,17 +1,21 @@
+import { existsSync } from 'node:fs';
 import { ApplicationFailure, Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
 import { loadRebarFile } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
+import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openRunServices } from '../../state/runServices.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
 import type { NightlyLoadInput } from '../../temporal/workflows/index.js';
+import { type Interruption, RunInterruptedError, watchInterrupts } from '../interruption.js';
 import { pollProgress } from '../progressPolling.js';
 import type { ProgressReporter } from '../progressReporter.js';
 import { createLogger } from '../../util/logger.js';
 import { prepareDemoData, type DemoDataOptions } from './demoData.js';
+import { cancelledRunNote, settleOrphans } from './orphanedRuns.js';
 import { resolveRunSetup } from './runSetup.js';
 
 export interface RunNightlyInput {
@@ -45,6 +49,21 @@ export class RunFailedError extends Error {
  * worker` holds the state folder, its source, Temporal and worker serve the run instead.
  */
 export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutput> {
+  const interruption = watchInterrupts();
+  try {
+    return await runOnce(input, interruption);
+  } catch (error) {
+    // Every service this command started has been stopped by now (the finally blocks below ran):
+    // one line, and exit 130 as a shell expects after Ctrl-C, whichever command ran.
+    if (!(error instanceof RunInterruptedError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(130);
+  } finally {
+    interruption.dispose();
+  }
+}
+
+async function runOnce(input: RunNightlyInput, interruption: Interruption): Promise<RunNightlyOutput> {
   const { config, log } = input;
   const file = loadRebarFile(config.tablesConfigPath);
   checkRetentionPolicy(file.tables, config.retentionPolicyPath);
@@ -54,22 +73,31 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
     const setup = await resolveRunSetup({ file, source, all: input.workflow.all === true, alternative: input.workflow.backfill ? undefined : 'pass --all to load every table without models' });
     if (setup.notice) log(setup.notice);
     if (source.isDemo) log(await prepareDemoData(source.url, input.demo));
+    await refuseIfInterrupted(interruption, config);
     const temporal = await services.openTemporal();
     log(`Temporal at ${temporal.address}${temporal.uiUrl ? ` (UI ${temporal.uiUrl} while this runs)` : ''}`);
     // A running `rebar worker` on this folder executes the run; otherwise an in-process worker does.
     const workerConnection = services.worker ? undefined : await connectWorkerToTemporal(temporal.address);
     const clientConnection = await connectClientToTemporal(temporal.address);
     try {
+      const loader = createLoader(config);
+      const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
+      const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const previous = await cancelledRunNote(config);
+      if (previous) log(previous);
+      // Before the in-process worker polls: it would otherwise resume a killed command's run beside
+      // this one. A dev server this command started has no live run in it; a live worker's has.
+      await settleOrphans({ client, taskQueue: temporal.taskQueue, loader, temporalIsLocal: temporal.uiUrl !== undefined && !services.worker, newWorkflowId: workflowId, log });
+      // Before the worker exists: a worker created and never run cannot be closed.
+      await refuseIfInterrupted(interruption, config);
       const worker = workerConnection
         ? await createRebarWorker({
           connection: workerConnection,
           namespace: temporal.namespace,
           taskQueue: temporal.taskQueue,
-          deps: { config, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader: createLoader(config) },
+          deps: { config, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader },
         })
         : undefined;
-      const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
-      const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${temporal.taskQueue}`);
       const startAndWait = async () => {
         const handle = await client.workflow.start('nightlyLoad', {
@@ -81,12 +109,14 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
             ? `Rebar backfill of ${input.workflow.backfill.from} .. ${input.workflow.backfill.to} started from the CLI`
             : 'Rebar nightly load started from the CLI',
         });
+        interruption.onInterrupt(() => void handle.cancel().catch(() => undefined));
         return withProgress(handle, clientConnection, input.progress, config.logLevel);
       };
       try {
         const summary = worker ? await worker.runUntil(startAndWait) : await startAndWait();
         return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
       } catch (error) {
+        if (interruption.requested) throw new RunInterruptedError(`Interrupted: run ${workflowId} cancelled; nothing published; ${await readersKeep(config)}`);
         const failed = failedRun(error);
         if (failed) return { ...failed, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
         if (error instanceof WorkflowFailedError) throw new RunFailedError(`the run failed: ${error.cause?.message ?? error.message}`);
@@ -129,4 +159,19 @@ function failedRun(error: unknown): { summary: RunSummary; failure: string } | u
   if (error.cause.type !== 'NightlyLoadFailed') return undefined;
   const summary = error.cause.details?.[0] as RunSummary | undefined;
   return summary ? { summary, failure: error.cause.message } : undefined;
+}
+
+/** A signal during the set-up: stop before the workflow starts, through the finally blocks that stop what started. */
+async function refuseIfInterrupted(interruption: Interruption, config: RebarConfig): Promise<void> {
+  if (interruption.requested) throw new RunInterruptedError(`Interrupted before the run started; nothing published; ${await readersKeep(config)}`);
+}
+
+/** Which run readers still see: the latest successful run recorded in the published file. */
+async function readersKeep(config: RebarConfig): Promise<string> {
+  if (config.target !== 'duckdb') return 'readers keep the previously published warehouse';
+  if (!existsSync(config.publishedPath)) return 'nothing has been published yet';
+  const latest = await withReadOnlyWarehouse(config.publishedPath, async (connection) =>
+    (await connection.runAndReadAll(`select workflow_id from _rebar.runs where status = 'success' order by finished_at desc limit 1`)).getRowsJS()[0]?.[0],
+  ).catch(() => undefined);
+  return latest === undefined ? 'readers keep the previously published warehouse' : `readers keep run ${String(latest)}`;
 }

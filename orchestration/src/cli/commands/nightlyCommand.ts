@@ -63,7 +63,7 @@ interface NightlyOptions {
 
 /** One run, its summary and where the warehouse is; exit 2 when it failed. The demo's example query only after the demo's build. */
 async function runAndReport(settings: RebarConfig, options: NightlyOptions): Promise<void> {
-  installTemporalLogging(settings.logLevel, settings.stateDir);
+  installTemporalLogging(settings.logLevel, settings.stateDir, { commandHandlesSignals: true });
   const { summary, failure, temporalUiUrl, sourceIsDemo } = await runNightly({
     config: settings,
     workflow: { tables: options.tables, all: options.all, dbtSelect: options.dbtSelect, dbtFullRefresh: options.dbtFullRefresh, ...(options.dbt ? {} : { dbt: false }) },

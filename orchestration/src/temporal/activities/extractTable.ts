@@ -45,6 +45,8 @@ export function createExtractTable(deps: ActivityDeps) {
         onChunk: (progress) => {
           latest = { ...progress, schemaChanges: [...progress.schemaChanges] };
           context.heartbeat(latest);
+          // A cancelled run stops between chunks: the chunk just committed stays, with its watermark.
+          context.cancellationSignal.throwIfAborted();
         },
       }).finally(() => clearInterval(beat));
       return {
@@ -61,6 +63,8 @@ export function createExtractTable(deps: ActivityDeps) {
         contentCheck: output.contentCheck,
       };
     } catch (error) {
+      // Cancelled: reported as a cancellation, not as a failure of the table.
+      if (Context.current().cancellationSignal.aborted) throw error;
       const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]);
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(message, 'SourceTableError');
       // Every attempt would read the same stored row: fail now, with the reset command in the message.

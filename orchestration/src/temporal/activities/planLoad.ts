@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { cursorKindOfPg, cursorWindowKind, type CursorWindow } from '../../extract/cursorWindow.js';
 import { discoverTables } from '../../extract/discoverTables.js';
 import { findPartitionOverlaps, partitionOverlapMessage } from '../../extract/partitionOverlap.js';
@@ -7,6 +7,7 @@ import { SourceSchemaError } from '../../extract/sourceCatalog.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
 import { checkSource, SourceCredentialsError, SourcePermanentError } from '../../source/checkSource.js';
 import { withClient } from '../../source/demoSource.js';
+import { describeLoad, earlierLoads, runningLoads } from '../runIdentity.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { sourceFailure } from './sourceFailure.js';
 import type { PlanLoadInput, PlanLoadOutput } from './types.js';
@@ -14,6 +15,7 @@ import type { PlanLoadInput, PlanLoadOutput } from './types.js';
 /** Checks the source answers, and decides which tables this run extracts and how. */
 export function createPlanLoad(deps: ActivityDeps) {
   return async function planLoad(input: PlanLoadInput): Promise<PlanLoadOutput> {
+    await refuseIfAnotherRunHolds(deps.config.taskQueue);
     const configuredNames = deps.tables.map((table) => table.name);
     if (!input.all) {
       const unknown = (input.tables ?? []).filter((name) => !configuredNames.includes(name));
@@ -71,4 +73,34 @@ async function backfillableTables(sourceUrl: string, tables: TableConfig[], wind
     }
     return kept;
   });
+}
+
+/**
+ * One run at a time per warehouse, whoever started it (a schedule, the CLI, an external client):
+ * the earliest-started Running nightlyLoad on this task queue keeps it, any later one is refused
+ * before it reads or writes anything.
+ */
+async function refuseIfAnotherRunHolds(taskQueue: string): Promise<void> {
+  const context = activityContext();
+  const execution = context?.info.workflowExecution;
+  // Called directly, not as a workflow's activity: there is no run to compare with.
+  if (!context || !execution) return;
+  const { workflowId, runId } = execution;
+  const client = context.client;
+  const own = await client.workflow.getHandle(workflowId, runId).describe();
+  const earlier = earlierLoads(await runningLoads(client, taskQueue), { workflowId, runId, startedAt: own.startTime });
+  if (earlier.length > 0) {
+    throw ApplicationFailure.nonRetryable(
+      `another run holds this warehouse (task queue ${taskQueue}): ${earlier.map(describeLoad).join(', ')}; wait for it to finish or cancel it (temporal workflow cancel --workflow-id <id>)`,
+      'AnotherRunHolds',
+    );
+  }
+}
+
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
 }

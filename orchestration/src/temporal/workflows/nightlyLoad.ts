@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
 import { buildBusinessAlertsAlert } from '../../alerts/businessAlertsAlert.js';
@@ -39,9 +39,14 @@ export interface NightlyLoadInput {
 
 export const progressQuery = defineQuery<RunProgress>(PROGRESS_QUERY);
 
+// A cancelled run waits for its activities to stop (dbt killed, a chunk committed or rolled back)
+// before it records itself cancelled and ends: nothing of it is still writing once it is over.
+const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+
 // Short activities: a worker lost in the middle of one is retried after this timeout.
 const { planLoad, recordRun, listAlerts } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  cancellationType,
   retry: { maximumAttempts: 5, initialInterval: '2 seconds' },
 });
 
@@ -59,16 +64,19 @@ async function notify(payload: AlertPayload | undefined): Promise<void> {
 function longRunningActivities(heartbeatTimeoutSeconds: number) {
   const { extractTable } = proxyActivities<Activities>({
     startToCloseTimeout: '6 hours',
+    cancellationType,
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
   const { runDbtBuild, checkSourceFreshness, checkPublishGate } = proxyActivities<Activities>({
     startToCloseTimeout: '3 hours',
+    cancellationType,
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 3, initialInterval: '5 seconds', backoffCoefficient: 2 },
   });
   const { publishWarehouse, pruneRetention } = proxyActivities<Activities>({
     startToCloseTimeout: '1 hour',
+    cancellationType,
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
@@ -83,6 +91,30 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
  * A table that keeps failing is reported, not fatal to the others; its loaded neighbours stay loaded.
  */
 export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSummary> {
+  try {
+    return await loadAndPublish(input);
+  } catch (error) {
+    // Cancelled (Ctrl-C of the CLI that started it): recorded as such, no alert, nothing published.
+    // Histories from before this existed ended their cancellation without recording it.
+    if ((isCancellation(error) || CancellationScope.current().consideredCancelled) && patched('record-cancelled-run')) {
+      await CancellationScope.nonCancellable(() => recordRun(cancelledSummary(input, 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)')));
+    }
+    throw error;
+  }
+}
+
+/** A run stopped before it finished: nothing of it counts, so no tables or models are reported. */
+function cancelledSummary(input: NightlyLoadInput, reason: string): RunSummary {
+  const { workflowId, runId, startTime } = workflowInfo();
+  return {
+    runId, workflowId, startedAt: startTime.toISOString(), finishedAt: new Date().toISOString(), status: 'cancelled', cancelReason: reason,
+    tables: [], models: [], published: false, retention: { pruned: [], error: null },
+    alerts: { status: 'not_listed', reason: 'the run was cancelled' },
+    kind: input.backfill ? 'backfill' : 'nightly', backfill: input.backfill,
+  };
+}
+
+async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date().toISOString();
   const kind = input.backfill ? 'backfill' : 'nightly';
@@ -93,6 +125,12 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   try {
     plan = await planLoad({ tables: input.tables, all: input.all, window: input.backfill, ...(input.dbt === false ? { dbt: false } : {}) });
   } catch (failure) {
+    // Another nightlyLoad on this task queue (this warehouse) started earlier and still runs: this
+    // one stops before touching the warehouse, records nothing there (the other run holds it) and
+    // pages nobody.
+    if (failure instanceof ActivityFailure && failure.cause instanceof ApplicationFailure && failure.cause.type === 'AnotherRunHolds') {
+      throw ApplicationFailure.nonRetryable(`Not run: ${failure.cause.message}`, 'RunRefused');
+    }
     const summary: RunSummary = {
       runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false,
       retention: { pruned: [], error: null },

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, test } from 'vitest';
+import { newDemoState, rebar, type DemoState } from '../support/demoState.js';
+import { queryDuckDb } from '../support/duckdbQuery.js';
+import { projectRoot } from '../support/projectRoot.js';
+
+// Ctrl-C (SIGINT to the `rebar nightly` process) at random moments, over one small demo source.
+const TRIALS = Number(process.env.REBAR_INTERRUPT_TRIALS ?? 5);
+const SCALE = '0.02';
+
+let state: DemoState;
+
+beforeAll(async () => {
+  state = newDemoState();
+  await rebar(state, ['nightly', '--scale', SCALE]);
+});
+
+afterAll(() => {
+  // A failed assertion may leave a service behind: stop what this test's folder still runs.
+  for (const pid of processesOf(state?.env.REBAR_STATE_DIR ?? '/nonexistent')) process.kill(pid, 'SIGKILL');
+});
+
+/** Processes whose command line names the state folder: the demo Postgres, the Temporal dev server, dbt. */
+function processesOf(stateDir: string): number[] {
+  const listing = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return listing.split('\n').filter((line) => line.includes(stateDir) && !line.includes('vitest')).map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+async function stillRunning(stateDir: string): Promise<number[]> {
+  // The command has exited; give the kernel a moment to reap what it stopped.
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const left = processesOf(stateDir);
+    if (left.length === 0) return [];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return processesOf(stateDir);
+}
+
+function fileHash(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** `rebar nightly`, SIGINT after `delayMs`; its exit code and output. */
+function interruptedNightly(delayMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'nightly', '--scale', SCALE], {
+      cwd: projectRoot,
+      env: { ...process.env, ...state.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Counted from the CLI's first line (its source is up): before that, on a loaded machine, Node may
+    // still be loading the CLI's modules, and a SIGINT then ends it before anything started.
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.once('data', () => (timer = setTimeout(() => child.kill('SIGINT'), delayMs)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The published file's latest run: it succeeded and every dbt node it recorded passed. */
+async function publishedRun(): Promise<string> {
+  const [latest] = await queryDuckDb(state.config.publishedPath, `select workflow_id, run_id, status from _rebar.runs order by finished_at desc limit 1`);
+  assert.ok(latest, 'the published file holds no run');
+  assert.equal(latest.status, 'success', `the published file's latest run ${String(latest.workflow_id)} did not succeed`);
+  const failing = await queryDuckDb(state.config.publishedPath, `select unique_id, status from _rebar.run_models where run_id = '${String(latest.run_id)}' and status not in ('success', 'pass')`);
+  assert.deepEqual(failing, [], 'the published run has nodes that did not pass');
+  return String(latest.workflow_id);
+}
+
+/** Every mart's rows, by value: the published copy against the working warehouse. */
+async function martsFingerprint(path: string): Promise<Record<string, unknown>[]> {
+  const marts = await queryDuckDb(path, `select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name`);
+  const rows: Record<string, unknown>[] = [];
+  for (const { table_name: name } of marts) {
+    const [row] = await queryDuckDb(path, `select '${String(name)}' as mart, count(*) as row_count, sum(hash(t::varchar)) as content from marts."${String(name)}" as t`);
+    rows.push(row ?? {});
+  }
+  return rows;
+}
+
+test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, nothing left running, nothing published; the next run succeeds`, async () => {
+  const stateDir = state.env.REBAR_STATE_DIR as string;
+  let interrupted = 0;
+  let lastCancelled: string | undefined;
+  for (let trial = 1; trial <= TRIALS; trial += 1) {
+    const before = fileHash(state.config.publishedPath);
+    const readersRun = await publishedRun();
+    // Uniform over Temporal's start-up, extraction and the dbt build of a small demo night.
+    const delayMs = Math.floor(Math.random() * 35_000);
+    const run = await interruptedNightly(delayMs);
+    const left = await stillRunning(stateDir);
+    process.stdout.write(`trial ${trial}: SIGINT ${(delayMs / 1000).toFixed(1)} s after the first line, exit ${run.code}, ${left.length} processes left\n`);
+    assert.deepEqual(left, [], `processes of ${stateDir} left running after trial ${trial}`);
+    lastCancelled = undefined;
+    if (run.code === 0) continue; // finished before the signal: a plain successful run
+    interrupted += 1;
+    assert.equal(run.code, 130, `trial ${trial}: exit ${run.code}\n${run.stderr}`);
+    const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
+    assert.equal(lines.length, 1, `trial ${trial}: stderr is not one line:\n${run.stderr}`);
+    assert.match(lines[0] ?? '', new RegExp(`^Interrupted: (run rebar-nightly-manual-\\S+ cancelled|before the run started); nothing published; readers keep run ${readersRun}$`));
+    lastCancelled = /^Interrupted: run (\S+) cancelled/.exec(lines[0] ?? '')?.[1];
+    assert.equal(fileHash(state.config.publishedPath), before, `trial ${trial}: the published file changed`);
+    assert.equal(await publishedRun(), readersRun);
+  }
+  assert.ok(interrupted >= Math.ceil(TRIALS / 2), `only ${interrupted} of ${TRIALS} runs were interrupted`);
+
+  const cancelled = await queryDuckDb(state.config.warehousePath, `select workflow_id, summary->>'cancelReason' as reason from _rebar.runs where status = 'cancelled'`);
+  assert.ok(cancelled.length > 0, 'no run was recorded cancelled');
+  for (const run of cancelled) assert.match(String(run.reason), /interrupted|killed/);
+
+  // The next run, with no hand work: says what became of the interrupted one, succeeds and publishes.
+  const next = await rebar(state, ['nightly', '--scale', SCALE]);
+  assert.match(next, /Nightly load SUCCESS/);
+  if (lastCancelled) assert.match(next, new RegExp(`The previous run ${lastCancelled} was cancelled \\(cancelled: the command that started it was interrupted`));
+  const nextId = /Starting workflow nightlyLoad \((\S+)\)/.exec(next)?.[1];
+  assert.equal(await publishedRun(), nextId);
+  assert.deepEqual(await martsFingerprint(state.config.publishedPath), await martsFingerprint(state.config.warehousePath));
+  assert.deepEqual(await stillRunning(stateDir), []);
+});

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { afterAll, beforeAll, test } from 'vitest';
+import { loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { openSource } from '../../orchestration/src/source/demoSource.js';
+import { startCli, type BackgroundCli } from '../support/backgroundCli.js';
+import { newDemoState, rebar, type DemoState } from '../support/demoState.js';
+import { queryDuckDb } from '../support/duckdbQuery.js';
+import { runCli } from '../support/runCli.js';
+import { sourceEqualsWarehouse } from '../support/sourceEqualsWarehouse.js';
+
+// SIGKILL of the whole `rebar nightly` process group (the OOM killer, `kill -9 -<pgid>`) at uniform
+// random moments, each followed by a plain `rebar nightly`: one small demo source for every trial.
+const TRIALS = Number(process.env.REBAR_KILL_TRIALS ?? 10);
+const SCALE = '0.02';
+
+let state: DemoState;
+const started: BackgroundCli[] = [];
+
+beforeAll(async () => {
+  state = newDemoState();
+  await rebar(state, ['nightly', '--scale', SCALE]);
+});
+
+afterAll(() => {
+  for (const cli of started) {
+    if (cli.child.exitCode !== null || cli.child.signalCode !== null || !cli.child.pid) continue;
+    try {
+      process.kill(-cli.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+async function runsRecorded(): Promise<{ workflow_id: string; status: string; reason: string | null; started_at: string; finished_at: string }[]> {
+  return (await queryDuckDb(state.config.warehousePath, `select workflow_id, status, summary->>'cancelReason' as reason, started_at::varchar as started_at, finished_at::varchar as finished_at from _rebar.runs order by started_at`)) as never;
+}
+
+test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: the next nightly recovers alone, one run at a time, nothing lost or duplicated`, async () => {
+  const recoverySeconds: number[] = [];
+  for (let trial = 1; trial <= TRIALS; trial += 1) {
+    const killed = startCli(['nightly', '--scale', SCALE], state.env);
+    started.push(killed);
+    await killed.waitFor(/\S/);
+    const delayMs = Math.floor(Math.random() * 40_000);
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    try {
+      process.kill(-(killed.child.pid ?? 0), 'SIGKILL');
+    } catch {
+      // it finished before the kill
+    }
+    await killed.exited;
+
+    const before = await runsRecorded();
+    const recoveryStarted = Date.now();
+    const next = await runCli(['nightly', '--scale', SCALE], state.env);
+    recoverySeconds.push((Date.now() - recoveryStarted) / 1000);
+    process.stdout.write(`trial ${trial}: SIGKILL ${(delayMs / 1000).toFixed(1)} s after the first line; the next nightly took ${recoverySeconds.at(-1)?.toFixed(1)} s, exit ${next.code}\n`);
+    assert.equal(next.code, 0, `trial ${trial}:\n${next.stdout}${next.stderr}`);
+    assert.match(next.stdout, /Nightly load SUCCESS/);
+    const nextId = /Starting workflow nightlyLoad \((\S+)\)/.exec(next.stdout)?.[1];
+    assert.ok(nextId);
+
+    // One run at a time: every orphan was terminated (recorded cancelled, naming this run) before it started,
+    // none completed beside it, and the published file's history ends with this run.
+    const after = await runsRecorded();
+    const newRows = after.filter((run) => !before.some((old) => old.workflow_id === run.workflow_id && old.status === run.status));
+    for (const run of newRows.filter((row) => row.workflow_id !== nextId)) {
+      assert.equal(run.status, 'cancelled', `trial ${trial}: ${run.workflow_id} ended ${run.status} during the next run`);
+      assert.equal(run.reason, `terminated at start-up of run ${nextId}: the process running it was killed`);
+    }
+    assert.deepEqual(newRows.filter((row) => row.workflow_id === nextId).map((row) => row.status), ['success']);
+    const orphanLines = next.stdout.split('\n').filter((line) => line.startsWith('Earlier run '));
+    assert.equal(orphanLines.length, newRows.length - 1, `trial ${trial}: one line per orphan:\n${next.stdout}`);
+    const [published] = await queryDuckDb(state.config.publishedPath, `select workflow_id, status from _rebar.runs order by finished_at desc limit 1`);
+    assert.deepEqual(published, { workflow_id: nextId, status: 'success' });
+    const [working] = await queryDuckDb(state.config.warehousePath, `select workflow_id from _rebar.runs where status = 'success' order by finished_at desc limit 1`);
+    assert.equal(working?.workflow_id, nextId, 'the working warehouse and the published file end with the same tested run');
+  }
+
+  // Nothing lost, duplicated or changed: raw against the source by content (tables with a retention
+  // policy are pruned on purpose: compared by key for duplicates only).
+  const tables = loadTablesConfig(state.config.tablesConfigPath);
+  const source = await openSource(state.config);
+  try {
+    const exact = tables.filter((table) => table.mode === 'full_refresh' || !table.retention).map((table) => table.name);
+    assert.deepEqual(await sourceEqualsWarehouse({ sourceUrl: source.url, warehousePath: state.config.warehousePath, schemas: ['public'], tables: exact }), []);
+  } finally {
+    await source.close();
+  }
+  for (const table of tables) {
+    const key = table.primaryKey.join(', ');
+    const [dupes] = await queryDuckDb(state.config.warehousePath, `select count(*) - count(distinct (${key})) as extra from raw.${table.name}`);
+    assert.equal(Number(dupes?.extra), 0, `raw.${table.name} holds a key twice`);
+  }
+  process.stdout.write(`recovery seconds per trial: ${recoverySeconds.map((seconds) => seconds.toFixed(1)).join(', ')}\n`);
+});
