@@ -62,7 +62,7 @@ export interface RunSummary {
   /** Whether this run's marts were published for readers (only a fully successful run is). */
   published: boolean;
   /** Wall seconds of the run's phases (as the workflow saw them), for run history and benchmarks. */
-  phaseSeconds?: { extract: number; prune: number; dbt: number };
+  phaseSeconds?: { extract: number; prune: number; dbt: number; freshness?: number };
   /** A nightly load, or a backfill of a cursor window (which re-reads that window instead of the rows past the watermarks). */
   kind?: 'nightly' | 'backfill';
   backfill?: CursorWindow;

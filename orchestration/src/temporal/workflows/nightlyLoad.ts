@@ -130,7 +130,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   const built = plan.extractOnly === undefined
     ? await buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities: { runDbtBuild, checkPublishGate, checkSourceFreshness } })
     : extractOnlyOutcome(tables, retention);
-  const { dbt, models, publishGate, freshness, alerts, status, builtAt, build } = built;
+  const { dbt, models, publishGate, freshness, alerts, status, builtAt, build, freshnessSeconds } = built;
   const summary: RunSummary = {
     runId,
     workflowId,
@@ -142,7 +142,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     retention,
     alerts,
     published: status === 'success',
-    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (builtAt - pruned) / 1000 },
+    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (builtAt - pruned) / 1000, ...(freshnessSeconds === undefined ? {} : { freshness: freshnessSeconds }) },
     kind,
     backfill: input.backfill,
     dbtSelect: input.dbtSelect,
@@ -199,6 +199,8 @@ interface BuildOutcome {
   builtAt: number;
   /** What the build covered and why (absent for extract-only runs and runs started before it existed). */
   build?: DbtBuildScope;
+  /** Workflow seconds the source freshness check took (0 when skipped), for phaseSeconds.freshness. */
+  freshnessSeconds?: number;
 }
 
 /** dbt build, the publish gate, source freshness and the alerts listing: the run's verdict on its models. */
@@ -252,6 +254,8 @@ async function buildAndGate({ input, runId, workflowId, progress, tables, retent
       (failure: unknown): SourceFreshnessSummary => ({ status: 'not_checked', reason: failureMessage(failure) }),
     );
 
+  const freshnessSeconds = (Date.now() - builtAt) / 1000;
+
   // Informational: an alerts table that cannot be read is reported, it does not fail the run. After a
   // build of only what changed, marts.fct_alerts is current either way: rebuilt, or nothing under it changed.
   const notBuilt = dbt.build !== undefined && dbt.build.scope !== 'full'
@@ -262,7 +266,7 @@ async function buildAndGate({ input, runId, workflowId, progress, tables, retent
     : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({ status: 'not_listed', reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}` }));
 
   const status = builtCleanly && (!gateChecked || publishGate?.status === 'passed') ? 'success' : 'failed';
-  return { dbt, models, publishGate, freshness, alerts, status, builtAt, build: dbt.build };
+  return { dbt, models, publishGate, freshness, alerts, status, builtAt, build: dbt.build, freshnessSeconds };
 }
 
 /**
