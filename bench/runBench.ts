@@ -54,6 +54,7 @@ try {
     measurements: [],
     analystQueries: [],
     memory: [],
+    nightlyPhases: [],
   };
   const record = (measurement: Measurement) => {
     results.measurements.push(measurement);
@@ -72,6 +73,12 @@ try {
   record({ tool: 'rebar', step: 'full', seconds: full.result.phaseSeconds.extract, rows: full.result.rowsExtracted, peakRssMb: full.peakRssMb, detail: `extract + load (workflow phase); peak memory of the worker in this phase (${full.peakRunRssMb.toFixed(0)} MB over the whole run)` });
   record({ tool: 'rebar', step: 'dbt full', seconds: full.result.phaseSeconds.dbt, rows: full.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
   record({ tool: 'rebar', step: 'nightly full', seconds: full.seconds, rows: full.result.rowsExtracted, peakRssMb: full.peakTreeRssMb, detail: 'whole `rebar nightly` (Temporal dev server start, extract, load, dbt build, publish); memory of the process tree' });
+  results.nightlyPhases.push({ run: 'full', dbtScope: full.result.dbtScope, ...full.phases });
+
+  // The fixed cost: the same nightly again with nothing changed at the source.
+  const quiet = await runRebar(cluster.connectionString, rebarState);
+  record({ tool: 'rebar', step: 'nightly nothing changed', seconds: quiet.seconds, rows: quiet.result.rowsWritten, peakRssMb: quiet.peakTreeRssMb, detail: `whole \`rebar nightly\`, no source row changed (dbt: ${quiet.result.dbtScope})` });
+  results.nightlyPhases.push({ run: 'nothing changed', dbtScope: quiet.result.dbtScope, ...quiet.phases });
 
   const peers: PeerTool[] = options.peers ? ['dlt', 'sling'] : [];
   for (const tool of peers) {
@@ -86,7 +93,8 @@ try {
     const run = await runRebar(cluster.connectionString, rebarState);
     record({ tool: 'rebar', step: `incremental ${label}`, seconds: run.result.phaseSeconds.extract, rows: run.result.rowsWritten, peakRssMb: run.peakRssMb, detail: `${changed} rows changed; extract + load (peak over the whole run ${run.peakRunRssMb.toFixed(0)} MB)` });
     record({ tool: 'rebar', step: `dbt incremental ${label}`, seconds: run.result.phaseSeconds.dbt, rows: run.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
-    record({ tool: 'rebar', step: `nightly ${label}`, seconds: run.seconds, rows: run.result.rowsWritten, peakRssMb: run.peakTreeRssMb, detail: 'whole `rebar nightly`' });
+    record({ tool: 'rebar', step: `nightly ${label}`, seconds: run.seconds, rows: run.result.rowsWritten, peakRssMb: run.peakTreeRssMb, detail: `whole \`rebar nightly\` (dbt: ${run.result.dbtScope})` });
+    results.nightlyPhases.push({ run: `${label} changed`, dbtScope: run.result.dbtScope, ...run.phases });
     for (const tool of peers) {
       const peer = await runPeer(tool, 'incremental', cluster.connectionString, tables, join(options.workDir, tool));
       record({ tool, step: `incremental ${label}`, seconds: peer.seconds, rows: peer.rows, peakRssMb: peer.peakTreeRssMb, detail: peer.detail });

@@ -12,6 +12,23 @@ export interface RebarRun {
   peakRunRssMb: number;
   /** With the Temporal dev server and dbt it starts. */
   peakTreeRssMb: number;
+  /** Where the run's time went. */
+  phases: NightlyPhases;
+}
+
+/**
+ * A nightly's wall time by phase: start-up (Node, the demo/source check, the Temporal dev server and
+ * worker, until the workflow started), extract (+ retention pruning), dbt (build and publish gate),
+ * freshness, and publish (recording, publishing, alerts and shutting down, after the workflow's
+ * recorded end).
+ */
+export interface NightlyPhases {
+  startup: number;
+  extract: number;
+  dbt: number;
+  freshness: number;
+  publish: number;
+  total: number;
 }
 
 /** One `rebar nightly` against `sourceUrl`, its state (warehouse, watermarks) in `stateDir`, in a child process. */
@@ -27,5 +44,13 @@ export async function runRebar(sourceUrl: string, stateDir: string): Promise<Reb
   const phaseEnd = phaseStart + result.phaseSeconds.extract * 1000;
   const inPhase = measured.samples.filter(([at]) => at >= phaseStart && at <= phaseEnd).map(([, mb]) => mb);
   const peakRssMb = inPhase.length > 0 ? Math.max(...inPhase) : measured.peakRssMb;
-  return { result, seconds: measured.seconds, peakRssMb, peakRunRssMb: measured.peakRssMb, peakTreeRssMb: measured.peakTreeRssMb };
+  const phases: NightlyPhases = {
+    startup: (phaseStart - result.processStartedAt) / 1000,
+    extract: result.phaseSeconds.extract + result.phaseSeconds.prune,
+    dbt: result.phaseSeconds.dbt,
+    freshness: result.phaseSeconds.freshness ?? 0,
+    publish: (result.returnedAt - Date.parse(result.finishedAt)) / 1000,
+    total: measured.seconds,
+  };
+  return { result, seconds: measured.seconds, peakRssMb, peakRunRssMb: measured.peakRssMb, peakTreeRssMb: measured.peakTreeRssMb, phases };
 }

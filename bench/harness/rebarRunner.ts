@@ -13,8 +13,14 @@ export interface RebarRunResult {
   rowsExtracted: number;
   rowsWritten: number;
   bytes: number;
-  phaseSeconds: { extract: number; prune: number; dbt: number };
+  phaseSeconds: { extract: number; prune: number; dbt: number; freshness?: number };
   modelsBuilt: number;
+  /** This process's start (before Node loaded Rebar), the workflow's recorded end (before publishing), and when the command returned. */
+  processStartedAt: number;
+  finishedAt: string;
+  returnedAt: number;
+  /** What dbt built: full, changed (only downstream of the changed tables) or skipped. */
+  dbtScope: string;
   failure: string | null;
 }
 
@@ -34,5 +40,9 @@ const result: RebarRunResult = {
   phaseSeconds: summary.phaseSeconds ?? { extract: 0, prune: 0, dbt: 0 },
   modelsBuilt: summary.models.filter((model) => model.resourceType === 'model' && model.status === 'success').length,
   failure: failure ?? null,
+  processStartedAt: Math.round(performance.timeOrigin),
+  finishedAt: summary.finishedAt,
+  returnedAt: Date.now(),
+  dbtScope: summary.dbtBuild?.scope ?? 'full',
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AnalystQueryTiming } from './analystQueries.js';
 import type { MachineFacts } from './machineFacts.js';
+import type { NightlyPhases } from './rebarRun.js';
 
 export interface Measurement {
   tool: 'limit' | 'rebar' | 'dlt' | 'sling';
@@ -21,6 +22,28 @@ export interface BenchResults {
   analystQueries: AnalystQueryTiming[];
   /** Rebar's worker peak memory on a full load, small source first. */
   memory: { rows: number; peakRssMb: number }[];
+  /** Each whole nightly's time by phase (the first is the full one), for the fixed-cost comparison. */
+  nightlyPhases: ({ run: string; dbtScope: string } & NightlyPhases)[];
+}
+
+const PHASES = ['startup', 'extract', 'dbt', 'freshness', 'publish', 'total'] as const;
+
+/** Each nightly's phases in seconds and as a share of the full nightly's same phase. */
+function phaseLines(results: BenchResults): string[] {
+  const runs = results.nightlyPhases;
+  const full = runs[0];
+  if (!full) return [];
+  const cell = (value: number, base: number) => `${seconds(value)}${base > 0 ? ` (${(value / base).toFixed(2)}x)` : ''}`;
+  return [
+    '',
+    '### Nightly phases: what a nightly costs when little or nothing changed',
+    '',
+    'Wall seconds per phase of the whole `rebar nightly`, and in brackets the ratio to the full nightly\'s same phase. start-up: until the workflow started (Node, source check, Temporal dev server, worker); extract: extract, load and retention pruning; dbt: build and publish gate; publish: recording, publishing, alerts and shutting down.',
+    '',
+    `| nightly | dbt scope | ${PHASES.join(' | ')} |`,
+    `|---|---|${PHASES.map(() => '---').join('|')}|`,
+    ...runs.map((run) => `| ${run.run} | ${run.dbtScope} | ${PHASES.map((phase) => cell(run[phase], full[phase])).join(' | ')} |`),
+  ];
 }
 
 const START = '<!-- bench:results:start -->';
@@ -119,6 +142,7 @@ export function renderMarkdown(results: BenchResults, resultsFile: string, docsF
     '| question | rows | cold s | warm s |',
     '|---|---|---|---|',
     ...results.analystQueries.map((query) => `| ${query.analysis} | ${query.rows} | ${seconds(query.coldSeconds)} | ${seconds(query.warmSeconds)} |`),
+    ...phaseLines(results),
     END,
   ];
   const section = lines.join('\n');

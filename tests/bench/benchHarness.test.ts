@@ -32,4 +32,10 @@ test('npm run bench runs at a tiny size: limit, full and incremental Rebar runs,
   const markdown = readFileSync(docs, 'utf8');
   assert.match(markdown, /### Targets/);
   assert.match(markdown, /\| rebar \| incremental 1% \|/);
+  // The fixed cost: a nightly with nothing changed builds no dbt at all, beside the full and the 1% one.
+  assert.equal(step('rebar', 'nightly nothing changed')?.rows, 0, 'nothing written');
+  assert.deepEqual(results.nightlyPhases.map((run) => [run.run, run.dbtScope]), [['full', 'full'], ['nothing changed', 'skipped'], ['1% changed', 'changed']]);
+  for (const run of results.nightlyPhases) assert.ok(run.startup > 0 && run.extract > 0 && run.publish > 0 && run.total >= run.startup + run.extract + run.dbt, JSON.stringify(run));
+  assert.match(markdown, /### Nightly phases/);
+  assert.match(markdown, /\| nothing changed \| skipped \|/);
 });

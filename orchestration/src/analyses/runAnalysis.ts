@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childProcessEnv, type RebarConfig } from '../config/config.js';
 import { runDbt } from '../dbt/runDbt.js';
+import { compiledAnalysis } from './compiledAnalyses.js';
 import { databaseNameOf, withReadOnlyWarehouse } from '../load/duckdb/readOnlyWarehouse.js';
 
 /** A question Rebar cannot answer as asked (unknown analysis, no warehouse yet, a compile error): the message says why. */
@@ -16,6 +17,8 @@ export interface RunAnalysisInput {
   vars: Record<string, string>;
   /** The DuckDB file to answer from (default: the published warehouse). */
   warehousePath?: string;
+  /** Told why dbt compiles the analyses this time (none compiled yet for this project and these vars); silent when they were. */
+  onCompile?: (reason: string) => void;
 }
 
 export interface RunAnalysisOutput {
@@ -32,10 +35,11 @@ export function listAnalyses(projectDir: string): string[] {
 }
 
 /**
- * Compiles one dbt analysis and runs it read-only against a warehouse file. dbt compiles against an
- * empty scratch DuckDB file, so neither the working warehouse (the loader's lock) nor the published
- * one (open in BI tools) is touched; the published file is then attached under the compiled
- * database name.
+ * Runs one dbt analysis read-only against a warehouse file. Its SQL comes from the compiled analyses
+ * (analyses/compiledAnalyses.ts): dbt compiles every analysis once per state of the project and vars,
+ * not once per question. dbt compiles against an empty scratch DuckDB file, so neither the working
+ * warehouse (the loader's lock) nor the published one (open in BI tools) is touched; the published
+ * file is then attached under the compiled database name.
  */
 export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisOutput> {
   const { config } = input;
@@ -50,17 +54,11 @@ export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisO
   // dbt names relations <database>.<schema>.<table>: compiled against a scratch file named like the
   // warehouse file, the SQL also runs as it is in Metabase or any client that opened that file.
   const database = databaseNameOf(warehousePath);
-  const sql = await compileAnalysis(config, input.name, input.vars, database);
+  const sql = await compiledAnalysis({ config, name: input.name, names: available, vars: input.vars, database, compile: compileAnalyses, onCompile: input.onCompile });
   return withReadOnlyWarehouse(warehousePath, async (connection) => {
     const result = await connection.runAndReadAll(sql);
     return { sql, columns: result.columnNames(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
   });
-}
-
-/** The analysis' SQL, compiled for a warehouse file whose database is named `database`. */
-async function compileAnalysis(config: RebarConfig, name: string, vars: Record<string, string>, database: string): Promise<string> {
-  const compiled = await compileAnalyses(config, [name], vars, database);
-  return compiled.get(name) ?? '';
 }
 
 /** Several analyses compiled by one dbt invocation (one project parse): name -> SQL. */

@@ -48,7 +48,7 @@ export function formatSummary(summary: RunSummary): string {
     statuses.set(node.status, (statuses.get(node.status) ?? 0) + 1);
     byType.set(node.resourceType, statuses);
   }
-  lines.push('dbt build:');
+  lines.push(summary.dbtBuild ? `dbt build: ${summary.dbtBuild.reason}${summary.dbtBuild.scope === 'skipped' ? '.' : ':'}` : 'dbt build:');
   for (const [type, statuses] of byType) {
     lines.push(`  ${type.padEnd(12)} ${[...statuses].map(([status, count]) => `${count} ${status}`).join(', ')}`);
   }

@@ -4,6 +4,7 @@ import type { Watermark } from '../extract/watermark.js';
 import type { RetentionCutoff } from '../retention/retentionCutoffs.js';
 import type { RetentionBoundary } from '../retention/expiredRows.js';
 import type { AlertsSummary } from '../runs/alertsSummary.js';
+import type { PreviousBuild } from '../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../runs/publishGate.js';
 import type { RunSummary } from '../runs/runSummary.js';
 
@@ -40,6 +41,8 @@ export interface Loader {
   recordRun(summary: RunSummary): Promise<void>;
   /** The latest recorded result of every dbt node, with the run that left it (from the run history): what the publish gate judges. */
   latestNodeResults(): Promise<RecordedNodeResult[]>;
+  /** The last successful nightly build's dbt project fingerprint and whether the newest run failed: what the next nightly's dbt scope depends on. */
+  previousBuild(): Promise<PreviousBuild>;
   /** When the last hard-delete key pass for this table finished; undefined if never. */
   lastKeyCheck(table: TableConfig): Promise<Date | undefined>;
   /**

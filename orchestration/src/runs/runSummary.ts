@@ -1,4 +1,5 @@
 import type { AlertsSummary } from './alertsSummary.js';
+import type { DbtBuildScope } from './dbtBuildScope.js';
 import type { PublishGateSummary } from './publishGate.js';
 import type { CursorWindow } from '../extract/cursorWindow.js';
 import type { RetentionSummary } from './retentionSummary.js';
@@ -64,7 +65,7 @@ export interface RunSummary {
   /** Whether this run's marts were published for readers (only a fully successful run is). */
   published: boolean;
   /** Wall seconds of the run's phases (as the workflow saw them), for run history and benchmarks. */
-  phaseSeconds?: { extract: number; prune: number; dbt: number };
+  phaseSeconds?: { extract: number; prune: number; dbt: number; freshness?: number };
   /** A nightly load, or a backfill of a cursor window (which re-reads that window instead of the rows past the watermarks). */
   kind?: 'nightly' | 'backfill';
   backfill?: CursorWindow;
@@ -74,6 +75,8 @@ export interface RunSummary {
   publishGate?: PublishGateSummary;
   /** `dbt source freshness` after the build: how long ago each source table last received a row. */
   freshness?: SourceFreshnessSummary;
+  /** What the nightly's dbt build covered and why (only what changed, the whole project, or nothing); absent in older runs and extract-only runs. */
+  dbtBuild?: DbtBuildScope;
   /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): raw is published as loaded. */
   extractOnly?: string;
 }

@@ -26,7 +26,7 @@ export interface RunHistory {
   /** When the newest successful run finished, however far back; null if none has. */
   lastSuccessAt: string | null;
   tables: TableLoadHistory[];
-  /** dbt source freshness from the newest run that checked it. */
+  /** Each source table's latest dbt source freshness (a nightly checks only the tables it changed); freshnessCheckedAt is the newest of those checks. */
   freshness: SourceFreshnessResult[];
   freshnessCheckedAt: string | null;
 }
@@ -71,7 +71,8 @@ export async function readRunHistory(connection: DuckDBConnection, limit: number
       await connection.runAndReadAll(
         `select table_name, status, cast(max_loaded_at as varchar), age_seconds, warn_after_seconds, error_after_seconds, cast(checked_at as varchar)
            from _rebar.run_source_freshness
-          where checked_at = (select max(checked_at) from _rebar.run_source_freshness)
+          -- each table's latest check: a nightly checks only the tables it changed (docs/cost.md)
+          qualify row_number() over (partition by table_name order by checked_at desc) = 1
           order by table_name`,
       )
     ).getRowsJS();
@@ -83,7 +84,7 @@ export async function readRunHistory(connection: DuckDBConnection, limit: number
       warnAfterSeconds: row[4] === null ? null : Number(row[4]),
       errorAfterSeconds: row[5] === null ? null : Number(row[5]),
     }));
-    freshnessCheckedAt = iso(rows[0]?.[6]);
+    freshnessCheckedAt = iso(rows.map((row) => String(row[6])).sort().at(-1));
   }
   return {
     lastSuccessAt: iso(lastSuccess),

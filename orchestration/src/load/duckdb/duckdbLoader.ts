@@ -5,6 +5,7 @@ import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesCo
 import { duckdbTypeFor, stageTypeFor } from '../../extract/typeMapping.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RetentionBoundary } from '../../retention/expiredRows.js';
+import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
@@ -23,6 +24,7 @@ import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { readAlerts } from './readAlerts.js';
 import { dropStagedRowsPastRetention, readRetentionBoundaries } from './retentionBoundaries.js';
 import { RUN_HISTORY_TABLES, runHistoryRows } from '../runHistoryRows.js';
+import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import { storedWatermark } from '../storedWatermark.js';
 
@@ -178,6 +180,13 @@ export class DuckDbLoader implements Loader {
     return withDuckDb(this.warehousePath, async (connection) => {
       await ensureMetadataTables(connection);
       return recordedNodeResults(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys), '_rebar');
+    });
+  }
+
+  async previousBuild(): Promise<PreviousBuild> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return previousBuild(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys), '_rebar');
     });
   }
 

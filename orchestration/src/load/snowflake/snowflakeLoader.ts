@@ -2,6 +2,7 @@ import type { SnowflakeSettings } from '../../config/config.js';
 import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
 import type { Watermark } from '../../extract/watermark.js';
 import type { RetentionBoundary } from '../../retention/expiredRows.js';
+import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
@@ -9,6 +10,7 @@ import type {
   LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
   ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
 } from '../loader.js';
+import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import { storedWatermark } from '../storedWatermark.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
@@ -77,6 +79,10 @@ export class SnowflakeLoader implements Loader {
 
   latestNodeResults(): Promise<RecordedNodeResult[]> {
     return this.session((session) => recordedNodeResults(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA));
+  }
+
+  previousBuild(): Promise<PreviousBuild> {
+    return this.session((session) => previousBuild(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA));
   }
 
   recordRun(summary: RunSummary): Promise<void> {

@@ -5,6 +5,12 @@ import type { ActivityDeps } from './activityDeps.js';
 import { runDbtInActivity } from './runDbtInActivity.js';
 import type { CheckSourceFreshnessInput, CheckSourceFreshnessOutput } from './types.js';
 
+/** dbt's selection for these tables; none (every source) when absent, or when a name cannot be selected as it is. */
+function freshnessSelection(tables: string[] | undefined): string[] {
+  if (tables === undefined || tables.length === 0 || tables.some((table) => !/^[A-Za-z0-9_]+$/.test(table))) return [];
+  return ['--select', ...tables.map((table) => `source:*.${table}`)];
+}
+
 /**
  * Runs `dbt source freshness` over raw: how long ago each source table last received a row,
  * against the thresholds in the sources file. A stale table is reported, not a failure: dbt exits
@@ -14,8 +20,9 @@ export function createCheckSourceFreshness(deps: ActivityDeps) {
   return async function checkSourceFreshness(input: CheckSourceFreshnessInput): Promise<CheckSourceFreshnessOutput> {
     const targetPath = join(deps.config.stateDir, 'dbt-target', `${input.runId}-freshness`);
     const checkedAt = new Date().toISOString();
-    // Every source of the project (the demo's is rebar_source; a project `rebar init` wrote names its own).
-    const result = await runDbtInActivity(deps, { command: ['source', 'freshness'], targetPath });
+    // Every source of the project, or the tables asked in whichever source declares them (the demo's
+    // is rebar_source; a project `rebar init` wrote names its own).
+    const result = await runDbtInActivity(deps, { command: ['source', 'freshness', ...freshnessSelection(input.tables)], targetPath });
     const artifact = join(targetPath, 'sources.json');
     if (!existsSync(artifact)) {
       return { status: 'not_checked', reason: `dbt source freshness wrote no results (exit ${result.exitCode}): ${result.errors[0]?.slice(0, 300) ?? 'no error message'}` };

@@ -1,21 +1,36 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { manifestCachePath, restoreManifest, saveManifest } from '../../dbt/manifestCache.js';
 import { savePartialParse } from '../../dbt/partialParseCache.js';
+import { projectFingerprint } from '../../dbt/projectFingerprint.js';
+import { type DbtBuildScope, nightlyBuildScope } from '../../runs/dbtBuildScope.js';
 import type { ActivityDeps } from './activityDeps.js';
-import { partialParseCachePath, runDbtInActivity } from './runDbtInActivity.js';
+import { partialParseCachePath, projectDir, runDbtInActivity } from './runDbtInActivity.js';
 import type { DbtBuildHeartbeat } from '../../runs/runProgress.js';
 import type { RunDbtBuildInput, RunDbtBuildOutput } from './types.js';
 
-/** Runs `dbt build` over the warehouse, heartbeating while it works; cancellation stops dbt. */
+/**
+ * Runs `dbt build` over the warehouse, heartbeating while it works; cancellation stops dbt. A
+ * nightly (changedTables given) builds only what its changed tables feed, or nothing (see
+ * runs/dbtBuildScope.ts); the scope is decided here because it reads the project's files and the
+ * run history.
+ */
 export function createRunDbtBuild(deps: ActivityDeps) {
   return async function runDbtBuild(input: RunDbtBuildInput): Promise<RunDbtBuildOutput> {
+    const build = await scopeOf(deps, input);
+    const targetPath = join(deps.config.stateDir, 'dbt-target', input.runId);
+    const manifestCache = build.projectFingerprint ? manifestCachePath(dirname(partialParseCachePath(deps)), build.projectFingerprint) : undefined;
+    if (build.scope === 'skipped') {
+      // The publish gate reads the project's nodes from the run's target; without it, it parses the project.
+      if (manifestCache) restoreManifest(manifestCache, targetPath);
+      return { exitCode: 0, nodes: [], errors: [], build };
+    }
     // The nodes done of those the build selected: `rebar nightly`'s progress bar reads them from the heartbeat.
     let finished = 0;
     let total: number | undefined;
-    const targetPath = join(deps.config.stateDir, 'dbt-target', input.runId);
     const result = await runDbtInActivity(deps, {
       command: [
         'build',
-        ...(input.select ? ['--select', input.select] : []),
+        ...(build.select ? ['--select', build.select] : []),
         ...(input.vars ? ['--vars', JSON.stringify(input.vars)] : []),
         ...(input.fullRefresh ? ['--full-refresh'] : []),
       ],
@@ -27,6 +42,17 @@ export function createRunDbtBuild(deps: ActivityDeps) {
       heartbeatDetails: (): DbtBuildHeartbeat => ({ finished, ...(total === undefined ? {} : { total }) }),
     });
     savePartialParse(targetPath, partialParseCachePath(deps));
-    return result;
+    if (manifestCache) saveManifest(targetPath, manifestCache);
+    return { ...result, build };
   };
+}
+
+/** A nightly's scope from the run history; otherwise what it was asked (--select, --full-refresh, a backfill's selection). */
+async function scopeOf(deps: ActivityDeps, input: RunDbtBuildInput): Promise<DbtBuildScope> {
+  if (input.changedTables !== undefined) {
+    return nightlyBuildScope(input.changedTables, projectFingerprint(projectDir(deps)), await deps.loader.previousBuild());
+  }
+  if (input.select) return { scope: 'full', reason: `the selection ${input.select}`, select: input.select };
+  // --full-refresh: the whole project as it is now, so it counts as the last build of this project.
+  return { scope: 'full', reason: 'the whole project, as asked', projectFingerprint: projectFingerprint(projectDir(deps)) };
 }

@@ -3,6 +3,7 @@ import type { AlertPayload } from '../../alerts/alertPayload.js';
 import type { TableConfig } from '../../extract/tablesConfig.js';
 import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import type { AlertsSummary } from '../../runs/alertsSummary.js';
+import type { DbtBuildScope } from '../../runs/dbtBuildScope.js';
 import type { PublishGateSummary } from '../../runs/publishGate.js';
 import type { RetentionPruneResult } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
@@ -44,11 +45,19 @@ export interface RunDbtBuildInput {
   vars?: Record<string, string | number>;
   /** Rebuild the selected incremental models from scratch. */
   fullRefresh?: boolean;
+  /**
+   * A nightly without --select or --full-refresh: the source tables whose raw rows it changed. The
+   * build covers only what they feed, unless the project changed since the last successful build
+   * (or there is none, or the last run failed); nothing at all when none changed. See runs/dbtBuildScope.ts.
+   */
+  changedTables?: string[];
 }
 export interface RunDbtBuildOutput {
   exitCode: number;
   nodes: ModelRunResult[];
   errors: string[];
+  /** What the build covered and why; absent for runs started before cost-following builds. */
+  build?: DbtBuildScope;
 }
 
 export interface CheckPublishGateInput {
@@ -97,6 +106,8 @@ export interface RecordRunOutput {
 
 export interface CheckSourceFreshnessInput {
   runId: string;
+  /** Only these source tables (those the run changed); every source when absent. */
+  tables?: string[];
 }
 export type CheckSourceFreshnessOutput = SourceFreshnessSummary;
 

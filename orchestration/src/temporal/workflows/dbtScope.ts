@@ -10,10 +10,15 @@ export interface DbtScopeInput {
 /**
  * What dbt builds: the selector given, else for a backfill only the models downstream of the tables
  * it read. Incremental models rebuild whatever the backfill rewrote, however old: they select by
- * load time (_rebar_loaded_at), not by a date window.
+ * load time (_rebar_loaded_at), not by a date window. A plain nightly (changedTables given: no
+ * --select, no --full-refresh) hands the activity the tables it changed: it builds only what they
+ * feed, or the whole project when the project changed (runs/dbtBuildScope.ts).
  */
-export function dbtScope(input: DbtScopeInput, loadedTables: string[]): { select?: string; fullRefresh?: boolean } {
+export function dbtScope(input: DbtScopeInput, loadedTables: string[], changedTables?: string[]): { select?: string; fullRefresh?: boolean; changedTables?: string[] } {
   const fullRefresh = input.fullRefresh ? { fullRefresh: true } : {};
-  if (!input.backfill) return { select: input.select, ...fullRefresh };
+  if (!input.backfill) {
+    if (changedTables !== undefined && input.select === undefined && !input.fullRefresh) return { changedTables };
+    return { select: input.select, ...fullRefresh };
+  }
   return { select: input.select ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' '), ...fullRefresh };
 }

@@ -1,5 +1,6 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { RunDbtBuildOutput } from '../activities/types.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
 import { buildBusinessAlertsAlert } from '../../alerts/businessAlertsAlert.js';
 import { buildRunFailedAlert } from '../../alerts/runFailedAlert.js';
@@ -7,6 +8,7 @@ import type { CursorWindow } from '../../extract/cursorWindow.js';
 import { PROGRESS_QUERY, type RunProgress } from '../../runs/runProgress.js';
 import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import { alertsNotBuiltReason, type AlertsSummary } from '../../runs/alertsSummary.js';
+import type { DbtBuildScope } from '../../runs/dbtBuildScope.js';
 import type { PublishGateSummary } from '../../runs/publishGate.js';
 import type { RetentionSummary } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
@@ -170,7 +172,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   const built = plan.extractOnly === undefined
     ? await buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities: { runDbtBuild, checkPublishGate, checkSourceFreshness } })
     : extractOnlyOutcome(tables, retention);
-  const { dbt, models, publishGate, freshness, alerts, status, builtAt } = built;
+  const { dbt, models, publishGate, freshness, alerts, status, builtAt, build, freshnessSeconds } = built;
   const summary: RunSummary = {
     runId,
     workflowId,
@@ -182,12 +184,13 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     retention,
     alerts,
     published: status === 'success',
-    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (builtAt - pruned) / 1000 },
+    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (builtAt - pruned) / 1000, ...(freshnessSeconds === undefined ? {} : { freshness: freshnessSeconds }) },
     kind,
     backfill: input.backfill,
     dbtSelect: input.dbtSelect,
     publishGate,
     freshness,
+    ...(build ? { dbtBuild: build } : {}),
     ...(plan.extractOnly === undefined ? {} : { extractOnly: plan.extractOnly }),
   };
   // Recorded before publishing so that the published copy holds its own run's history.
@@ -236,31 +239,41 @@ interface BuildOutcome {
   status: RunSummary['status'];
   /** Workflow time when the build and gate were done (before freshness and alerts), for phaseSeconds.dbt. */
   builtAt: number;
+  /** What the build covered and why (absent for extract-only runs and runs started before it existed). */
+  build?: DbtBuildScope;
+  /** Workflow seconds the source freshness check took (0 when skipped), for phaseSeconds.freshness. */
+  freshnessSeconds?: number;
 }
 
 /** dbt build, the publish gate, source freshness and the alerts listing: the run's verdict on its models. */
 async function buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities }: BuildAndGateInput): Promise<BuildOutcome> {
   const { runDbtBuild, checkPublishGate, checkSourceFreshness } = activities;
   progress.phase = 'building';
-  const dbt = await runDbtBuild({ runId, ...dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded) }).catch((failure: unknown) => ({
+  const changedTables = [
+    ...tables.filter((table) => table.rowsWritten + table.rowsTombstoned > 0 || table.schemaChanges.length > 0).map((table) => table.table),
+    ...retention.pruned.filter((result) => result.rowsPruned > 0).map((result) => result.table),
+  ];
+  // Cost follows the work: a nightly builds only what its changed tables feed (runs started before
+  // this existed replay with the whole project built every night).
+  const costFollowing = patched('cost-following-build');
+  const scope = dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded, costFollowing ? [...new Set(changedTables)] : undefined);
+  const dbt: RunDbtBuildOutput = await runDbtBuild({ runId, ...scope }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
   }));
+  // A build that had nothing to do (no changed table feeds a model) passed: nothing in the warehouse changed under dbt.
+  const nothingBuilt = dbt.build !== undefined && dbt.build.scope !== 'full' && dbt.exitCode === 0 && dbt.nodes.length === 0;
 
   // The one publish gate (runs started before it existed replay without it): a run that loaded and
   // built cleanly still publishes only if every node the warehouse holds has passed, its own or an
   // earlier run's result (a partial build's downstream tests re-run first).
   const gateChecked = patched('publish-gate');
-  const builtCleanly = overallStatus(tables, dbt.nodes, dbt.exitCode === 0, retention) === 'success';
+  const builtCleanly = nothingBuilt ? loadedCleanly(tables, retention) : overallStatus(tables, dbt.nodes, dbt.exitCode === 0, retention) === 'success';
   let models = dbt.nodes;
   let publishGate: PublishGateSummary | undefined;
   if (gateChecked && builtCleanly) {
     progress.phase = 'checking the publish gate';
-    const changedTables = [
-      ...tables.filter((table) => table.rowsWritten + table.rowsTombstoned > 0).map((table) => table.table),
-      ...retention.pruned.filter((result) => result.rowsPruned > 0).map((result) => result.table),
-    ];
     const checked = await checkPublishGate({ runId, workflowId, nodes: dbt.nodes, changedTables: [...new Set(changedTables)] }).catch((failure: unknown) => ({
       gate: { status: 'not_checked', reason: `not published: the publish gate failed: ${failureMessage(failure)}` } satisfies PublishGateSummary,
       retested: [],
@@ -273,19 +286,29 @@ async function buildAndGate({ input, runId, workflowId, progress, tables, retent
 
   const builtAt = Date.now();
   progress.phase = 'checking freshness';
-  // Informational: how long ago each source table last received a row; it never fails the run.
-  const freshness = await checkSourceFreshness({ runId }).catch(
-    (failure: unknown): SourceFreshnessSummary => ({ status: 'not_checked', reason: failureMessage(failure) }),
-  );
+  // Informational: how long ago each source table last received a row; it never fails the run. A
+  // table that did not change keeps its last check (its newest row is the same), unless the project
+  // (and with it the thresholds) changed.
+  const freshnessTables = scope.changedTables !== undefined && dbt.build?.scope !== 'full' ? scope.changedTables : undefined;
+  const freshness = freshnessTables?.length === 0
+    ? { status: 'not_checked' as const, reason: 'no source table changed this run: the last check stands (`rebar status` shows when it ran)' }
+    : await checkSourceFreshness({ runId, ...(freshnessTables ? { tables: freshnessTables } : {}) }).catch(
+      (failure: unknown): SourceFreshnessSummary => ({ status: 'not_checked', reason: failureMessage(failure) }),
+    );
 
-  // Informational: an alerts table that cannot be read is reported, it does not fail the run.
-  const notBuilt = alertsNotBuiltReason(dbt.exitCode, dbt.nodes);
+  const freshnessSeconds = (Date.now() - builtAt) / 1000;
+
+  // Informational: an alerts table that cannot be read is reported, it does not fail the run. After a
+  // build of only what changed, marts.fct_alerts is current either way: rebuilt, or nothing under it changed.
+  const notBuilt = dbt.build !== undefined && dbt.build.scope !== 'full'
+    ? (dbt.exitCode === 0 ? undefined : 'the dbt build did not succeed')
+    : alertsNotBuiltReason(dbt.exitCode, dbt.nodes);
   const alerts: AlertsSummary = notBuilt
     ? { status: 'not_listed', reason: notBuilt }
     : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({ status: 'not_listed', reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}` }));
 
   const status = builtCleanly && (!gateChecked || publishGate?.status === 'passed') ? 'success' : 'failed';
-  return { dbt, models, publishGate, freshness, alerts, status, builtAt };
+  return { dbt, models, publishGate, freshness, alerts, status, builtAt, build: dbt.build, freshnessSeconds };
 }
 
 /**
