@@ -26,8 +26,8 @@ beforeAll(async () => {
   demo = published;
   superset = await startSuperset(prepared, demo.state.config.publishedPath);
   browser = await launchChromium();
-  // Tall enough that the result grid draws every row of the longest answer (it draws only what is visible).
-  page = await browser.newPage({ viewport: { width: 1600, height: 2400 } });
+  // Wide and tall enough that the result grid draws every column and row of the longest answer (it draws only what is visible).
+  page = await browser.newPage({ viewport: { width: 4000, height: 2400 } });
   await logIn(page, superset.url, superset.username, superset.password);
 }, 900_000);
 

@@ -28,13 +28,14 @@ export async function logIn(page: Page, url: string, username: string, password:
 /** Opens SQL Lab with a new query tab on the only database (Superset selects it by itself). */
 export async function openSqlLab(page: Page, url: string): Promise<void> {
   await page.goto(`${url}/sqllab/`);
-  await page.locator('[data-test="add-tab-icon"]').first().click();
-  await page.locator('.ace_editor').first().waitFor({ timeout: 120_000 });
+  await page.locator('[data-test="add-tab-icon"]:visible').first().click();
+  await page.locator('.ace_editor:visible').first().waitFor({ timeout: 120_000 });
 }
 
 /** Replaces the editor's text with one SQL text, runs it, and reads the result grid off the page. */
 export async function runInSqlLab(page: Page, sql: string): Promise<Answer> {
-  const editor = page.locator('.ace_editor').first();
+  // SQL Lab keeps every tab in the page and hides all but the current one.
+  const editor = page.locator('.ace_editor:visible').first();
   await editor.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
@@ -45,14 +46,14 @@ export async function runInSqlLab(page: Page, sql: string): Promise<Answer> {
   // from its server, then until the page shows that many rows under those column names.
   const [response] = await Promise.all([
     page.waitForResponse((candidate) => candidate.url().includes('/api/v1/sqllab/execute/') && candidate.request().method() === 'POST', { timeout: 180_000 }),
-    page.locator('[data-test="run-query-action"]').click(),
+    page.locator('[data-test="run-query-action"]:visible').click(),
   ]);
   const body = (await response.json()) as { columns?: { column_name: string }[]; data?: unknown[]; message?: string };
   if (!response.ok() || !body.columns || !body.data) throw new Error(`SQL Lab could not run the query (HTTP ${response.status()}): ${JSON.stringify(body).slice(0, 2000)}`);
   const shown = { columns: body.columns.map((column) => column.column_name), rowCount: body.data.length };
   await page.waitForFunction(
     (expected) => {
-      const pane = document.querySelector('[data-test="south-pane"]');
+      const pane = [...document.querySelectorAll('[data-test="south-pane"]')].find((candidate) => (candidate as HTMLElement).offsetParent !== null);
       const headers = [...(pane?.querySelectorAll('.ag-header-cell-text') ?? [])].map((cell) => (cell.textContent ?? '').trim()).filter((text) => text !== '');
       const rows = new Set([...(pane?.querySelectorAll('.ag-row') ?? [])].map((row) => row.getAttribute('row-index')));
       return JSON.stringify(headers) === JSON.stringify(expected.columns) && rows.size === expected.rowCount;
@@ -66,7 +67,7 @@ export async function runInSqlLab(page: Page, sql: string): Promise<Answer> {
 /** The result grid (ag-grid) as shown: header texts, then each rendered row by its row index, cells by column id. */
 function readGrid(page: Page): Promise<Answer> {
   return page.evaluate(() => {
-    const pane = document.querySelector('[data-test="south-pane"]') as Element;
+    const pane = [...document.querySelectorAll('[data-test="south-pane"]')].find((candidate) => (candidate as HTMLElement).offsetParent !== null) as Element;
     const headers = [...pane.querySelectorAll('.ag-header-cell')]
       .map((cell) => ({ id: cell.getAttribute('col-id') ?? '', text: (cell.querySelector('.ag-header-cell-text')?.textContent ?? '').trim() }))
       .filter((header) => header.text !== '');

@@ -34,7 +34,8 @@ export async function referenceAnswer(publishedPath: string, sql: string): Promi
  * Values that are not the same after this differ in what they say, not in how they are typed.
  */
 export function canonical(value: unknown): string {
-  if (value === null || value === undefined || value === '') return 'null';
+  // SQL Lab's grid shows a SQL null as the text NULL.
+  if (value === null || value === undefined || value === '' || value === 'NULL') return 'null';
   if (value instanceof Date) return value.toISOString().replace(/T00:00:00\.000Z$/, '');
   if (typeof value === 'boolean') return String(value);
   const text = String(value).replace(/,/g, '');
