@@ -22,7 +22,8 @@ export async function logIn(page: Page, url: string, username: string, password:
   await page.locator('[data-test="username-input"]').fill(username);
   await page.locator('[data-test="password-input"]').fill(password);
   await page.locator('[data-test="login-button"]').click();
-  await page.waitForURL((target) => !target.pathname.startsWith('/login'), { timeout: 120_000 });
+  // Only the redirect away from the login page matters; the welcome page's full load can take minutes on a busy machine.
+  await page.waitForURL((target) => !target.pathname.startsWith('/login'), { timeout: 300_000, waitUntil: 'commit' });
 }
 
 /** Opens SQL Lab with a new query tab on the only database (Superset selects it by itself). */
