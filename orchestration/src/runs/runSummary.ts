@@ -71,7 +71,7 @@ export interface RunSummary {
   publishGate?: PublishGateSummary;
   /** `dbt source freshness` after the build: how long ago each source table last received a row. */
   freshness?: SourceFreshnessSummary;
-  /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): raw is published as loaded. */
+  /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): published without a build (what rebar.yml publish: lists). */
   extractOnly?: string;
 }
 
