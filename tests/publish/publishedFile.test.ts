@@ -121,6 +121,16 @@ test('no email address or phone number of the demo source appears in clear anywh
   assert.equal(raw?.n, 1, 'raw (working warehouse only) holds the clear email');
 });
 
+test('a schema listed in rebar.yml publish: that the working warehouse lacks is refused, naming it and the schemas there are', async () => {
+  const loader = new DuckDbLoader(state.config.warehousePath, state.config.publishedPath);
+  await assert.rejects(
+    loader.publish({ runId: builtRunId, settings: { schemas: ['marts', 'mart'], runHistory: true, schemasConfigured: true } }),
+    (error: Error) => error.name === 'PublishSettingsError'
+      && error.message === 'rebar.yml publish.schemas lists "mart", which the working warehouse does not have (it has _rebar, intermediate, main, marts, raw, seeds, snapshots, staging): fix the name, or remove it from publish.schemas',
+  );
+  assert.equal((await readPublishedRun(state.config.publishedPath))?.runId, builtRunId);
+});
+
 test('only the working warehouse\'s last recorded run, a success, publishes: another run is refused, the published file and its marker unchanged', async () => {
   const checksum = () => createHash('sha256').update(readFileSync(state.config.publishedPath)).digest('hex');
   const before = checksum();
