@@ -38,6 +38,8 @@ export async function publishDuckDbFile(input: PublishFileInput): Promise<Publis
       await connection.run(`attach ${quoteLiteral(warehousePath)} as ${quoteIdent(working)} (read_only)`);
       const run = await requireLastBuild(connection, working, runId);
       await connection.run(`attach ${quoteLiteral(staging)} as ${NEXT}`);
+      // One transaction: one commit for every table and description, not one per statement.
+      await connection.run('begin transaction');
       for (const relation of await publishedRelations(connection, working, settings)) {
         await copyRelation(connection, working, relation);
       }
@@ -50,6 +52,7 @@ export async function publishDuckDbFile(input: PublishFileInput): Promise<Publis
          select ${quoteLiteral(run.runId)} as run_id, ${quoteLiteral(run.workflowId)} as workflow_id, current_timestamp as published_at`,
       );
       await connection.run(`comment on table ${NEXT}.${quoteIdent(METADATA_SCHEMA_NAME)}.${PUBLISHED_MARKER_TABLE} is 'The run that built and tested this published version, and when it was published.'`);
+      await connection.run('commit');
       await connection.run(`checkpoint ${NEXT}`);
       await connection.run(`detach ${NEXT}`);
     } catch (error) {
