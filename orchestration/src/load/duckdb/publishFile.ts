@@ -76,8 +76,10 @@ interface Relation {
 /** Every table and view of the published schemas; a schema listed in rebar.yml that the warehouse lacks is an error. */
 async function publishedRelations(connection: DuckDBConnection, working: string, settings: PublishSettings): Promise<Relation[]> {
   const catalog = quoteLiteral(working);
-  // Internal schemas (information_schema, pg_catalog) are not the user's; main is.
-  const present = (await connection.runAndReadAll(`select schema_name from duckdb_schemas() where database_name = ${catalog} and not internal order by schema_name`)).getRowsJS().map((row) => String(row[0]));
+  // DuckDB marks main internal too, but a dbt project may build there: only the catalog views are not the user's.
+  const present = (await connection.runAndReadAll(
+    `select schema_name from duckdb_schemas() where database_name = ${catalog} and schema_name not in ('information_schema', 'pg_catalog') order by schema_name`,
+  )).getRowsJS().map((row) => String(row[0]));
   const missing = settings.schemas.filter((schema) => !present.includes(schema));
   if (settings.schemasConfigured && missing.length > 0) {
     throw new PublishSettingsError(
