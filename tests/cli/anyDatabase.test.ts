@@ -57,8 +57,8 @@ async function warehouseCrews(path: string): Promise<string[]> {
   return rows.map((row) => String(row.row));
 }
 
-test('a tables config without a dbt project: `rebar nightly` and `rebar load` extract, load and publish raw only, exit 0, no example query', async () => {
-  const user = userFolder(TABLES);
+test('a tables config without a dbt project and publish: { schemas: [raw] }: `rebar nightly` and `rebar load` extract, load and publish raw only, exit 0, no example query', async () => {
+  const user = userFolder(`publish: { schemas: [raw] }\n${TABLES}`);
   const published = join(user.stateDir, 'analytics.duckdb');
   const nightly = await runCli(['nightly'], user.env);
   assert.equal(nightly.code, 0, nightly.stderr + nightly.stdout);
@@ -99,14 +99,17 @@ test('the shipped (demo) rebar.yml with another database: refused before anythin
   assert.match(all.stdout, /rebar\.yml describes the demo source, not this database: loading every table --all discovers, extract-only/);
   assert.match(all.stdout, /extract-only \(.*rebar\.yml describes the demo source, not this database\)/);
   assert.doesNotMatch(all.stdout, /Example analyst query|stg_rebar_source/);
-  const published = join(stateDir, 'analytics.duckdb');
-  assert.deepEqual(await warehouseSites(published), await sourceSites());
-  assert.deepEqual(await warehouseCrews(published), await sourceCrews());
+  const working = join(stateDir, 'warehouse.duckdb');
+  assert.deepEqual(await warehouseSites(working), await sourceSites());
+  assert.deepEqual(await warehouseCrews(working), await sourceCrews());
+  // Raw is not published unless rebar.yml's publish: lists it; the demo file's default (marts) is not built here.
+  const published = await queryDuckDb(join(stateDir, 'analytics.duckdb'), 'select distinct table_schema from information_schema.tables order by 1');
+  assert.deepEqual(published, [{ table_schema: '_rebar' }]);
 });
 
 test('a tables config naming its own dbt project: that project is built and published, not the demo\'s', async () => {
   const project = writeTinyDbtProject('tiny_sites', { 'site_names.sql': 'select id, upper(name) as name_upper from raw.sites\n' });
-  const user = userFolder(`dbt: { project_dir: ${project} }\n${TABLES}`);
+  const user = userFolder(`dbt: { project_dir: ${project} }\npublish: { schemas: [main] }\n${TABLES}`);
   const result = await runCli(['nightly'], user.env);
   assert.equal(result.code, 0, result.stderr + result.stdout);
   assert.match(result.stdout, /model\.tiny_sites\.site_names\s+success/);

@@ -63,10 +63,11 @@ test('a plain second `rebar nightly` moves the demo a day forward itself and loa
   assert.ok(Number(rows[2]?.rows) < Number(rows[0]?.rows) / 10, `incremental ${rows[2]?.rows} vs full ${rows[0]?.rows}`);
 });
 
-test('`rebar reconcile` finds the published warehouse equal to the source, by count and content hash', async () => {
+test('`rebar reconcile` finds raw in the working warehouse equal to the source, by count and content hash', async () => {
   const result = await runCli(['reconcile'], env);
   assert.equal(result.code, 0, result.stderr + result.stdout);
   console.log(result.stdout);
+  assert.ok(result.stdout.includes(`Source vs ${join(stateDir, 'warehouse.duckdb')}:`), 'raw is not published: the working warehouse is compared');
   assert.match(result.stdout, /All 15 tables equal to the source\./);
   assert.match(result.stdout, /platform_events\s+\d+\s+\d+\s+[0-9a-f]{12}\s+equal/);
 });

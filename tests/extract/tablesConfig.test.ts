@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { join } from 'node:path';
-import { loadTablesConfig, parseTablesConfig, TablesConfigError } from '../../orchestration/src/extract/tablesConfig.js';
+import { loadTablesConfig, parseRebarFile, parseTablesConfig, TablesConfigError } from '../../orchestration/src/extract/tablesConfig.js';
 import { projectRoot } from '../support/projectRoot.js';
 
 test('the shipped rebar.yml lists every demo source table with its keys', () => {
@@ -65,4 +65,14 @@ test('retention names both columns, only on incremental tables; anything else na
     () => parseTablesConfig('tables:\n  - { name: rates, mode: full_refresh, retention: { category_column: category, timestamp_column: created_at } }\n', 'x.yml'),
     /tables\.0\.retention: retention needs mode merge or append: a full_refresh table is copied whole every run, so pruned rows would come back/,
   );
+});
+
+test('publish: defaults to the marts and the run history; schemas listed are kept, _rebar and unknown keys refused', () => {
+  const tables = 'tables:\n  - { name: a, primary_key: [id], cursor: id }\n';
+  assert.deepEqual(parseRebarFile(tables, 'x.yml').publish, { schemas: ['marts'], runHistory: true, schemasConfigured: false });
+  assert.deepEqual(parseRebarFile(`publish: { schemas: [marts, seeds, marts], run_history: false }\n${tables}`, 'x.yml').publish, { schemas: ['marts', 'seeds'], runHistory: false, schemasConfigured: true });
+  assert.deepEqual(parseRebarFile(`publish: { run_history: false }\n${tables}`, 'x.yml').publish, { schemas: ['marts'], runHistory: false, schemasConfigured: false });
+  assert.throws(() => parseRebarFile(`publish: { schemas: [_rebar] }\n${tables}`, 'x.yml'), /publish\.schemas\.0: _rebar is Rebar's bookkeeping: publish its run history with run_history: true instead/);
+  assert.throws(() => parseRebarFile(`publish: { schemas: [] }\n${tables}`, 'x.yml'), /publish\.schemas: list at least one schema/);
+  assert.throws(() => parseRebarFile(`publish: { schema: [marts] }\n${tables}`, 'x.yml'), /publish: Unrecognized key/);
 });

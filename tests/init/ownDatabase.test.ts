@@ -156,7 +156,7 @@ test('`rebar nightly` with the written file extracts both schemas, builds and te
   console.log(result.stdout);
   assert.match(result.stdout, /Nightly load SUCCESS/);
   assert.doesNotMatch(result.stdout, /Example analyst query/, "the demo's example query runs only on the demo");
-  await assertWarehouseEqualsSource(ownerUrl, published);
+  await assertWarehouseEqualsSource(ownerUrl, working);
   await assertStagingBuiltAndTested();
   await assertStagingEqualsRaw();
 });
@@ -166,13 +166,13 @@ test("after a day of the app's changes (hard and soft deletes, a renamed and an 
   const result = await runCli(['nightly'], nightlyEnv());
   assert.equal(result.code, 0, result.stderr + result.stdout);
   console.log(result.stdout);
-  await assertWarehouseEqualsSource(ownerUrl, published);
+  await assertWarehouseEqualsSource(ownerUrl, working);
   await assertStagingBuiltAndTested();
   await assertStagingEqualsRaw();
   // char(n) is compared without its blank padding in Postgres; the warehouse must find the same rows.
-  const [padded] = await queryDuckDb(published, "select (select count(*) from raw.branches where code = 'SEA')::int as sea, (select count(*) from raw.currencies where code = 'CA')::int as ca, (select count(*) from raw.yard__assets where serial_no = 'SN-FIXED-1')::int as serial");
+  const [padded] = await queryDuckDb(working, "select (select count(*) from raw.branches where code = 'SEA')::int as sea, (select count(*) from raw.currencies where code = 'CA')::int as ca, (select count(*) from raw.yard__assets where serial_no = 'SN-FIXED-1')::int as serial");
   assert.deepEqual(padded, { sea: 1, ca: 1, serial: 1 }, "where code = 'SEA' finds the char(4) row in raw as in Postgres");
-  const [renamed] = await queryDuckDb(published, "select count(technician_notes)::int as n from raw.yard__maintenance_jobs where _rebar_deleted_at is null");
+  const [renamed] = await queryDuckDb(working, "select count(technician_notes)::int as n from raw.yard__maintenance_jobs where _rebar_deleted_at is null");
   assert.equal(renamed?.n, 501, 'the renamed column was re-read for every row (every job has notes)');
 
   const reconcile = await runCli(['reconcile', '--working'], nightlyEnv());
@@ -183,24 +183,28 @@ test("after a day of the app's changes (hard and soft deletes, a renamed and an 
   assert.doesNotMatch(reconcile.stdout, /DIFFERS/);
 });
 
-test('extract-only: `rebar load` twice around the same changes on a fresh database and state dir publishes raw equal to the source, without dbt', async () => {
+test('extract-only: `rebar load` twice around the same changes on a fresh database and state dir loads raw equal to the source, without dbt, and publishes no raw', async () => {
   const url = await createRentalYardDatabase(cluster.connectionString, 'rental_yard_load');
   await loadRentalYard(url);
   const loadState = join(work, 'load-state');
   const env = { ...nightlyEnv(), REBAR_SOURCE_URL: await createReadOnlyRole(url), REBAR_STATE_DIR: loadState };
   const loadPublished = join(loadState, 'analytics.duckdb');
+  const loadWorking = join(loadState, 'warehouse.duckdb');
 
   const first = await runCli(['load'], env);
   assert.equal(first.code, 0, first.stderr + first.stdout);
   console.log(first.stdout);
   assert.match(first.stdout, /extract-only/i, 'the output says no dbt project was built');
-  await assertWarehouseEqualsSource(url, loadPublished);
-  const [views] = await queryDuckDb(loadPublished, `select count(*)::int as n from information_schema.tables where table_name like 'stg_%'`);
+  await assertWarehouseEqualsSource(url, loadWorking);
+  const [views] = await queryDuckDb(loadWorking, `select count(*)::int as n from information_schema.tables where table_name like 'stg_%'`);
   assert.equal(views?.n, 0, 'no dbt model was built');
+  // Raw stays in the working warehouse (rebar.yml publish: does not list it): readers get the run history.
+  const publishedSchemas = await queryDuckDb(loadPublished, 'select distinct table_schema from information_schema.tables order by 1');
+  assert.deepEqual(publishedSchemas, [{ table_schema: '_rebar' }]);
 
   await applyRentalYardChanges(url);
   const second = await runCli(['load'], env);
   assert.equal(second.code, 0, second.stderr + second.stdout);
   console.log(second.stdout);
-  await assertWarehouseEqualsSource(url, loadPublished);
+  await assertWarehouseEqualsSource(url, loadWorking);
 });

@@ -37,9 +37,9 @@ export function formatSummary(summary: RunSummary): string {
   lines.push(...formatRetention(summary.retention), '');
   if (summary.extractOnly !== undefined) {
     lines.push('dbt build: not run (extract-only run).');
-    lines.push('', `Publish gate: not checked: extract-only run, nothing built to gate (raw ${summary.published ? 'published as loaded' : 'not published: the load failed'}).`);
+    lines.push('', `Publish gate: not checked: extract-only run, nothing built to gate (${summary.published ? 'published: the schemas rebar.yml publish: lists, and the run history' : 'not published: the load failed'}).`);
     lines.push('', ...formatAlerts(summary.alerts));
-    lines.push('', `extract-only (${summary.extractOnly}): extracted, loaded, reconciled counts and ${summary.published ? 'published raw' : 'did not publish'}; no dbt models built.`);
+    lines.push('', `extract-only (${summary.extractOnly}): extracted, loaded, reconciled counts and ${summary.published ? 'published' : 'did not publish'}; no dbt models built.`);
     return lines.join('\n');
   }
   const byType = new Map<string, Map<string, number>>();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_PUBLISH_SETTINGS, METADATA_SCHEMA_NAME, type PublishSettings } from '../load/publishSettings.js';
 
 interface TableConfigBase {
   /**
@@ -105,6 +106,8 @@ export interface RebarFile {
   dbtProjectDir: string | undefined;
   /** The file describes the embedded demo source (`demo: true`): its tables and models apply to a demo source only. */
   describesDemo: boolean;
+  /** What the published warehouse holds (the `publish:` section). */
+  publish: PublishSettings;
 }
 
 const identifier = z
@@ -160,6 +163,16 @@ const fileSchema = z
         cursor_columns: z.array(identifier).default(DEFAULT_CURSOR_COLUMNS),
         soft_delete_columns: z.array(identifier).default(DEFAULT_SOFT_DELETE_COLUMNS),
       })
+      .strict()
+      .optional(),
+    publish: z
+      .object({
+        schemas: z
+          .array(identifier.refine((name) => name !== METADATA_SCHEMA_NAME, `${METADATA_SCHEMA_NAME} is Rebar's bookkeeping: publish its run history with run_history: true instead`))
+          .min(1, 'list at least one schema (e.g. [marts])'),
+        run_history: z.boolean().default(true),
+      })
+      .partial({ schemas: true })
       .strict()
       .optional(),
   })
@@ -225,7 +238,14 @@ export function parseRebarFile(text: string, origin: string): RebarFile {
     },
     dbtProjectDir: parsed.data.dbt ? resolve(dirname(resolve(origin)), parsed.data.dbt.project_dir) : undefined,
     describesDemo: parsed.data.demo,
+    publish: publishSettingsOf(parsed.data.publish),
   };
+}
+
+function publishSettingsOf(section: { schemas?: string[]; run_history: boolean } | undefined): PublishSettings {
+  if (!section) return DEFAULT_PUBLISH_SETTINGS;
+  const schemas = section.schemas ? [...new Set(section.schemas)] : DEFAULT_PUBLISH_SETTINGS.schemas;
+  return { schemas, runHistory: section.run_history, schemasConfigured: section.schemas !== undefined };
 }
 
 export function loadTablesConfig(path: string): TableConfig[] {

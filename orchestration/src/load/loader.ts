@@ -7,6 +7,7 @@ import type { AlertsSummary } from '../runs/alertsSummary.js';
 import type { PreviousBuild } from '../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../runs/publishGate.js';
 import type { RunSummary } from '../runs/runSummary.js';
+import type { PublishSettings } from './publishSettings.js';
 
 export interface LoadFileInput {
   table: IncrementalTableConfig;
@@ -51,10 +52,10 @@ export interface Loader {
    */
   tombstoneMissingKeys(input: TombstoneInput): Promise<TombstoneOutput>;
   /**
-   * Makes the warehouse as it is now (raw, marts, run history) the version readers see, atomically:
-   * readers never see a half-built or untested version.
+   * Makes what readers may see of the warehouse as it is now (the published schemas, run history)
+   * the version readers see, atomically: readers never see a half-built or untested version.
    */
-  publish(): Promise<PublishOutput>;
+  publish(input: PublishInput): Promise<PublishOutput>;
   /**
    * How far raw.<table> has been pruned, per category (the latest cutoff applied): rows older than
    * that are not loaded again, and not expected in raw when reconciling with the source.
@@ -173,6 +174,12 @@ export interface ReadAlertsInput {
 }
 
 export type ReadAlertsOutput = AlertsSummary;
+
+export interface PublishInput {
+  /** The run publishing: refused unless the working warehouse's last recorded run is this one, a success. */
+  runId: string;
+  settings: PublishSettings;
+}
 
 export interface PublishOutput {
   /** Where readers find the published version (a file path for DuckDB). */

@@ -77,7 +77,7 @@ export interface RunSummary {
   freshness?: SourceFreshnessSummary;
   /** What the nightly's dbt build covered and why (only what changed, the whole project, or nothing); absent in older runs and extract-only runs. */
   dbtBuild?: DbtBuildScope;
-  /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): raw is published as loaded. */
+  /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): published without a build (what rebar.yml publish: lists). */
   extractOnly?: string;
 }
 

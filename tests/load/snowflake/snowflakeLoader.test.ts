@@ -15,6 +15,7 @@ import { querySnowflake } from '../../support/snowflakeQuery.js';
 import { createTicketsAndEvents } from '../../support/ticketsSource.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
+import { DEFAULT_PUBLISH_SETTINGS } from '../../../orchestration/src/load/publishSettings.js';
 
 const tickets: IncrementalTableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
 const events: IncrementalTableConfig = { name: 'events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: '0', hardDeleteCheckHours: undefined };
@@ -23,6 +24,8 @@ let source: TempPostgres;
 let fakesnow: Fakesnow;
 let config: RebarConfig;
 let loader: Loader;
+/** Snowflake publishes MARTS and the run history whatever the settings say; its publish is not bound to a run yet. */
+const publishInput = { runId: 'snowflake-loader-test', settings: DEFAULT_PUBLISH_SETTINGS };
 
 beforeAll(async () => {
   [source, fakesnow] = await Promise.all([startTempPostgres(), startFakesnow()]);
@@ -260,7 +263,7 @@ test('publish clones the marts and the run history into PUBLISHED, and later mar
     models: [{ uniqueId: 'model.rebar.fct_alerts', resourceType: 'model', status: 'success', durationSeconds: 0.5, attachedNode: null, message: null }],
     retention: { pruned: [], error: null }, alerts: { status: 'not_listed', reason: 'test' }, published: true,
   });
-  const published = await loader.publish();
+  const published = await loader.publish(publishInput);
   assert.equal(published.location, 'REBAR.PUBLISHED');
   assert.deepEqual(await querySnowflake(config, 'select count(*) as n from published.fct_alerts'), [{ N: 3 }]);
   assert.deepEqual(await querySnowflake(config, 'select run_id, status from published._rebar_runs'), [{ RUN_ID: 'run-1', STATUS: 'success' }]);
@@ -268,7 +271,7 @@ test('publish clones the marts and the run history into PUBLISHED, and later mar
   // dbt rebuilding marts does not touch what readers query until the next publish.
   await querySnowflake(config, "delete from marts.fct_alerts where alert_type = 'over_budget'");
   assert.deepEqual(await querySnowflake(config, 'select count(*) as n from published.fct_alerts'), [{ N: 3 }]);
-  await loader.publish();
+  await loader.publish(publishInput);
   assert.deepEqual(await querySnowflake(config, 'select count(*) as n from published.fct_alerts'), [{ N: 2 }]);
 });
 
@@ -287,7 +290,7 @@ test('publish swaps the new version in whole: a reader querying during publishes
   for (let run = 1; run <= 4; run += 1) {
     await querySnowflake(config, `insert into marts.version_a values (${run})`);
     await querySnowflake(config, `insert into marts.version_b values (${run})`);
-    await reader.publish();
+    await reader.publish(publishInput);
   }
   publishing = false;
   await watch;
@@ -298,7 +301,7 @@ test('publish swaps the new version in whole: a reader querying during publishes
   assert.deepEqual(await querySnowflake(config, 'select max(run_number) as a from published.version_a'), [{ A: 4 }]);
 
   await querySnowflake(config, 'drop table marts.version_b');
-  await reader.publish();
+  await reader.publish(publishInput);
   const left = await querySnowflake(config, "select table_name from information_schema.tables where table_schema = 'PUBLISHED' and table_name like 'VERSION%'");
   assert.deepEqual(left, [{ TABLE_NAME: 'VERSION_A' }]);
   const schemas = await querySnowflake(config, "select schema_name from information_schema.schemata where schema_name like 'PUBLISHED%' order by schema_name");

@@ -94,7 +94,7 @@ test('a first nightly run loads every table row for row, builds and tests the ma
   for (const result of summary.retention.pruned) {
     const { rows } = await source.client.query<{ n: number }>('select count(*)::int as n from platform_events where category = $1 and created_at < $2', [result.category, result.cutoff]);
     assert.equal(result.rowsPruned, rows[0]?.n, `${result.category}: every source event older than ${result.cutoff} pruned`);
-    const [left] = await queryDuckDb(config.publishedPath, `select count(*)::int as n from raw.platform_events where category = '${result.category}' and created_at < '${result.cutoff}'::timestamptz`);
+    const [left] = await queryDuckDb(config.warehousePath, `select count(*)::int as n from raw.platform_events where category = '${result.category}' and created_at < '${result.cutoff}'::timestamptz`);
     assert.equal(left?.n, 0, `${result.category}: none left in raw`);
   }
   const interaction = summary.retention.pruned.find((result) => result.category === 'interaction');

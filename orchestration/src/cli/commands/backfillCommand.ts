@@ -16,7 +16,7 @@ export function registerBackfillCommand(program: Command, config: () => RebarCon
     .option('--tables <names>', 'only these tables (default: every table whose cursor the window can bound)', commaList)
     .option('--select <selector>', 'dbt selector to build instead of everything downstream of the re-read tables')
     .option('--full-refresh', 'rebuild the selected incremental models from all of raw (after changing their logic)')
-    .option('--no-dbt', 're-extract and publish raw only: no dbt build')
+    .option('--no-dbt', 're-extract, record and publish only: no dbt build')
     .action(async (options: { from: string; to: string; tables?: string[]; select?: string; fullRefresh?: boolean; dbt: boolean }) => {
       if (!options.dbt && (options.select || options.fullRefresh)) throw new InvalidArgumentError('--select and --full-refresh choose what dbt builds; drop them with --no-dbt');
       const settings = config();

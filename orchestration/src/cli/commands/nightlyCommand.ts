@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
+import { readPublishedRun } from '../../load/duckdb/publishedMarker.js';
+import type { RunSummary } from '../../runs/runSummary.js';
 import { formatSummary } from '../formatSummary.js';
 import { createProgressReporter } from '../progressReporter.js';
 import { commaList, positiveNumber, wholeNumber } from '../options.js';
@@ -20,7 +23,7 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
     .option('--years <n>', 'demo source history in years when first generated', positiveNumber, 1)
     .option('--seed <n>', 'demo generator seed', wholeNumber, 42)
     .option('--no-simulate', 'do not move a filled demo source forward by one day first')
-    .option('--no-dbt', 'extract, load and publish raw only: no dbt build (the same as `rebar load`)')
+    .option('--no-dbt', 'extract, load, record and publish only: no dbt build (the same as `rebar load`)')
     .action(async (options: { tables?: string[]; all?: boolean; select?: string; fullRefresh?: boolean; scale: number; years: number; seed: number; simulate: boolean; dbt: boolean }) => {
       if (!options.dbt && (options.select || options.fullRefresh)) throw new InvalidArgumentError('--select and --full-refresh choose what dbt builds; drop them with --no-dbt');
       await runAndReport(config(), {
@@ -35,7 +38,7 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
 
   program
     .command('load')
-    .description('Extract and load only, no dbt (nightly --no-dbt): extract every table past its watermark, load raw, reconcile counts, record the run, publish raw')
+    .description('Extract and load only, no dbt (nightly --no-dbt): extract every table past its watermark, load raw, reconcile counts, record the run, publish (raw only if rebar.yml publish: lists it)')
     .option('--tables <names>', 'only these tables (comma-separated)', commaList)
     .option('--all', 'every table of the source, discovered from its catalog (rebar.yml settings still apply to the tables it lists)')
     .option('--scale <factor>', 'demo source size when it is first generated (1 = 100 projects a year, ~1.5M rows)', positiveNumber, 0.2)
@@ -72,7 +75,7 @@ async function runAndReport(settings: RebarConfig, options: NightlyOptions): Pro
     progress: createProgressReporter(process.stderr, settings.logLevel),
   });
   process.stdout.write(`\n${formatSummary(summary)}\n`);
-  process.stdout.write(`\n${warehouseLines(settings, summary.published).join('\n')}\n`);
+  process.stdout.write(`\n${(await warehouseLines(settings, summary)).join('\n')}\n`);
   if (temporalUiUrl) process.stdout.write(`Temporal history: kept in ${settings.stateDir}/temporal.db\n`);
   if (failure) {
     process.stderr.write(`rebar: ${failure}\n`);
@@ -86,18 +89,27 @@ async function runAndReport(settings: RebarConfig, options: NightlyOptions): Pro
 }
 
 /** Where this run wrote and where readers read, for the target in use. */
-function warehouseLines(settings: RebarConfig, published: boolean): string[] {
-  const outcome = published ? 'replaced by this run' : 'unchanged by this failed run';
+async function warehouseLines(settings: RebarConfig, summary: RunSummary): Promise<string[]> {
   if (settings.snowflake) {
     const { account, database } = settings.snowflake;
+    const outcome = summary.published ? 'replaced by this run' : `unchanged by this ${summary.status} run`;
     return [
       `Working warehouse: Snowflake account ${account}, database ${database} (loader writes RAW, dbt builds MARTS; run history in _REBAR.RUNS, RUN_TABLES, RUN_MODELS)`,
       `Published warehouse: ${database}.PUBLISHED (Metabase and analysts read it with the reader role; ${outcome})`,
     ];
   }
   return [
-    `Working warehouse: ${settings.warehousePath} (loader and dbt write here; run history in _rebar.runs, _rebar.run_tables, _rebar.run_models)`,
-    `Published warehouse: ${settings.publishedPath} (open it read-only from Metabase or duckdb; ${outcome})`,
+    `Working warehouse: ${settings.warehousePath} (loader and dbt write here; raw, staging and run history live only here)`,
+    `Published warehouse: ${settings.publishedPath} (open it read-only from Metabase or duckdb; ${await publishedOutcome(settings.publishedPath, summary)})`,
   ];
 }
 
+/** What readers of the published file see, read from its marker (_rebar.published), not assumed from the run's status. */
+async function publishedOutcome(publishedPath: string, summary: RunSummary): Promise<string> {
+  const seen = await readPublishedRun(publishedPath).catch((error: unknown) => `unreadable (${error instanceof Error ? error.message : String(error)})`);
+  if (typeof seen === 'string') return `which run it holds is ${seen}`;
+  if (seen?.runId === summary.runId) return `replaced by this run at ${seen.publishedAt}`;
+  const unchanged = `unchanged by this ${summary.status === 'success' ? '' : `${summary.status} `}run`;
+  if (!seen) return `${unchanged}; ${existsSync(publishedPath) ? 'it names no run (published before Rebar recorded which)' : 'nothing published yet'}`;
+  return `${unchanged}; readers see run ${seen.runId}, published ${seen.publishedAt}`;
+}

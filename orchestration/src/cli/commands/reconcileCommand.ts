@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
 import { compareTables } from '../../reconcile/compareTables.js';
@@ -9,13 +9,15 @@ import { commaList } from '../options.js';
 export function registerReconcileCommand(program: Command, config: () => RebarConfig): void {
   program
     .command('reconcile')
-    .description('Compare the source with the published warehouse, table by table: row counts and a content hash of every value')
+    .description('Compare the source with raw in the working warehouse, table by table: row counts and a content hash of every value')
     .option('--tables <names>', 'only these tables (comma-separated)', commaList)
-    .option('--working', 'check the working warehouse instead of the published one')
-    .action(async (options: { tables?: string[]; working?: boolean }) => {
+    .option('--working', 'check the working warehouse (the default: raw is published only when rebar.yml publish: lists it)')
+    .option('--published', 'check the published warehouse instead (needs raw in rebar.yml publish: schemas)')
+    .action(async (options: { tables?: string[]; working?: boolean; published?: boolean }) => {
       const settings = config();
+      if (options.working && options.published) throw new InvalidArgumentError('--working and --published name different warehouses: pass one');
       const tables = loadTablesConfig(settings.tablesConfigPath).filter((table) => !options.tables || options.tables.includes(table.name));
-      const warehousePath = options.working ? settings.warehousePath : settings.publishedPath;
+      const warehousePath = options.published ? settings.publishedPath : settings.warehousePath;
       const source = await openSharedSource({ config: settings, log: (line) => process.stderr.write(`${line}\n`) });
       try {
         const comparison = await withClient(source.url, (client) => compareTables(client, warehousePath, tables));

@@ -10,7 +10,7 @@ import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
   ColumnReread, ContentCheckRecord, ContentCheckStore, RawRowsAsTextInput, RereadColumnInput, RereadColumnOutput,
-  LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
+  LoadFileInput, LoadFileOutput, Loader, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishInput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
   ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
 } from '../loader.js';
 import { inTransaction, withDuckDb } from './exclusiveDatabase.js';
@@ -34,7 +34,7 @@ const rawSchema = 'raw';
 export class DuckDbLoader implements Loader {
   /**
    * @param warehousePath the working file: the loader and dbt write it.
-   * @param publishedPath the file readers (Metabase, analysts) open read-only; replaced whole on publish.
+   * @param publishedPath the file readers (Metabase, analysts) open read-only; rebuilt and replaced whole on publish.
    */
   constructor(
     private readonly warehousePath: string,
@@ -90,8 +90,8 @@ export class DuckDbLoader implements Loader {
     });
   }
 
-  publish(): Promise<PublishOutput> {
-    return publishDuckDbFile(this.warehousePath, this.publishedPath);
+  publish(input: PublishInput): Promise<PublishOutput> {
+    return publishDuckDbFile({ ...input, warehousePath: this.warehousePath, publishedPath: this.publishedPath });
   }
 
   async retentionBoundaries(table: IncrementalTableConfig): Promise<RetentionBoundary[]> {
