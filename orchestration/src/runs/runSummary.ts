@@ -73,6 +73,11 @@ export interface RunSummary {
   freshness?: SourceFreshnessSummary;
   /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): raw is published as loaded. */
   extractOnly?: string;
+  /**
+   * Why the run failed (or was cancelled) when its tables, models, retention and gate do not say it
+   * all: failing before extracting, dbt's own error lines, publishing. `rebar status` shows it.
+   */
+  failure?: string;
 }
 
 /** dbt nodes that did not pass: errors, failed tests, and nodes skipped because of them. */

@@ -23,6 +23,8 @@ export interface NightlyLoadInput {
   dbtSelect?: string;
   /** Rebuild incremental models from everything raw holds (`dbt build --full-refresh`), e.g. after changing a model's logic. */
   dbtFullRefresh?: boolean;
+  /** dbt variables for the build (`dbt build --vars`, a mapping), from --vars. */
+  dbtVars?: Record<string, unknown>;
   /** How soon a silent (e.g. killed) worker's extract or dbt activity is retried elsewhere; default 60. */
   heartbeatTimeoutSeconds?: number;
   /**
@@ -97,7 +99,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
       runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false,
       retention: { pruned: [], error: null },
       alerts: { status: 'not_listed', reason: 'the run failed before extracting' },
-      kind, backfill: input.backfill,
+      kind, backfill: input.backfill, failure: `failed before extracting: ${failureMessage(failure)}`,
     };
     await recordRun(summary);
     await notify(buildRunFailedAlert(summary, [failureMessage(failure)]));
@@ -147,6 +149,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     publishGate,
     freshness,
     ...(plan.extractOnly === undefined ? {} : { extractOnly: plan.extractOnly }),
+    ...(status === 'success' ? {} : { failure: failedRunMessage(failureReasons({ tables, models, retention, publishGate }, dbt.errors)) }),
   };
   // Recorded before publishing so that the published copy holds its own run's history.
   progress.phase = 'recording';
@@ -154,7 +157,7 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
   if (summary.published) {
     progress.phase = 'publishing';
     await publishWarehouse({ runId }).catch(async (failure: unknown) => {
-      const unpublished: RunSummary = { ...summary, status: 'failed', published: false };
+      const unpublished: RunSummary = { ...summary, status: 'failed', published: false, failure: `publishing failed: ${failureMessage(failure)}` };
       await recordRun(unpublished);
       await notify(buildRunFailedAlert(unpublished, [`publishing failed: ${failureMessage(failure)}`]));
       throw failure;
@@ -200,7 +203,7 @@ interface BuildOutcome {
 async function buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities }: BuildAndGateInput): Promise<BuildOutcome> {
   const { runDbtBuild, checkPublishGate, checkSourceFreshness } = activities;
   progress.phase = 'building';
-  const dbt = await runDbtBuild({ runId, ...dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded) }).catch((failure: unknown) => ({
+  const dbt = await runDbtBuild({ runId, ...(input.dbtVars ? { vars: input.dbtVars } : {}), ...dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded) }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
