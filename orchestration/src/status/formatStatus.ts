@@ -36,8 +36,8 @@ export function formatStatus(view: StatusView): string {
   if (view.runs.length === 0) lines.push('  none recorded');
   for (const run of view.runs) {
     const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-    lines.push(`  ${run.startedAt} ${run.status.toUpperCase().padEnd(9)} ${run.kind.padEnd(8)} ${seconds.toFixed(1)} s, ${run.rowsExtracted.toLocaleString('en-US')} rows${run.published ? ', published' : ''}  ${run.workflowId}`);
-    if (run.reason !== null) lines.push(`      reason: ${run.reason.length > 400 ? `${run.reason.slice(0, 400)}… (rebar status --json has it whole)` : run.reason}`);
+    lines.push(`  ${run.startedAt} ${run.status.toUpperCase().padEnd(7)} ${run.kind.padEnd(8)} ${seconds.toFixed(1)} s, ${run.rowsExtracted.toLocaleString('en-US')} rows${run.published ? ', published' : ''}  ${run.workflowId}`);
+    if (run.reason !== null) lines.push(`      reason: ${run.reason.length > 1000 ? `${run.reason.slice(0, 1000)}… (rebar status --json has it whole)` : run.reason}`);
   }
   lines.push('', 'Source tables (last successful load; dbt source freshness of the newest row, as of now):');
   for (const table of report.tables) {
