@@ -58,7 +58,7 @@ test('`rebar sql` prints a table, CSV or JSON, writes Parquet to a file, and ref
     [['sql', 'select * from marts.no_such_table'], /The query failed: Catalog Error: Table with name no_such_table does not exist/],
     [['sql', 'delete from marts.dim_project'], /attached in read-only mode/],
     [['sql', 'select 1', '--format', 'parquet'], /--format parquet writes a file: add --output <file\.parquet>/],
-    [['sql', 'select 1', '--format', 'xml'], /--format must be one of table, csv, json, parquet/],
+    [['sql', 'select 1', '--format', 'xml'], /--format must be one of table, csv, json, jsonl, parquet/],
   ];
   for (const [args, message] of failures) {
     const result = await runCli(args, state.env);

@@ -110,7 +110,7 @@ test('rebar status shows the last runs, each source table\'s freshness, a table 
     assert.equal(text.code, 1);
     assert.match(text.stdout, /^STALE: no run has succeeded within 30 s/);
     assert.match(text.stdout, /STALE crew_checkins +loaded \S+; freshness pass \(newest row \S+\) - no successful load since/);
-    assert.match(text.stdout, /table crew_checkins failed: .*does not exist/);
+    assert.match(text.stdout, /reason: table crew_checkins: .*does not exist/);
     const staleAlert = receiver.requests.map((request) => JSON.parse(request.body) as { kind: string; text: string }).find((payload) => payload.kind === 'run_stale');
     assert.ok(staleAlert, 'status --notify posted a run_stale alert');
     assert.match(staleAlert.text, /crew_checkins/);

@@ -104,7 +104,14 @@ test('the rebar schedule CLI creates, pauses, describes, triggers and deletes ag
   const trigger = await runCli(['schedule', 'trigger', '--id', 'rebar-cli'], cliEnv);
   assert.equal(trigger.code, 0, trigger.stderr);
   const running = await eventually(() => describeNightlySchedule(env.client, 'rebar-cli'), (value) => value.runningWorkflowIds.length === 1, 'the CLI-triggered run is running');
-  await env.client.workflow.getHandle(running.runningWorkflowIds[0]!).terminate('test over');
+  const started = running.runningWorkflowIds[0]!;
+  assert.equal(trigger.stdout, `Triggered schedule rebar-cli: started ${started}; follow it with rebar status or in Temporal's UI\n`);
+  // No worker polls the queue, so that run is still going: a second trigger is skipped, and says so.
+  const skipped = await runCli(['schedule', 'trigger', '--id', 'rebar-cli'], cliEnv);
+  assert.equal(skipped.code, 0, skipped.stderr);
+  assert.equal(skipped.stdout, `Skipped: schedule rebar-cli did not start a run, because ${started} is still running (overlap policy SKIP)\n`);
+  assert.deepEqual((await describeNightlySchedule(env.client, 'rebar-cli')).runningWorkflowIds, [started]);
+  await env.client.workflow.getHandle(started).terminate('test over');
   const remove = await runCli(['schedule', 'delete', '--id', 'rebar-cli'], cliEnv);
   assert.equal(remove.code, 0, remove.stderr);
   const gone = await runCli(['schedule', 'describe', '--id', 'rebar-cli'], cliEnv);

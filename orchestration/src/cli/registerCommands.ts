@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { RebarConfig } from '../config/config.js';
 import { registerAnalysisCommand } from './commands/analysisCommand.js';
 import { registerBackfillCommand } from './commands/backfillCommand.js';
+import { registerDocsCommand } from './commands/docsCommand.js';
 import { registerGenerateCommands } from './commands/generateCommands.js';
 import { registerInitCommand } from './commands/initCommand.js';
 import { registerNightlyCommand } from './commands/nightlyCommand.js';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command, config: () => RebarConfig): v
   registerSqlCommand(program, config);
   registerStatusCommand(program, config);
   registerInitCommand(program, config);
+  registerDocsCommand(program, config);
 }

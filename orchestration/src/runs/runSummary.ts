@@ -79,6 +79,11 @@ export interface RunSummary {
   dbtBuild?: DbtBuildScope;
   /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): published without a build (what rebar.yml publish: lists). */
   extractOnly?: string;
+  /**
+   * Why the run failed (or was cancelled) when its tables, models, retention and gate do not say it
+   * all: failing before extracting, dbt's own error lines, publishing. `rebar status` shows it.
+   */
+  failure?: string;
 }
 
 /** dbt nodes that did not pass: errors, failed tests, and nodes skipped because of them. */

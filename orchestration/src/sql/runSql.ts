@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
+import type { DuckDBType } from '@duckdb/node-api';
 import { withReadOnlyWarehouse } from '../load/duckdb/readOnlyWarehouse.js';
+import { SqlError } from './sqlError.js';
+import type { SqlFormat } from './sqlFormat.js';
 
-/** A query Rebar cannot run as asked (no warehouse yet, bad SQL, a write, a bad output option): the message says why. */
-export class SqlError extends Error {}
-
-export type SqlFormat = 'table' | 'csv' | 'json' | 'parquet';
+export { SqlError } from './sqlError.js';
+export type { SqlFormat } from './sqlFormat.js';
 
 export interface RunSqlInput {
   /** The published warehouse file (what Metabase reads). */
@@ -17,10 +18,21 @@ export interface RunSqlInput {
 
 export interface RunSqlOutput {
   columns: string[];
+  /** The columns' DuckDB types, which say how each value is written as JSON (rowsAsExactJson). */
+  columnTypes: DuckDBType[];
   rows: Record<string, unknown>[];
   /** Set when the result went to a file. */
   writtenTo?: string;
 }
+
+/** COPY options per file format; `table` never reaches a file (resolveSqlFormat refuses it). */
+const COPY_OPTIONS: Readonly<Record<SqlFormat, string>> = {
+  table: 'format csv, header true',
+  csv: 'format csv, header true',
+  json: 'format json, array true',
+  jsonl: 'format json',
+  parquet: 'format parquet',
+};
 
 /**
  * Runs one ad-hoc query against the published warehouse, read-only (withReadOnlyWarehouse): it
@@ -37,13 +49,12 @@ export async function runSql(input: RunSqlInput): Promise<RunSqlOutput> {
   return withReadOnlyWarehouse(input.publishedPath, async (connection) => {
     try {
       if (input.outputPath) {
-        const format = input.format === 'table' ? 'csv' : input.format;
-        const options = format === 'csv' ? 'format csv, header true' : format === 'json' ? 'format json, array true' : 'format parquet';
-        await connection.run(`copy (${sql}) to '${input.outputPath.replaceAll("'", "''")}' (${options})`);
-        return { columns: [], rows: [], writtenTo: input.outputPath };
+        // DuckDB's COPY writes DECIMAL and BIGINT values into JSON files as exact numbers itself.
+        await connection.run(`copy (${sql}) to '${input.outputPath.replaceAll("'", "''")}' (${COPY_OPTIONS[input.format]})`);
+        return { columns: [], columnTypes: [], rows: [], writtenTo: input.outputPath };
       }
       const result = await connection.runAndReadAll(sql);
-      return { columns: result.columnNames(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
+      return { columns: result.columnNames(), columnTypes: result.columnTypes(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
     } catch (error) {
       // DuckDB's own message names the problem (syntax, unknown table or column, a write on the read-only file).
       throw new SqlError(`The query failed: ${error instanceof Error ? error.message : String(error)}`);

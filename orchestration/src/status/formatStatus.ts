@@ -32,12 +32,12 @@ export function formatStatus(view: StatusView): string {
       lines.push(`  ${run.workflowId} since ${run.startedAt}${run.scheduledBy ? ` (schedule ${run.scheduledBy})` : ''}: ${progress}`);
     }
   }
-  lines.push('', 'Last runs:');
+  lines.push('', 'Last runs (newest first, by start time):');
   if (view.runs.length === 0) lines.push('  none recorded');
   for (const run of view.runs) {
     const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-    lines.push(`  ${run.finishedAt} ${run.status.toUpperCase().padEnd(7)} ${run.kind.padEnd(8)} ${seconds.toFixed(1)} s, ${run.rowsExtracted.toLocaleString('en-US')} rows${run.published ? ', published' : ''}  ${run.workflowId}`);
-    for (const failed of run.failedTables) lines.push(`      table ${failed.table} failed: ${failed.error.slice(0, 200)}`);
+    lines.push(`  ${run.startedAt} ${run.status.toUpperCase().padEnd(7)} ${run.kind.padEnd(8)} ${seconds.toFixed(1)} s, ${run.rowsExtracted.toLocaleString('en-US')} rows${run.published ? ', published' : ''}  ${run.workflowId}`);
+    if (run.reason !== null) lines.push(`      reason: ${run.reason.length > 1000 ? `${run.reason.slice(0, 1000)}… (rebar status --json has it whole)` : run.reason}`);
   }
   lines.push('', 'Source tables (last successful load; dbt source freshness of the newest row, as of now):');
   for (const table of report.tables) {

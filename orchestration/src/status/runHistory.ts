@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { runReason } from './runReason.js';
 import type { SourceFreshnessResult } from '../runs/sourceFreshness.js';
 
 export interface RecordedRun {
@@ -11,6 +12,8 @@ export interface RecordedRun {
   published: boolean;
   rowsExtracted: number;
   failedTables: { table: string; error: string }[];
+  /** Why a failed or cancelled run did not succeed (runReason); null for a successful run. */
+  reason: string | null;
 }
 
 export interface TableLoadHistory {
@@ -41,8 +44,10 @@ export async function readRunHistory(connection: DuckDBConnection, limit: number
   const runs = (
     await connection.runAndReadAll(
       `select run_id, workflow_id, coalesce(summary->>'kind', 'nightly'), cast(started_at as varchar), cast(finished_at as varchar), status,
-              coalesce(cast(summary->>'published' as boolean), false), rows_extracted
-         from _rebar.runs order by started_at desc limit ${Math.max(1, Math.floor(limit))}`,
+              coalesce(cast(summary->>'published' as boolean), false), rows_extracted, cast(summary as varchar)
+         from _rebar.runs
+        -- newest first; runs that started in the same instant in one fixed order (stable)
+        order by started_at desc, finished_at desc, run_id desc limit ${Math.max(1, Math.floor(limit))}`,
     )
   ).getRowsJS();
   const lastSuccess = (await connection.runAndReadAll(`select cast(max(finished_at) as varchar) from _rebar.runs where status = 'success'`)).getRowsJS()[0]?.[0];
@@ -98,6 +103,7 @@ export async function readRunHistory(connection: DuckDBConnection, limit: number
       published: row[6] === true,
       rowsExtracted: Number(row[7]),
       failedTables: failures.filter((failure) => failure[0] === row[0]).map((failure) => ({ table: String(failure[1]), error: String(failure[2] ?? '') })),
+      reason: String(row[5]) === 'success' ? null : runReason(String(row[8] ?? '{}')),
     })),
     tables: tables.map((row) => ({ table: String(row[0]), lastLoadedAt: iso(row[1]), lastStatus: row[2] === null ? null : String(row[2]), lastError: row[3] === null ? null : String(row[3]) })),
     freshness,

@@ -103,9 +103,36 @@ export async function resumeNightlySchedule(client: Client, scheduleId: string, 
   await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).unpause(note));
 }
 
-/** Starts a run now, skipped while another run of the schedule is still going (the client's default would allow both). */
-export async function triggerNightlySchedule(client: Client, scheduleId: string): Promise<void> {
-  await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP));
+/** What became of a trigger: a run started, skipped (overlap) beside the runs still going, or not known within the wait. */
+export type TriggerOutcome =
+  | { outcome: 'started'; workflowId: string }
+  | { outcome: 'skipped'; runningWorkflowIds: string[] }
+  | { outcome: 'unknown'; waitedSeconds: number };
+
+/**
+ * Starts a run now, skipped while another run of the schedule is still going (the client's default
+ * would allow both). Temporal acts on a trigger asynchronously and the call returns before it has,
+ * so the outcome is read from the schedule's counters of actions taken and skipped for overlap.
+ */
+export async function triggerNightlySchedule(client: Client, scheduleId: string, waitSeconds = 30): Promise<TriggerOutcome> {
+  return withKnownSchedule(scheduleId, async () => {
+    const handle = client.schedule.getHandle(scheduleId);
+    const before = (await handle.describe()).info;
+    await handle.trigger(ScheduleOverlapPolicy.SKIP);
+    const deadline = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const { info } = await handle.describe();
+      if (info.numActionsSkippedOverlap > before.numActionsSkippedOverlap) {
+        return { outcome: 'skipped', runningWorkflowIds: info.runningActions.map((action) => action.workflow.workflowId) };
+      }
+      if (info.numActionsTaken > before.numActionsTaken) {
+        const newest = [...info.recentActions].sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime())[0];
+        if (newest) return { outcome: 'started', workflowId: newest.action.workflow.workflowId };
+      }
+      if (Date.now() > deadline) return { outcome: 'unknown', waitedSeconds: waitSeconds };
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  });
 }
 
 export async function deleteNightlySchedule(client: Client, scheduleId: string): Promise<void> {

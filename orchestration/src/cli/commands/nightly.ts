@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ApplicationFailure, Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
-import { loadRebarFile } from '../../extract/tablesConfig.js';
+import { loadRebarFile, type TableConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
 import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
@@ -27,6 +27,8 @@ export interface RunNightlyInput {
   progress?: ProgressReporter;
   /** The workflow id's prefix, e.g. rebar-backfill; rebar-nightly-manual by default. */
   workflowIdPrefix?: string;
+  /** Checks against the source that must pass before Temporal and the workflow start (e.g. a backfill window against the cursors). */
+  checkBeforeStart?: (sourceUrl: string, tables: TableConfig[]) => Promise<void>;
 }
 
 export interface RunNightlyOutput {
@@ -73,6 +75,7 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
     const setup = await resolveRunSetup({ file, source, all: input.workflow.all === true, alternative: input.workflow.backfill ? undefined : 'pass --all to load every table without models' });
     if (setup.notice) log(setup.notice);
     if (source.isDemo) log(await prepareDemoData(source.url, input.demo));
+    await input.checkBeforeStart?.(source.url, setup.tables);
     await refuseIfInterrupted(interruption, config);
     const temporal = await services.openTemporal();
     log(`Temporal at ${temporal.address}${temporal.uiUrl ? ` (UI ${temporal.uiUrl} while this runs)` : ''}`);

@@ -6,6 +6,7 @@ import type { RunSummary } from '../../runs/runSummary.js';
 import { formatSummary } from '../formatSummary.js';
 import { createProgressReporter } from '../progressReporter.js';
 import { commaList, positiveNumber, wholeNumber } from '../options.js';
+import { dbtVars } from '../dbtVars.js';
 import { exampleAnalystQuery } from './exampleQuery.js';
 import type { DemoDataOptions } from './demoData.js';
 import { runNightly } from './nightly.js';
@@ -23,15 +24,17 @@ export function registerNightlyCommand(program: Command, config: () => RebarConf
     .option('--years <n>', 'demo source history in years when first generated', positiveNumber, 1)
     .option('--seed <n>', 'demo generator seed', wholeNumber, 42)
     .option('--no-simulate', 'do not move a filled demo source forward by one day first')
+    .option('--vars <yaml>', 'dbt variables for the build, a YAML/JSON mapping (dbt build --vars), e.g. \'{lookback_days: 3}\'', dbtVars)
     .option('--no-dbt', 'extract, load, record and publish only: no dbt build (the same as `rebar load`)')
-    .action(async (options: { tables?: string[]; all?: boolean; select?: string; fullRefresh?: boolean; scale: number; years: number; seed: number; simulate: boolean; dbt: boolean }) => {
-      if (!options.dbt && (options.select || options.fullRefresh)) throw new InvalidArgumentError('--select and --full-refresh choose what dbt builds; drop them with --no-dbt');
+    .action(async (options: { tables?: string[]; all?: boolean; select?: string; fullRefresh?: boolean; vars?: Record<string, unknown>; scale: number; years: number; seed: number; simulate: boolean; dbt: boolean }) => {
+      if (!options.dbt && (options.select || options.fullRefresh || options.vars)) throw new InvalidArgumentError('--select, --full-refresh and --vars choose what dbt builds; drop them with --no-dbt');
       await runAndReport(config(), {
         tables: options.tables,
         all: options.all,
         dbt: options.dbt,
         dbtSelect: options.select,
         dbtFullRefresh: options.fullRefresh,
+        dbtVars: options.vars,
         demo: { scale: options.scale, years: options.years, seed: options.seed, simulate: options.simulate },
       });
     });
@@ -61,6 +64,7 @@ interface NightlyOptions {
   dbt: boolean;
   dbtSelect?: string;
   dbtFullRefresh?: boolean;
+  dbtVars?: Record<string, unknown>;
   demo: DemoDataOptions;
 }
 
@@ -69,7 +73,7 @@ async function runAndReport(settings: RebarConfig, options: NightlyOptions): Pro
   installTemporalLogging(settings.logLevel, settings.stateDir, { commandHandlesSignals: true });
   const { summary, failure, temporalUiUrl, sourceIsDemo } = await runNightly({
     config: settings,
-    workflow: { tables: options.tables, all: options.all, dbtSelect: options.dbtSelect, dbtFullRefresh: options.dbtFullRefresh, ...(options.dbt ? {} : { dbt: false }) },
+    workflow: { tables: options.tables, all: options.all, dbtSelect: options.dbtSelect, dbtFullRefresh: options.dbtFullRefresh, ...(options.dbtVars ? { dbtVars: options.dbtVars } : {}), ...(options.dbt ? {} : { dbt: false }) },
     demo: options.demo,
     log: (line) => process.stdout.write(`${line}\n`),
     progress: createProgressReporter(process.stderr, settings.logLevel),

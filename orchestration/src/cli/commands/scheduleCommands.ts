@@ -67,10 +67,12 @@ export function registerScheduleCommands(program: Command, config: () => RebarCo
     });
 
   withId(schedule.command('trigger'))
-    .description('Start a run now (skipped if a run of this schedule is still going)')
+    .description('Start a run now (skipped if a run of this schedule is still going: says which, exits 0)')
     .action(async (options: { id: string }) => {
-      await withTemporalClient(config(), (client) => triggerNightlySchedule(client, options.id));
-      print(`Triggered schedule ${options.id}; follow it with rebar status or in Temporal's UI`);
+      const result = await withTemporalClient(config(), (client) => triggerNightlySchedule(client, options.id));
+      if (result.outcome === 'started') print(`Triggered schedule ${options.id}: started ${result.workflowId}; follow it with rebar status or in Temporal's UI`);
+      else if (result.outcome === 'skipped') print(`Skipped: schedule ${options.id} did not start a run, because ${result.runningWorkflowIds.join(', ') || 'a run of it'} is still running (overlap policy SKIP)`);
+      else print(`Triggered schedule ${options.id}, but Temporal had not started or skipped a run within ${result.waitedSeconds} s; see rebar schedule describe --id ${options.id}`);
     });
 
   withId(schedule.command('delete'))

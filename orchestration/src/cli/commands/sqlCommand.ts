@@ -1,12 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { runSql, toCsv, type SqlFormat } from '../../sql/runSql.js';
+import { rowsAsExactJson } from '../../sql/exactJson.js';
+import { runSql, toCsv } from '../../sql/runSql.js';
+import { resolveSqlFormat, SQL_FORMATS, type SqlFormat } from '../../sql/sqlFormat.js';
 import { formatRows } from '../formatRows.js';
 
-const FORMATS: SqlFormat[] = ['table', 'csv', 'json', 'parquet'];
-
 function parseFormat(value: string): SqlFormat {
-  if (!FORMATS.includes(value as SqlFormat)) throw new InvalidArgumentError(`--format must be one of ${FORMATS.join(', ')} (got "${value}")`);
+  if (!SQL_FORMATS.includes(value as SqlFormat)) throw new InvalidArgumentError(`--format must be one of ${SQL_FORMATS.join(', ')} (got "${value}")`);
   return value as SqlFormat;
 }
 
@@ -15,16 +15,18 @@ export function registerSqlCommand(program: Command, config: () => RebarConfig):
     .command('sql')
     .description('Run ad-hoc SQL on the published warehouse, read-only (never blocks or sees a running load)')
     .argument('<query>', 'the SQL, e.g. "select * from marts.dim_project where is_current"')
-    .option('--format <format>', `output: ${FORMATS.join(', ')}`, parseFormat, 'table')
-    .option('--output <file>', 'write the result to this file (required for parquet)')
-    .action(async (query: string, options: { format: SqlFormat; output?: string }) => {
-      const result = await runSql({ publishedPath: config().publishedPath, sql: query, format: options.format, outputPath: options.output });
+    .option('--format <format>', `output: ${SQL_FORMATS.join(', ')} (default: from the --output file's extension .csv, .parquet, .json, .jsonl/.ndjson, else table); json writes DECIMAL and BIGINT values as exact JSON numbers`, parseFormat)
+    .option('--output <file>', 'write the result to this file (required for parquet); its extension sets the format')
+    .action(async (query: string, options: { format?: SqlFormat; output?: string }) => {
+      const format = resolveSqlFormat(options.format, options.output);
+      const result = await runSql({ publishedPath: config().publishedPath, sql: query, format, outputPath: options.output });
       if (result.writtenTo) {
-        process.stdout.write(`Wrote ${result.writtenTo} (${options.format})\n`);
+        process.stdout.write(`Wrote ${result.writtenTo} (${format})\n`);
         return;
       }
-      if (options.format === 'json') process.stdout.write(`${JSON.stringify(result.rows)}\n`);
-      else if (options.format === 'csv') process.stdout.write(`${toCsv(result.columns, result.rows)}\n`);
+      if (format === 'json') process.stdout.write(`${rowsAsExactJson(result.columns, result.columnTypes, result.rows)}\n`);
+      else if (format === 'jsonl') process.stdout.write(result.rows.map((row) => `${rowsAsExactJson(result.columns, result.columnTypes, [row]).slice(1, -1)}\n`).join(''));
+      else if (format === 'csv') process.stdout.write(`${toCsv(result.columns, result.rows)}\n`);
       else process.stdout.write(`${formatRows(result.rows, result.columns)}\n(${result.rows.length} rows)\n`);
     });
 }

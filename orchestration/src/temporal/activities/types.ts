@@ -42,7 +42,7 @@ export interface RunDbtBuildInput {
   /** A dbt selector; the whole project when absent. */
   select?: string;
   /** dbt --vars (e.g. a wider incremental lookback for a backfill). */
-  vars?: Record<string, string | number>;
+  vars?: Record<string, unknown>;
   /** Rebuild the selected incremental models from scratch. */
   fullRefresh?: boolean;
   /**

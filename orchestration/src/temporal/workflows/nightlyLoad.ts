@@ -25,6 +25,8 @@ export interface NightlyLoadInput {
   dbtSelect?: string;
   /** Rebuild incremental models from everything raw holds (`dbt build --full-refresh`), e.g. after changing a model's logic. */
   dbtFullRefresh?: boolean;
+  /** dbt variables for the build (`dbt build --vars`, a mapping), from --vars. */
+  dbtVars?: Record<string, unknown>;
   /** How soon a silent (e.g. killed) worker's extract or dbt activity is retried elsewhere; default 60. */
   heartbeatTimeoutSeconds?: number;
   /**
@@ -137,7 +139,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
       runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false,
       retention: { pruned: [], error: null },
       alerts: { status: 'not_listed', reason: 'the run failed before extracting' },
-      kind, backfill: input.backfill,
+      kind, backfill: input.backfill, failure: `failed before extracting: ${failureMessage(failure)}`,
     };
     await recordRun(summary);
     await notify(buildRunFailedAlert(summary, [failureMessage(failure)]));
@@ -192,6 +194,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     freshness,
     ...(build ? { dbtBuild: build } : {}),
     ...(plan.extractOnly === undefined ? {} : { extractOnly: plan.extractOnly }),
+    ...(status === 'success' ? {} : { failure: failedRunMessage(failureReasons({ tables, models, retention, publishGate }, dbt.errors)) }),
   };
   // Recorded before publishing so that the published copy holds its own run's history.
   progress.phase = 'recording';
@@ -199,7 +202,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   if (summary.published) {
     progress.phase = 'publishing';
     await publishWarehouse({ runId }).catch(async (failure: unknown) => {
-      const unpublished: RunSummary = { ...summary, status: 'failed', published: false };
+      const unpublished: RunSummary = { ...summary, status: 'failed', published: false, failure: `publishing failed: ${failureMessage(failure)}` };
       await recordRun(unpublished);
       await notify(buildRunFailedAlert(unpublished, [`publishing failed: ${failureMessage(failure)}`]));
       throw failure;
@@ -254,10 +257,10 @@ async function buildAndGate({ input, runId, workflowId, progress, tables, retent
     ...retention.pruned.filter((result) => result.rowsPruned > 0).map((result) => result.table),
   ];
   // Cost follows the work: a nightly builds only what its changed tables feed (runs started before
-  // this existed replay with the whole project built every night).
+  // this existed replay with the whole project built every night). dbt vars may change any model: the whole project.
   const costFollowing = patched('cost-following-build');
-  const scope = dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded, costFollowing ? [...new Set(changedTables)] : undefined);
-  const dbt: RunDbtBuildOutput = await runDbtBuild({ runId, ...scope }).catch((failure: unknown) => ({
+  const scope = dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded, costFollowing && !input.dbtVars ? [...new Set(changedTables)] : undefined);
+  const dbt: RunDbtBuildOutput = await runDbtBuild({ runId, ...(input.dbtVars ? { vars: input.dbtVars } : {}), ...scope }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
