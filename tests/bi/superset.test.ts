@@ -28,6 +28,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   // Wide and tall enough that the result grid draws every column and row of the longest answer (it draws only what is visible).
   page = await browser.newPage({ viewport: { width: 4000, height: 2400 } });
+  // Playwright's 30-second defaults are for quiet machines: SQL Lab's bundle alone can take minutes to load and render on a busy one.
+  page.setDefaultTimeout(180_000);
+  page.setDefaultNavigationTimeout(300_000);
   await logIn(page, superset.url, superset.username, superset.password);
 }, 1_200_000);
 
