@@ -50,6 +50,12 @@ test(`duckdb_jdbc ${DUCKDB_JDBC_VERSION} opens the published file read-only and 
   assert.equal(sha256(demo.state.config.publishedPath), fileHashBefore, 'the file is byte for byte the same after the read');
 });
 
+test('Metabase\'s sync sees the marts, the run history and _rebar.published only (docs/metabase.md, "Schemas")', () => {
+  assert.deepEqual([...new Set(output.tables.map((table) => table.schema))].sort(), ['_rebar', 'marts']);
+  const rebarTables = output.tables.filter((table) => table.schema === '_rebar').map((table) => table.table).sort();
+  assert.deepEqual(rebarTables, ['published', 'run_models', 'run_source_freshness', 'run_tables', 'runs']);
+});
+
 test('every mart and every mart column carries its dbt description, as Metabase sync reads it', () => {
   const expected = dbtDescriptions(demo.state);
   const marts = output.tables.filter((table) => table.schema === 'marts');

@@ -7,7 +7,8 @@ import { projectRoot } from '../support/projectRoot.js';
 import { type PublishedDemo, publishDemo } from './support/publishedDemo.js';
 import { launchChromium, logIn, openSqlLab, runInSqlLab } from './support/sqlLab.js';
 import { type Answer, assertPlantedAnswers, canonicalRows, referenceAnswer, starterQuestions } from './support/starterQuestions.js';
-import { type Superset, prepareSuperset, startSuperset } from './support/supersetServer.js';
+import { supersetMetadataTemplate } from './support/supersetMetadata.js';
+import { type Superset, startSuperset } from './support/supersetServer.js';
 
 // A real BI tool in a real browser: Apache Superset (.venv-superset, requirements-superset.txt),
 // connected read-only to the published file, driven by headless Chromium through its login page and
@@ -21,15 +22,17 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  // Superset's migrations do not need the published file: prepare both at once.
-  const [published, prepared] = await Promise.all([publishDemo(), prepareSuperset()]);
-  demo = published;
-  superset = await startSuperset(prepared, demo.state.config.publishedPath);
+  // Superset's metadata template (made once, then copied) does not need the published file: both at once.
+  [demo] = await Promise.all([publishDemo(), supersetMetadataTemplate()]);
+  superset = await startSuperset(demo.state.config.publishedPath);
   browser = await launchChromium();
   // Wide and tall enough that the result grid draws every column and row of the longest answer (it draws only what is visible).
   page = await browser.newPage({ viewport: { width: 4000, height: 2400 } });
+  // Playwright's 30-second defaults are for quiet machines: SQL Lab's bundle alone can take minutes to load and render on a busy one.
+  page.setDefaultTimeout(180_000);
+  page.setDefaultNavigationTimeout(300_000);
   await logIn(page, superset.url, superset.username, superset.password);
-}, 900_000);
+}, 1_200_000);
 
 afterAll(async () => {
   await browser?.close();
