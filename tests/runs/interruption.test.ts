@@ -123,6 +123,11 @@ test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, n
     assert.equal(lines.length, 1, `trial ${trial}: stderr is not one line:\n${run.stderr}`);
     assert.match(lines[0] ?? '', new RegExp(`^Interrupted(: run rebar-nightly-manual-\\S+ cancelled| before the run started); nothing published; readers keep run ${readersRun}$`));
     lastCancelled = /^Interrupted: run (\S+) cancelled/.exec(lines[0] ?? '')?.[1];
+    if (lastCancelled) {
+      // The line is true: the workflow itself recorded its cancellation (it needs Temporal alive to do so).
+      const [recorded] = await queryDuckDb(state.config.warehousePath, `select status, summary->>'cancelReason' as reason from _rebar.runs where workflow_id = '${lastCancelled}'`);
+      assert.deepEqual(recorded, { status: 'cancelled', reason: 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)' }, `trial ${trial}: ${lastCancelled} is not recorded cancelled`);
+    }
     assert.equal(fileHash(state.config.publishedPath), before, `trial ${trial}: the published file changed`);
     assert.equal(await publishedRun(), readersRun);
   }

@@ -33,6 +33,9 @@ afterAll(() => {
       // already gone
     }
   }
+  // A failed trial may leave the demo Postgres running (it outlives the group): SIGINT is its fast shutdown.
+  const { postgres } = state ? leftovers() : { postgres: undefined };
+  if (postgres !== undefined) process.kill(postgres, 'SIGINT');
 });
 
 /** What a killed run may leave in the state folder: its lock's holder, the demo Postgres still running. */
