@@ -11,7 +11,8 @@ import { queryDuckDb } from '../support/duckdbQuery.js';
 import { runCli } from '../support/runCli.js';
 import { testConfig } from '../support/testConfig.js';
 
-// One state folder for the whole file, as one operator's machine: runs, a kill, a worker.
+// One state folder for the whole file, as one operator's machine: runs and a worker. Recovery after a
+// SIGKILL of the process group (stale lock, leftover Postgres): tests/runs/processGroupKill.test.ts.
 const stateDir = mkdtempSync(join(tmpdir(), 'rebar-folder-'));
 const env = { REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn' };
 const lockPath = join(stateDir, 'rebar.lock');
@@ -66,28 +67,6 @@ test('a second run on a busy folder is refused once, naming the first; the first
   assert.match(first.output(), /Nightly load SUCCESS/);
   assert.equal(existsSync(lockPath), false, 'the lock is released when the run ends');
   assert.deepEqual(await runs(), [{ status: 'success' }]);
-});
-
-test('after a SIGKILL of the whole `rebar nightly` process group, the next nightly stops the leftover Postgres, takes the lock over and succeeds', async () => {
-  const killed = startCli(['nightly', '--scale', '0.02'], env);
-  running.push(killed);
-  await killed.waitFor(/Temporal at /);
-  const pid = killed.child.pid ?? 0;
-  process.kill(-pid, 'SIGKILL');
-  await killed.exited;
-  const leftover = postmasterPid();
-  assert.ok(leftover && isRunning({ pid: leftover }), 'the demo Postgres outlives the killed process group (pg_ctl starts it in its own session)');
-  assert.equal((JSON.parse(readFileSync(lockPath, 'utf8')) as { pid: number }).pid, pid, 'the killed run left its lock');
-
-  const next = await runCli(['nightly', '--scale', '0.02'], env);
-  assert.equal(next.code, 0, next.stdout + next.stderr);
-  assert.match(next.stdout, new RegExp(`^Taking over .*rebar\\.lock from \`rebar nightly --scale 0\\.02\` \\(pid ${pid}, since .* UTC\\), which is no longer running$`, 'm'));
-  assert.match(next.stdout, new RegExp(`^Stopped the demo Postgres \\(pid ${leftover}\\) an earlier run left running in .*demo-postgres; its rebar process is gone$`, 'm'));
-  assert.match(next.stdout, /Nightly load SUCCESS/);
-  assert.equal(isRunning({ pid: leftover }), false);
-  assert.equal(postmasterPid() === undefined || !isRunning({ pid: postmasterPid() ?? 0 }), true, 'the run stopped the Postgres it started');
-  assert.equal(existsSync(lockPath), false);
-  assert.deepEqual((await runs()).map((run) => run.status), ['success', 'success']);
 });
 
 test('`rebar backfill` while `rebar worker` holds the folder runs through the worker: no second Postgres or dev server', async () => {

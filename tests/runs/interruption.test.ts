@@ -8,8 +8,9 @@ import { newDemoState, rebar, type DemoState } from '../support/demoState.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { projectRoot } from '../support/projectRoot.js';
 
-// Ctrl-C (SIGINT to the `rebar nightly` process) at random moments, over one small demo source.
-const TRIALS = Number(process.env.REBAR_INTERRUPT_TRIALS ?? 5);
+// SIGINT at random moments, over one small demo source: to the `rebar nightly` process (odd trials)
+// and to its whole process group, as Ctrl-C in a terminal (even trials).
+const TRIALS = Number(process.env.REBAR_INTERRUPT_TRIALS ?? 4);
 const SCALE = '0.02';
 
 let state: DemoState;
@@ -44,14 +45,26 @@ function fileHash(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** `rebar nightly`, SIGINT after `delayMs`; its exit code and output. */
-function interruptedNightly(delayMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * `rebar nightly` in its own process group (a terminal's job), SIGINT after `delayMs`: to the command
+ * alone (`kill -INT <pid>`), or to its whole process group, as Ctrl-C typed in the terminal does
+ * (the dev server, dbt and every other child get it too). Its exit code and output.
+ */
+function interruptedNightly(delayMs: number, target: 'process' | 'group'): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'nightly', '--scale', SCALE], {
       cwd: projectRoot,
       env: { ...process.env, ...state.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const interrupt = () => {
+      try {
+        process.kill(target === 'group' ? -(child.pid ?? 0) : (child.pid ?? 0), 'SIGINT');
+      } catch {
+        // it finished before the signal
+      }
+    };
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -59,7 +72,7 @@ function interruptedNightly(delayMs: number): Promise<{ code: number | null; std
     // Counted from the CLI's first line (its source is up): before that, on a loaded machine, Node may
     // still be loading the CLI's modules, and a SIGINT then ends it before anything started.
     let timer: NodeJS.Timeout | undefined;
-    child.stdout.once('data', () => (timer = setTimeout(() => child.kill('SIGINT'), delayMs)));
+    child.stdout.once('data', () => (timer = setTimeout(interrupt, delayMs)));
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -97,9 +110,10 @@ test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, n
     const readersRun = await publishedRun();
     // Uniform over Temporal's start-up, extraction and the dbt build of a small demo night.
     const delayMs = Math.floor(Math.random() * 35_000);
-    const run = await interruptedNightly(delayMs);
+    const target = trial % 2 === 0 ? 'group' : 'process';
+    const run = await interruptedNightly(delayMs, target);
     const left = await stillRunning(stateDir);
-    process.stdout.write(`trial ${trial}: SIGINT ${(delayMs / 1000).toFixed(1)} s after the first line, exit ${run.code}, ${left.length} processes left\n`);
+    process.stdout.write(`trial ${trial}: SIGINT to the ${target} ${(delayMs / 1000).toFixed(1)} s after the first line, exit ${run.code}, ${left.length} processes left\n`);
     assert.deepEqual(left, [], `processes of ${stateDir} left running after trial ${trial}`);
     lastCancelled = undefined;
     if (run.code === 0) continue; // finished before the signal: a plain successful run
@@ -107,8 +121,13 @@ test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, n
     assert.equal(run.code, 130, `trial ${trial}: exit ${run.code}\n${run.stderr}`);
     const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
     assert.equal(lines.length, 1, `trial ${trial}: stderr is not one line:\n${run.stderr}`);
-    assert.match(lines[0] ?? '', new RegExp(`^Interrupted: (run rebar-nightly-manual-\\S+ cancelled|before the run started); nothing published; readers keep run ${readersRun}$`));
+    assert.match(lines[0] ?? '', new RegExp(`^Interrupted(: run rebar-nightly-manual-\\S+ cancelled| before the run started); nothing published; readers keep run ${readersRun}$`));
     lastCancelled = /^Interrupted: run (\S+) cancelled/.exec(lines[0] ?? '')?.[1];
+    if (lastCancelled) {
+      // The line is true: the workflow itself recorded its cancellation (it needs Temporal alive to do so).
+      const [recorded] = await queryDuckDb(state.config.warehousePath, `select status, summary->>'cancelReason' as reason from _rebar.runs where workflow_id = '${lastCancelled}'`);
+      assert.deepEqual(recorded, { status: 'cancelled', reason: 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)' }, `trial ${trial}: ${lastCancelled} is not recorded cancelled`);
+    }
     assert.equal(fileHash(state.config.publishedPath), before, `trial ${trial}: the published file changed`);
     assert.equal(await publishedRun(), readersRun);
   }

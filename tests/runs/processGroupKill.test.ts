@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
 import { openSource } from '../../orchestration/src/source/demoSource.js';
+import { isRunning } from '../../orchestration/src/state/processIdentity.js';
 import { startCli, type BackgroundCli } from '../support/backgroundCli.js';
 import { newDemoState, rebar, type DemoState } from '../support/demoState.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
@@ -30,7 +33,22 @@ afterAll(() => {
       // already gone
     }
   }
+  // A failed trial may leave the demo Postgres running (it outlives the group): SIGINT is its fast shutdown.
+  const { postgres } = state ? leftovers() : { postgres: undefined };
+  if (postgres !== undefined) process.kill(postgres, 'SIGINT');
 });
+
+/** What a killed run may leave in the state folder: its lock's holder, the demo Postgres still running. */
+function leftovers(): { lockHolder: number | undefined; postgres: number | undefined } {
+  const stateDir = state.env.REBAR_STATE_DIR as string;
+  const lock = join(stateDir, 'rebar.lock');
+  const postmaster = join(stateDir, 'demo-postgres', 'postmaster.pid');
+  const postgres = existsSync(postmaster) ? Number(readFileSync(postmaster, 'utf8').split('\n')[0]) : undefined;
+  return {
+    lockHolder: existsSync(lock) ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid : undefined,
+    postgres: postgres !== undefined && isRunning({ pid: postgres }) ? postgres : undefined,
+  };
+}
 
 async function runsRecorded(): Promise<{ workflow_id: string; status: string; reason: string | null; started_at: string; finished_at: string }[]> {
   return (await queryDuckDb(state.config.warehousePath, `select workflow_id, status, summary->>'cancelReason' as reason, started_at::varchar as started_at, finished_at::varchar as finished_at from _rebar.runs order by started_at`)) as never;
@@ -38,6 +56,7 @@ async function runsRecorded(): Promise<{ workflow_id: string; status: string; re
 
 test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: the next nightly recovers alone, one run at a time, nothing lost or duplicated`, async () => {
   const recoverySeconds: number[] = [];
+  let leftoversHandled = 0;
   for (let trial = 1; trial <= TRIALS; trial += 1) {
     const killed = startCli(['nightly', '--scale', SCALE], state.env);
     started.push(killed);
@@ -50,6 +69,7 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
       // it finished before the kill
     }
     await killed.exited;
+    const left = leftovers();
 
     const before = await runsRecorded();
     const recoveryStarted = Date.now();
@@ -58,6 +78,15 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
     process.stdout.write(`trial ${trial}: SIGKILL ${(delayMs / 1000).toFixed(1)} s after the first line; the next nightly took ${recoverySeconds.at(-1)?.toFixed(1)} s, exit ${next.code}\n`);
     assert.equal(next.code, 0, `trial ${trial}:\n${next.stdout}${next.stderr}`);
     assert.match(next.stdout, /Nightly load SUCCESS/);
+    // What the killed run left is handled with one line each, and gone afterwards.
+    if (left.lockHolder === killed.child.pid) {
+      assert.match(next.stdout, new RegExp(`^Taking over .*rebar\\.lock from \`rebar nightly --scale ${SCALE.replace('.', '\\.')}\` \\(pid ${left.lockHolder}, since .* UTC\\), which is no longer running$`, 'm'));
+    }
+    if (left.postgres !== undefined) {
+      assert.match(next.stdout, new RegExp(`^Stopped the demo Postgres \\(pid ${left.postgres}\\) an earlier run left running in .*demo-postgres; its rebar process is gone$`, 'm'));
+    }
+    assert.deepEqual(leftovers(), { lockHolder: undefined, postgres: undefined }, `trial ${trial}: the next nightly left its lock or Postgres behind`);
+    if (left.lockHolder === killed.child.pid && left.postgres !== undefined) leftoversHandled += 1;
     const nextId = /Starting workflow nightlyLoad \((\S+)\)/.exec(next.stdout)?.[1];
     assert.ok(nextId);
 
@@ -78,6 +107,8 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
     assert.equal(working?.workflow_id, nextId, 'the working warehouse and the published file end with the same tested run');
   }
 
+  assert.ok(leftoversHandled > 0, 'no kill landed while the run held its lock and the demo Postgres: nothing left over was tested');
+
   // Nothing lost, duplicated or changed: raw against the source by content (tables with a retention
   // policy are pruned on purpose: compared by key for duplicates only).
   const tables = loadTablesConfig(state.config.tablesConfigPath);
@@ -94,4 +125,4 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
     assert.equal(Number(dupes?.extra), 0, `raw.${table.name} holds a key twice`);
   }
   process.stdout.write(`recovery seconds per trial: ${recoverySeconds.map((seconds) => seconds.toFixed(1)).join(', ')}\n`);
-});
+}, 3_600_000); // ten nightlies and ten kills: 21 min in one run on a loaded 2-core machine (load average 4-12)

@@ -42,5 +42,8 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError || error instanceof CursorWindowError || error instanceof ResetRefusedError || error instanceof InitError || error instanceof DemoFileForeignSourceError || error instanceof StateFolderBusyError || error instanceof RunFailedError || error instanceof DocsError;
   process.stderr.write(`rebar: ${error instanceof Error ? error.message : String(error)}\n`);
   if (!known && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split('\n').slice(1, 6).join('\n')}\n`);
-  process.exitCode = error instanceof RunFailedError ? 2 : 1;
+  // Exit now rather than when the event loop drains: an installed Temporal Runtime (SDK logs forwarded
+  // to rebar.log) keeps it alive until a connection or worker it served closes, so a command refused
+  // before it made one (a busy state folder, a bad tables config) would otherwise never exit.
+  process.exit(error instanceof RunFailedError ? 2 : 1);
 });

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { ModelRunResult } from '../runs/runSummary.js';
 import { eventMessage, type NodeDetail, parseNodeDetail, parseNodeResult, parseNodeTotal } from './dbtLogEvents.js';
 import { withFailureDetails } from './nodeFailureDetails.js';
+import { dieWithParent } from '../util/dieWithParent.js';
 
 export interface RunDbtInput {
   dbtBin: string;
@@ -37,8 +38,13 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
     '--log-level', 'info',
     '--no-use-colors',
   ];
-  const [command, commandArgs] = dieWithParent(input.dbtBin, args);
-  const child = spawn(command, commandArgs, { cwd: input.projectDir, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // If the worker is killed, a dbt left running would hold the warehouse's write lock and race the retried build.
+  const { command, args: commandArgs, diesWithParent } = dieWithParent(input.dbtBin, args, 'KILL');
+  // Ctrl-C in a terminal signals the whole foreground group: a dbt that died of it first would fail
+  // the build (a failed run, an alert) before the run's cancellation arrived. In its own group, only
+  // the cancellation (abort below) stops it; where it cannot die with its parent, it stays in ours so
+  // that killing our group still ends it.
+  const child = spawn(command, commandArgs, { cwd: input.projectDir, env: input.env, stdio: ['ignore', 'pipe', 'pipe'], detached: diesWithParent });
   const abort = () => child.kill('SIGTERM');
   input.signal?.addEventListener('abort', abort, { once: true });
 
@@ -70,13 +76,4 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   input.signal?.removeEventListener('abort', abort);
   if (exitCode !== 0 && errors.length === 0 && stderr.length > 0) errors.push(stderr.join('').trim().slice(-2000));
   return { exitCode, nodes: withFailureDetails(nodes, details, input.targetPath), errors };
-}
-
-/**
- * If the worker is killed, a dbt left running would hold the warehouse's write lock and race the
- * retried build. On Linux, setpriv makes the kernel kill dbt when its parent dies.
- */
-function dieWithParent(command: string, args: string[]): [string, string[]] {
-  const setpriv = '/usr/bin/setpriv';
-  return process.platform === 'linux' && existsSync(setpriv) ? [setpriv, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
 }

@@ -88,10 +88,15 @@ export async function stopLeftoverPostgres(input: { dataDir: string; binDir: str
   return pid;
 }
 
-/** Runs a Postgres server tool, as the `postgres` OS user when Rebar runs as root. */
+/**
+ * Runs a Postgres server tool, as the `postgres` OS user when Rebar runs as root. In its own process
+ * group, like the server pg_ctl starts: a Ctrl-C typed during `pg_ctl start` would otherwise kill
+ * pg_ctl and leave a server starting that this command does not know it owns.
+ */
 function postgresTool(binDir: string, osUser: { uid: number; gid: number } | undefined) {
+  const options = { ownProcessGroup: true };
   return (tool: string, args: string[]) =>
-    osUser ? runCommand('runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args]) : runCommand(join(binDir, tool), args);
+    osUser ? runCommand('runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args], options) : runCommand(join(binDir, tool), args, options);
 }
 
 async function clusterOsUser(): Promise<{ uid: number; gid: number } | undefined> {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { processStartTicks } from '../state/processIdentity.js';
+import { dieWithParent } from '../util/dieWithParent.js';
 import { findFreePort } from '../util/freePort.js';
 
 /** The dev server's pid file in the state folder: {pid, startTicks, address, ownerPid}. */
@@ -26,12 +27,16 @@ export async function startTemporalDevServer(input: { temporalBin: string; state
   const port = await findFreePort();
   const uiPort = await findFreePort();
   const log = openSync(join(input.stateDir, 'temporal-dev-server.log'), 'a');
-  const child = spawn(
+  // SIGTERM (it flushes temporal.db) if this process is killed; then it may run in its own process
+  // group: Ctrl-C in a terminal signals the whole foreground group, and a dev server stopped by it
+  // could no longer record the run's cancellation. stop() ends it after that.
+  const server = dieWithParent(
     input.temporalBin,
     ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
       '--db-filename', join(input.stateDir, 'temporal.db'), '--log-level', 'warn', '--ui-disable-news-fetch'],
-    { stdio: ['ignore', log, log] },
+    'TERM',
   );
+  const child = spawn(server.command, server.args, { stdio: ['ignore', log, log], detached: server.diesWithParent });
   const address = `127.0.0.1:${port}`;
   // Recorded so that the next run finds the server if this process is killed before stopping it.
   const pidFile = join(input.stateDir, devServerPidFileName);

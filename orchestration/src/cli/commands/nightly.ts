@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ApplicationFailure, Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
 import type { RebarConfig } from '../../config/config.js';
 import { loadRebarFile, type TableConfig } from '../../extract/tablesConfig.js';
 import { createLoader } from '../../load/createLoader.js';
@@ -62,6 +63,11 @@ export async function runNightly(input: RunNightlyInput): Promise<RunNightlyOutp
     process.exit(130);
   } finally {
     interruption.dispose();
+    // The Temporal Runtime installed for SDK log forwarding keeps Node alive until it is shut down,
+    // which it does by itself only once a worker or native connection it served closes: a run handed
+    // to a live `rebar worker` makes neither, and the command would never exit after its summary.
+    // Everything this run made is closed by now; a later user gets a new Runtime with the same options.
+    await Runtime.instance().shutdown();
   }
 }
 
