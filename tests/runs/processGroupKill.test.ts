@@ -5,6 +5,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
 import { openSource } from '../../orchestration/src/source/demoSource.js';
 import { isRunning } from '../../orchestration/src/state/processIdentity.js';
+import { waitForWarehouseRelease } from '../../orchestration/src/state/warehouseRelease.js';
 import { startCli, type BackgroundCli } from '../support/backgroundCli.js';
 import { newDemoState, rebar, type DemoState } from '../support/demoState.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
@@ -70,6 +71,8 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
     }
     await killed.exited;
     const left = leftovers();
+    // The killed run's dbt is signalled as its parent dies and may take a moment to let go of the file.
+    await waitForWarehouseRelease(state.config.warehousePath);
 
     const before = await runsRecorded();
     const recoveryStarted = Date.now();

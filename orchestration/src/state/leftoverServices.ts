@@ -4,6 +4,7 @@ import type { RebarConfig } from '../config/config.js';
 import { stopLeftoverPostgres } from '../source/ephemeralPostgres.js';
 import { devServerPidFileName } from '../temporal/devServer.js';
 import { isRunning, processCommandLine, type ProcessIdentity } from './processIdentity.js';
+import { waitForWarehouseRelease } from './warehouseRelease.js';
 
 export interface StopLeftoverServicesInput {
   config: RebarConfig;
@@ -27,6 +28,10 @@ export async function stopLeftoverServices(input: StopLeftoverServicesInput): Pr
     log(`Stopped the Temporal dev server (pid ${devServer.pid}, ${devServer.address}) an earlier run left running; its rebar process is gone`);
   }
   rmSync(join(config.stateDir, devServerPidFileName), { force: true });
+  if (config.target === 'duckdb') {
+    const waited = await waitForWarehouseRelease(config.warehousePath);
+    if (waited > 0) log(`Waited ${waited.toFixed(1)} s for a process of an earlier run to let go of ${config.warehousePath}`);
+  }
 }
 
 function readDevServerPid(path: string): (ProcessIdentity & { address: string }) | undefined {
