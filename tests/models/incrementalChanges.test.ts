@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, test } from 'vitest';
+import { beforeAll, test } from 'vitest';
 import { loadConfig } from '../../orchestration/src/config/config.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { type DemoState, querySource, rebar } from '../support/demoState.js';
 import { compareIncrementalWithFullRefresh } from '../support/incrementalVsFullRefresh.js';
+import { dbtProjectCopy } from '../support/dbtProjectCopy.js';
 import { projectRoot } from '../support/projectRoot.js';
 
 // Issue 13, item 1: ordinary edits of a field app to rows far older than any lookback window reach the
@@ -16,7 +17,9 @@ import { projectRoot } from '../support/projectRoot.js';
 // both dated weeks back, and a labor rate edited in its seed.
 const EDITED_AT = '2026-07-01 23:00:00+00';
 const OLD_BEFORE = '2026-06-17'; // two weeks before the edits, far past any lookback window
-const LABOR_RATES = join(projectRoot, 'seeds', 'labor_rates.csv');
+// The seed is edited in a private copy of the dbt project: other test files build beside this one.
+const PROJECT = dbtProjectCopy('rebar-incremental-');
+const LABOR_RATES = join(PROJECT, 'seeds', 'labor_rates.csv');
 const originalLaborRates = readFileSync(LABOR_RATES, 'utf8');
 let state: DemoState;
 const edited = { softDeletedProject: 0, softDeletedCompany: 0, hardDeletedProject: 0, correctedCheckin: 0, reassignedCheckin: 0, newForeman: 0 };
@@ -32,9 +35,9 @@ function tablesConfigWithHardDeleteChecks(): string {
       `{ name: ${table}, primary_key: [id], cursor: updated_at, soft_delete: deleted_at, hard_delete_check_hours: 0 }`);
   }
   assert.equal((text.match(/hard_delete_check_hours: 0/g) ?? []).length, 3, 'the three table lines were found in rebar.yml');
-  // A copy elsewhere still builds this repository's dbt project (project_dir is relative to the file).
+  // The file's copy builds the project's copy (project_dir is relative to the file).
   assert.ok(text.includes('dbt: { project_dir: . }'), 'rebar.yml names its dbt project as project_dir: .');
-  text = text.replace('dbt: { project_dir: . }', `dbt: { project_dir: ${JSON.stringify(projectRoot)} }`);
+  text = text.replace('dbt: { project_dir: . }', `dbt: { project_dir: ${JSON.stringify(PROJECT)} }`);
   writeFileSync(path, text);
   return path;
 }
@@ -95,9 +98,6 @@ beforeAll(async () => {
   }
 }, 900_000);
 
-afterAll(() => {
-  writeFileSync(LABOR_RATES, originalLaborRates);
-});
 
 test('facts of soft- and hard-deleted projects and of a soft-deleted company leave every incremental mart', async () => {
   const ids = goneProjects.join(', ');

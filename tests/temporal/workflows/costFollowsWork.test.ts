@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, test } from 'vitest';
@@ -7,6 +7,7 @@ import { loadConfig } from '../../../orchestration/src/config/config.js';
 import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
 import { type DemoState, querySource, rebar } from '../../support/demoState.js';
+import { dbtProjectCopy } from '../../support/dbtProjectCopy.js';
 import { projectRoot } from '../../support/projectRoot.js';
 import { runCli } from '../../support/runCli.js';
 
@@ -17,12 +18,9 @@ import { runCli } from '../../support/runCli.js';
 let state: DemoState;
 let project: string;
 
-const PROJECT_PARTS = ['models', 'macros', 'seeds', 'snapshots', 'analyses', 'dbt_project.yml', 'profiles.yml'];
-
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rebar-cost-'));
-  project = join(dir, 'project');
-  for (const part of PROJECT_PARTS) cpSync(join(projectRoot, part), join(project, part), { recursive: true });
+  project = dbtProjectCopy('rebar-cost-project-');
   const yaml = readFileSync(join(projectRoot, 'rebar.yml'), 'utf8');
   assert.ok(yaml.includes('dbt: { project_dir: . }'), 'rebar.yml names its dbt project as project_dir: .');
   writeFileSync(join(dir, 'rebar.yml'), yaml.replace('dbt: { project_dir: . }', `dbt: { project_dir: ${JSON.stringify(project)} }`));

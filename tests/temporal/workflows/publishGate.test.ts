@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,7 +14,7 @@ import { generateSource } from '../../../orchestration/src/source/generator/inde
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
 import type { NightlyLoadInput } from '../../../orchestration/src/temporal/workflows/index.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
-import { projectRoot } from '../../support/projectRoot.js';
+import { dbtProjectCopy } from '../../support/dbtProjectCopy.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
 
@@ -34,10 +33,7 @@ let config: RebarConfig;
  * skipped when it fails (the broken rollups of a failed night).
  */
 function projectWithPlantedTest(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rebar-gate-project-'));
-  for (const entry of ['dbt_project.yml', 'profiles.yml', 'models', 'macros', 'seeds', 'snapshots', 'analyses']) {
-    cpSync(join(projectRoot, entry), join(dir, entry), { recursive: true });
-  }
+  const dir = dbtProjectCopy('rebar-gate-project-');
   mkdirSync(join(dir, 'tests'));
   writeFileSync(
     join(dir, 'tests', 'planted_company_name_check.sql'),

@@ -1,0 +1,37 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+// Test files run two at a time; a long file started last would run alone at the end. These are the
+// longest ones, longest first (minutes on a loaded 2-core machine, 2026-11-30), so that they start first;
+// every other file follows in Vitest's own order.
+const LONGEST = [
+  'tests/runs/processGroupKill.test.ts', // 15-21
+  'tests/temporal/crashRecovery.test.ts', // 10-18
+  'tests/chaos/chaosNights.test.ts', // 15
+  'tests/temporal/workflows/nightlyLoad.test.ts', // 10
+  'tests/publish/publishedFile.test.ts', // 10
+  'tests/temporal/workflows/publishGate.test.ts', // 9
+  'tests/models/historyAndIncremental.test.ts', // 8
+  'tests/temporal/workflows/costFollowsWork.test.ts', // 7
+  'tests/temporal/workflows/sourceErrors.test.ts', // 7
+  'tests/load/snowflake/nightlySnowflake.test.ts', // 6
+  'tests/cli/nightlyCommand.test.ts', // 6
+  'tests/analyses/businessQuestions.test.ts', // 6
+  'tests/cli/sqlCommand.test.ts', // 5
+  'tests/models/incrementalChanges.test.ts', // 5
+  'tests/runs/interruption.test.ts', // 4
+  'tests/cli/runFlags.test.ts', // 4
+  'tests/bench/benchHarness.test.ts', // 4
+  'tests/bi/superset.test.ts', // 4
+];
+
+const rank = (file: TestSpecification) => {
+  const index = LONGEST.findIndex((suffix) => file.moduleId.endsWith(suffix));
+  return index === -1 ? LONGEST.length : index;
+};
+
+export default class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    return sorted.map((file, order) => ({ file, order })).sort((a, b) => rank(a.file) - rank(b.file) || a.order - b.order).map(({ file }) => file);
+  }
+}
