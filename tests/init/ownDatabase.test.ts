@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { loadRebarFile, sourceRelationOf, type RebarFile } from '../../orchestration/src/extract/tablesConfig.js';
+import { startCli } from '../support/backgroundCli.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { applyRentalYardChanges, createReadOnlyRole, createRentalYardDatabase, loadRentalYard, RENTAL_YARD_SCHEMAS } from '../support/rentalYard.js';
 import { projectRoot } from '../support/projectRoot.js';
@@ -181,6 +182,44 @@ test("after a day of the app's changes (hard and soft deletes, a renamed and an 
   assert.ok(reconcile.stdout.includes(working), 'it checked the working warehouse');
   assert.match(reconcile.stdout, new RegExp(`All ${rebarFile.tables.length} tables equal to the source\\.`));
   assert.doesNotMatch(reconcile.stdout, /DIFFERS/);
+});
+
+test('SIGKILL of a `rebar nightly --full-refresh` process group at a random moment on this database: the next `rebar nightly` recovers alone, from one tested run, equal to the source', async () => {
+  const before = await queryDuckDb(working, 'select workflow_id from _rebar.runs');
+  const killed = startCli(['nightly', '--full-refresh'], nightlyEnv());
+  await killed.waitFor(/Starting workflow nightlyLoad \((\S+)\)/);
+  const killedId = /Starting workflow nightlyLoad \((\S+)\)/.exec(killed.output())?.[1];
+  // A full refresh re-reads every table and rebuilds every model: the kill lands in extraction, dbt or publishing.
+  const delayMs = Math.floor(Math.random() * 20_000);
+  await new Promise((resolveDelay) => setTimeout(resolveDelay, delayMs));
+  try {
+    process.kill(-(killed.child.pid ?? 0), 'SIGKILL');
+  } catch {
+    // it finished first
+  }
+  const killedExit = await killed.exited;
+  console.log(`SIGKILL ${(delayMs / 1000).toFixed(1)} s after the run ${killedId} started (exit: ${killedExit})`);
+
+  const next = await runCli(['nightly'], nightlyEnv());
+  assert.equal(next.code, 0, next.stderr + next.stdout);
+  console.log(next.stdout);
+  const nextId = /Starting workflow nightlyLoad \((\S+)\)/.exec(next.stdout)?.[1];
+  assert.ok(nextId);
+  if (killedExit === 'SIGKILL') {
+    assert.match(next.stdout, new RegExp(`^Taking over .*rebar\\.lock from \`rebar nightly --full-refresh\` \\(pid ${killed.child.pid}, .*which is no longer running$`, 'm'));
+  }
+  // The killed run, if its workflow outlived it, was terminated and recorded once, as cancelled; never finished beside the next one.
+  const runs = await queryDuckDb(working, `select workflow_id, status from _rebar.runs where workflow_id not in (${['', ...before.map((row) => String(row.workflow_id))].map((id) => `'${id}'`).join(', ')}) order by started_at`);
+  const killedRuns = runs.filter((run) => run.workflow_id === killedId).map((run) => run.status);
+  assert.ok(killedRuns.length === 0 || (killedRuns.length === 1 && ['cancelled', 'success'].includes(String(killedRuns[0]))), `the killed run is recorded at most once: ${JSON.stringify(runs)}`);
+  if (killedRuns[0] === 'cancelled') assert.match(next.stdout, new RegExp(`^Earlier run ${killedId} .*terminated and recorded as cancelled`, 'm'));
+  assert.deepEqual(runs.filter((run) => run.workflow_id === nextId).map((run) => run.status), ['success']);
+  const [lastPublished] = await queryDuckDb(published, 'select workflow_id, status from _rebar.runs order by finished_at desc limit 1');
+  assert.deepEqual(lastPublished, { workflow_id: nextId, status: 'success' }, 'the published file ends with the run that recovered');
+
+  await assertWarehouseEqualsSource(ownerUrl, working);
+  await assertStagingBuiltAndTested();
+  await assertStagingEqualsRaw();
 });
 
 test('extract-only: `rebar load` twice around the same changes on a fresh database and state dir loads raw equal to the source, without dbt, and publishes no raw', async () => {
