@@ -8,7 +8,7 @@
       was missing;
     - the rows of projects now taken out of the marts are deleted in every period (delete pre-hook).
     Periods whose events were all pruned by retention are not rebuilt for a mere new version of a
-    project, so incremental runs keep those rollup rows (see Retention in the README).
+    project, so incremental runs keep those rollup rows (see Retention in docs/guarantees.md).
     period is 'hour', 'day' or 'week': the model's period column's kind.
 #}
 {% macro platform_event_periods_loaded_since_mark(period) -%}

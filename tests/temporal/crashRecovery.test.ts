@@ -61,7 +61,7 @@ function killed(worker: ChildProcess): Promise<void> {
   });
 }
 
-/** Source rows raw should hold: not those pruned past their retention on purpose (README: Retention). */
+/** Source rows raw should hold: not those pruned past their retention on purpose (docs/guarantees.md: Retention). */
 async function notPruned(table: TableConfig): Promise<string> {
   if (table.mode === 'full_refresh' || !table.retention) return 'true';
   const { categoryColumn, timestampColumn } = table.retention;

@@ -36,7 +36,7 @@ const program = new Command()
 
 registerCommands(program, () => loadConfig());
 
-// Exit codes (README, docs/exit-codes.md): 0 success; 2 a run or check that happened and failed
+// Exit codes (docs/runs.md, "Exit codes"): 0 success; 2 a run or check that happened and failed
 // (commands set it themselves, and RunFailedError); 1 bad usage or configuration, before any run.
 program.parseAsync(process.argv).catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof TablesConfigError || error instanceof RetentionPolicyError || error instanceof InvalidArgumentError || error instanceof TemporalUnreachableError || error instanceof AnalysisError || error instanceof SqlError || error instanceof UnknownScheduleError || error instanceof CursorWindowError || error instanceof ResetRefusedError || error instanceof InitError || error instanceof DemoFileForeignSourceError || error instanceof StateFolderBusyError || error instanceof RunFailedError || error instanceof DocsError;

@@ -2,7 +2,7 @@ import { type Day, dayOf, type Instant } from './dayClock.js';
 import { isWorkingOn, type ProjectPlan } from './projectPlan.js';
 
 /**
- * Rows planted so that business questions have known answers (README, "Planted answers"); each is
+ * Rows planted so that business questions have known answers (docs/star-schema.md, "Planted answers"); each is
  * the first project that qualifies, so the same seed plants the same ones.
  */
 export interface PlantedAnswers {
