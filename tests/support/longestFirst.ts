@@ -1,27 +1,35 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Test files run two at a time; a long file started last would run alone at the end. These are the
-// longest ones, longest first (minutes on a loaded 2-core machine, 2026-11-30), so that they start first;
-// every other file follows in Vitest's own order.
+// longest ones, longest first (minutes in one `npm test` beside two CPU-bound processes on a 2-core
+// machine, 2026-11-30), so that they start first; every other file follows in Vitest's own order.
 const LONGEST = [
-  'tests/runs/processGroupKill.test.ts', // 15-21
-  'tests/temporal/crashRecovery.test.ts', // 10-18
-  'tests/chaos/chaosNights.test.ts', // 15
-  'tests/temporal/workflows/nightlyLoad.test.ts', // 10
-  'tests/publish/publishedFile.test.ts', // 10
-  'tests/temporal/workflows/publishGate.test.ts', // 9
-  'tests/models/historyAndIncremental.test.ts', // 8
+  'tests/runs/processGroupKill.test.ts', // 24
+  'tests/temporal/crashRecovery.test.ts', // 18
+  'tests/chaos/chaosNights.test.ts', // 14
+  'tests/temporal/workflows/nightlyLoad.test.ts', // 9
   'tests/temporal/workflows/costFollowsWork.test.ts', // 7
-  'tests/temporal/workflows/sourceErrors.test.ts', // 7
-  'tests/load/snowflake/nightlySnowflake.test.ts', // 6
-  'tests/cli/nightlyCommand.test.ts', // 6
-  'tests/analyses/businessQuestions.test.ts', // 6
-  'tests/cli/sqlCommand.test.ts', // 5
+  'tests/models/historyAndIncremental.test.ts', // 6
+  'tests/temporal/workflows/publishGate.test.ts', // 6
+  'tests/runs/interruption.test.ts', // 6
+  'tests/bench/benchHarness.test.ts', // 5
   'tests/models/incrementalChanges.test.ts', // 5
-  'tests/runs/interruption.test.ts', // 4
+  'tests/load/snowflake/nightlySnowflake.test.ts', // 5
+  'tests/init/ownDatabase.test.ts', // 4
+  'tests/cli/nightlyCommand.test.ts', // 4
+  'tests/cli/sqlCommand.test.ts', // 4
   'tests/cli/runFlags.test.ts', // 4
-  'tests/bench/benchHarness.test.ts', // 4
-  'tests/bi/superset.test.ts', // 4
+  'tests/cli/statusCommand.test.ts', // 3
+  'tests/bi/superset.test.ts', // 3
+  'tests/temporal/workflows/backfill.test.ts', // 3
+  'tests/cli/runtimeTelemetry.test.ts', // 3
+  'tests/analyses/businessQuestions.test.ts', // 3
+  'tests/temporal/workflows/sourceErrors.test.ts', // 2
+  'tests/bi/metabaseJdbc.test.ts', // 2
+  'tests/cli/anyDatabase.test.ts', // 2
+  'tests/publish/publishedFile.test.ts', // 2
+  'tests/cli/stateFolder.test.ts', // 2
+  'tests/models/unanticipatedValues.test.ts', // 2
 ];
 
 const rank = (file: TestSpecification) => {
