@@ -7,6 +7,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../orchestrat
 import { withClient } from '../../orchestration/src/source/demoSource.js';
 import { isRunning } from '../../orchestration/src/state/processIdentity.js';
 import { startCli, type BackgroundCli } from '../support/backgroundCli.js';
+import { demoPostgresPid } from '../support/demoPostgresPid.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { runCli } from '../support/runCli.js';
 import { testConfig } from '../support/testConfig.js';
@@ -16,10 +17,7 @@ import { testConfig } from '../support/testConfig.js';
 const stateDir = mkdtempSync(join(tmpdir(), 'rebar-folder-'));
 const env = { REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn' };
 const lockPath = join(stateDir, 'rebar.lock');
-const postmasterPid = () => {
-  const file = join(stateDir, 'demo-postgres', 'postmaster.pid');
-  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
-};
+const postmasterPid = () => demoPostgresPid(stateDir);
 const running: BackgroundCli[] = [];
 let server: TemporalDevServer | undefined;
 

@@ -7,6 +7,7 @@ import { openSource } from '../../orchestration/src/source/demoSource.js';
 import { isRunning } from '../../orchestration/src/state/processIdentity.js';
 import { waitForWarehouseRelease } from '../../orchestration/src/state/warehouseRelease.js';
 import { startCli, type BackgroundCli } from '../support/backgroundCli.js';
+import { demoPostgresPid } from '../support/demoPostgresPid.js';
 import { newDemoState, rebar, type DemoState } from '../support/demoState.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { runCli } from '../support/runCli.js';
@@ -43,8 +44,7 @@ afterAll(() => {
 function leftovers(): { lockHolder: number | undefined; postgres: number | undefined } {
   const stateDir = state.env.REBAR_STATE_DIR as string;
   const lock = join(stateDir, 'rebar.lock');
-  const postmaster = join(stateDir, 'demo-postgres', 'postmaster.pid');
-  const postgres = existsSync(postmaster) ? Number(readFileSync(postmaster, 'utf8').split('\n')[0]) : undefined;
+  const postgres = demoPostgresPid(stateDir);
   return {
     lockHolder: existsSync(lock) ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid : undefined,
     postgres: postgres !== undefined && isRunning({ pid: postgres }) ? postgres : undefined,

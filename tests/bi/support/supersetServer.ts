@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { findFreePort } from '../../../orchestration/src/util/freePort.js';
 import { supersetMetadata, supersetVenvBin } from './supersetMetadata.js';
 
 /** A Superset of its own: config, secret key and a copy of the metadata template in a temporary folder, on a free loopback port. */
@@ -12,17 +12,6 @@ export interface Superset {
   password: string;
   logPath: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 // Superset's start-up imports take seconds of CPU alone, minutes on a busy machine: a generous bound, only so that a hung server ends the test.
@@ -43,7 +32,7 @@ export async function startSuperset(publishedPath: string): Promise<Superset> {
   // duckdb-engine passes the URL's query to duckdb.connect(config=...): access_mode=read_only opens
   // the file with a shared lock and refuses every write, as a BI reader must.
   const { env, dir, username, password } = await supersetMetadata(`duckdb:///${publishedPath}?access_mode=read_only`);
-  const port = await freePort();
+  const port = await findFreePort();
   const logPath = join(dir, 'superset.log');
   const log = createWriteStream(logPath);
   const child: ChildProcess = spawn(join(supersetVenvBin, 'superset'), ['run', '--host', '127.0.0.1', '--port', String(port), '--with-threads'], {
