@@ -1,4 +1,4 @@
-import { type DeleteResult, type InsertResult, type Kysely, sql, type SqlBool, type UpdateResult } from 'kysely';
+import { type DeleteResult, type InsertResult, type Kysely, type NotNull, sql, type SqlBool, type UpdateResult } from 'kysely';
 import type pg from 'pg';
 import { type SourceDatabase, sourceDb } from '../sourceDatabase.js';
 import { applyNextMigration, appliedMigrations } from './chaosMigrations.js';
@@ -225,11 +225,12 @@ export async function makeChaosEdits(client: pg.ClientBase, input: ChaosEditsInp
       .where('id', '=', recentCheckin).executeTakeFirstOrThrow());
   }
   const injuryProject = await db.selectFrom('projects').select(['id', 'company_id', 'foreman_id'])
-    .where('status', '=', 'active').where('deleted_at', 'is', null).where('foreman_id', 'is not', null).orderBy('id').execute();
+    .where('status', '=', 'active').where('deleted_at', 'is', null).where('foreman_id', 'is not', null)
+    .$narrowType<{ foreman_id: NotNull }>().orderBy('id').execute();
   if (injuryProject.length > 0) {
     const project = random.pick(injuryProject);
     await edit('duplicate_or_null_reference', db.insertInto('injury_reports').values({
-      id: input.ids.next('injury_reports'), project_id: project.id, injured_user_id: null, reported_by_id: project.foreman_id as string,
+      id: input.ids.next('injury_reports'), project_id: project.id, injured_user_id: null, reported_by_id: project.foreman_id,
       occurred_at: lastMicro, severity: 'first_aid', description: 'Visitor cut a hand; not a registered user', created_at: lastMicro, updated_at: lastMicro,
     }).executeTakeFirstOrThrow());
     counts.edge_time += 1;

@@ -1,6 +1,6 @@
-import { type Kysely, type RawBuilder, type SqlBool, sql, type UpdateResult } from 'kysely';
+import { type Kysely, type NotNull, type RawBuilder, type Selectable, type SqlBool, sql, type UpdateResult } from 'kysely';
 import type pg from 'pg';
-import { type SourceDatabase, sourceDb } from '../sourceDatabase.js';
+import { type AreasTable, type SourceDatabase, sourceDb } from '../sourceDatabase.js';
 import { type ChaosEditsOutput, makeChaosEdits } from './chaosEdits.js';
 import { type CompanyStaff, crewPoolFor, crewSizeFor } from './crew.js';
 import { type Day, formatInstant, type Instant, instantOn, isoDate, parseIsoDate } from './dayClock.js';
@@ -51,7 +51,8 @@ interface AreaChange {
 interface OpenArea {
   id: number;
   projectId: number;
-  status: 'not_started' | 'working' | 'done';
+  /** blocked (after the new_values chaos migration) never moves in the ordinary day. */
+  status: Selectable<AreasTable>['status'];
 }
 
 /**
@@ -237,6 +238,7 @@ async function loadOpenProjects(db: Kysely<SourceDatabase>): Promise<OpenProject
       eb.cast<string>('planned_end_date', 'text').as('planned_end_date'),
     ])
     .where('deleted_at', 'is', null).where('foreman_id', 'is not', null).where('status', 'in', ['planned', 'active'])
+    .$narrowType<{ foreman_id: NotNull; status: OpenProject['status'] }>()
     .orderBy('id').execute();
   return rows.map((row) => ({
     id: Number(row.id),
@@ -244,7 +246,7 @@ async function loadOpenProjects(db: Kysely<SourceDatabase>): Promise<OpenProject
     foremanId: Number(row.foreman_id),
     contractValue: row.contract_value,
     budget: row.budget,
-    status: row.status as OpenProject['status'],
+    status: row.status,
     plannedStart: parseIsoDate(row.planned_start_date),
     plannedEnd: parseIsoDate(row.planned_end_date),
   }));
@@ -257,7 +259,7 @@ async function loadOpenAreas(db: Kysely<SourceDatabase>, projectIds: number[]): 
     .orderBy('id').execute();
   const byProject = new Map<number, OpenArea[]>();
   for (const row of rows) {
-    const area: OpenArea = { id: Number(row.id), projectId: Number(row.project_id), status: row.status as OpenArea['status'] };
+    const area: OpenArea = { id: Number(row.id), projectId: Number(row.project_id), status: row.status };
     byProject.set(area.projectId, [...(byProject.get(area.projectId) ?? []), area]);
   }
   return byProject;
