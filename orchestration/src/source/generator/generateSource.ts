@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import { type SourceDatabase, sourceDb } from '../sourceDatabase.js';
 import { writeCompanies } from './companies.js';
 import { type Day, dayOf, instantOn, isoDate, parseIsoDate } from './dayClock.js';
 import { IdAllocator } from './idAllocator.js';
@@ -35,7 +37,8 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
   if (!(input.scale > 0) || !(input.years > 0)) throw new Error(`--scale and --years must be positive numbers (got scale ${input.scale}, years ${input.years})`);
   const endDay = parseIsoDate(input.endDate);
   const startDay = endDay - Math.round(365 * input.years) + 1;
-  await assertEmpty(client);
+  const db = sourceDb(client);
+  await assertEmpty(db);
 
   const random = new SeededRandom(input.seed);
   const ids = new IdAllocator();
@@ -56,6 +59,7 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
   const planning = random.fork(2);
   const creationDays = Array.from({ length: projectCount }, () => planning.int(startDay, Math.max(startDay, endDay - 10))).sort((a, b) => a - b);
 
+  // By hand, not db.transaction(): the COPY streams in between run on the raw client.
   await client.query('begin');
   try {
     let next = 0;
@@ -81,11 +85,9 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
       await writer.flushIfFull();
     }
     await writer.flush();
-    await client.query(
-      `insert into demo_clock (simulated_through, seed) values ($1, $2)
-       on conflict (singleton) do update set simulated_through = excluded.simulated_through, seed = excluded.seed`,
-      [isoDate(endDay), input.seed],
-    );
+    await db.insertInto('demo_clock').values({ simulated_through: isoDate(endDay), seed: input.seed })
+      .onConflict((conflict) => conflict.column('singleton').doUpdateSet((eb) => ({ simulated_through: eb.ref('excluded.simulated_through'), seed: eb.ref('excluded.seed') })))
+      .execute();
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');
@@ -133,9 +135,12 @@ function writeLifecycleDay(
   if (options.fieldWork) writeProjectDay(context, plan, day, random);
 }
 
-async function assertEmpty(client: pg.ClientBase): Promise<void> {
-  const result = await client.query<{ has_rows: boolean }>('select exists (select 1 from companies) or exists (select 1 from projects) as has_rows');
-  if (result.rows[0]?.has_rows) {
+async function assertEmpty(db: Kysely<SourceDatabase>): Promise<void> {
+  const found = await db.selectNoFrom((eb) => eb.or([
+    eb.exists(eb.selectFrom('companies').select(eb.lit(1).as('one'))),
+    eb.exists(eb.selectFrom('projects').select(eb.lit(1).as('one'))),
+  ]).as('has_rows')).executeTakeFirst();
+  if (found?.has_rows) {
     throw new Error(
       'The source already holds data: `rebar generate` only fills an empty database. Use `rebar simulate-day` to add a day of activity, or point REBAR_SOURCE_URL at an empty database.',
     );
