@@ -1,5 +1,6 @@
 import { Client, ScheduleOverlapPolicy, ScheduleNotFoundError, type ScheduleOptions } from '@temporalio/client';
 import type { NightlyLoadInput } from './workflows/index.js';
+import { UserError } from '../errors/userError.js';
 
 export interface NightlyScheduleSpec {
   scheduleId: string;
@@ -139,8 +140,7 @@ export async function deleteNightlySchedule(client: Client, scheduleId: string):
   await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).delete());
 }
 
-export class UnknownScheduleError extends Error {
-  override name = 'UnknownScheduleError';
+export class UnknownScheduleError extends UserError {
 }
 
 async function withKnownSchedule<T>(scheduleId: string, work: () => Promise<T>): Promise<T> {

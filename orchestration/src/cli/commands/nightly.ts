@@ -18,6 +18,7 @@ import { createLogger } from '../../util/logger.js';
 import { prepareDemoData, type DemoDataOptions } from './demoData.js';
 import { cancelledRunNote, settleOrphans } from './orphanedRuns.js';
 import { resolveRunSetup } from './runSetup.js';
+import { UserError } from '../../errors/userError.js';
 
 export interface RunNightlyInput {
   config: RebarConfig;
@@ -42,8 +43,8 @@ export interface RunNightlyOutput {
 }
 
 /** A run that started and then failed without a run summary (e.g. publishing failed): exit 2, like any failed run. */
-export class RunFailedError extends Error {
-  override name = 'RunFailedError';
+export class RunFailedError extends UserError {
+  override readonly exitCode = 2;
 }
 
 /**
