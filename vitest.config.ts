@@ -18,7 +18,8 @@ export default defineConfig({
     hookTimeout: 600_000,
     reporters: ['verbose'],
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT_TESTS, setupFiles: ['tests/support/unitTierGuard.ts'] } },
+      // Pure tests share one module context per worker (isolate: false): setup and imports are paid once, not per file.
+      { extends: true, test: { name: 'unit', include: UNIT_TESTS, setupFiles: ['tests/support/unitTierGuard.ts'], isolate: false } },
       { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT_TESTS] } },
     ],
   },
