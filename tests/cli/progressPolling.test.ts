@@ -8,6 +8,7 @@ import { pollProgress } from '../../orchestration/src/cli/progressPolling.js';
 import type { RunProgress } from '../../orchestration/src/runs/runProgress.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../../orchestration/src/temporal/devServer.js';
 import { testConfig } from '../support/testConfig.js';
+import { nightlyLoad } from '../../orchestration/src/temporal/workflows/index.js';
 
 /** Errors nothing caught: what killed `rebar nightly` (issue 13, item 6). */
 const uncaught: unknown[] = [];
@@ -34,7 +35,7 @@ test('progress polling stopped while its query is retrying leaves nothing behind
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   // No worker polls this task queue, so every progress query stays in flight until the server answers.
-  const handle = await client.workflow.start('nightlyLoad', { taskQueue: 'rebar-nobody-polls', workflowId: 'polling-under-a-dying-server', args: [{}] });
+  const handle = await client.workflow.start(nightlyLoad, { taskQueue: 'rebar-nobody-polls', workflowId: 'polling-under-a-dying-server', args: [{}] });
   const updates: RunProgress[] = [];
   const errors: unknown[] = [];
   const polling = pollProgress({ handle, connection, reporter: { update: (progress) => updates.push(progress), stop: () => undefined }, onError: (error) => errors.push(error), intervalMs: 20 });
@@ -59,7 +60,7 @@ test('a long run polled every second leaves no listener behind per query (no Max
   try {
     const connection = await Connection.connect({ address: own.address });
     const client = new Client({ connection });
-    const handle = await client.workflow.start('nightlyLoad', { taskQueue: 'rebar-nobody-polls', workflowId: 'polling-many-times', args: [{}] });
+    const handle = await client.workflow.start(nightlyLoad, { taskQueue: 'rebar-nobody-polls', workflowId: 'polling-many-times', args: [{}] });
     const errors: unknown[] = [];
     // No worker answers, so each query ends at its short deadline: many queries in little time.
     const polling = pollProgress({ handle, connection, reporter: { update: () => undefined, stop: () => undefined }, onError: (error) => errors.push(error), intervalMs: 10, queryTimeoutMs: 50 });

@@ -10,6 +10,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../orchestrat
 import { projectRoot } from '../support/projectRoot.js';
 import { runCli } from '../support/runCli.js';
 import { testConfig } from '../support/testConfig.js';
+import { nightlyLoad } from '../../orchestration/src/temporal/workflows/index.js';
 
 // One state folder and one Temporal dev server (TEMPORAL_ADDRESS) for the file: the test reads each
 // run's history from the server after the CLI has exited.
@@ -100,7 +101,7 @@ test('`rebar worker` prints one line when a run starts (id, kind, trigger) and o
     const client = new Client({ connection });
     // An extract-only run started as the CLI starts them; nothing changed since the last nightly, so it is quick.
     const workflowId = `rebar-nightly-manual-telemetry-${Date.now()}`;
-    const summary = (await client.workflow.execute('nightlyLoad', { taskQueue: 'rebar', workflowId, args: [{ dbt: false }] })) as { tables: { rowsExtracted: number; rowsWritten: number }[] };
+    const summary = await client.workflow.execute(nightlyLoad, { taskQueue: 'rebar', workflowId, args: [{ dbt: false }] });
     const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
     const written = summary.tables.reduce((sum, table) => sum + table.rowsWritten, 0);
     const deadline = Date.now() + 60_000;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { findProjectRoot } from './projectRoot.js';
+import { UserError } from '../errors/userError.js';
 
 /**
  * The one place Rebar reads its environment. Everything else receives a typed RebarConfig.
@@ -153,8 +154,7 @@ export interface SnowflakeSettings {
   accessUrl: string | undefined;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export class ConfigError extends UserError {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { childProcessEnv, type RebarConfig } from '../config/config.js';
 import { runDbt } from './runDbt.js';
+import { UserError } from '../errors/userError.js';
 
 /** Docs Rebar cannot generate as asked (no published file, no dbt project, dbt failed): the message says why. */
-export class DocsError extends Error {
-  override name = 'DocsError';
+export class DocsError extends UserError {
 }
 
 export interface GenerateDocsInput {

@@ -2,6 +2,7 @@ import { SourceTableError } from './sourceColumns.js';
 import { describeTable } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { IncrementalTableConfig } from './tablesConfig.js';
+import { UserError } from '../errors/userError.js';
 
 /**
  * A backfill's range of cursor values, from (inclusive) to (exclusive): dates or timestamps for
@@ -48,6 +49,5 @@ export function cursorWindowPredicate(table: IncrementalTableConfig, cursorPgTyp
   return `${cursor} >= ${quoteLiteral(window.from)}::${cursorPgType} and ${cursor} < ${quoteLiteral(window.to)}::${cursorPgType}`;
 }
 
-export class CursorWindowError extends Error {
-  override name = 'CursorWindowError';
+export class CursorWindowError extends UserError {
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_PUBLISH_SETTINGS, METADATA_SCHEMA_NAME, type PublishSettings } from '../load/publishSettings.js';
+import { UserError } from '../errors/userError.js';
 
 interface TableConfigBase {
   /**
@@ -178,8 +179,7 @@ const fileSchema = z
   })
   .strict();
 
-export class TablesConfigError extends Error {
-  override name = 'TablesConfigError';
+export class TablesConfigError extends UserError {
 }
 
 export function parseTablesConfig(text: string, origin: string): TableConfig[] {

@@ -10,9 +10,9 @@ import { dbtProjectFiles } from './dbtProjectFiles.js';
 import { sourceNameOf } from './names.js';
 import { renderRebarYaml } from './rebarYaml.js';
 import { stagingModelFiles } from './stagingModels.js';
+import { UserError } from '../errors/userError.js';
 
-export class InitError extends Error {
-  override name = 'InitError';
+export class InitError extends UserError {
 }
 
 export interface InitProjectInput {

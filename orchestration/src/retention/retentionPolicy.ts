@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { TableConfig } from '../extract/tablesConfig.js';
+import { UserError } from '../errors/userError.js';
 
 /** How many whole years raw rows of one category are kept; categories not listed are kept forever. */
 export interface RetentionPeriod {
@@ -8,8 +9,7 @@ export interface RetentionPeriod {
   retentionYears: number;
 }
 
-export class RetentionPolicyError extends Error {
-  override name = 'RetentionPolicyError';
+export class RetentionPolicyError extends UserError {
 }
 
 const HEADER = 'event_category,retention_years';

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { currentProcess, isRunning, type ProcessIdentity } from './processIdentity.js';
+import { UserError } from '../errors/userError.js';
 
 /** Who holds a state folder: written into .rebar/rebar.lock by the process that took it. */
 export interface LockHolder extends ProcessIdentity {
@@ -11,8 +12,7 @@ export interface LockHolder extends ProcessIdentity {
 }
 
 /** Another live process holds the state folder. */
-export class StateFolderBusyError extends Error {
-  override name = 'StateFolderBusyError';
+export class StateFolderBusyError extends UserError {
   constructor(
     readonly lockPath: string,
     readonly holder: LockHolder,

@@ -1,8 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { UserError } from '../errors/userError.js';
 
-export class TemporalUnreachableError extends Error {
-  override name = 'TemporalUnreachableError';
+export class TemporalUnreachableError extends UserError {
 }
 
 function unreachable(address: string, error: unknown): TemporalUnreachableError {

@@ -1,5 +1,6 @@
-import { Client, ScheduleOverlapPolicy, ScheduleNotFoundError, type ScheduleOptions } from '@temporalio/client';
-import type { NightlyLoadInput } from './workflows/index.js';
+import { Client, ScheduleOverlapPolicy, ScheduleNotFoundError, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { nightlyLoad, type NightlyLoadInput } from './workflows/index.js';
+import { UserError } from '../errors/userError.js';
 
 export interface NightlyScheduleSpec {
   scheduleId: string;
@@ -42,12 +43,12 @@ export interface NightlyScheduleDescription {
  * which schedule started a run and for when.
  */
 export async function registerNightlySchedule(client: Client, spec: NightlyScheduleSpec): Promise<RegisterNightlyScheduleOutput> {
-  const options: ScheduleOptions = {
+  const options: ScheduleOptions<ScheduleOptionsStartWorkflowAction<typeof nightlyLoad>> = {
     scheduleId: spec.scheduleId,
     spec: { cronExpressions: [spec.cron], timezone: spec.timezone },
     action: {
       type: 'startWorkflow',
-      workflowType: 'nightlyLoad',
+      workflowType: nightlyLoad,
       workflowId: `${spec.scheduleId}-run`,
       taskQueue: spec.taskQueue,
       args: [spec.workflowInput ?? {}],
@@ -139,8 +140,7 @@ export async function deleteNightlySchedule(client: Client, scheduleId: string):
   await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).delete());
 }
 
-export class UnknownScheduleError extends Error {
-  override name = 'UnknownScheduleError';
+export class UnknownScheduleError extends UserError {
 }
 
 async function withKnownSchedule<T>(scheduleId: string, work: () => Promise<T>): Promise<T> {

@@ -15,6 +15,7 @@ import { startFakesnow, type Fakesnow } from '../../support/fakesnow.js';
 import { querySnowflake } from '../../support/snowflakeQuery.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
+import { nightlyLoad } from '../../../orchestration/src/temporal/workflows/index.js';
 
 let env: TestWorkflowEnvironment;
 let source: TempPostgres;
@@ -55,7 +56,7 @@ async function runNightly(workflowId: string): Promise<RunSummary> {
     deps: { config, sourceUrl: source.connectionString, tables, discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
   });
   try {
-    return await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [{ dbtSelect: DBT_SELECT }] }));
+    return await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [{ dbtSelect: DBT_SELECT }] }));
   } catch (error) {
     const cause = error instanceof WorkflowFailedError ? (error.cause as Error & { details?: unknown[] }) : undefined;
     assert.fail(`the nightly run failed: ${cause?.message ?? String(error)} ${JSON.stringify(cause?.details?.[0] ?? '').slice(0, 3000)}`);

@@ -7,7 +7,7 @@ import { createLoader } from '../../../orchestration/src/load/createLoader.js';
 import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource } from '../../../orchestration/src/source/generator/index.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
-import type { NightlyLoadInput } from '../../../orchestration/src/temporal/workflows/index.js';
+import { nightlyLoad, type NightlyLoadInput } from '../../../orchestration/src/temporal/workflows/index.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
 import { runCli } from '../../support/runCli.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
@@ -39,7 +39,7 @@ async function run(workflowId: string, args: NightlyLoadInput): Promise<RunSumma
     taskQueue,
     deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
   });
-  return (await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }))) as RunSummary;
+  return worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [args] }));
 }
 
 /** The foreman's hours of each check-in, from the source and from the published fact. */

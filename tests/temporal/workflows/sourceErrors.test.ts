@@ -9,6 +9,7 @@ import { createLoader } from '../../../orchestration/src/load/createLoader.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
+import { nightlyLoad } from '../../../orchestration/src/temporal/workflows/index.js';
 
 let env: TestWorkflowEnvironment;
 let source: TempPostgres;
@@ -53,7 +54,7 @@ async function failedRun(workflowId: string, sourceUrl: string): Promise<{ messa
   const worker = await sitesWorker(sourceUrl);
   let message = '';
   try {
-    const summary = await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [{ dbtSelect: 'us_holidays' }] }));
+    const summary = await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [{ dbtSelect: 'us_holidays' }] }));
     assert.fail(`the run should have failed: ${JSON.stringify(summary)}`);
   } catch (error) {
     assert.ok(error instanceof WorkflowFailedError, String(error));
@@ -112,7 +113,7 @@ test('a stopped source is retried (transient), then reported as unreachable', as
 
 test('a stored watermark that cannot be read fails the table at once, naming `rebar reset`', async () => {
   const worker = await sitesWorker(source.connectionString);
-  const loaded = await worker.runUntil(env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId: 'source-loaded', args: [{ dbtSelect: 'us_holidays' }] }));
+  const loaded = await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId: 'source-loaded', args: [{ dbtSelect: 'us_holidays' }] }));
   assert.equal(loaded.tables[0]?.status, 'success', JSON.stringify(loaded.tables));
   const instance = await DuckDBInstance.create(config.warehousePath);
   const connection = await instance.connect();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ApplicationFailure, Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import type { RebarConfig } from '../../config/config.js';
 import { loadRebarFile, type TableConfig } from '../../extract/tablesConfig.js';
@@ -10,7 +10,9 @@ import type { RunSummary } from '../../runs/runSummary.js';
 import { openRunServices } from '../../state/runServices.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
-import type { NightlyLoadInput } from '../../temporal/workflows/index.js';
+import { failedRunOf } from '../../temporal/failedRunSummary.js';
+// The workflow by reference (its name and types); the worker bundles its code, this command never runs it.
+import { nightlyLoad, type NightlyLoadInput } from '../../temporal/workflows/index.js';
 import { type Interruption, RunInterruptedError, watchInterrupts } from '../interruption.js';
 import { pollProgress } from '../progressPolling.js';
 import type { ProgressReporter } from '../progressReporter.js';
@@ -18,6 +20,7 @@ import { createLogger } from '../../util/logger.js';
 import { prepareDemoData, type DemoDataOptions } from './demoData.js';
 import { cancelledRunNote, settleOrphans } from './orphanedRuns.js';
 import { resolveRunSetup } from './runSetup.js';
+import { UserError } from '../../errors/userError.js';
 
 export interface RunNightlyInput {
   config: RebarConfig;
@@ -42,8 +45,8 @@ export interface RunNightlyOutput {
 }
 
 /** A run that started and then failed without a run summary (e.g. publishing failed): exit 2, like any failed run. */
-export class RunFailedError extends Error {
-  override name = 'RunFailedError';
+export class RunFailedError extends UserError {
+  override readonly exitCode = 2;
 }
 
 /**
@@ -109,7 +112,7 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
         : undefined;
       log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${temporal.taskQueue}`);
       const startAndWait = async () => {
-        const handle = await client.workflow.start('nightlyLoad', {
+        const handle = await client.workflow.start(nightlyLoad, {
           taskQueue: temporal.taskQueue,
           workflowId,
           args: [input.workflow],
@@ -123,10 +126,10 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
       };
       try {
         const summary = worker ? await worker.runUntil(startAndWait) : await startAndWait();
-        return { summary: summary as RunSummary, failure: undefined, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
+        return { summary, failure: undefined, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
       } catch (error) {
         if (interruption.requested) throw new RunInterruptedError(`Interrupted: run ${workflowId} cancelled; nothing published; ${await readersKeep(config)}`);
-        const failed = failedRun(error);
+        const failed = failedRunOf(error);
         if (failed) return { ...failed, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
         if (error instanceof WorkflowFailedError) throw new RunFailedError(`the run failed: ${error.cause?.message ?? error.message}`);
         throw error;
@@ -144,7 +147,7 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
  * The run's result, polling its progress query for the reporter meanwhile. The polling has stopped,
  * with no query in flight, before this returns and the caller closes the connection.
  */
-async function withProgress(handle: WorkflowHandle, connection: Connection, reporter: ProgressReporter | undefined, logLevel: string): Promise<unknown> {
+async function withProgress(handle: WorkflowHandle<typeof nightlyLoad>, connection: Connection, reporter: ProgressReporter | undefined, logLevel: string): Promise<RunSummary> {
   if (!reporter) return handle.result();
   const logger = createLogger(logLevel);
   const polling = pollProgress({
@@ -160,14 +163,6 @@ async function withProgress(handle: WorkflowHandle, connection: Connection, repo
     await polling.stop();
     reporter.stop();
   }
-}
-
-/** A nightlyLoad that failed on purpose carries its run summary in the failure details. */
-function failedRun(error: unknown): { summary: RunSummary; failure: string } | undefined {
-  if (!(error instanceof WorkflowFailedError) || !(error.cause instanceof ApplicationFailure)) return undefined;
-  if (error.cause.type !== 'NightlyLoadFailed') return undefined;
-  const summary = error.cause.details?.[0] as RunSummary | undefined;
-  return summary ? { summary, failure: error.cause.message } : undefined;
 }
 
 /** A signal during the set-up: stop before the workflow starts, through the finally blocks that stop what started. */

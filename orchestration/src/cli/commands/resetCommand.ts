@@ -4,9 +4,9 @@ import { loadTablesConfig, type TableConfig } from '../../extract/tablesConfig.j
 import { createLoader } from '../../load/createLoader.js';
 import { holdStateFolder } from '../../state/stateFolder.js';
 import { withTemporalClient } from './temporalClient.js';
+import { UserError } from '../../errors/userError.js';
 
-export class ResetRefusedError extends Error {
-  override name = 'ResetRefusedError';
+export class ResetRefusedError extends UserError {
 }
 
 export function registerResetCommand(program: Command, config: () => RebarConfig): void {

@@ -1,10 +1,10 @@
 import { type DbtProjectChoice, dbtProjectOf } from '../../dbt/dbtProjectChoice.js';
 import type { DiscoverSettings, RebarFile, TableConfig } from '../../extract/tablesConfig.js';
 import { isDemoSource } from '../../source/isDemoSource.js';
+import { UserError } from '../../errors/userError.js';
 
 /** The tables config names the demo while the source is another database, and the command cannot go on without models. */
-export class DemoFileForeignSourceError extends Error {
-  override name = 'DemoFileForeignSourceError';
+export class DemoFileForeignSourceError extends UserError {
 }
 
 /** How a worker extracts and builds, decided once at start-up from the tables config and the source. */
