@@ -92,7 +92,8 @@ final as (
 
     from project_month_revenue
     cross join latest_day
-    where project_month_revenue.year * 12 + project_month_revenue.month
+    where
+        project_month_revenue.year * 12 + project_month_revenue.month
         > (extract(year from latest_day.as_of_date) - 5) * 12 + extract(month from latest_day.as_of_date)
     group by project_month_revenue.year, project_month_revenue.month
 

@@ -58,13 +58,14 @@ projections as (
         round(active_projects_today.progress_pct / active_projects_today.days_worked, 3) as progress_pct_per_day,
         case
             when active_projects_today.progress_pct > 0
-                then active_projects_today.as_of_date
-                + cast(
-                    ceil(
-                        (100 - active_projects_today.progress_pct) * active_projects_today.days_worked
-                        / active_projects_today.progress_pct
-                    ) as integer
-                )
+                then
+                    active_projects_today.as_of_date
+                    + cast(
+                        ceil(
+                            (100 - active_projects_today.progress_pct) * active_projects_today.days_worked
+                            / active_projects_today.progress_pct
+                        ) as integer
+                    )
         end as projected_finish_date
 
     from active_projects_today

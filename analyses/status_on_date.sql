@@ -33,13 +33,17 @@ project_daily as (
 
 ),
 
+-- The day asked for (--var status_date=YYYY-MM-DD), else the warehouse's latest day.
+{%- set asked_date = var('status_date', none) %}
 status_day as (
 
-    {% if var('status_date', none) is not none %}
-        select cast('{{ var("status_date") }}' as date) as status_date
-    {% else %}
-        select max(date_day) as status_date from project_daily
-    {% endif %}
+    select
+        coalesce(
+            {{ 'null' if asked_date is none else "cast('" ~ asked_date ~ "' as date)" }},
+            max(date_day)
+        ) as status_date
+
+    from project_daily
 
 ),
 

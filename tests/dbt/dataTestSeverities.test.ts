@@ -14,6 +14,7 @@ import { projectRoot } from '../support/projectRoot.js';
 
 interface ManifestTest {
   resource_type: string;
+  name: string;
   attached_node?: string | null;
   column_name?: string | null;
   config: { severity: string; where?: string | null };
@@ -34,7 +35,8 @@ function describeTest(node: ManifestTest): string {
   if (name === 'accepted_range') what = `accepted_range ${String(kwargs.min_value ?? '')}..${String(kwargs.max_value ?? '')}`;
   if (name === 'unique_combination_of_columns') what = `unique_combination_of_columns (${(kwargs.combination_of_columns as string[]).join(', ')})`;
   if (node.config.where) what += ` where ${node.config.where}`;
-  const model = String(node.attached_node).split('.').at(-1);
+  // A singular test (data-tests/*.sql) reading several models is attached to none: it is listed by its own name.
+  const model = node.attached_node ? node.attached_node.split('.').at(-1) : node.name;
   return [model, node.column_name ?? '—', what, node.config.severity.toLowerCase()].join(' | ');
 }
 
