@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBType } from '@duckdb/node-api';
-import { withReadOnlyWarehouse } from '../load/duckdb/readOnlyWarehouse.js';
+import { withReadOnlyWarehouse } from '../warehouse/duckdb/readOnlyWarehouse.js';
 import { SqlError } from './sqlError.js';
 import type { SqlFormat } from './sqlFormat.js';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { buildRunStaleAlert } from '../../alerts/runStaleAlert.js';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
-import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
+import { withReadOnlyWarehouse } from '../../warehouse/duckdb/readOnlyWarehouse.js';
 import { formatStatus, type StatusView } from '../../status/formatStatus.js';
 import { listLiveRuns } from '../../status/liveRuns.js';
 import { readRunHistory, type RunHistory } from '../../status/runHistory.js';
