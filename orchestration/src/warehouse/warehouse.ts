@@ -7,6 +7,8 @@ import type { AlertsSummary } from '../runs/alertsSummary.js';
 import type { PreviousBuild } from '../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../runs/publishGate.js';
 import type { RunSummary } from '../runs/runSummary.js';
+import type { SqlFormat } from '../sql/sqlFormat.js';
+import type { RunHistory } from './bookkeeping/runHistory.js';
 import type { PublishSettings } from './publishSettings.js';
 
 export interface LoadFileInput {
@@ -78,6 +80,10 @@ export interface Warehouse {
   pendingColumnRereads(table: TableConfig): Promise<ColumnReread[]>;
   /** Sets one column of existing raw rows from the file's (key, value) rows and records the re-read's position, atomically. */
   rereadColumn(input: RereadColumnInput): Promise<RereadColumnOutput>;
+  /** The last `limit` runs, each table's last load and its latest source freshness (`rebar status`); read-only. */
+  runHistory(limit: number): Promise<RunHistoryOutput>;
+  /** One ad-hoc query on what readers see (the published warehouse), never writing it (`rebar sql`). */
+  readOnlyQuery(input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput>;
   /** The nightly content check's side in this warehouse; undefined where it is not built yet (Snowflake, see docs/snowflake.md). */
   readonly contentChecks: ContentCheckStore | undefined;
 }
@@ -213,4 +219,26 @@ export interface ReplaceTableOutput {
   rowsWritten: number;
   warehouseRows: number;
   schemaChanges: string[];
+}
+
+export interface RunHistoryOutput {
+  history: RunHistory;
+  /** Where it was read, for the reader (e.g. which file). */
+  from: string;
+}
+
+export interface ReadOnlyQueryInput {
+  sql: string;
+  format: SqlFormat;
+  /** Write the result to this file (required for parquet) instead of returning its rows. */
+  outputPath?: string;
+}
+
+export interface ReadOnlyQueryOutput {
+  columns: string[];
+  rows: Record<string, unknown>[];
+  /** Each row as a JSON object, numbers written with every digit the warehouse holds (see sql/exactJson.ts). */
+  jsonRows: string[];
+  /** Set when the result went to a file. */
+  writtenTo?: string;
 }

@@ -10,7 +10,7 @@ import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import type {
   ColumnReread, ContentCheckRecord, ContentCheckStore, RawRowsAsTextInput, RereadColumnInput, RereadColumnOutput,
   LoadFileInput, LoadFileOutput, Warehouse, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishInput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
-  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
+  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput, RunHistoryOutput, ReadOnlyQueryInput, ReadOnlyQueryOutput,
 } from '../warehouse.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { inTransaction, withDuckDb } from './connection.js';
@@ -21,6 +21,8 @@ import { ensureMetadataTables } from './metadataTables.js';
 import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { publishDuckDbFile } from './publish.js';
 import { readAlerts } from './readAlerts.js';
+import { readOnlyQuery } from './readOnlyQuery.js';
+import { runHistory } from './runHistory.js';
 import { recordRun } from './recordRun.js';
 import { replaceTable } from './replaceTable.js';
 import { resetTable } from './resetTable.js';
@@ -124,5 +126,14 @@ export class DuckDbWarehouse implements Warehouse {
 
   recordRun(summary: RunSummary): Promise<void> {
     return this.open((connection) => inTransaction(connection, () => recordRun(connection, summary)));
+  }
+
+  /** Read-only, never waiting for a load: the working file, or the published one while a load holds it. */
+  runHistory(limit: number): Promise<RunHistoryOutput> {
+    return runHistory(this.warehousePath, this.publishedPath, limit);
+  }
+
+  readOnlyQuery(input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput> {
+    return readOnlyQuery(this.publishedPath, input);
   }
 }

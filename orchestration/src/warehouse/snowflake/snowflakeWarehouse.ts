@@ -8,7 +8,7 @@ import type { RunSummary } from '../../runs/runSummary.js';
 import type {
   ColumnReread, RereadColumnInput, RereadColumnOutput,
   LoadFileInput, LoadFileOutput, Warehouse, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishInput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
-  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput,
+  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput, RunHistoryOutput, ReadOnlyQueryInput, ReadOnlyQueryOutput,
 } from '../warehouse.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
@@ -20,6 +20,8 @@ import { ensureMetadataTables, METADATA_SCHEMA } from './metadataTables.js';
 import { pruneExpiredRows } from './pruneExpiredRows.js';
 import { publishSchema } from './publish.js';
 import { readAlerts } from './readAlerts.js';
+import { readOnlyQuery } from './readOnlyQuery.js';
+import { runHistory } from './runHistory.js';
 import { recordRun } from './recordRun.js';
 import { replaceTable } from './replaceTable.js';
 import { resetTable } from './resetTable.js';
@@ -123,5 +125,14 @@ export class SnowflakeWarehouse implements Warehouse {
   /** Reads MARTS (what the run that just built it reports), not the published copy. */
   readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput> {
     return this.session((session) => readAlerts(session, input.limit));
+  }
+
+  runHistory(limit: number): Promise<RunHistoryOutput> {
+    return this.session((session) => runHistory(session, this.settings.database, limit));
+  }
+
+  /** Reads PUBLISHED in its own session (no bookkeeping needed, nothing created). */
+  readOnlyQuery(input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput> {
+    return readOnlyQuery(this.settings, input);
   }
 }
