@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { test } from 'vitest';
 import type { TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
 import { DuckDbWarehouse } from '../../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
-import { projectRoot } from '../../support/projectRoot.js';
+import { MAIN_BOOKKEEPING_SQL } from './fixtures/mainBookkeeping.js';
 
 // A DuckDB warehouse written by main before the _rebar schema was defined once and written through
-// kysely (fixtures/mainBookkeeping.sql: main's DDL and positional inserts) must still be read, and
+// kysely (fixtures/mainBookkeeping.ts: main's DDL and positional inserts) must still be read, and
 // written, by this code: same table names, same columns in the same order and types.
-const fixture = readFileSync(join(projectRoot, 'tests', 'warehouse', 'duckdb', 'fixtures', 'mainBookkeeping.sql'), 'utf8');
+const fixture = MAIN_BOOKKEEPING_SQL;
 
 async function withFile<T>(path: string, work: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(path);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
-import { readSourceColumns } from '../../../orchestration/src/extract/sourceColumns.js';
 import { DuckDbWarehouse } from '../../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
 import { extractOnce } from '../../support/extractOnce.js';
@@ -12,7 +11,6 @@ import { createTicketsAndEvents } from '../../support/ticketsSource.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 
 const tickets: TableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
-const events: TableConfig = { name: 'events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: '0', hardDeleteCheckHours: undefined };
 
 let source: TempPostgres;
 let warehouse: string;
@@ -68,34 +66,6 @@ test('a second run reads only rows past the watermark and merges updates, insert
   const third = await extractOnce(source.client, loader, tickets, 'load-3');
   assert.equal(third.rowsExtracted, 0, 'nothing changed, nothing read');
   assert.deepEqual(await loader.getWatermark(tickets), second.watermark, 'an empty run keeps the watermark');
-});
-
-test('append-only tables load by sequence and never duplicate, even when a file is loaded twice', async () => {
-  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
-  const columns = await readSourceColumns(source.client, events);
-  const first = await extractOnce(source.client, loader, events, 'events-1');
-  assert.equal(first.rowsWritten, 50);
-  await source.client.query("insert into events (payload, occurred_at) values ('{}', now()), ('{}', now())");
-  const second = await extractOnce(source.client, loader, events, 'events-2');
-  assert.equal(second.rowsExtracted, 2);
-  const replayPath = join(mkdtempSync(join(tmpdir(), 'rebar-replay-')), 'events.csv');
-  writeFileSync(replayPath, '51,{},2026-02-01 00:00:00+00\n52,{},2026-02-01 00:00:00+00\n');
-  const replay = await loader.loadFile({ table: events, columns, filePath: replayPath, loadId: 'events-replay' });
-  assert.equal(replay.rowsWritten, 0, 'a retried load of rows already there writes nothing');
-  const [row] = await queryDuckDb(warehouse, 'select count(*)::int as total, count(distinct event_id)::int as keys from raw.events');
-  assert.deepEqual(row, { total: 52, keys: 52 });
-});
-
-test('a load that fails part-way leaves rows and watermark exactly as they were', async () => {
-  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
-  const columns = await readSourceColumns(source.client, tickets);
-  const before = await queryDuckDb(warehouse, 'select * from raw.tickets order by id');
-  const watermarkBefore = await loader.getWatermark(tickets);
-  const badPath = join(mkdtempSync(join(tmpdir(), 'rebar-bad-')), 'tickets.csv');
-  writeFileSync(badPath, '9,ok,1.00,t,{},2026-01-01,2027-01-01 00:00:00+00,\n10,bad,not-a-number,t,{},2026-01-01,2027-01-01 00:00:00+00,\n');
-  await assert.rejects(loader.loadFile({ table: tickets, columns, filePath: badPath, loadId: 'bad' }), /not-a-number|Could not convert|Conversion Error/i);
-  assert.deepEqual(await queryDuckDb(warehouse, 'select * from raw.tickets order by id'), before);
-  assert.deepEqual(await loader.getWatermark(tickets), watermarkBefore);
 });
 
 test('a column added at the source appears in raw on the next run and is reported', async () => {

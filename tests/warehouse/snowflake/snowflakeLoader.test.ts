@@ -18,7 +18,6 @@ import { testConfig } from '../../support/testConfig.js';
 import { DEFAULT_PUBLISH_SETTINGS } from '../../../orchestration/src/warehouse/publishSettings.js';
 
 const tickets: IncrementalTableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
-const events: IncrementalTableConfig = { name: 'events', primaryKey: ['event_id'], cursor: 'event_id', softDelete: undefined, mode: 'append', lookback: '0', hardDeleteCheckHours: undefined };
 
 let source: TempPostgres;
 let fakesnow: Fakesnow;
@@ -117,30 +116,6 @@ test('within one file the latest version of a key wins, rows re-read unchanged a
   assert.equal(older.rowsWritten, 1);
   assert.equal(older.watermark, undefined);
   assert.deepEqual(await loader.getWatermark(table), loaded.watermark);
-});
-
-test('a file that fails to load changes neither raw nor the watermark (rows and watermark commit together)', async () => {
-  const columns = await readSourceColumns(source.client, tickets);
-  const table: IncrementalTableConfig = { ...tickets, name: 'tickets_by_hand' };
-  const file = join(mkdtempSync(join(tmpdir(), 'rebar-sf-bad-')), 'tickets.csv');
-  writeFileSync(file, '7,Fine,1.00,t,,2026-02-01,2031-01-01 00:00:00+00,\n8,Broken,not-a-number,t,,2026-02-01,2031-01-02 00:00:00+00,\n');
-  const [before] = await querySnowflake(config, 'select count(*) as n from raw.tickets_by_hand');
-  const watermark = await loader.getWatermark(table);
-  await assert.rejects(loader.loadFile({ table, columns, filePath: file, loadId: 'load-bad' }), /Snowflake statement failed/);
-  assert.deepEqual(await querySnowflake(config, 'select count(*) as n from raw.tickets_by_hand'), [before]);
-  assert.deepEqual(await loader.getWatermark(table), watermark);
-});
-
-test('append-only tables load by sequence and never duplicate, even when a file is loaded twice', async () => {
-  const first = await extractOnce(source.client, loader, events, 'events-1');
-  assert.equal(first.rowsWritten, 50);
-  const columns = await readSourceColumns(source.client, events);
-  const file = join(mkdtempSync(join(tmpdir(), 'rebar-sf-events-')), 'events.csv');
-  writeFileSync(file, '50,"{""n"": 50}",2026-01-01 00:50:00+00\n51,"{""n"": 51}",2026-01-01 00:51:00+00\n');
-  const twice = await loader.loadFile({ table: events, columns, filePath: file, loadId: 'events-2' });
-  assert.equal(twice.rowsWritten, 1, 'only the new sequence value');
-  const [counts] = await querySnowflake(config, 'select count(*) as n, count(distinct event_id) as keys, max(event_id) as last from raw.events');
-  assert.deepEqual(counts, { N: 51, KEYS: 51, LAST: 51 });
 });
 
 test('a column added at the source is added to raw before the load, re-read for every existing row and reported once', async () => {
