@@ -1,6 +1,6 @@
 import { compileAnalyses, listAnalyses } from '../../orchestration/src/analyses/runAnalysis.js';
 import type { RebarConfig } from '../../orchestration/src/config/config.js';
-import { databaseNameOf, withReadOnlyWarehouse } from '../../orchestration/src/load/duckdb/readOnlyWarehouse.js';
+import { databaseNameOf, withReadOnlyWarehouse } from '../../orchestration/src/warehouse/duckdb/readOnlyWarehouse.js';
 
 export interface AnalystQueryTiming {
   analysis: string;

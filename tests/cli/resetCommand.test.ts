@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, test } from 'vitest';
 import { loadTablesConfig, type IncrementalTableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
@@ -16,7 +16,7 @@ let source: TempPostgres;
 let stateDir: string;
 let env: Record<string, string>;
 let warehouse: string;
-let loader: DuckDbLoader;
+let loader: DuckDbWarehouse;
 let payment: IncrementalTableConfig;
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
   env = { REBAR_STATE_DIR: stateDir, REBAR_TABLES_CONFIG: tablesConfig, REBAR_LOG_LEVEL: 'warn' };
   payment = loadTablesConfig(tablesConfig)[0] as IncrementalTableConfig;
   warehouse = join(stateDir, 'warehouse.duckdb');
-  loader = new DuckDbLoader(warehouse, join(stateDir, 'analytics.duckdb'));
+  loader = new DuckDbWarehouse(warehouse, join(stateDir, 'analytics.duckdb'));
   await extractOnce(source.client, loader, payment, 'load-1', 40);
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, test } from 'vitest';
-import { ensureMetadataTables } from '../../orchestration/src/load/duckdb/metadataTables.js';
+import { ensureMetadataTables } from '../../orchestration/src/warehouse/duckdb/metadataTables.js';
 import { runCli } from '../support/runCli.js';
 
 // A run history written directly into a working warehouse file: the test is about how `rebar status`

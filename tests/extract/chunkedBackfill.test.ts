@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
-import type { Loader } from '../../orchestration/src/load/loader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
+import type { Warehouse } from '../../orchestration/src/warehouse/warehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -26,9 +26,9 @@ afterAll(async () => {
   await source?.close();
 });
 
-function newWarehouse(): { path: string; loader: DuckDbLoader } {
+function newWarehouse(): { path: string; loader: DuckDbWarehouse } {
   const path = join(mkdtempSync(join(tmpdir(), 'rebar-chunks-')), 'warehouse.duckdb');
-  return { path, loader: new DuckDbLoader(path, `${path}.published`) };
+  return { path, loader: new DuckDbWarehouse(path, `${path}.published`) };
 }
 
 test('a large table loads in chunks, each committed with its watermark; equal cursor values split across chunks lose and duplicate nothing', async () => {
@@ -42,8 +42,8 @@ test('a large table loads in chunks, each committed with its watermark; equal cu
 test('a run interrupted after its first chunk resumes from the last committed chunk', async () => {
   const { path, loader } = newWarehouse();
   let loads = 0;
-  class FailsOnSecondChunk extends DuckDbLoader {
-    override async loadFile(input: Parameters<Loader['loadFile']>[0]) {
+  class FailsOnSecondChunk extends DuckDbWarehouse {
+    override async loadFile(input: Parameters<Warehouse['loadFile']>[0]) {
       loads += 1;
       if (loads === 2) throw new Error('worker killed');
       return super.loadFile(input);

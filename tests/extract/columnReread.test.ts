@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import type { Loader } from '../../orchestration/src/load/loader.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import type { Warehouse } from '../../orchestration/src/warehouse/warehouse.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
 let warehouse: string;
-let loader: DuckDbLoader;
+let loader: DuckDbWarehouse;
 const table = (name: string): TableConfig => ({ name, primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined });
 
 beforeAll(async () => {
   source = await startTempPostgres();
   warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-reread-')), 'warehouse.duckdb');
-  loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   // 50 rows last changed weeks ago, one today: the watermark is recent, so a lookback re-read never reaches the old ones.
   for (const name of ['categories', 'crews', 'tasks']) {
     await source.client.query(`
@@ -91,12 +91,12 @@ test('a re-read killed between chunks resumes after the last committed chunk', a
 });
 
 /** The real loader, with a hook before each rereadColumn call (a fault injected between committed chunks). */
-function withRereadCalls(real: Loader, before: (calls: number) => void): { loader: Loader; calls: () => number } {
+function withRereadCalls(real: Warehouse, before: (calls: number) => void): { loader: Warehouse; calls: () => number } {
   let calls = 0;
   const loader = new Proxy(real, {
     get(target, property) {
       if (property === 'rereadColumn') {
-        return async (input: Parameters<Loader['rereadColumn']>[0]) => {
+        return async (input: Parameters<Warehouse['rereadColumn']>[0]) => {
           calls += 1;
           before(calls);
           return target.rereadColumn(input);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { readSourceColumns } from '../../orchestration/src/extract/sourceColumns.js';
 import type { ColumnTypeOverride, IncrementalTableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
@@ -36,7 +36,7 @@ function newWarehouse(): string {
 
 test('without an override the table fails naming the column and both overrides that land it', async () => {
   const warehouse = newWarehouse();
-  const failed = await extractOnce(source.client, new DuckDbLoader(warehouse, `${warehouse}.published`), priced(), 'plain-1').catch((error: unknown) => error);
+  const failed = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), priced(), 'plain-1').catch((error: unknown) => error);
   assert.ok(failed instanceof Error);
   assert.equal(failed.name, 'SourceTableError');
   assert.match(failed.message, /^Column "price" \(numeric\(10,2\)\) holds NaN, which a DECIMAL cannot hold/);
@@ -46,7 +46,7 @@ test('without an override the table fails naming the column and both overrides t
 test('column_types: { price: double } lands NaN as a DOUBLE NaN, cast in Postgres; reconcile compares the cast values', async () => {
   const warehouse = newWarehouse();
   const table = priced({ price: 'double' });
-  const loaded = await extractOnce(source.client, new DuckDbLoader(warehouse, `${warehouse}.published`), table, 'double-1');
+  const loaded = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), table, 'double-1');
   assert.equal(loaded.rowsWritten, 3);
   const [type] = await queryDuckDb(warehouse, "select data_type from information_schema.columns where table_schema = 'raw' and table_name = 'quotes' and column_name = 'price'");
   assert.equal(type?.data_type, 'DOUBLE');
@@ -71,7 +71,7 @@ test('column_types: { price: double } lands NaN as a DOUBLE NaN, cast in Postgre
 test('column_types: { price: varchar } lands Postgres\' exact text, NaN included', async () => {
   const warehouse = newWarehouse();
   const table = priced({ price: 'varchar' });
-  await extractOnce(source.client, new DuckDbLoader(warehouse, `${warehouse}.published`), table, 'varchar-1');
+  await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), table, 'varchar-1');
   const [type] = await queryDuckDb(warehouse, "select data_type from information_schema.columns where table_schema = 'raw' and table_name = 'quotes' and column_name = 'price'");
   assert.equal(type?.data_type, 'VARCHAR');
   const rows = await queryDuckDb(warehouse, 'select id::int as id, price from raw.quotes order by id');

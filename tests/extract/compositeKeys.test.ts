@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import type { IncrementalTableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -61,7 +61,7 @@ describe.each(layouts)('a composite key with the $label', ({ primaryKey }) => {
     test(`loads in chunks and stays equal to the source, value by value, over incremental runs (lookback ${lookback})`, async () => {
       await createSource();
       const path = join(mkdtempSync(join(tmpdir(), 'rebar-composite-')), 'warehouse.duckdb');
-      const loader = new DuckDbLoader(path, `${path}.published`);
+      const loader = new DuckDbWarehouse(path, `${path}.published`);
       const table = payment(primaryKey, lookback);
       const first = await extractOnce(source.client, loader, table, 'load-1', 40);
       assert.ok(first.chunks >= 6, `read in several chunks (${first.chunks})`);

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { checkContent, ContentMismatchError } from '../../orchestration/src/extract/contentCheck.js';
 import { readSourceColumns } from '../../orchestration/src/extract/sourceColumns.js';
 import type { IncrementalTableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
 let warehouse: string;
-let loader: DuckDbLoader;
+let loader: DuckDbWarehouse;
 const table = (name: string): IncrementalTableConfig => ({ name, primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined });
 // Ranges of 10 rows, and time for all of them.
 const wholeTable = { contentCheck: { budgetMs: 600_000, rangeRows: 10 } };
@@ -21,7 +21,7 @@ const wholeTable = { contentCheck: { budgetMs: 600_000, rangeRows: 10 } };
 beforeAll(async () => {
   source = await startTempPostgres();
   warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-content-')), 'warehouse.duckdb');
-  loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   for (const name of ['checkins', 'events']) {
     await source.client.query(`
       create table ${name} (id bigint primary key, hours numeric(5, 2), note text, approved boolean, worked_on date, payload jsonb, updated_at timestamptz not null);

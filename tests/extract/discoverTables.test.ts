@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { discoverSourceTables, discoverTables, type DiscoveredTable } from '../../orchestration/src/extract/discoverTables.js';
 import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, type DiscoverSettings, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -63,7 +63,7 @@ test('--all discovers every table: declared keys, cursor and soft delete by conv
 
 test('a full-refresh table without a primary key is replaced whole each run, duplicates and all', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-discover-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const weather: TableConfig = { name: 'weather_log', primaryKey: [], softDelete: undefined, hardDeleteCheckHours: undefined, mode: 'full_refresh' };
   const first = await extractOnce(source.client, loader, weather, 'run-1');
   assert.deepEqual([first.rowsExtracted, first.sourceRows, first.warehouseRows], [3, 3, 3]);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -28,7 +28,7 @@ afterAll(async () => {
 
 test('rows deleted outright at the source are found by the key pass (in chunks) and tombstoned; a key that comes back is live again', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-deletes-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const first = await extractOnce(source.client, loader, permits(0), 'run-1', 500);
   assert.equal(first.rowsTombstoned, 0);
 
@@ -49,7 +49,7 @@ test('rows deleted outright at the source are found by the key pass (in chunks) 
 
 test('the key pass runs at its cadence, not on every run; unset, never', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-deletes-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   await extractOnce(source.client, loader, permits(24), 'run-1');
   await source.client.query('delete from permits where id = 10');
   const withinDay = await extractOnce(source.client, loader, permits(24), 'run-2');

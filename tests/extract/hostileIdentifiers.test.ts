@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 test('table and column names with quotes, semicolons and comments are always quoted, on both sides', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-hostile-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const table: TableConfig = { name: tableName, primaryKey: [keyColumn], cursor: cursorColumn, softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
   const first = await extractOnce(source.client, loader, table, 'run-1');
   assert.equal(first.rowsWritten, 2);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -43,8 +43,8 @@ test('rows from transactions that commit after a run has read past their cursor 
   const withLookback = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
   const keysetOnly = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
   const loaders = [
-    { name: 'default lookback', warehouse: withLookback, loader: new DuckDbLoader(withLookback, `${withLookback}.published`), lookback: undefined, hardDeleteCheckHours: undefined },
-    { name: 'keyset only', warehouse: keysetOnly, loader: new DuckDbLoader(keysetOnly, `${keysetOnly}.published`), lookback: '0', hardDeleteCheckHours: undefined },
+    { name: 'default lookback', warehouse: withLookback, loader: new DuckDbWarehouse(withLookback, `${withLookback}.published`), lookback: undefined, hardDeleteCheckHours: undefined },
+    { name: 'keyset only', warehouse: keysetOnly, loader: new DuckDbWarehouse(keysetOnly, `${keysetOnly}.published`), lookback: '0', hardDeleteCheckHours: undefined },
   ];
   await source.client.query("insert into work_items (id, note) values (1, 'before'); insert into app_events (note) values ('before')");
   for (const { loader, lookback } of loaders) {
@@ -84,7 +84,7 @@ test('rows from transactions that commit after a run has read past their cursor 
 
 test('re-read rows that did not change are neither rewritten nor counted, and the watermark never moves back', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const first = await extractOnce(source.client, loader, items(undefined), 'run-1');
   const again = await extractOnce(source.client, loader, items(undefined), 'run-2');
   assert.ok(again.rowsExtracted > 0, 'the lookback window is read again');
@@ -98,7 +98,7 @@ test('rows with a NULL cursor are read on every run instead of being skipped for
   await source.client.query('create table notes (id bigint primary key, body text, edited_at timestamptz)');
   await source.client.query("insert into notes values (1, 'dated', '2026-01-01 00:00:00+00'), (2, 'undated', null)");
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const notes: TableConfig = { name: 'notes', primaryKey: ['id'], cursor: 'edited_at', softDelete: undefined, mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
   await extractOnce(source.client, loader, notes, 'run-1');
   await source.client.query("update notes set body = 'undated, edited' where id = 2");
@@ -111,7 +111,7 @@ test('rows with a NULL cursor are read on every run instead of being skipped for
 test('a cursor column of a type that cannot order changes is refused with the column named', async () => {
   await source.client.query("create table labels (code text primary key, label text); insert into labels values ('a', 'A')");
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-late-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const labels: TableConfig = { name: 'labels', primaryKey: ['code'], cursor: 'label', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
   await assert.rejects(extractOnce(source.client, loader, labels, 'run-1'), /cursor column "label" has type text; Rebar needs a timestamp, date or integer cursor/);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
 import { afterAll, beforeAll, test } from 'vitest';
 import { parseRebarFile, parseTablesConfig, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { createLoader } from '../../orchestration/src/load/createLoader.js';
+import { createWarehouse } from '../../orchestration/src/warehouse/createWarehouse.js';
 import { createPlanLoad } from '../../orchestration/src/temporal/activities/planLoad.js';
 import type { PlanLoadInput } from '../../orchestration/src/temporal/activities/types.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 function planLoad(configured: TableConfig[], input: PlanLoadInput = {}) {
   const config = testConfig();
-  return createPlanLoad({ config, sourceUrl: source.connectionString, tables: configured, discover: parseRebarFile('', 'none.yml').discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) })(input);
+  return createPlanLoad({ config, sourceUrl: source.connectionString, tables: configured, discover: parseRebarFile('', 'none.yml').discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) })(input);
 }
 
 test('a run holding a partition and its parent (in any schema, at any depth) is refused before anything is read, naming both and the fix', async () => {

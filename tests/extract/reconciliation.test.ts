@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 test('each run counts the source (in the extraction snapshot) and raw; a hard delete at the source shows up as a mismatch', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-recon-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const first = await extractOnce(source.client, loader, crews, 'run-1');
   assert.deepEqual([first.sourceRows, first.warehouseRows], [500, 500]);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { readSourceColumns, SourceTableError } from '../../orchestration/src/extract/sourceColumns.js';
 import { parseTablesConfig, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
@@ -13,7 +13,7 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 
 let source: TempPostgres;
 let warehouse: string;
-let loader: DuckDbLoader;
+let loader: DuckDbWarehouse;
 
 // Parsed from YAML as a user writes it: `schema:` gives the raw name <schema>__<table>.
 const tables = parseTablesConfig(`
@@ -33,7 +33,7 @@ const byName = (name: string): TableConfig => tables.find((table) => table.name 
 beforeAll(async () => {
   source = await startTempPostgres();
   warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-schemas-')), 'warehouse.duckdb');
-  loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   await source.client.query(`
     create schema sales;
     create schema ops;

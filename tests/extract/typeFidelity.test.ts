@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
@@ -76,7 +76,7 @@ const COMPARISONS: Record<string, [postgres: string, duckdb: string]> = {
 
 test('every Postgres type arrives exactly: numerics, NaN, infinities, instants, time, interval, json, arrays, enums, domains, uuid, bytea, unicode, long text', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-types-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const loaded = await extractOnce(source.client, loader, zoo, 'types-1');
   assert.equal(loaded.rowsWritten, 3);
   await source.client.query("set time zone 'UTC'; set intervalstyle = 'postgres'");
@@ -100,7 +100,7 @@ test('every Postgres type arrives exactly: numerics, NaN, infinities, instants, 
 test('NaN in a numeric(p,s) column, which DECIMAL cannot hold, fails the table naming the column; nothing is turned into NULL', async () => {
   await source.client.query("create table priced (id bigint primary key, price numeric(10, 2), updated_at timestamptz not null default now()); insert into priced (id, price) values (1, 10.50), (2, 'NaN')");
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-types-')), 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, `${warehouse}.published`);
+  const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
   const priced: TableConfig = { name: 'priced', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
   await assert.rejects(
     extractOnce(source.client, loader, priced, 'nan-1'),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { parse } from 'yaml';
 import { discoverSourceTables } from '../../orchestration/src/extract/discoverTables.js';
 import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, loadRebarFile, sourceRelationOf, type RebarFile, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { runCommand } from '../../orchestration/src/util/runCommand.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
@@ -115,7 +115,7 @@ test('the generated dbt project builds on what the loader landed: staging rows e
   assert.equal(init.code, 0, init.stderr);
   const file = loadRebarFile(join(projectOut, 'rebar.yml'));
   const warehouse = join(workDir, 'warehouse.duckdb');
-  const loader = new DuckDbLoader(warehouse, join(workDir, 'analytics.duckdb'));
+  const loader = new DuckDbWarehouse(warehouse, join(workDir, 'analytics.duckdb'));
   const loadable = file.tables;
   assert.deepEqual(loadable.filter((table) => sourceRelationOf(table).schema === 'public').map((table) => table.name), ['CustomerNotes', 'film_actor', 'language']);
   assert.ok(loadable.some((table) => sourceRelationOf(table).schema === 'inventory'), 'tables of the second schema are listed');

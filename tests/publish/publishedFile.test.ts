@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, test } from 'vitest';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
-import { readPublishedRun } from '../../orchestration/src/load/duckdb/publishedMarker.js';
-import { DEFAULT_PUBLISH_SETTINGS } from '../../orchestration/src/load/publishSettings.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
+import { readPublishedRun } from '../../orchestration/src/warehouse/duckdb/publishedMarker.js';
+import { DEFAULT_PUBLISH_SETTINGS } from '../../orchestration/src/warehouse/publishSettings.js';
 import { newDemoState, querySource, rebar } from '../support/demoState.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 
@@ -122,7 +122,7 @@ test('no email address or phone number of the demo source appears in clear anywh
 });
 
 test('a schema listed in rebar.yml publish: that the working warehouse lacks is refused, naming it and the schemas there are', async () => {
-  const loader = new DuckDbLoader(state.config.warehousePath, state.config.publishedPath);
+  const loader = new DuckDbWarehouse(state.config.warehousePath, state.config.publishedPath);
   await assert.rejects(
     loader.publish({ runId: builtRunId, settings: { schemas: ['marts', 'mart'], runHistory: true, schemasConfigured: true } }),
     (error: Error) => error.name === 'PublishSettingsError'
@@ -134,7 +134,7 @@ test('a schema listed in rebar.yml publish: that the working warehouse lacks is 
 test('only the working warehouse\'s last recorded run, a success, publishes: another run is refused, the published file and its marker unchanged', async () => {
   const checksum = () => createHash('sha256').update(readFileSync(state.config.publishedPath)).digest('hex');
   const before = checksum();
-  const loader = new DuckDbLoader(state.config.warehousePath, state.config.publishedPath);
+  const loader = new DuckDbWarehouse(state.config.warehousePath, state.config.publishedPath);
   const refused = (runId: string, message: string) => assert.rejects(
     loader.publish({ runId, settings: DEFAULT_PUBLISH_SETTINGS }),
     (error: Error) => error.name === 'PublishRefusedError' && error.message === message,

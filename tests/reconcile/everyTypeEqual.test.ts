@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { ContentMismatchError } from '../../orchestration/src/extract/contentCheck.js';
 import type { IncrementalTableConfig } from '../../orchestration/src/extract/tablesConfig.js';
-import { DuckDbLoader } from '../../orchestration/src/load/duckdb/duckdbLoader.js';
+import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';
@@ -42,7 +42,7 @@ beforeAll(async () => {
       (4, null, null, null, null, null, 1e300, null, null, null, null, null, null, null, null, null, null, null, null, null, null, now());
   `);
   warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-values-')), 'warehouse.duckdb');
-  const loaded = await extractOnce(source.client, new DuckDbLoader(warehouse, `${warehouse}.published`), zoo, 'values-1', 1_000_000, wholeTable);
+  const loaded = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), zoo, 'values-1', 1_000_000, wholeTable);
   assert.equal(loaded.rowsWritten, 4);
   assert.match(loaded.contentCheck ?? '', /^content check: 4 rows equal to the source by value/);
 });
@@ -116,7 +116,7 @@ test('each kind of changed value is reported as a difference', async () => {
 test('the nightly content check compares every type too: a changed byte fails the table', async () => {
   await source.client.query("update value_zoo set payload = '\\x01ff10' where id = 1");
   try {
-    const failed = await extractOnce(source.client, new DuckDbLoader(warehouse, `${warehouse}.published`), zoo, 'values-2', 1_000_000, wholeTable).catch((error: unknown) => error);
+    const failed = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), zoo, 'values-2', 1_000_000, wholeTable).catch((error: unknown) => error);
     assert.ok(failed instanceof ContentMismatchError, String(failed));
     assert.match(failed.message, /differs from the source in 1 row\(s\).*id=1: source \["1",.*"01ff10".*raw \["1",.*"00ff10"/);
   } finally {

@@ -14,7 +14,7 @@ const LONGEST = [
   'tests/runs/interruption.test.ts', // 6
   'tests/bench/benchHarness.test.ts', // 5
   'tests/models/incrementalChanges.test.ts', // 5
-  'tests/load/snowflake/nightlySnowflake.test.ts', // 5
+  'tests/warehouse/snowflake/nightlySnowflake.test.ts', // 5
   'tests/init/ownDatabase.test.ts', // 4
   'tests/cli/nightlyCommand.test.ts', // 4
   'tests/cli/sqlCommand.test.ts', // 4

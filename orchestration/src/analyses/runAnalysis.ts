@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { childProcessEnv, type RebarConfig } from '../config/config.js';
 import { runDbt } from '../dbt/runDbt.js';
 import { compiledAnalysis } from './compiledAnalyses.js';
-import { databaseNameOf, withReadOnlyWarehouse } from '../load/duckdb/readOnlyWarehouse.js';
+import { databaseNameOf, withReadOnlyWarehouse } from '../warehouse/duckdb/readOnlyWarehouse.js';
 import { UserError } from '../errors/userError.js';
 
 /** A question Rebar cannot answer as asked (unknown analysis, no warehouse yet, a compile error): the message says why. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ContentCheckStore } from '../load/loader.js';
+import type { ContentCheckStore } from '../warehouse/warehouse.js';
 import { canonicalValue, rowKey, sourceText } from '../reconcile/rowText.js';
 import { inReadSnapshot } from './extractSnapshot.js';
 import { resolveLookback } from './lookback.js';

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { cursorWindowPredicate, type CursorWindow } from './cursorWindow.js';
 import { resolveLookback } from './lookback.js';
-import { extractExpression } from './typeMapping.js';
+import { extractExpression } from '../warehouse/duckdb/types.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { describeTable, quotedSourceRelation } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';

@@ -1,7 +1,7 @@
 import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { Loader } from '../load/loader.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import type { SourceColumn } from './sourceColumns.js';
 import { quotedSourceRelation } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
@@ -9,7 +9,7 @@ import type { TableConfig } from './tablesConfig.js';
 
 export interface DetectHardDeletesInput {
   client: pg.ClientBase;
-  loader: Loader;
+  loader: Warehouse;
   table: TableConfig;
   columns: SourceColumn[];
   workDir: string;
@@ -19,7 +19,7 @@ export interface DetectHardDeletesInput {
 }
 
 /** Whether the table's key pass is due: configured, and the last one older than its cadence. */
-export async function hardDeleteCheckDue(loader: Loader, table: TableConfig, now = new Date()): Promise<boolean> {
+export async function hardDeleteCheckDue(loader: Warehouse, table: TableConfig, now = new Date()): Promise<boolean> {
   if (table.hardDeleteCheckHours === undefined) return false;
   const last = await loader.lastKeyCheck(table);
   return last === undefined || now.getTime() - last.getTime() >= table.hardDeleteCheckHours * 3_600_000;

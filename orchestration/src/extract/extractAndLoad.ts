@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { Loader } from '../load/loader.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import { copyChunkToFile, copyWholeTableToFile } from './copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
@@ -26,7 +26,7 @@ export interface ExtractProgress {
 
 export interface ExtractAndLoadInput {
   client: pg.ClientBase;
-  loader: Loader;
+  loader: Warehouse;
   table: TableConfig;
   loadId: string;
   /** Where each chunk's file is written (and removed again). */
@@ -125,7 +125,7 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
  * is the cutoff already applied (from _rebar.retention_prunes), not now minus the retention: rows
  * that have aged past retention since the last prune are still in raw, and counted on both sides.
  */
-async function prunedSourceRows(loader: Loader, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<string | undefined> {
+async function prunedSourceRows(loader: Warehouse, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<string | undefined> {
   if (!table.retention) return undefined;
   const kind = timestampKindOfPg(columns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '');
   if (!kind) return undefined; // refused by readSourceColumns already

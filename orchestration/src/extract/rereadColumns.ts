@@ -3,17 +3,17 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import type { Loader } from '../load/loader.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import type { SourceColumn } from './sourceColumns.js';
 import { quotedSourceRelation } from './sourceRelation.js';
 import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
 import type { TableConfig } from './tablesConfig.js';
-import { extractExpression } from './typeMapping.js';
+import { extractExpression } from '../warehouse/duckdb/types.js';
 import { inReadSnapshot } from './extractSnapshot.js';
 
 export interface RereadColumnsInput {
   client: pg.ClientBase;
-  loader: Loader;
+  loader: Warehouse;
   table: TableConfig;
   columns: SourceColumn[];
   workDir: string;

@@ -4,7 +4,7 @@ import { readSourceColumns, type SourceColumn } from '../extract/sourceColumns.j
 import { quotedSourceRelation } from '../extract/sourceRelation.js';
 import { quoteIdent } from '../extract/sqlIdentifiers.js';
 import type { TableConfig } from '../extract/tablesConfig.js';
-import { readRetentionBoundaries } from '../load/duckdb/retentionBoundaries.js';
+import { readRetentionBoundaries } from '../warehouse/duckdb/retentionBoundaries.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
 import { canonicalValue, contentHash, rawText, rowKey, sourceText } from './rowText.js';
 

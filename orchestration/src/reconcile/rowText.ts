@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SourceColumn } from '../extract/sourceColumns.js';
 import { quoteIdent } from '../extract/sqlIdentifiers.js';
-import { duckdbTypeFor, extractExpression, intervalParts } from '../extract/typeMapping.js';
+import { duckdbTypeFor, extractExpression, intervalParts } from '../warehouse/duckdb/types.js';
 import { canonicalFloat, canonicalJson } from './canonicalValues.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { LiveRun } from './liveRuns.js';
-import type { RecordedRun } from './runHistory.js';
+import type { RecordedRun } from '../warehouse/bookkeeping/runHistory.js';
 import type { StatusReport } from './staleness.js';
 
 export interface StatusView {

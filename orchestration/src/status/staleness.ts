@@ -1,5 +1,5 @@
 import type { SourceFreshnessResult } from '../runs/sourceFreshness.js';
-import type { RunHistory } from './runHistory.js';
+import type { RunHistory } from '../warehouse/bookkeeping/runHistory.js';
 
 export interface TableStatus {
   table: string;

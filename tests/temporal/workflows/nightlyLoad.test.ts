@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
 import { loadRebarFile, loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
-import { createLoader } from '../../../orchestration/src/load/createLoader.js';
+import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { type RunSummary, unreconciledTables } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
@@ -46,7 +46,7 @@ async function runNightly(workflowId: string, args: NightlyLoadInput = {}, sourc
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config: workerConfig, sourceUrl, tables: tables(), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
+    deps: { config: workerConfig, sourceUrl, tables: tables(), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
   });
   return worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [args] }));
 }

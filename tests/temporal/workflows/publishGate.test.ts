@@ -7,7 +7,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { formatSummary } from '../../../orchestration/src/cli/formatSummary.js';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
 import { loadRebarFile, loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
-import { createLoader } from '../../../orchestration/src/load/createLoader.js';
+import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource } from '../../../orchestration/src/source/generator/index.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
@@ -60,7 +60,7 @@ async function run(workflowId: string, args: NightlyLoadInput): Promise<{ summar
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
+    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
   });
   try {
     return { summary: await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [args] })), failure: undefined };

@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
 import { parseRebarFile, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
-import { createLoader } from '../../../orchestration/src/load/createLoader.js';
+import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
@@ -40,7 +40,7 @@ function sitesWorker(sourceUrl: string) {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl, tables: [sites], discover: parseRebarFile('', 'none.yml').discover, dbt: { projectDir: config.dbtProjectDir }, loader: createLoader(config) },
+    deps: { config, sourceUrl, tables: [sites], discover: parseRebarFile('', 'none.yml').discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
   });
 }
 

@@ -3,8 +3,8 @@ import { Client, type Connection, WorkflowFailedError, type WorkflowHandle } fro
 import { Runtime } from '@temporalio/worker';
 import type { RebarConfig } from '../../config/config.js';
 import { loadRebarFile, type TableConfig } from '../../extract/tablesConfig.js';
-import { createLoader } from '../../load/createLoader.js';
-import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
+import { createWarehouse } from '../../warehouse/createWarehouse.js';
+import { withReadOnlyWarehouse } from '../../warehouse/duckdb/readOnlyWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { openRunServices } from '../../state/runServices.js';
@@ -92,7 +92,7 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
     const workerConnection = services.worker ? undefined : await connectWorkerToTemporal(temporal.address);
     const clientConnection = await connectClientToTemporal(temporal.address);
     try {
-      const loader = createLoader(config);
+      const loader = createWarehouse(config);
       const client = new Client({ connection: clientConnection, namespace: temporal.namespace });
       const workflowId = `${input.workflowIdPrefix ?? 'rebar-nightly-manual'}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       const previous = await cancelledRunNote(config);

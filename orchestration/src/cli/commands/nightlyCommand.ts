@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { readPublishedRun } from '../../load/duckdb/publishedMarker.js';
+import { readPublishedRun } from '../../warehouse/duckdb/publishedMarker.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { formatSummary } from '../formatSummary.js';
 import { createProgressReporter } from '../progressReporter.js';

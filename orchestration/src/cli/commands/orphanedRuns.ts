@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { RebarConfig } from '../../config/config.js';
-import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
-import type { Loader } from '../../load/loader.js';
+import { withReadOnlyWarehouse } from '../../warehouse/duckdb/readOnlyWarehouse.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import { describeLoad, runningLoads, type RunningLoad } from '../../temporal/runIdentity.js';
 
@@ -14,7 +14,7 @@ export class AnotherRunHoldsError extends Error {
 export interface SettleOrphansInput {
   client: Client;
   taskQueue: string;
-  loader: Loader;
+  loader: Warehouse;
   /** The local dev server this command started on the state folder: every Running run in it lost its process. */
   temporalIsLocal: boolean;
   /** The workflow id the new run will have, named in the orphans' reason. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig, type TableConfig } from '../../extract/tablesConfig.js';
-import { createLoader } from '../../load/createLoader.js';
+import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { holdStateFolder } from '../../state/stateFolder.js';
 import { withTemporalClient } from './temporalClient.js';
 import { UserError } from '../../errors/userError.js';
@@ -30,7 +30,7 @@ export function registerResetCommand(program: Command, config: () => RebarConfig
 }
 
 async function resetTables(settings: RebarConfig, tables: TableConfig[], watermarkOnly: boolean): Promise<void> {
-  const loader = createLoader(settings);
+  const loader = createWarehouse(settings);
   for (const table of tables) {
     const reset = await loader.resetTable({ table, keepRows: watermarkOnly }).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { rowsAsExactJson } from '../../sql/exactJson.js';
-import { runSql, toCsv } from '../../sql/runSql.js';
+import { toCsv } from '../../sql/runSql.js';
 import { resolveSqlFormat, SQL_FORMATS, type SqlFormat } from '../../sql/sqlFormat.js';
+import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { formatRows } from '../formatRows.js';
 
 function parseFormat(value: string): SqlFormat {
@@ -19,13 +19,13 @@ export function registerSqlCommand(program: Command, config: () => RebarConfig):
     .option('--output <file>', 'write the result to this file (required for parquet); its extension sets the format')
     .action(async (query: string, options: { format?: SqlFormat; output?: string }) => {
       const format = resolveSqlFormat(options.format, options.output);
-      const result = await runSql({ publishedPath: config().publishedPath, sql: query, format, outputPath: options.output });
+      const result = await createWarehouse(config()).readOnlyQuery({ sql: query, format, outputPath: options.output });
       if (result.writtenTo) {
         process.stdout.write(`Wrote ${result.writtenTo} (${format})\n`);
         return;
       }
-      if (format === 'json') process.stdout.write(`${rowsAsExactJson(result.columns, result.columnTypes, result.rows)}\n`);
-      else if (format === 'jsonl') process.stdout.write(result.rows.map((row) => `${rowsAsExactJson(result.columns, result.columnTypes, [row]).slice(1, -1)}\n`).join(''));
+      if (format === 'json') process.stdout.write(`[${result.jsonRows.join(',')}]\n`);
+      else if (format === 'jsonl') process.stdout.write(result.jsonRows.map((row) => `${row}\n`).join(''));
       else if (format === 'csv') process.stdout.write(`${toCsv(result.columns, result.rows)}\n`);
       else process.stdout.write(`${formatRows(result.rows, result.columns)}\n(${result.rows.length} rows)\n`);
     });

@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildRunStaleAlert } from '../../alerts/runStaleAlert.js';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../extract/tablesConfig.js';
-import { withReadOnlyWarehouse } from '../../load/duckdb/readOnlyWarehouse.js';
 import { formatStatus, type StatusView } from '../../status/formatStatus.js';
 import { listLiveRuns } from '../../status/liveRuns.js';
-import { readRunHistory, type RunHistory } from '../../status/runHistory.js';
 import { scheduleIntervalSeconds } from '../../status/scheduleInterval.js';
 import { assessStaleness } from '../../status/staleness.js';
 import { createSendAlert } from '../../temporal/activities/sendAlert.js';
+import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { positiveNumber } from '../options.js';
 import { withTemporalClient } from './temporalClient.js';
 
@@ -22,34 +20,14 @@ export function registerStatusCommand(program: Command, config: () => RebarConfi
     .option('--notify', 'when stale, also post a run_stale alert to REBAR_ALERT_WEBHOOK_URL')
     .action(async (options: { runs: number; json?: boolean; notify?: boolean }) => {
       const settings = config();
-      if (settings.target !== 'duckdb') {
-        throw new Error('rebar status reads the run history of the DuckDB warehouse; on Snowflake query _REBAR.RUNS, RUN_TABLES and RUN_SOURCE_FRESHNESS in the database (see docs/snowflake.md).');
-      }
       const now = new Date();
-      const { history, from } = await readHistory(settings, options.runs);
+      const { history, from } = await createWarehouse(settings).runHistory(options.runs);
       const report = assessStaleness(history, loadTablesConfig(settings.tablesConfigPath).map((table) => table.name), scheduleIntervalSeconds(settings.scheduleCron, settings.scheduleTimezone, now), now);
       const view: StatusView = { report, runs: history.runs, live: await liveRuns(settings), historyFrom: from };
       process.stdout.write(`${options.json ? JSON.stringify(view, null, 2) : formatStatus(view)}\n`);
       if (report.stale && options.notify) await notifyStale(settings, report);
       if (report.stale) process.exitCode = 1;
     });
-}
-
-/**
- * The working warehouse holds every run, failed ones included; while a load holds it, the
- * published copy (successful runs up to the last publish) answers instead of waiting.
- */
-async function readHistory(settings: RebarConfig, limit: number): Promise<{ history: RunHistory; from: string }> {
-  const empty: RunHistory = { runs: [], lastSuccessAt: null, tables: [], freshness: [], freshnessCheckedAt: null };
-  for (const [path, label] of [[settings.warehousePath, 'the working warehouse'], [settings.publishedPath, 'the published warehouse (a load holds the working one)']] as const) {
-    if (!existsSync(path)) continue;
-    try {
-      return { history: await withReadOnlyWarehouse(path, (connection) => readRunHistory(connection, limit)), from: `${label}, ${path}` };
-    } catch (error) {
-      if (!/lock/i.test(error instanceof Error ? error.message : String(error))) throw error;
-    }
-  }
-  return { history: empty, from: `nowhere yet: no warehouse at ${settings.warehousePath} (run rebar nightly)` };
 }
 
 async function liveRuns(settings: RebarConfig): Promise<StatusView['live']> {

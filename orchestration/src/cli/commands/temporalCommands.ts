@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
 import { loadRebarFile } from '../../extract/tablesConfig.js';
-import { createLoader } from '../../load/createLoader.js';
+import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import { openSource } from '../../source/demoSource.js';
 import { connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
@@ -38,7 +38,7 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
               connection,
               namespace: settings.temporalNamespace,
               taskQueue: settings.taskQueue,
-              deps: { config: settings, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader: createLoader(settings) },
+              deps: { config: settings, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader: createWarehouse(settings) },
               runLog: (line) => process.stdout.write(`${line}\n`),
             });
             const withdraw = advertiseWorker(settings.stateDir, {

@@ -1,7 +1,7 @@
 import type { RebarConfig } from '../../config/config.js';
 import type { DiscoverSettings, TableConfig } from '../../extract/tablesConfig.js';
 import type { DbtProjectChoice } from '../../dbt/dbtProjectChoice.js';
-import type { Loader } from '../../load/loader.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 
 /** What the worker hands its activities: resolved once at start-up, never sent through Temporal. */
 export interface ActivityDeps {
@@ -13,5 +13,5 @@ export interface ActivityDeps {
   discover: DiscoverSettings;
   /** The dbt project runs build (the tables config's dbt: project_dir), or why there is none: runs are then extract-only. */
   dbt: DbtProjectChoice;
-  loader: Loader;
+  loader: Warehouse;
 }

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { loadRebarFile } from '../../extract/tablesConfig.js';
-import { PublishRefusedError } from '../../load/duckdb/lastBuild.js';
-import { PublishSettingsError } from '../../load/duckdb/publishFile.js';
+import { PublishRefusedError } from '../../warehouse/duckdb/lastBuild.js';
+import { PublishSettingsError } from '../../warehouse/duckdb/publish.js';
 import type { ActivityDeps } from './activityDeps.js';
 import type { PublishWarehouseInput, PublishWarehouseOutput } from './types.js';
 

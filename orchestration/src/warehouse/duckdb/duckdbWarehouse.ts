@@ -1,0 +1,139 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
+import type { Watermark } from '../../extract/watermark.js';
+import type { RetentionBoundary } from '../../retention/expiredRows.js';
+import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
+import type { RecordedNodeResult } from '../../runs/publishGate.js';
+import type { RunSummary } from '../../runs/runSummary.js';
+import { previousBuild } from '../previousBuild.js';
+import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
+import type {
+  ColumnReread, ContentCheckRecord, ContentCheckStore, RawRowsAsTextInput, RereadColumnInput, RereadColumnOutput,
+  LoadFileInput, LoadFileOutput, Warehouse, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishInput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
+  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput, RunHistoryOutput, ReadOnlyQueryInput, ReadOnlyQueryOutput,
+} from '../warehouse.js';
+import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
+import { inTransaction, withDuckDb } from './connection.js';
+import { contentCheckPosition, rawRowsAsText, recordContentCheck } from './contentChecks.js';
+import { lastKeyCheck } from './keyChecks.js';
+import { mergeFile } from './mergeFile.js';
+import { ensureMetadataTables } from './metadataTables.js';
+import { pruneExpiredRows } from './pruneExpiredRows.js';
+import { publishDuckDbFile } from './publish.js';
+import { readAlerts } from './readAlerts.js';
+import { readOnlyQuery } from './readOnlyQuery.js';
+import { runHistory } from './runHistory.js';
+import { recordRun } from './recordRun.js';
+import { replaceTable } from './replaceTable.js';
+import { resetTable } from './resetTable.js';
+import { readRetentionBoundaries } from './retentionBoundaries.js';
+import { tombstoneMissingKeys } from './tombstoneMissingKeys.js';
+import { readWatermark } from './watermarks.js';
+
+const rawSchema = 'raw';
+
+/**
+ * The DuckDB warehouse: raw, _rebar and the marts in one local file, published as a second file.
+ * Each operation lives in its own file in this folder; this class opens the file for it (see
+ * connection.ts: one process writes at a time, and dbt opens the file between operations).
+ */
+export class DuckDbWarehouse implements Warehouse {
+  /**
+   * @param warehousePath the working file: the warehouse and dbt write it.
+   * @param publishedPath the file readers (Metabase, analysts) open read-only; rebuilt and replaced whole on publish.
+   */
+  constructor(
+    private readonly warehousePath: string,
+    private readonly publishedPath: string,
+  ) {}
+
+  /** The working file with the _rebar tables in place. */
+  private open<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return withDuckDb(this.warehousePath, async (connection) => {
+      await ensureMetadataTables(connection);
+      return work(connection);
+    });
+  }
+
+  getWatermark(table: TableConfig): Promise<Watermark | undefined> {
+    return this.open((connection) => readWatermark(connection, table));
+  }
+
+  loadFile(input: LoadFileInput): Promise<LoadFileOutput> {
+    return this.open(async (connection) => {
+      await connection.run(`create schema if not exists ${rawSchema}`);
+      return inTransaction(connection, () => mergeFile(connection, rawSchema, input));
+    });
+  }
+
+  replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput> {
+    return this.open(async (connection) => {
+      await connection.run(`create schema if not exists ${rawSchema}`);
+      return inTransaction(connection, () => replaceTable(connection, rawSchema, input));
+    });
+  }
+
+  lastKeyCheck(table: TableConfig): Promise<Date | undefined> {
+    return this.open((connection) => lastKeyCheck(connection, table));
+  }
+
+  tombstoneMissingKeys(input: TombstoneInput): Promise<TombstoneOutput> {
+    return this.open((connection) => inTransaction(connection, () => tombstoneMissingKeys(connection, rawSchema, input)));
+  }
+
+  publish(input: PublishInput): Promise<PublishOutput> {
+    return publishDuckDbFile({ ...input, warehousePath: this.warehousePath, publishedPath: this.publishedPath });
+  }
+
+  retentionBoundaries(table: IncrementalTableConfig): Promise<RetentionBoundary[]> {
+    return this.open((connection) => readRetentionBoundaries(connection, table.name));
+  }
+
+  pruneExpiredRows(input: PruneExpiredRowsInput): Promise<PruneExpiredRowsOutput> {
+    return this.open((connection) => pruneExpiredRows(connection, rawSchema, input));
+  }
+
+  /** Reads the working warehouse: the run that just built the marts is the one reporting them. */
+  readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput> {
+    return withDuckDb(this.warehousePath, (connection) => readAlerts(connection, input.limit));
+  }
+
+  resetTable(input: ResetTableInput): Promise<ResetTableOutput> {
+    return this.open((connection) => inTransaction(connection, () => resetTable(connection, rawSchema, input)));
+  }
+
+  pendingColumnRereads(table: TableConfig): Promise<ColumnReread[]> {
+    return this.open((connection) => pendingColumnRereads(connection, table));
+  }
+
+  rereadColumn(input: RereadColumnInput): Promise<RereadColumnOutput> {
+    return this.open((connection) => inTransaction(connection, () => rereadColumn(connection, rawSchema, input)));
+  }
+
+  readonly contentChecks: ContentCheckStore = {
+    position: (table: TableConfig) => this.open((connection) => contentCheckPosition(connection, table)),
+    rawRowsAsText: (input: RawRowsAsTextInput) => withDuckDb(this.warehousePath, (connection) => rawRowsAsText(connection, rawSchema, input)),
+    record: (input: ContentCheckRecord) => this.open((connection) => inTransaction(connection, () => recordContentCheck(connection, input))),
+  };
+
+  latestNodeResults(): Promise<RecordedNodeResult[]> {
+    return this.open((connection) => recordedNodeResults(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys), '_rebar'));
+  }
+
+  previousBuild(): Promise<PreviousBuild> {
+    return this.open((connection) => previousBuild(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys), '_rebar'));
+  }
+
+  recordRun(summary: RunSummary): Promise<void> {
+    return this.open((connection) => inTransaction(connection, () => recordRun(connection, summary)));
+  }
+
+  /** Read-only, never waiting for a load: the working file, or the published one while a load holds it. */
+  runHistory(limit: number): Promise<RunHistoryOutput> {
+    return runHistory(this.warehousePath, this.publishedPath, limit);
+  }
+
+  readOnlyQuery(input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput> {
+    return readOnlyQuery(this.publishedPath, input);
+  }
+}

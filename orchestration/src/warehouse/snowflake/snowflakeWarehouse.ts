@@ -1,0 +1,138 @@
+import type { SnowflakeSettings } from '../../config/config.js';
+import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
+import type { Watermark } from '../../extract/watermark.js';
+import type { RetentionBoundary } from '../../retention/expiredRows.js';
+import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
+import type { RecordedNodeResult } from '../../runs/publishGate.js';
+import type { RunSummary } from '../../runs/runSummary.js';
+import type {
+  ColumnReread, RereadColumnInput, RereadColumnOutput,
+  LoadFileInput, LoadFileOutput, Warehouse, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishInput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
+  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput, RunHistoryOutput, ReadOnlyQueryInput, ReadOnlyQueryOutput,
+} from '../warehouse.js';
+import { previousBuild } from '../previousBuild.js';
+import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
+import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
+import { contentChecks } from './contentChecks.js';
+import { lastKeyCheck } from './keyChecks.js';
+import { mergeFile } from './mergeFile.js';
+import { ensureMetadataTables, METADATA_SCHEMA } from './metadataTables.js';
+import { pruneExpiredRows } from './pruneExpiredRows.js';
+import { publishSchema } from './publish.js';
+import { readAlerts } from './readAlerts.js';
+import { readOnlyQuery } from './readOnlyQuery.js';
+import { runHistory } from './runHistory.js';
+import { recordRun } from './recordRun.js';
+import { replaceTable } from './replaceTable.js';
+import { resetTable } from './resetTable.js';
+import { readRetentionBoundaries } from './retentionBoundaries.js';
+import { withSnowflake, type SnowflakeSession } from './connection.js';
+import { tombstoneMissingKeys } from './tombstoneMissingKeys.js';
+import { readWatermark } from './watermarks.js';
+
+/** The schema the loader writes (unquoted, so RAW): the one dbt's sources read (models/staging/.../_rebar_source__sources.yml). */
+const RAW_SCHEMA = 'raw';
+
+/**
+ * The Snowflake warehouse: loads extracted CSV files into Snowflake's RAW schema: one row per primary key, latest version
+ * wins; the same shape as the DuckDB loader. Each operation opens its own session (so parallel
+ * table loads do not share one), stages its file through the named stage _rebar.rebar_stage, and
+ * commits the rows with the watermark in one transaction.
+ */
+export class SnowflakeWarehouse implements Warehouse {
+  private metadataReady: Promise<void> | undefined;
+
+  /** @param settings how to connect; the credentials in it never leave the driver (see snowflakeConnection.ts). */
+  constructor(private readonly settings: SnowflakeSettings) {}
+
+  /** A session with the RAW and _rebar schemas in place (created once per loader). */
+  private session<T>(work: (session: SnowflakeSession) => Promise<T>): Promise<T> {
+    return withSnowflake(this.settings, RAW_SCHEMA, async (session) => {
+      this.metadataReady ??= (async () => {
+        await session.execute(`create schema if not exists ${RAW_SCHEMA}`);
+        await ensureMetadataTables(session);
+      })();
+      try {
+        await this.metadataReady;
+      } catch (error) {
+        this.metadataReady = undefined;
+        throw error;
+      }
+      return work(session);
+    });
+  }
+
+  getWatermark(table: TableConfig): Promise<Watermark | undefined> {
+    return this.session((session) => readWatermark(session, table));
+  }
+
+  resetTable(input: ResetTableInput): Promise<ResetTableOutput> {
+    return this.session((session) => resetTable(session, RAW_SCHEMA, input));
+  }
+
+  loadFile(input: LoadFileInput): Promise<LoadFileOutput> {
+    return this.session((session) => mergeFile(session, RAW_SCHEMA, input));
+  }
+
+  replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput> {
+    return this.session((session) => replaceTable(session, RAW_SCHEMA, input));
+  }
+
+  latestNodeResults(): Promise<RecordedNodeResult[]> {
+    return this.session((session) => recordedNodeResults(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA));
+  }
+
+  previousBuild(): Promise<PreviousBuild> {
+    return this.session((session) => previousBuild(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA));
+  }
+
+  recordRun(summary: RunSummary): Promise<void> {
+    return this.session((session) => recordRun(session, summary));
+  }
+
+  lastKeyCheck(table: TableConfig): Promise<Date | undefined> {
+    return this.session((session) => lastKeyCheck(session, table));
+  }
+
+  tombstoneMissingKeys(input: TombstoneInput): Promise<TombstoneOutput> {
+    return this.session((session) => tombstoneMissingKeys(session, RAW_SCHEMA, input));
+  }
+
+  /** MARTS and the run history only, whatever rebar.yml's publish: says (that section is the DuckDB file's); not bound to a run yet. */
+  publish(_input: PublishInput): Promise<PublishOutput> {
+    return this.session((session) => publishSchema(session, this.settings.database, this.settings.readerRole));
+  }
+
+  retentionBoundaries(table: IncrementalTableConfig): Promise<RetentionBoundary[]> {
+    return this.session((session) => readRetentionBoundaries(session, table.name));
+  }
+
+  pruneExpiredRows(input: PruneExpiredRowsInput): Promise<PruneExpiredRowsOutput> {
+    return this.session((session) => pruneExpiredRows(session, RAW_SCHEMA, input));
+  }
+
+  pendingColumnRereads(table: TableConfig): Promise<ColumnReread[]> {
+    return this.session((session) => pendingColumnRereads(session, table));
+  }
+
+  rereadColumn(input: RereadColumnInput): Promise<RereadColumnOutput> {
+    return this.session((session) => rereadColumn(session, RAW_SCHEMA, input));
+  }
+
+  /** Not built for Snowflake yet (see contentChecks.ts). */
+  readonly contentChecks = contentChecks;
+
+  /** Reads MARTS (what the run that just built it reports), not the published copy. */
+  readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput> {
+    return this.session((session) => readAlerts(session, input.limit));
+  }
+
+  runHistory(limit: number): Promise<RunHistoryOutput> {
+    return this.session((session) => runHistory(session, this.settings.database, limit));
+  }
+
+  /** Reads PUBLISHED in its own session (no bookkeeping needed, nothing created). */
+  readOnlyQuery(input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput> {
+    return readOnlyQuery(this.settings, input);
+  }
+}

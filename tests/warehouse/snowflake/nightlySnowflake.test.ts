@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, test } from 'vitest';
+import { childProcessEnv, type RebarConfig } from '../../../orchestration/src/config/config.js';
+import { dbtTargetEnv } from '../../../orchestration/src/dbt/dbtTargetEnv.js';
+import { runDbt } from '../../../orchestration/src/dbt/runDbt.js';
+import { loadRebarFile, loadTablesConfig, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
+import { unreconciledTables, type RunSummary } from '../../../orchestration/src/runs/runSummary.js';
+import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';
+import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
+import { startFakesnow, type Fakesnow } from '../../support/fakesnow.js';
+import { querySnowflake } from '../../support/snowflakeQuery.js';
+import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
+import { testConfig } from '../../support/testConfig.js';
+import { nightlyLoad } from '../../../orchestration/src/temporal/workflows/index.js';
+
+let env: TestWorkflowEnvironment;
+let source: TempPostgres;
+let fakesnow: Fakesnow;
+let config: RebarConfig;
+const taskQueue = 'rebar-snowflake-test';
+
+beforeAll(async () => {
+  [source, fakesnow] = await Promise.all([startTempPostgres({ migrate: true }), startFakesnow()]);
+  config = testConfig({ ...fakesnow.env, REBAR_CHUNK_ROWS: '2000' });
+  // dbt (a child process) reads this: only tests whose every parent is selected, so the staging
+  // selection does not pull in relationship tests of intermediate models it does not build.
+  process.env.DBT_INDIRECT_SELECTION = 'cautious';
+  await generateSource(source.client, { scale: 0.05, years: 1, seed: 11, endDate: '2026-06-30' });
+  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
+});
+
+afterAll(async () => {
+  delete process.env.DBT_INDIRECT_SELECTION;
+  await env?.teardown();
+  await source?.close();
+  await fakesnow?.stop();
+});
+
+/**
+ * The dbt selection the nightly builds here: seeds and staging (with their tests), what the fakesnow
+ * emulator runs end to end. The marts need what it lacks (see the dbt test below and docs/snowflake.md).
+ */
+const DBT_SELECT = 'path:seeds path:models/staging';
+
+/** Runs one nightlyLoad on a fresh worker and returns its run summary. */
+async function runNightly(workflowId: string): Promise<RunSummary> {
+  const tables = loadTablesConfig(config.tablesConfigPath);
+  const worker = await createRebarWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps: { config, sourceUrl: source.connectionString, tables, discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
+  });
+  try {
+    return await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [{ dbtSelect: DBT_SELECT }] }));
+  } catch (error) {
+    const cause = error instanceof WorkflowFailedError ? (error.cause as Error & { details?: unknown[] }) : undefined;
+    assert.fail(`the nightly run failed: ${cause?.message ?? String(error)} ${JSON.stringify(cause?.details?.[0] ?? '').slice(0, 3000)}`);
+  }
+}
+
+/**
+ * Every row of a source table as text, ordered by primary key, and the same from RAW in
+ * Snowflake: timestamps as epoch microseconds, JSON re-serialised, everything else cast to text.
+ */
+async function tableContents(table: TableConfig, skipRows?: string): Promise<{ source: (string | null)[][]; raw: (string | null)[][] }> {
+  const columns = (await source.client.query<{ column_name: string; data_type: string }>(
+    "select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
+    [table.name],
+  )).rows;
+  const pgList = columns.map(({ column_name: name, data_type: type }) => {
+    if (type.startsWith('timestamp')) return `(extract(epoch from "${name}") * 1000000)::bigint::text`;
+    return `"${name}"::text`;
+  });
+  const sfList = columns.map(({ column_name: name, data_type: type }) => {
+    if (type.startsWith('timestamp')) return `cast(date_part(epoch_microsecond, "${name.toUpperCase()}") as varchar)`;
+    if (type === 'jsonb' || type === 'json') return `to_json("${name.toUpperCase()}")`;
+    return `cast("${name.toUpperCase()}" as varchar)`;
+  });
+  // Qualified: an output column of the same name (the key as text) would otherwise be what is sorted.
+  const order = table.primaryKey.map((key) => `${table.name}."${key}"`).join(', ');
+  const pgRows = (await source.client.query({ text: `select ${pgList.join(', ')} from ${table.name} ${skipRows ? `where not (${skipRows})` : ''} order by ${order}`, rowMode: 'array' })).rows as (string | null)[][];
+  const sfRows = (await querySnowflake(config, `select ${sfList.join(', ')} from raw.${table.name} order by ${order.toUpperCase()}`)).map((row) => Object.values(row).map((value) => (value === null ? null : String(value))));
+  const jsonColumns = columns.map((column) => column.data_type === 'jsonb' || column.data_type === 'json');
+  const normalise = (rows: (string | null)[][]) => rows.map((row) => row.map((value, index) => (value !== null && jsonColumns[index] ? JSON.stringify(JSON.parse(value)) : value)));
+  return { source: normalise(pgRows), raw: normalise(sfRows) };
+}
+
+/** Every table's raw rows equal the source's (rows pruned on purpose, past retention, left out); returns "table rows, ...". */
+async function assertRawEqualsSource(summary: RunSummary): Promise<string> {
+  const lines: string[] = [];
+  for (const table of loadTablesConfig(config.tablesConfigPath)) {
+    const skip = table.name === 'platform_events'
+      ? summary.retention.pruned.map((result) => `(category = '${result.category}' and created_at < '${result.cutoff}'::timestamptz)`).join(' or ') || undefined
+      : undefined;
+    const { source: expected, raw } = await tableContents(table, skip);
+    assert.equal(raw.length, expected.length, `${table.name}: row count`);
+    assert.deepEqual(raw, expected, `${table.name}: content`);
+    lines.push(`${table.name} ${raw.length}`);
+  }
+  return lines.join(', ');
+}
+
+test('the nightly workflow with REBAR_TARGET=snowflake loads every table into RAW row for row, prunes retention, builds with dbt-snowflake, publishes and records the run', async () => {
+  const started = Date.now();
+  const summary = await runNightly('nightly-snowflake');
+  console.log(`nightly run against fakesnow took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  assert.deepEqual(summary.tables.filter((table) => table.status !== 'success'), []);
+  assert.equal(summary.retention.error, null);
+  const built = (type: string) => summary.models.filter((model) => model.resourceType === type && (model.status === 'success' || model.status === 'pass')).length;
+  assert.deepEqual([built('seed'), built('model')], [6, 15], JSON.stringify(summary.models.filter((model) => !['success', 'pass'].includes(model.status))));
+  assert.ok(built('test') > 100, `${built('test')} dbt tests passed`);
+  assert.equal(summary.published, true);
+  assert.deepEqual(unreconciledTables(summary.tables), []);
+  const tables = loadTablesConfig(config.tablesConfigPath);
+  assert.equal(summary.tables.length, tables.length);
+
+  const pruned = new Map(summary.retention.pruned.map((result) => [`${result.table}/${result.category}`, result]));
+  assert.ok([...pruned.values()].some((result) => result.rowsPruned > 0), 'the demo year reaches past the 1-year interaction retention');
+  console.log(`raw equals the source, row for row and value for value: ${await assertRawEqualsSource(summary)}`);
+  for (const result of summary.retention.pruned) {
+    const { rows } = await source.client.query<{ n: number }>('select count(*)::int as n from platform_events where category = $1 and created_at < $2', [result.category, result.cutoff]);
+    assert.equal(result.rowsPruned, rows[0]?.n, `${result.category}: every source event older than ${result.cutoff} pruned`);
+  }
+
+  const [run] = await querySnowflake(config, "select status, rows_extracted from _rebar.runs where workflow_id = 'nightly-snowflake'");
+  assert.deepEqual(run, { STATUS: 'success', ROWS_EXTRACTED: summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0) });
+  const [publishedRun] = await querySnowflake(config, "select status from published._rebar_runs where workflow_id = 'nightly-snowflake'");
+  assert.deepEqual(publishedRun, { STATUS: 'success' }, 'readers see the run history of the published version');
+  const [staged] = await querySnowflake(config, 'select count(*) as n from staging.stg_rebar_source__crew_checkins');
+  const { rows: [sourceCheckins] } = await source.client.query<{ n: number }>('select count(*)::int as n from crew_checkins');
+  assert.equal(staged?.N, sourceCheckins?.n, 'dbt-snowflake staged what the loader loaded');
+  const [reconciled] = await querySnowflake(config, 'select count(*) as n from _rebar.run_tables where source_rows = warehouse_rows');
+  assert.equal(reconciled?.N, tables.length);
+
+  // A day passes at the source (inserts, updates, soft deletes): the next run merges just the changes.
+  const day = await simulateDay(source.client, { seed: 12 });
+  const changed = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const changes = changed(day.inserted) + changed(day.updated) + changed(day.softDeleted);
+  const next = await runNightly('nightly-snowflake-2');
+  assert.deepEqual(next.tables.filter((table) => table.status !== 'success'), []);
+  const written = next.tables.reduce((sum, table) => sum + table.rowsWritten, 0);
+  console.log(`after one simulated day (${changed(day.inserted)} inserted, ${changed(day.updated)} updated, ${changed(day.softDeleted)} soft-deleted): ${written} rows merged`);
+  assert.equal(written, changes, "every change merged once, nothing else rewritten");
+  assert.equal(next.published, true);
+  await assertRawEqualsSource(summary);
+  assert.deepEqual(unreconciledTables(next.tables), []);
+
+  // A run with nothing changed at the source writes nothing (the lookback re-reads, unchanged rows are skipped).
+  const idle = await runNightly('nightly-snowflake-3');
+  assert.deepEqual(idle.tables.filter((table) => table.status !== 'success'), []);
+  assert.equal(idle.tables.reduce((sum, table) => sum + table.rowsWritten, 0), 0);
+  assert.deepEqual(unreconciledTables(idle.tables), []);
+});
+
+test('dbt-snowflake (--target prod) builds the seeds, staging and intermediate models and their tests on the RAW the loader wrote', async () => {
+  // What the fakesnow emulator can run: marts (column comments in CREATE TABLE), snapshots and unit
+  // tests (fully qualified temporary tables) are beyond it; docs/snowflake.md lists the gaps.
+  const { target, env } = dbtTargetEnv(config);
+  const targetPath = join(config.stateDir, 'dbt-snowflake-target');
+  const select = ['--select', 'path:seeds', 'path:models/staging', 'path:models/intermediate', '--exclude', 'path:models/marts+', 'path:snapshots+', 'resource_type:unit_test'];
+  const result = await runDbt({ dbtBin: config.dbtBin, projectDir: config.dbtProjectDir, args: ['build', '--target', target, ...select], env: { ...childProcessEnv(), ...env }, targetPath });
+  const failed = result.nodes.filter((node) => node.status !== 'success' && node.status !== 'pass');
+  assert.deepEqual([result.exitCode, failed.map((node) => `${node.uniqueId}: ${node.message ?? ''}`)], [0, []], result.errors.join('\n'));
+  const count = (type: string) => result.nodes.filter((node) => node.uniqueId.startsWith(`${type}.`)).length;
+  console.log(`dbt build --target prod on fakesnow: ${count('seed')} seeds, ${count('model')} models, ${count('test')} tests, all pass`);
+  assert.ok(count('model') >= 20 && count('test') >= 150, `${count('model')} models, ${count('test')} tests`);
+
+  // The Snowflake SQL computes what the source says: workers unnested from JSON, hours summed.
+  const { rows: [expected] } = await source.client.query<{ workers: string; hours: string }>(`
+    select count(*)::text as workers, sum((worker->>'hours')::numeric)::text as hours
+    from crew_checkins cross join jsonb_array_elements(workers) as worker where deleted_at is null`);
+  const [actual] = await querySnowflake(config, 'select count(*) as workers, sum(hours_worked) as hours from intermediate.int_crew_checkin_workers');
+  assert.deepEqual([String(actual?.WORKERS), Number(actual?.HOURS)], [expected?.workers, Number(expected?.hours)]);
+});
+
