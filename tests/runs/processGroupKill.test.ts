@@ -14,16 +14,9 @@ import { runCli } from '../support/runCli.js';
 import { sourceEqualsWarehouse } from '../support/sourceEqualsWarehouse.js';
 
 // SIGKILL of the whole `rebar nightly` process group (the OOM killer, `kill -9 -<pgid>`) at uniform
-// random moments, each followed by the next `rebar nightly`: one small demo source for every trial.
+// random moments, each followed by a plain `rebar nightly`: one small demo source for every trial.
 const TRIALS = Number(process.env.REBAR_KILL_TRIALS ?? 10);
 const SCALE = '0.02';
-// The killed run is a plain nightly (an incremental dbt build of what changed). The run after it
-// skips dbt: everything it recovers (the lock, the demo Postgres, the orphaned workflows) is settled
-// before its workflow starts, and what it must not lose or duplicate is raw. A plain nightly would
-// rebuild all 673 nodes after every cancelled run (docs/cost.md), two minutes a trial on a busy
-// machine that check nothing here; tests/runs/dbtBuildScope.test.ts tests that rebuild, and
-// tests/runs/interruption.test.ts a full nightly with the marts compared after cancelled runs.
-const RECOVERY = ['nightly', '--scale', SCALE, '--no-dbt'];
 
 let state: DemoState;
 const started: BackgroundCli[] = [];
@@ -83,7 +76,7 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
 
     const before = await runsRecorded();
     const recoveryStarted = Date.now();
-    const next = await runCli(RECOVERY, state.env);
+    const next = await runCli(['nightly', '--scale', SCALE], state.env);
     recoverySeconds.push((Date.now() - recoveryStarted) / 1000);
     process.stdout.write(`trial ${trial}: SIGKILL ${(delayMs / 1000).toFixed(1)} s after the first line; the next nightly took ${recoverySeconds.at(-1)?.toFixed(1)} s, exit ${next.code}\n`);
     assert.equal(next.code, 0, `trial ${trial}:\n${next.stdout}${next.stderr}`);
