@@ -14,6 +14,18 @@ const workflowForbidden = {
   })),
 };
 
+// The data path runs one way: source -> extract -> load -> warehouse -> dbt -> publish, over a shared
+// kernel (tables config, watermark, source column, identifiers). A layer never imports the layers after it.
+const laterLayers = (...layers) => ({
+  patterns: [{ group: layers.map((layer) => `**/${layer}/**`), message: 'Data flows one way (docs/architecture.md): this layer may not import a later one.' }],
+});
+const layerFences = [
+  ['orchestration/src/kernel/**/*.ts', laterLayers('source', 'extract', 'load', 'warehouse', 'dbt', 'temporal', 'cli')],
+  ['orchestration/src/extract/**/*.ts', laterLayers('load', 'warehouse', 'dbt', 'temporal', 'cli')],
+  ['orchestration/src/load/**/*.ts', laterLayers('dbt', 'temporal', 'cli')],
+  ['orchestration/src/warehouse/**/*.ts', laterLayers('extract', 'load', 'dbt', 'temporal', 'cli')],
+].map(([files, rule]) => ({ files: [files], rules: { '@typescript-eslint/no-restricted-imports': ['error', rule] } }));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.venv/**', 'target/**'] },
   ...tseslint.configs.recommended,
@@ -38,4 +50,5 @@ export default tseslint.config(
     files: ['orchestration/src/temporal/workflows/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', workflowForbidden] },
   },
+  ...layerFences,
 );

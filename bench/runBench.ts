@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
 import { loadConfig } from '../orchestration/src/config/config.js';
-import { loadTablesConfig } from '../orchestration/src/extract/tablesConfig.js';
+import { loadTablesConfig } from '../orchestration/src/kernel/tablesConfig.js';
 import { startEphemeralPostgres } from '../orchestration/src/source/ephemeralPostgres.js';
 import { generateSource } from '../orchestration/src/source/generator/index.js';
 import { migrateSource } from '../orchestration/src/source/migrate.js';

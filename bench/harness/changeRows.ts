@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { quoteIdent } from '../../orchestration/src/extract/sqlIdentifiers.js';
-import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { quoteIdent } from '../../orchestration/src/kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 
 /**
  * Changes a fraction of every table's rows at the source, the way a busy day does: in merge tables

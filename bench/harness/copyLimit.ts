@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { quoteIdent } from '../../orchestration/src/extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../orchestration/src/kernel/sqlIdentifiers.js';
 
 export interface CopyLimitResult {
   seconds: number;

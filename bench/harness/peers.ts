@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findProjectRoot } from '../../orchestration/src/config/projectRoot.js';
-import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import type { TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { lastJsonLine, runMeasured } from './measuredProcess.js';
 
 export type PeerTool = 'dlt' | 'sling';

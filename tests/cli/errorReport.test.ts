@@ -10,7 +10,7 @@ import { ConfigError } from '../../orchestration/src/config/config.js';
 import { DocsError } from '../../orchestration/src/dbt/generateDocs.js';
 import { UserError } from '../../orchestration/src/errors/userError.js';
 import { CursorWindowError } from '../../orchestration/src/extract/cursorWindow.js';
-import { TablesConfigError } from '../../orchestration/src/extract/tablesConfig.js';
+import { TablesConfigError } from '../../orchestration/src/kernel/tablesConfig.js';
 import { InitError } from '../../orchestration/src/init/initProject.js';
 import { RetentionPolicyError } from '../../orchestration/src/retention/retentionPolicy.js';
 import { SqlError } from '../../orchestration/src/sql/sqlError.js';

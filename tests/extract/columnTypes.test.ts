@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { readSourceColumns } from '../../orchestration/src/extract/sourceColumns.js';
-import type { ColumnTypeOverride, IncrementalTableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import type { ColumnTypeOverride, IncrementalTableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';

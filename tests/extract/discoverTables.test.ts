@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { discoverSourceTables, discoverTables, type DiscoveredTable } from '../../orchestration/src/extract/discoverTables.js';
-import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, type DiscoverSettings, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, type DiscoverSettings, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { extractOnce } from '../support/extractOnce.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/activity';
 import { afterAll, beforeAll, test } from 'vitest';
-import { parseRebarFile, parseTablesConfig, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { parseRebarFile, parseTablesConfig, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../orchestration/src/warehouse/createWarehouse.js';
 import { createPlanLoad } from '../../orchestration/src/temporal/activities/planLoad.js';
 import type { PlanLoadInput } from '../../orchestration/src/temporal/activities/types.js';

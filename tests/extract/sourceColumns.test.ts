@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
 import { readSourceColumns, SourceTableError } from '../../orchestration/src/extract/sourceColumns.js';
-import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import type { TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { readSourceColumns, SourceTableError } from '../../orchestration/src/extract/sourceColumns.js';
-import { parseTablesConfig, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { parseTablesConfig, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { parse } from 'yaml';
 import { discoverSourceTables } from '../../orchestration/src/extract/discoverTables.js';
-import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, loadRebarFile, sourceRelationOf, type RebarFile, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, loadRebarFile, sourceRelationOf, type RebarFile, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { runCommand } from '../../orchestration/src/util/runCommand.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';

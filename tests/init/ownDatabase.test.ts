@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
-import { loadRebarFile, sourceRelationOf, type RebarFile } from '../../orchestration/src/extract/tablesConfig.js';
+import { loadRebarFile, sourceRelationOf, type RebarFile } from '../../orchestration/src/kernel/tablesConfig.js';
 import { startCli } from '../support/backgroundCli.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { applyRentalYardChanges, createReadOnlyRole, createRentalYardDatabase, loadRentalYard, RENTAL_YARD_SCHEMAS } from '../support/rentalYard.js';

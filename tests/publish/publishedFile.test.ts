@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, test } from 'vitest';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { readPublishedRun } from '../../orchestration/src/warehouse/duckdb/publishedMarker.js';
-import { DEFAULT_PUBLISH_SETTINGS } from '../../orchestration/src/warehouse/publishSettings.js';
+import { DEFAULT_PUBLISH_SETTINGS } from '../../orchestration/src/kernel/publishSettings.js';
 import { newDemoState, querySource, rebar } from '../support/demoState.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 

@@ -6,7 +6,7 @@ import { test } from 'vitest';
 import { loadConfig } from '../../orchestration/src/config/config.js';
 import { retentionCutoffs } from '../../orchestration/src/retention/retentionCutoffs.js';
 import { checkRetentionPolicy, loadRetentionPolicy, parseRetentionPolicy, RetentionPolicyError } from '../../orchestration/src/retention/retentionPolicy.js';
-import { parseTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { parseTablesConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 
 test('the shipped seed is the policy: transaction and content 7 years, user_activity 2, interaction 1', () => {
   const config = loadConfig({});

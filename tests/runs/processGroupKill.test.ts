@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
-import { loadTablesConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { loadTablesConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { openSource } from '../../orchestration/src/source/demoSource.js';
 import { isRunning } from '../../orchestration/src/state/processIdentity.js';
 import { waitForWarehouseRelease } from '../../orchestration/src/state/warehouseRelease.js';

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { extractAndLoad, type ExtractAndLoadInput, type ExtractAndLoadOutput } from '../../orchestration/src/extract/extractAndLoad.js';
-import type { TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { extractAndLoad, type ExtractAndLoadInput, type ExtractAndLoadOutput } from '../../orchestration/src/load/extractAndLoad.js';
+import type { TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import type { Warehouse } from '../../orchestration/src/warehouse/warehouse.js';
 
 /** One extract-and-load of a table, as the extractTable activity does it, without Temporal. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../orchestration/src/config/config.js';
-import { loadTablesConfig, type TableConfig } from '../../orchestration/src/extract/tablesConfig.js';
+import { loadTablesConfig, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../orchestration/src/source/generator/index.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';

@@ -114,7 +114,7 @@ export interface RebarConfig {
   /** Rows per extraction chunk; each chunk commits with its watermark. */
   chunkRows: number;
   /**
-   * The nightly content check (extract/contentCheck.ts): wall time per table per run, and rows per
+   * The nightly content check (load/contentCheck.ts): wall time per table per run, and rows per
    * compared key range. A small table is compared whole each night, a big one a rotating share.
    */
   contentCheck: { budgetMs: number; rangeRows: number };

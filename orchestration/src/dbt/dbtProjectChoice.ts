@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RebarFile, TablesConfigError } from '../extract/tablesConfig.js';
+import { type RebarFile, TablesConfigError } from '../kernel/tablesConfig.js';
 
 /** The dbt project a worker builds, or why it builds none (its runs are then extract-only). */
 export type DbtProjectChoice = { projectDir: string } | { projectDir: undefined; why: string };

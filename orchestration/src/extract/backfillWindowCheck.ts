@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { CursorWindowError, cursorKindOfPg, cursorWindowKind, type CursorWindow, type CursorWindowKind } from './cursorWindow.js';
 import { readSourceColumns } from './sourceColumns.js';
-import type { TableConfig } from './tablesConfig.js';
+import type { TableConfig } from '../kernel/tablesConfig.js';
 
 export interface BackfillWindowCheckInput {
   /** The tables the run would consider: the configured ones, or those --tables named. */

@@ -1,6 +1,6 @@
 import type { SourceColumn } from './sourceColumns.js';
 import { SourceTableError } from './sourceColumns.js';
-import type { ColumnTypeOverride, TableConfig } from './tablesConfig.js';
+import type { ColumnTypeOverride, TableConfig } from '../kernel/tablesConfig.js';
 
 /** The Postgres type each override casts the value to before it leaves (its raw type follows from it). */
 const CAST_TO: Record<ColumnTypeOverride, string> = { double: 'double precision', varchar: 'text' };

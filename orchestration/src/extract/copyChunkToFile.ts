@@ -4,12 +4,12 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { cursorWindowPredicate, type CursorWindow } from './cursorWindow.js';
 import { resolveLookback } from './lookback.js';
-import { extractExpression } from '../warehouse/duckdb/types.js';
+import { extractExpression } from './extractExpression.js';
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { describeTable, quotedSourceRelation } from './sourceRelation.js';
-import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
-import type { FullRefreshTableConfig, IncrementalTableConfig } from './tablesConfig.js';
-import { WatermarkMismatchError, type Watermark } from './watermark.js';
+import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
+import type { FullRefreshTableConfig, IncrementalTableConfig } from '../kernel/tablesConfig.js';
+import { WatermarkMismatchError, type Watermark } from '../kernel/watermark.js';
 import { inReadSnapshot } from './extractSnapshot.js';
 
 export interface CopyChunkToFileInput {

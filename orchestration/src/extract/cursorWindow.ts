@@ -1,7 +1,7 @@
 import { SourceTableError } from './sourceColumns.js';
 import { describeTable } from './sourceRelation.js';
-import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
-import type { IncrementalTableConfig } from './tablesConfig.js';
+import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
+import type { IncrementalTableConfig } from '../kernel/tablesConfig.js';
 import { UserError } from '../errors/userError.js';
 
 /**

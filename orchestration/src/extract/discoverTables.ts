@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { readSourceCatalog, SourceSchemaError, type CatalogColumn, type CatalogRelation, type RelationKind } from './sourceCatalog.js';
 import { relationSelected } from './tablePatterns.js';
-import { DEFAULT_SOURCE_SCHEMA, rebarTableName, sourceRelationOf, type DiscoverSettings, type TableConfig } from './tablesConfig.js';
+import { DEFAULT_SOURCE_SCHEMA, rebarTableName, sourceRelationOf, type DiscoverSettings, type TableConfig } from '../kernel/tablesConfig.js';
 
 /** One relation discovery proposes (or kept from the file), and why each choice was made. */
 export interface DiscoveredTable {

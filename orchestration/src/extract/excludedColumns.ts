@@ -1,6 +1,6 @@
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { describeTable } from './sourceRelation.js';
-import type { TableConfig } from './tablesConfig.js';
+import type { TableConfig } from '../kernel/tablesConfig.js';
 
 /**
  * The columns left once exclude_columns is applied. An excluded column that does not exist is an

@@ -1,7 +1,7 @@
 import { cursorKindOfPg } from './cursorWindow.js';
 import { SourceTableError } from './sourceColumns.js';
 import { describeTable } from './sourceRelation.js';
-import type { IncrementalTableConfig } from './tablesConfig.js';
+import type { IncrementalTableConfig } from '../kernel/tablesConfig.js';
 
 /**
  * Why re-read: a row's cursor value is fixed when its transaction writes it (updated_at = now(),

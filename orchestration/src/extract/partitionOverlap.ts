@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { describeTable } from './sourceRelation.js';
-import { sourceRelationOf, type TableConfig } from './tablesConfig.js';
+import { sourceRelationOf, type TableConfig } from '../kernel/tablesConfig.js';
 
 export interface PartitionOverlap {
   partition: TableConfig;

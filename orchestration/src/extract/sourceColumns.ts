@@ -3,27 +3,10 @@ import { timestampKindOfPg } from '../retention/expiredRows.js';
 import { applyColumnTypes } from './columnTypes.js';
 import { withoutExcludedColumns } from './excludedColumns.js';
 import { describeTable } from './sourceRelation.js';
-import { sourceRelationOf, type TableConfig } from './tablesConfig.js';
+import { SourceTableError, type SourceColumn } from '../kernel/sourceColumn.js';
+import { sourceRelationOf, type TableConfig } from '../kernel/tablesConfig.js';
 
-export interface SourceColumn {
-  name: string;
-  /** Postgres type as format_type() prints it, e.g. `numeric(14,2)`, `timestamp with time zone`. */
-  pgType: string;
-  /**
-   * Postgres' attnum: kept by a RENAME COLUMN, new for an added column, so a column that appears
-   * at the position a vanished one had is that column renamed. Absent where columns are made up.
-   */
-  position?: number;
-  /**
-   * Set when the tables config's column_types lands the column as another type: the column's own
-   * Postgres type. pgType is then the type the value is cast to before it leaves (extractExpression).
-   */
-  sourcePgType?: string;
-}
-
-export class SourceTableError extends Error {
-  override name = 'SourceTableError';
-}
+export { SourceTableError, type SourceColumn };
 
 /**
  * Reads the columns of a table's source relation (any schema; an ordinary or partitioned table, a

@@ -1,5 +1,5 @@
-import { quoteIdent } from './sqlIdentifiers.js';
-import { DEFAULT_SOURCE_SCHEMA, sourceRelationOf, type TableConfig } from './tablesConfig.js';
+import { quoteIdent } from '../kernel/sqlIdentifiers.js';
+import { DEFAULT_SOURCE_SCHEMA, sourceRelationOf, type TableConfig } from '../kernel/tablesConfig.js';
 
 /** The relation a table is read from, quoted for Postgres: "schema"."table" (any schema, any relation kind). */
 export function quotedSourceRelation(table: TableConfig): string {

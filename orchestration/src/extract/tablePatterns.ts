@@ -1,4 +1,4 @@
-import type { SourceRelation } from './tablesConfig.js';
+import type { SourceRelation } from '../kernel/tablesConfig.js';
 
 /**
  * Whether a glob pattern (`*` any run of characters, `?` one character) names a source relation:

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { discoverSourceTables, type DiscoveredTable } from '../extract/discoverTables.js';
 import { SourceSchemaError } from '../extract/sourceCatalog.js';
-import { parseRebarFile, type DiscoverSettings } from '../extract/tablesConfig.js';
+import { parseRebarFile, type DiscoverSettings } from '../kernel/tablesConfig.js';
 import { sourcePassword } from '../source/checkSource.js';
 import { withClient } from '../source/demoSource.js';
 import { redactSecretsInText, scrubSecrets } from '../util/redact.js';

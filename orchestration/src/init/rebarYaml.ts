@@ -1,5 +1,5 @@
 import type { DiscoveredTable } from '../extract/discoverTables.js';
-import type { DiscoverSettings } from '../extract/tablesConfig.js';
+import type { DiscoverSettings } from '../kernel/tablesConfig.js';
 
 /**
  * rebar.yml for a discovered source: every table with its schema, key, cursor, mode, soft delete

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { DiscoveredTable } from '../extract/discoverTables.js';
 import type { CatalogColumn } from '../extract/sourceCatalog.js';
-import { sourceRelationOf } from '../extract/tablesConfig.js';
+import { sourceRelationOf } from '../kernel/tablesConfig.js';
 import { columnSql, isPlainIdentifier, snakeCase } from './names.js';
 
 /** Rebar's own columns in every raw table that staging keeps. */

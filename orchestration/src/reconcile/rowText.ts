@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { SourceColumn } from '../extract/sourceColumns.js';
-import { quoteIdent } from '../extract/sqlIdentifiers.js';
-import { duckdbTypeFor, extractExpression, intervalParts } from '../warehouse/duckdb/types.js';
+import type { SourceColumn } from '../kernel/sourceColumn.js';
+import { quoteIdent } from '../kernel/sqlIdentifiers.js';
+import { extractExpression, intervalParts } from '../extract/extractExpression.js';
+import { duckdbTypeFor } from '../warehouse/duckdb/types.js';
 import { canonicalFloat, canonicalJson } from './canonicalValues.js';
 
 /**

@@ -1,5 +1,5 @@
-import { quoteIdent, quoteLiteral } from '../extract/sqlIdentifiers.js';
-import type { RetentionConfig } from '../extract/tablesConfig.js';
+import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
+import type { RetentionConfig } from '../kernel/tablesConfig.js';
 
 /**
  * How far raw has been pruned for one category: rows of the category whose timestamp is before

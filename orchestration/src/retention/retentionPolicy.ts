@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { TableConfig } from '../extract/tablesConfig.js';
+import type { TableConfig } from '../kernel/tablesConfig.js';
 import { UserError } from '../errors/userError.js';
 
 /** How many whole years raw rows of one category are kept; categories not listed are kept forever. */

@@ -20,11 +20,11 @@ export interface TableRunResult {
   /**
    * Reconciliation: source rows (in the extraction's snapshot) and raw rows after the load; null when
    * the table failed. For a table with retention, source rows older than the cutoff raw was already
-   * pruned to are left out of sourceRows (see extract/extractAndLoad.ts).
+   * pruned to are left out of sourceRows (see load/extractAndLoad.ts).
    */
   sourceRows: number | null;
   warehouseRows: number | null;
-  /** What the nightly content check compared by value (see extract/contentCheck.ts); absent when it did not run. */
+  /** What the nightly content check compared by value (see load/contentCheck.ts); absent when it did not run. */
   contentCheck?: string;
 }
 

@@ -1,4 +1,4 @@
-import { resetCommand, WatermarkError, type Watermark } from '../extract/watermark.js';
+import { resetCommand, WatermarkError, type Watermark } from '../kernel/watermark.js';
 
 /** A watermark row as stored in _rebar.watermarks; anything malformed stops the table with the command that clears it. */
 export function storedWatermark(tableName: string, cursorValue: unknown, primaryKeyValues: unknown): Watermark {

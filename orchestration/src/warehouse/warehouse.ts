@@ -1,6 +1,6 @@
-import type { SourceColumn } from '../extract/sourceColumns.js';
-import type { FullRefreshTableConfig, IncrementalTableConfig, TableConfig } from '../extract/tablesConfig.js';
-import type { Watermark } from '../extract/watermark.js';
+import type { SourceColumn } from '../kernel/sourceColumn.js';
+import type { FullRefreshTableConfig, IncrementalTableConfig, TableConfig } from '../kernel/tablesConfig.js';
+import type { Watermark } from '../kernel/watermark.js';
 import type { RetentionCutoff } from '../retention/retentionCutoffs.js';
 import type { RetentionBoundary } from '../retention/expiredRows.js';
 import type { AlertsSummary } from '../runs/alertsSummary.js';
@@ -9,7 +9,7 @@ import type { RecordedNodeResult } from '../runs/publishGate.js';
 import type { RunSummary } from '../runs/runSummary.js';
 import type { SqlFormat } from '../sql/sqlFormat.js';
 import type { RunHistory } from './bookkeeping/runHistory.js';
-import type { PublishSettings } from './publishSettings.js';
+import type { PublishSettings } from '../kernel/publishSettings.js';
 
 export interface LoadFileInput {
   table: IncrementalTableConfig;

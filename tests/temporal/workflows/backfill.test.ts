@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
-import { loadRebarFile, loadTablesConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { loadRebarFile, loadTablesConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource } from '../../../orchestration/src/source/generator/index.js';

@@ -5,7 +5,7 @@ import { ApplicationFailure, CancelledFailure, WorkflowFailedError } from '@temp
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, test } from 'vitest';
-import { loadTablesConfig, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { loadTablesConfig, type TableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../../orchestration/src/runs/runSummary.js';
 import type { Activities } from '../../../orchestration/src/temporal/activities/index.js';
 import { type FailedRun, failedRunOf } from '../../../orchestration/src/temporal/failedRunSummary.js';

@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
-import { parseRebarFile, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { parseRebarFile, type TableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { createRebarWorker } from '../../../orchestration/src/temporal/createWorker.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { loadConfig } from '../../../orchestration/src/config/config.js';
-import { loadTablesConfig, type IncrementalTableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { loadTablesConfig, type IncrementalTableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { compareTables } from '../../../orchestration/src/reconcile/compareTables.js';
 import { retentionCutoffs, type RetentionCutoff } from '../../../orchestration/src/retention/retentionCutoffs.js';

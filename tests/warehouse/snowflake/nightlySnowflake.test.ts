@@ -6,7 +6,7 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { childProcessEnv, type RebarConfig } from '../../../orchestration/src/config/config.js';
 import { dbtTargetEnv } from '../../../orchestration/src/dbt/dbtTargetEnv.js';
 import { runDbt } from '../../../orchestration/src/dbt/runDbt.js';
-import { loadRebarFile, loadTablesConfig, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { loadRebarFile, loadTablesConfig, type TableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { unreconciledTables, type RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { generateSource, simulateDay } from '../../../orchestration/src/source/generator/index.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
-import type { TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import type { TableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { findFreePort } from '../../../orchestration/src/util/freePort.js';
 import { extractOnce } from '../../support/extractOnce.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
-import type { TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import type { TableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { extractOnce } from '../../support/extractOnce.js';
 import { startFakesnow, type Fakesnow } from '../../support/fakesnow.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
 import { readSourceColumns } from '../../../orchestration/src/extract/sourceColumns.js';
-import { type IncrementalTableConfig, parseTablesConfig, type TableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import { type IncrementalTableConfig, parseTablesConfig, type TableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import type { Warehouse } from '../../../orchestration/src/warehouse/warehouse.js';
 import { SnowflakeWarehouse } from '../../../orchestration/src/warehouse/snowflake/snowflakeWarehouse.js';
@@ -15,7 +15,7 @@ import { querySnowflake } from '../../support/snowflakeQuery.js';
 import { createTicketsAndEvents } from '../../support/ticketsSource.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
-import { DEFAULT_PUBLISH_SETTINGS } from '../../../orchestration/src/warehouse/publishSettings.js';
+import { DEFAULT_PUBLISH_SETTINGS } from '../../../orchestration/src/kernel/publishSettings.js';
 
 const tickets: IncrementalTableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../../orchestration/src/config/config.js';
-import type { IncrementalTableConfig } from '../../../orchestration/src/extract/tablesConfig.js';
+import type { IncrementalTableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { extractOnce } from '../../support/extractOnce.js';
 import { startFakesnow, type Fakesnow } from '../../support/fakesnow.js';

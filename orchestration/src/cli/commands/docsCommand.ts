@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { childProcessEnv, type RebarConfig } from '../../config/config.js';
 import { dbtProjectOf } from '../../dbt/dbtProjectChoice.js';
 import { DocsError, generateDocs } from '../../dbt/generateDocs.js';
-import { loadRebarFile } from '../../extract/tablesConfig.js';
+import { loadRebarFile } from '../../kernel/tablesConfig.js';
 import { wholeNumber } from '../options.js';
 
 export function registerDocsCommand(program: Command, config: () => RebarConfig): void {

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, DEFAULT_SOURCE_SCHEMA } from '../../extract/tablesConfig.js';
+import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, DEFAULT_SOURCE_SCHEMA } from '../../kernel/tablesConfig.js';
 import { InitError, initProject } from '../../init/initProject.js';
 import { commaList } from '../options.js';
 

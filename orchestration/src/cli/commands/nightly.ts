@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Client, type Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import type { RebarConfig } from '../../config/config.js';
-import { loadRebarFile, type TableConfig } from '../../extract/tablesConfig.js';
+import { loadRebarFile, type TableConfig } from '../../kernel/tablesConfig.js';
 import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { withReadOnlyWarehouse } from '../../warehouse/duckdb/readOnlyWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadTablesConfig } from '../../kernel/tablesConfig.js';
 import { compareTables } from '../../reconcile/compareTables.js';
 import { withClient } from '../../source/demoSource.js';
 import { openSharedSource } from '../../state/runServices.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { loadTablesConfig, type TableConfig } from '../../extract/tablesConfig.js';
+import { loadTablesConfig, type TableConfig } from '../../kernel/tablesConfig.js';
 import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { holdStateFolder } from '../../state/stateFolder.js';
 import { withTemporalClient } from './temporalClient.js';

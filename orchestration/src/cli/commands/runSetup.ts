@@ -1,5 +1,5 @@
 import { type DbtProjectChoice, dbtProjectOf } from '../../dbt/dbtProjectChoice.js';
-import type { DiscoverSettings, RebarFile, TableConfig } from '../../extract/tablesConfig.js';
+import type { DiscoverSettings, RebarFile, TableConfig } from '../../kernel/tablesConfig.js';
 import { isDemoSource } from '../../source/isDemoSource.js';
 import { UserError } from '../../errors/userError.js';
 

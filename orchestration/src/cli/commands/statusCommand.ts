@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildRunStaleAlert } from '../../alerts/runStaleAlert.js';
 import type { RebarConfig } from '../../config/config.js';
-import { loadTablesConfig } from '../../extract/tablesConfig.js';
+import { loadTablesConfig } from '../../kernel/tablesConfig.js';
 import { formatStatus, type StatusView } from '../../status/formatStatus.js';
 import { listLiveRuns } from '../../status/liveRuns.js';
 import { scheduleIntervalSeconds } from '../../status/scheduleInterval.js';

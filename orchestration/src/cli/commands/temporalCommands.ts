@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { RebarConfig } from '../../config/config.js';
-import { loadRebarFile } from '../../extract/tablesConfig.js';
+import { loadRebarFile } from '../../kernel/tablesConfig.js';
 import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import { openSource } from '../../source/demoSource.js';

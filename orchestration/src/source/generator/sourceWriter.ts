@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 import { type CsvValue, emptyCounts, SOURCE_TABLE_COLUMNS, SOURCE_TABLES, type SourceRow, type SourceTable } from './sourceTables.js';
 
 const FLUSH_BYTES = 16 * 1024 * 1024;

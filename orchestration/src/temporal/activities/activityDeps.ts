@@ -1,5 +1,5 @@
 import type { RebarConfig } from '../../config/config.js';
-import type { DiscoverSettings, TableConfig } from '../../extract/tablesConfig.js';
+import type { DiscoverSettings, TableConfig } from '../../kernel/tablesConfig.js';
 import type { DbtProjectChoice } from '../../dbt/dbtProjectChoice.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 

@@ -4,7 +4,7 @@ import { discoverTables } from '../../extract/discoverTables.js';
 import { findPartitionOverlaps, partitionOverlapMessage } from '../../extract/partitionOverlap.js';
 import { readSourceColumns, SourceTableError } from '../../extract/sourceColumns.js';
 import { SourceSchemaError } from '../../extract/sourceCatalog.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import { checkSource, SourceCredentialsError, SourcePermanentError } from '../../source/checkSource.js';
 import { withClient } from '../../source/demoSource.js';
 import { describeLoad, earlierLoads, runningLoads } from '../runIdentity.js';

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { IncrementalTableConfig } from '../../extract/tablesConfig.js';
+import type { IncrementalTableConfig } from '../../kernel/tablesConfig.js';
 import { retentionCutoffs } from '../../retention/retentionCutoffs.js';
 import { loadRetentionPolicy, RetentionPolicyError, type RetentionPeriod } from '../../retention/retentionPolicy.js';
 import type { RetentionPruneResult } from '../../runs/retentionSummary.js';

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { loadRebarFile } from '../../extract/tablesConfig.js';
+import { loadRebarFile } from '../../kernel/tablesConfig.js';
 import { PublishRefusedError } from '../../warehouse/duckdb/lastBuild.js';
 import { PublishSettingsError } from '../../warehouse/duckdb/publish.js';
 import type { ActivityDeps } from './activityDeps.js';

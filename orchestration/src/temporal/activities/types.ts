@@ -1,6 +1,6 @@
 import type { CursorWindow } from '../../extract/cursorWindow.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import type { AlertsSummary } from '../../runs/alertsSummary.js';
 import type { DbtBuildScope } from '../../runs/dbtBuildScope.js';

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SourceColumn } from '../../extract/sourceColumns.js';
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { SourceColumn } from '../../kernel/sourceColumn.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import { duckdbTypeFor } from './types.js';
 
 /**
@@ -14,7 +14,7 @@ import { duckdbTypeFor } from './types.js';
  * A column that appears in a table raw already holds rows of (added, or renamed: it has the attnum
  * a vanished column had) is registered in _rebar.column_rereads when `rereadNewColumns` is set:
  * rows the cursor does not bring back would otherwise keep NULL in it for ever (see
- * extract/rereadColumns.ts). Full-refresh tables are rewritten whole and need no re-read.
+ * load/rereadColumns.ts). Full-refresh tables are rewritten whole and need no re-read.
  */
 /** Rebar's own columns on every raw table: which load wrote the row, when, and when a key pass found it gone. */
 const REBAR_COLUMNS = ['_rebar_load_id VARCHAR', '_rebar_loaded_at TIMESTAMPTZ', '_rebar_deleted_at TIMESTAMPTZ'];

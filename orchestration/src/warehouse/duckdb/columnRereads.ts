@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import type { ColumnReread, RereadColumnInput, RereadColumnOutput } from '../warehouse.js';
 import { stageFile } from './stageFile.js';
 

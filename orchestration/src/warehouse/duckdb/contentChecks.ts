@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SourceColumn } from '../../extract/sourceColumns.js';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { SourceColumn } from '../../kernel/sourceColumn.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import { duckdbTypeFor } from './types.js';
 import { rawText } from '../../reconcile/rowText.js';
 import type { ContentCheckRecord, RawRowsAsTextInput } from '../warehouse.js';

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 
 /** When the last hard-delete key pass for this table finished (_rebar.key_checks); undefined if never. */
 export async function lastKeyCheck(connection: DuckDBConnection, table: TableConfig): Promise<Date | undefined> {

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 
 /** A run publish refuses: no retry makes it the last build of the working warehouse. */
 export class PublishRefusedError extends Error {

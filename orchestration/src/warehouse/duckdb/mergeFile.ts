@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SourceColumn } from '../../extract/sourceColumns.js';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
-import type { IncrementalTableConfig } from '../../extract/tablesConfig.js';
-import type { Watermark } from '../../extract/watermark.js';
+import type { SourceColumn } from '../../kernel/sourceColumn.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
+import type { IncrementalTableConfig } from '../../kernel/tablesConfig.js';
+import type { Watermark } from '../../kernel/watermark.js';
 import { storedWatermark } from '../storedWatermark.js';
 import type { LoadFileInput, LoadFileOutput } from '../warehouse.js';
 import { alignRawTable } from './alignRawTable.js';

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 import { expiredRowsPredicate, timestampKindOfDuckDb } from '../../retention/expiredRows.js';
 import type { PruneExpiredRowsInput, PruneExpiredRowsOutput } from '../warehouse.js';
 import { inTransaction } from './connection.js';

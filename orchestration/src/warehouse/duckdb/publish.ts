@@ -1,8 +1,8 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import type { PublishInput, PublishOutput } from '../warehouse.js';
-import { METADATA_SCHEMA_NAME, PUBLISHED_RUN_HISTORY, type PublishSettings } from '../publishSettings.js';
+import { METADATA_SCHEMA_NAME, PUBLISHED_RUN_HISTORY, type PublishSettings } from '../../kernel/publishSettings.js';
 import { takeTurn, withDuckDb } from './connection.js';
 import { databaseNameOf } from './readOnlyWarehouse.js';
 import { requireLastBuild } from './lastBuild.js';

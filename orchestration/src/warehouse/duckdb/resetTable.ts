@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 import type { ResetTableInput, ResetTableOutput } from '../warehouse.js';
 
 /** Forgets a table's watermark (and unless keepRows its raw rows, key pass, re-reads and content check position); the caller holds the transaction. */

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SourceColumn } from '../../extract/sourceColumns.js';
-import type { IncrementalTableConfig } from '../../extract/tablesConfig.js';
+import type { SourceColumn } from '../../kernel/sourceColumn.js';
+import type { IncrementalTableConfig } from '../../kernel/tablesConfig.js';
 import { expiredRowsPredicate, timestampKindOfPg, type RetentionBoundary } from '../../retention/expiredRows.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SourceColumn } from '../../extract/sourceColumns.js';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
+import type { SourceColumn } from '../../kernel/sourceColumn.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import { duckdbTypeFor, stageConversion, stageTypeFor } from './types.js';
 import { unstorableNumberError } from './unstorableNumber.js';
 

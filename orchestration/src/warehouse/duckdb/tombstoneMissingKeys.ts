@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import type { TombstoneInput, TombstoneOutput } from '../warehouse.js';
 import { stageTypeFor } from './types.js';
 

@@ -1,4 +1,4 @@
-import { SourceTableError, type SourceColumn } from '../../extract/sourceColumns.js';
+import { SourceTableError, type SourceColumn } from '../../kernel/sourceColumn.js';
 
 /**
  * A numeric(p,s) column holding NaN or ±Infinity, which a DECIMAL cannot hold: the load fails (a

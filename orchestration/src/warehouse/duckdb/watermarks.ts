@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { TableConfig } from '../../extract/tablesConfig.js';
-import type { Watermark } from '../../extract/watermark.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
+import type { Watermark } from '../../kernel/watermark.js';
 import { storedWatermark } from '../storedWatermark.js';
 
 /** The table's committed watermark in _rebar.watermarks; undefined before its first load (or after a reset). */

@@ -1,5 +1,5 @@
-import type { SourceColumn } from '../../extract/sourceColumns.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { SourceColumn } from '../../kernel/sourceColumn.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
 import type { SnowflakeSession } from './connection.js';
 import { sfIdent, storedName } from './identifiers.js';

@@ -1,5 +1,5 @@
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import type { ColumnReread, RereadColumnInput, RereadColumnOutput } from '../warehouse.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
 import { inTransaction, type SnowflakeSession } from './connection.js';
@@ -23,7 +23,7 @@ export async function pendingColumnRereads(session: SnowflakeSession, table: Tab
   }));
 }
 
-/** The Snowflake side of extract/rereadColumns.ts: the same as load/duckdb/columnRereads.ts. */
+/** The Snowflake side of load/rereadColumns.ts: the same as warehouse/duckdb/columnRereads.ts. */
 export async function rereadColumn(session: SnowflakeSession, rawSchema: string, input: RereadColumnInput): Promise<RereadColumnOutput> {
   const { table, keyColumns, column } = input;
   const target = `${rawSchema}.${sfIdent(table.name)}`;

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 
 /**
  * The name Snowflake stores for a source identifier. Plain lower-case Postgres names (the usual

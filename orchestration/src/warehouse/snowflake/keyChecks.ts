@@ -1,4 +1,4 @@
-import type { TableConfig } from '../../extract/tablesConfig.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import type { SnowflakeSession } from './connection.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
 

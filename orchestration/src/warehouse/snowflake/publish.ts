@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 import type { PublishOutput } from '../warehouse.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
 import type { SnowflakeSession } from './connection.js';

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import type { ReplaceTableInput, ReplaceTableOutput } from '../warehouse.js';
 import { alignRawTable } from './alignRawTable.js';
 import { inTransaction, type SnowflakeSession } from './connection.js';

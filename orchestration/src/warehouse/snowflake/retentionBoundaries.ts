@@ -1,4 +1,4 @@
-import type { RetentionConfig } from '../../extract/tablesConfig.js';
+import type { RetentionConfig } from '../../kernel/tablesConfig.js';
 import { expiredRowsPredicate, type RetentionBoundary, type TimestampKind } from '../../retention/expiredRows.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
 import type { SnowflakeSession } from './connection.js';

@@ -1,6 +1,6 @@
 import type { SnowflakeSettings } from '../../config/config.js';
-import type { IncrementalTableConfig, TableConfig } from '../../extract/tablesConfig.js';
-import type { Watermark } from '../../extract/watermark.js';
+import type { IncrementalTableConfig, TableConfig } from '../../kernel/tablesConfig.js';
+import type { Watermark } from '../../kernel/watermark.js';
 import type { RetentionBoundary } from '../../retention/expiredRows.js';
 import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../../runs/publishGate.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import { STAGE } from './metadataTables.js';
 import type { SnowflakeSession } from './connection.js';
 import { sfIdent } from './identifiers.js';

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../extract/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 import type { TombstoneInput, TombstoneOutput } from '../warehouse.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
 import { inTransaction, type SnowflakeSession } from './connection.js';

@@ -1,5 +1,5 @@
-import type { SourceColumn } from '../../extract/sourceColumns.js';
-import { quoteIdent, quoteLiteral } from '../../extract/sqlIdentifiers.js';
+import type { SourceColumn } from '../../kernel/sourceColumn.js';
+import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import { sfIdent } from './identifiers.js';
 import { fromStagedText } from './types.js';
 

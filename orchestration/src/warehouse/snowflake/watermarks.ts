@@ -1,5 +1,5 @@
-import type { TableConfig } from '../../extract/tablesConfig.js';
-import type { Watermark } from '../../extract/watermark.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
+import type { Watermark } from '../../kernel/watermark.js';
 import { storedWatermark } from '../storedWatermark.js';
 import type { SnowflakeSession } from './connection.js';
 import { METADATA_SCHEMA } from './metadataTables.js';

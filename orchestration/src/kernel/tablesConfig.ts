@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_PUBLISH_SETTINGS, METADATA_SCHEMA_NAME, type PublishSettings } from '../warehouse/publishSettings.js';
+import { DEFAULT_PUBLISH_SETTINGS, METADATA_SCHEMA_NAME, type PublishSettings } from './publishSettings.js';
 import { UserError } from '../errors/userError.js';
 
 interface TableConfigBase {

@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import type { ContentCheckStore } from '../warehouse/warehouse.js';
 import { canonicalValue, rowKey, sourceText } from '../reconcile/rowText.js';
-import { inReadSnapshot } from './extractSnapshot.js';
-import { resolveLookback } from './lookback.js';
-import { type SourceColumn, SourceTableError } from './sourceColumns.js';
-import { describeTable, quotedSourceRelation } from './sourceRelation.js';
-import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
-import { type IncrementalTableConfig, sourceRelationOf } from './tablesConfig.js';
-import type { Watermark } from './watermark.js';
+import { inReadSnapshot } from '../extract/extractSnapshot.js';
+import { resolveLookback } from '../extract/lookback.js';
+import { type SourceColumn, SourceTableError } from '../extract/sourceColumns.js';
+import { describeTable, quotedSourceRelation } from '../extract/sourceRelation.js';
+import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
+import { type IncrementalTableConfig, sourceRelationOf } from '../kernel/tablesConfig.js';
+import type { Watermark } from '../kernel/watermark.js';
 
 export interface ContentCheckSettings {
   /** Wall time one table's check may take per run; at least one key range is always compared. */

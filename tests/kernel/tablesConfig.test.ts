@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { join } from 'node:path';
-import { loadTablesConfig, parseRebarFile, parseTablesConfig, TablesConfigError } from '../../orchestration/src/extract/tablesConfig.js';
+import { loadTablesConfig, parseRebarFile, parseTablesConfig, TablesConfigError } from '../../orchestration/src/kernel/tablesConfig.js';
 import { projectRoot } from '../support/projectRoot.js';
 
 test('the shipped rebar.yml lists every demo source table with its keys', () => {

@@ -4,12 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import type { SourceColumn } from './sourceColumns.js';
-import { quotedSourceRelation } from './sourceRelation.js';
-import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
-import type { TableConfig } from './tablesConfig.js';
-import { extractExpression } from '../warehouse/duckdb/types.js';
-import { inReadSnapshot } from './extractSnapshot.js';
+import type { SourceColumn } from '../kernel/sourceColumn.js';
+import { quotedSourceRelation } from '../extract/sourceRelation.js';
+import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../kernel/tablesConfig.js';
+import { extractExpression } from '../extract/extractExpression.js';
+import { inReadSnapshot } from '../extract/extractSnapshot.js';
 
 export interface RereadColumnsInput {
   client: pg.ClientBase;

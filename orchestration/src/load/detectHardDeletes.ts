@@ -2,10 +2,10 @@ import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import type { SourceColumn } from './sourceColumns.js';
-import { quotedSourceRelation } from './sourceRelation.js';
-import { quoteIdent, quoteLiteral } from './sqlIdentifiers.js';
-import type { TableConfig } from './tablesConfig.js';
+import type { SourceColumn } from '../kernel/sourceColumn.js';
+import { quotedSourceRelation } from '../extract/sourceRelation.js';
+import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../kernel/tablesConfig.js';
 
 export interface DetectHardDeletesInput {
   client: pg.ClientBase;

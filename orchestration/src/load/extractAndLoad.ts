@@ -2,16 +2,16 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { copyChunkToFile, copyWholeTableToFile } from './copyChunkToFile.js';
+import { copyChunkToFile, copyWholeTableToFile } from '../extract/copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
-import { readSourceColumns, SourceTableError, type SourceColumn } from './sourceColumns.js';
-import { describeTable } from './sourceRelation.js';
+import { readSourceColumns, SourceTableError, type SourceColumn } from '../extract/sourceColumns.js';
+import { describeTable } from '../extract/sourceRelation.js';
 import { checkContent, type ContentCheckSettings } from './contentCheck.js';
 import { rereadNewColumns } from './rereadColumns.js';
-import type { CursorWindow } from './cursorWindow.js';
-import type { IncrementalTableConfig, TableConfig } from './tablesConfig.js';
-import type { Watermark } from './watermark.js';
+import type { CursorWindow } from '../extract/cursorWindow.js';
+import type { IncrementalTableConfig, TableConfig } from '../kernel/tablesConfig.js';
+import type { Watermark } from '../kernel/watermark.js';
 
 /** Running totals of one table's extraction; carried across activity attempts in heartbeat details. */
 export interface ExtractProgress {
