@@ -5,10 +5,29 @@ import tseslint from 'typescript-eslint';
 const workflowForbidden = {
   patterns: [
     { group: ['node:*'], message: 'Workflows are deterministic: no Node builtins.' },
-    { group: ['pg', 'pg-*', '@duckdb/*', 'snowflake-sdk', 'kysely'], message: 'Workflows never talk to databases; do it in an activity.' },
-    { group: ['**/activities/*', '**/activities'], allowTypeImports: true, message: 'Import activities as types only (import type).' },
+    {
+      group: ['pg', 'pg-*', '@duckdb/*', 'snowflake-sdk', 'kysely'],
+      message: 'Workflows never talk to databases; do it in an activity.',
+    },
+    {
+      group: ['**/activities/*', '**/activities'],
+      allowTypeImports: true,
+      message: 'Import activities as types only (import type).',
+    },
   ],
-  paths: ['fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'stream', 'worker_threads', 'pino'].map((name) => ({
+  paths: [
+    'fs',
+    'path',
+    'os',
+    'child_process',
+    'crypto',
+    'net',
+    'http',
+    'https',
+    'stream',
+    'worker_threads',
+    'pino',
+  ].map((name) => ({
     name,
     message: 'Workflows are deterministic: no Node builtins or loggers.',
   })),
@@ -17,7 +36,12 @@ const workflowForbidden = {
 // The data path runs one way: source -> extract -> load -> warehouse -> dbt -> publish, over a shared
 // kernel (tables config, watermark, source column, identifiers). A layer never imports the layers after it.
 const laterLayers = (...layers) => ({
-  patterns: [{ group: layers.map((layer) => `**/${layer}/**`), message: 'Data flows one way (docs/architecture.md): this layer may not import a later one.' }],
+  patterns: [
+    {
+      group: layers.map((layer) => `**/${layer}/**`),
+      message: 'Data flows one way (docs/architecture.md): this layer may not import a later one.',
+    },
+  ],
 });
 const layerFences = [
   ['orchestration/src/kernel/**/*.ts', laterLayers('source', 'extract', 'load', 'warehouse', 'dbt', 'temporal', 'cli')],

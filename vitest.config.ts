@@ -19,8 +19,18 @@ export default defineConfig({
     reporters: ['verbose'],
     projects: [
       // Pure tests share one module context per worker (isolate: false): setup and imports are paid once, not per file.
-      { extends: true, test: { name: 'unit', include: UNIT_TESTS, setupFiles: ['tests/support/unitTierGuard.ts'], isolate: false } },
-      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...UNIT_TESTS] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: UNIT_TESTS, setupFiles: ['tests/support/unitTierGuard.ts'], isolate: false },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...UNIT_TESTS],
+        },
+      },
     ],
   },
 });

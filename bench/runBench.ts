@@ -26,14 +26,33 @@ const program = new Command()
   .name('bench')
   .option('--rows <n>', 'source size to generate, in rows across all tables', (value) => Number(value), 10_000_000)
   .option('--years <n>', 'years of history to generate', (value) => Number(value), 5)
-  .option('--memory-rows <n>', 'a second, smaller source for the extractor-memory comparison (0: skip)', (value) => Number(value), -1)
-  .option('--changes <fractions>', 'the changed shares of rows to measure incremental runs at', (value) => value.split(',').map(Number), [0.001, 0.01, 0.1])
+  .option(
+    '--memory-rows <n>',
+    'a second, smaller source for the extractor-memory comparison (0: skip)',
+    (value) => Number(value),
+    -1,
+  )
+  .option(
+    '--changes <fractions>',
+    'the changed shares of rows to measure incremental runs at',
+    (value) => value.split(',').map(Number),
+    [0.001, 0.01, 0.1],
+  )
   .option('--no-peers', 'skip dlt and Sling')
   .option('--work-dir <dir>', 'scratch space (source cluster, warehouses)', 'bench/.work')
   .option('--results-dir <dir>', 'where the JSON results go', 'bench/results')
   .option('--docs <file>', 'markdown report to write ("" to skip)', 'docs/benchmarks.md')
   .parse();
-const parsed = program.opts<{ rows: number; years: number; memoryRows: number; changes: number[]; peers: boolean; workDir: string; resultsDir: string; docs: string }>();
+const parsed = program.opts<{
+  rows: number;
+  years: number;
+  memoryRows: number;
+  changes: number[];
+  peers: boolean;
+  workDir: string;
+  resultsDir: string;
+  docs: string;
+}>();
 // Absolute: the source cluster's data directory is handed to the postgres OS user.
 const options = { ...parsed, workDir: resolve(parsed.workDir) };
 const memoryRows = options.memoryRows < 0 ? Math.round(options.rows / 10) : options.memoryRows;
@@ -44,7 +63,11 @@ const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOStr
 rmSync(options.workDir, { recursive: true, force: true });
 mkdirSync(options.workDir, { recursive: true });
 const tables = loadTablesConfig(config.tablesConfigPath);
-const cluster = await startEphemeralPostgres({ dataDir: join(options.workDir, 'postgres'), binDir: config.pgBinDir, database: 'bench' });
+const cluster = await startEphemeralPostgres({
+  dataDir: join(options.workDir, 'postgres'),
+  binDir: config.pgBinDir,
+  database: 'bench',
+});
 try {
   const results: BenchResults = {
     date: new Date().toISOString(),
@@ -58,32 +81,81 @@ try {
   };
   const record = (measurement: Measurement) => {
     results.measurements.push(measurement);
-    log(`${measurement.tool} ${measurement.step}: ${measurement.seconds.toFixed(1)} s, ${measurement.rows} rows${measurement.peakRssMb ? `, peak ${measurement.peakRssMb.toFixed(0)} MB` : ''}`);
+    log(
+      `${measurement.tool} ${measurement.step}: ${measurement.seconds.toFixed(1)} s, ${measurement.rows} rows${measurement.peakRssMb ? `, peak ${measurement.peakRssMb.toFixed(0)} MB` : ''}`,
+    );
   };
 
   log(`generating ~${options.rows} rows over ${options.years} years`);
   results.source = await fillSource(cluster.connectionString, options.rows, options.years);
   log(`source: ${results.source.rows} rows`);
 
-  const limit = await measureCopyLimit(cluster.connectionString, tables.map((table) => table.name), config.extractParallelism);
-  record({ tool: 'limit', step: 'full', seconds: limit.seconds, rows: limit.rows, peakRssMb: null, detail: `COPY TO STDOUT, ${config.extractParallelism} tables at a time, ${(limit.bytes / 1e6).toFixed(0)} MB of CSV` });
+  const limit = await measureCopyLimit(
+    cluster.connectionString,
+    tables.map((table) => table.name),
+    config.extractParallelism,
+  );
+  record({
+    tool: 'limit',
+    step: 'full',
+    seconds: limit.seconds,
+    rows: limit.rows,
+    peakRssMb: null,
+    detail: `COPY TO STDOUT, ${config.extractParallelism} tables at a time, ${(limit.bytes / 1e6).toFixed(0)} MB of CSV`,
+  });
 
   const rebarState = join(options.workDir, 'rebar');
   const full = await runRebar(cluster.connectionString, rebarState);
-  record({ tool: 'rebar', step: 'full', seconds: full.result.phaseSeconds.extract, rows: full.result.rowsExtracted, peakRssMb: full.peakRssMb, detail: `extract + load (workflow phase); peak memory of the worker in this phase (${full.peakRunRssMb.toFixed(0)} MB over the whole run)` });
-  record({ tool: 'rebar', step: 'dbt full', seconds: full.result.phaseSeconds.dbt, rows: full.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
-  record({ tool: 'rebar', step: 'nightly full', seconds: full.seconds, rows: full.result.rowsExtracted, peakRssMb: full.peakTreeRssMb, detail: 'whole `rebar nightly` (Temporal dev server start, extract, load, dbt build, publish); memory of the process tree' });
+  record({
+    tool: 'rebar',
+    step: 'full',
+    seconds: full.result.phaseSeconds.extract,
+    rows: full.result.rowsExtracted,
+    peakRssMb: full.peakRssMb,
+    detail: `extract + load (workflow phase); peak memory of the worker in this phase (${full.peakRunRssMb.toFixed(0)} MB over the whole run)`,
+  });
+  record({
+    tool: 'rebar',
+    step: 'dbt full',
+    seconds: full.result.phaseSeconds.dbt,
+    rows: full.result.modelsBuilt,
+    peakRssMb: null,
+    detail: 'models built',
+  });
+  record({
+    tool: 'rebar',
+    step: 'nightly full',
+    seconds: full.seconds,
+    rows: full.result.rowsExtracted,
+    peakRssMb: full.peakTreeRssMb,
+    detail:
+      'whole `rebar nightly` (Temporal dev server start, extract, load, dbt build, publish); memory of the process tree',
+  });
   results.nightlyPhases.push({ run: 'full', dbtScope: full.result.dbtScope, ...full.phases });
 
   // The fixed cost: the same nightly again with nothing changed at the source.
   const quiet = await runRebar(cluster.connectionString, rebarState);
-  record({ tool: 'rebar', step: 'nightly nothing changed', seconds: quiet.seconds, rows: quiet.result.rowsWritten, peakRssMb: quiet.peakTreeRssMb, detail: `whole \`rebar nightly\`, no source row changed (dbt: ${quiet.result.dbtScope})` });
+  record({
+    tool: 'rebar',
+    step: 'nightly nothing changed',
+    seconds: quiet.seconds,
+    rows: quiet.result.rowsWritten,
+    peakRssMb: quiet.peakTreeRssMb,
+    detail: `whole \`rebar nightly\`, no source row changed (dbt: ${quiet.result.dbtScope})`,
+  });
   results.nightlyPhases.push({ run: 'nothing changed', dbtScope: quiet.result.dbtScope, ...quiet.phases });
 
   const peers: PeerTool[] = options.peers ? ['dlt', 'sling'] : [];
   for (const tool of peers) {
     const peer = await runPeer(tool, 'full', cluster.connectionString, tables, join(options.workDir, tool));
-    record({ tool, step: 'full', seconds: peer.seconds, rows: peer.rows, peakRssMb: peer.peakTreeRssMb, detail: peer.detail });
+    record({
+      tool,
+      step: 'full',
+      seconds: peer.seconds,
+      rows: peer.rows,
+      peakRssMb: peer.peakTreeRssMb,
+      detail: peer.detail,
+    });
   }
 
   for (const fraction of options.changes) {
@@ -91,13 +163,41 @@ try {
     const changed = await changeRows(cluster.connectionString, tables, fraction);
     log(`changed ${changed} source rows (${label})`);
     const run = await runRebar(cluster.connectionString, rebarState);
-    record({ tool: 'rebar', step: `incremental ${label}`, seconds: run.result.phaseSeconds.extract, rows: run.result.rowsWritten, peakRssMb: run.peakRssMb, detail: `${changed} rows changed; extract + load (peak over the whole run ${run.peakRunRssMb.toFixed(0)} MB)` });
-    record({ tool: 'rebar', step: `dbt incremental ${label}`, seconds: run.result.phaseSeconds.dbt, rows: run.result.modelsBuilt, peakRssMb: null, detail: 'models built' });
-    record({ tool: 'rebar', step: `nightly ${label}`, seconds: run.seconds, rows: run.result.rowsWritten, peakRssMb: run.peakTreeRssMb, detail: `whole \`rebar nightly\` (dbt: ${run.result.dbtScope})` });
+    record({
+      tool: 'rebar',
+      step: `incremental ${label}`,
+      seconds: run.result.phaseSeconds.extract,
+      rows: run.result.rowsWritten,
+      peakRssMb: run.peakRssMb,
+      detail: `${changed} rows changed; extract + load (peak over the whole run ${run.peakRunRssMb.toFixed(0)} MB)`,
+    });
+    record({
+      tool: 'rebar',
+      step: `dbt incremental ${label}`,
+      seconds: run.result.phaseSeconds.dbt,
+      rows: run.result.modelsBuilt,
+      peakRssMb: null,
+      detail: 'models built',
+    });
+    record({
+      tool: 'rebar',
+      step: `nightly ${label}`,
+      seconds: run.seconds,
+      rows: run.result.rowsWritten,
+      peakRssMb: run.peakTreeRssMb,
+      detail: `whole \`rebar nightly\` (dbt: ${run.result.dbtScope})`,
+    });
     results.nightlyPhases.push({ run: `${label} changed`, dbtScope: run.result.dbtScope, ...run.phases });
     for (const tool of peers) {
       const peer = await runPeer(tool, 'incremental', cluster.connectionString, tables, join(options.workDir, tool));
-      record({ tool, step: `incremental ${label}`, seconds: peer.seconds, rows: peer.rows, peakRssMb: peer.peakTreeRssMb, detail: peer.detail });
+      record({
+        tool,
+        step: `incremental ${label}`,
+        seconds: peer.seconds,
+        rows: peer.rows,
+        peakRssMb: peer.peakTreeRssMb,
+        detail: peer.detail,
+      });
     }
   }
 
@@ -112,7 +212,9 @@ try {
     const small = await fillSource(smallUrl, memoryRows, options.years);
     const smallRun = await runRebar(smallUrl, join(options.workDir, 'rebar-small'));
     results.memory.unshift({ rows: smallRun.result.rowsExtracted, peakRssMb: smallRun.peakRssMb });
-    log(`extractor memory: ${small.rows} rows → ${smallRun.peakRssMb.toFixed(0)} MB, ${full.result.rowsExtracted} rows → ${full.peakRssMb.toFixed(0)} MB`);
+    log(
+      `extractor memory: ${small.rows} rows → ${smallRun.peakRssMb.toFixed(0)} MB, ${full.result.rowsExtracted} rows → ${full.peakRssMb.toFixed(0)} MB`,
+    );
   }
 
   mkdirSync(options.resultsDir, { recursive: true });
@@ -133,7 +235,12 @@ async function fillSource(url: string, rows: number, years: number): Promise<Ben
   try {
     await migrateSource(client, join(config.projectRoot, 'orchestration', 'sql', 'source'));
     const endDate = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const generated = await generateSource(client, { scale: rows / (ROWS_PER_SCALE_YEAR * years), years, seed: 42, endDate });
+    const generated = await generateSource(client, {
+      scale: rows / (ROWS_PER_SCALE_YEAR * years),
+      years,
+      seed: 42,
+      endDate,
+    });
     await client.query('vacuum analyze');
     return { rows: generated.totalRows, years, tables: generated.rowsByTable };
   } finally {
@@ -155,7 +262,9 @@ async function lastSourceDay(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ day: string }>("select to_char(max(checkin_date), 'YYYY-MM-DD') as day from crew_checkins");
+    const { rows } = await client.query<{ day: string }>(
+      "select to_char(max(checkin_date), 'YYYY-MM-DD') as day from crew_checkins",
+    );
     return rows[0]?.day ?? new Date().toISOString().slice(0, 10);
   } finally {
     await client.end();

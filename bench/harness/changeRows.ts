@@ -16,7 +16,9 @@ export async function changeRows(sourceUrl: string, tables: TableConfig[], fract
     for (const table of tables) {
       if (table.mode === 'full_refresh') continue;
       const name = quoteIdent(table.name);
-      const { rows: [counted] } = await client.query<{ n: string }>(`select count(*) as n from ${name}`);
+      const {
+        rows: [counted],
+      } = await client.query<{ n: string }>(`select count(*) as n from ${name}`);
       const count = Math.max(1, Math.round(Number(counted?.n ?? 0) * fraction));
       const key = table.primaryKey.map(quoteIdent).join(', ');
       if (table.mode === 'append') {
@@ -25,7 +27,9 @@ export async function changeRows(sourceUrl: string, tables: TableConfig[], fract
           [table.name, table.primaryKey],
         );
         const list = columns.map((column) => quoteIdent(column.column_name)).join(', ');
-        const inserted = await client.query(`insert into ${name} (${list}) select ${list} from (select * from ${name} order by ${key} desc limit ${count}) as newest`);
+        const inserted = await client.query(
+          `insert into ${name} (${list}) select ${list} from (select * from ${name} order by ${key} desc limit ${count}) as newest`,
+        );
         changed += inserted.rowCount ?? 0;
       } else {
         await client.query('select setseed(0.42)');

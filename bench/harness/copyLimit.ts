@@ -14,7 +14,11 @@ export interface CopyLimitResult {
  * The physical limit of extraction: `COPY (select * from t) TO STDOUT` of every table, streamed
  * into nothing, with the same number of tables in flight as Rebar extracts at once.
  */
-export async function measureCopyLimit(sourceUrl: string, tables: string[], parallelism: number): Promise<CopyLimitResult> {
+export async function measureCopyLimit(
+  sourceUrl: string,
+  tables: string[],
+  parallelism: number,
+): Promise<CopyLimitResult> {
   const queue = [...tables];
   let rows = 0;
   let bytes = 0;
@@ -25,12 +29,15 @@ export async function measureCopyLimit(sourceUrl: string, tables: string[], para
     try {
       for (let table = queue.shift(); table !== undefined; table = queue.shift()) {
         const stream = client.query(copyTo(`copy (select * from ${quoteIdent(table)}) to stdout with (format csv)`));
-        await pipeline(stream, new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            bytes += chunk.length;
-            done();
-          },
-        }));
+        await pipeline(
+          stream,
+          new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              bytes += chunk.length;
+              done();
+            },
+          }),
+        );
         rows += Number(stream.rowCount ?? 0);
       }
     } finally {

@@ -20,7 +20,11 @@ export async function machineFacts(sourceUrl: string): Promise<MachineFacts> {
   await client.end();
   let disk = 'unknown';
   try {
-    disk = execFileSync('df', ['-h', '--output=source,fstype,size', '.'], { encoding: 'utf8' }).trim().split('\n').slice(-1)[0] ?? disk;
+    disk =
+      execFileSync('df', ['-h', '--output=source,fstype,size', '.'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .slice(-1)[0] ?? disk;
   } catch {
     // df missing: leave it unknown
   }

@@ -49,10 +49,18 @@ function treeRssKb(root: number, table: Map<number, { parent: number; rssKb: num
  * Runs a command to completion, sampling its memory (Linux /proc) every 100 ms: the process's own
  * peak RSS and the peak of its whole process tree (e.g. a worker plus the dbt it starts).
  */
-export function runMeasured(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Measured> {
+export function runMeasured(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<Measured> {
   return new Promise((resolveRun, rejectRun) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -90,7 +98,11 @@ export function runMeasured(command: string, args: readonly string[], options: {
 
 /** The last line of a process's stdout that parses as a JSON object: how the runners report. */
 export function lastJsonLine<T>(output: string): T {
-  const line = output.trim().split('\n').reverse().find((candidate) => candidate.startsWith('{'));
+  const line = output
+    .trim()
+    .split('\n')
+    .reverse()
+    .find((candidate) => candidate.startsWith('{'));
   if (!line) throw new Error(`no JSON result line in output:\n${output.slice(-2000)}`);
   return JSON.parse(line) as T;
 }

@@ -37,7 +37,8 @@ export async function runRebar(sourceUrl: string, stateDir: string): Promise<Reb
   const measured = await runMeasured(process.execPath, [runner], {
     env: { ...process.env, REBAR_SOURCE_URL: sourceUrl, REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn' },
   });
-  if (measured.exitCode !== 0) throw new Error(`rebar run failed (exit ${measured.exitCode}): ${measured.stderr.slice(-3000)}`);
+  if (measured.exitCode !== 0)
+    throw new Error(`rebar run failed (exit ${measured.exitCode}): ${measured.stderr.slice(-3000)}`);
   const result = lastJsonLine<RebarRunResult>(measured.stdout);
   if (result.status !== 'success') throw new Error(`rebar run ended ${result.status}: ${result.failure}`);
   const phaseStart = Date.parse(result.startedAt);
@@ -52,5 +53,12 @@ export async function runRebar(sourceUrl: string, stateDir: string): Promise<Reb
     publish: (result.returnedAt - Date.parse(result.finishedAt)) / 1000,
     total: measured.seconds,
   };
-  return { result, seconds: measured.seconds, peakRssMb, peakRunRssMb: measured.peakRssMb, peakTreeRssMb: measured.peakTreeRssMb, phases };
+  return {
+    result,
+    seconds: measured.seconds,
+    peakRssMb,
+    peakRunRssMb: measured.peakRssMb,
+    peakTreeRssMb: measured.peakTreeRssMb,
+    phases,
+  };
 }

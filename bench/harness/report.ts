@@ -33,16 +33,19 @@ function phaseLines(results: BenchResults): string[] {
   const runs = results.nightlyPhases;
   const full = runs[0];
   if (!full) return [];
-  const cell = (value: number, base: number) => `${seconds(value)}${base > 0 ? ` (${(value / base).toFixed(2)}x)` : ''}`;
+  const cell = (value: number, base: number) =>
+    `${seconds(value)}${base > 0 ? ` (${(value / base).toFixed(2)}x)` : ''}`;
   return [
     '',
     '### Nightly phases: what a nightly costs when little or nothing changed',
     '',
-    'Wall seconds per phase of the whole `rebar nightly`, and in brackets the ratio to the full nightly\'s same phase. start-up: until the workflow started (Node, source check, Temporal dev server, worker); extract: extract, load and retention pruning; dbt: build and publish gate; publish: recording, publishing, alerts and shutting down.',
+    "Wall seconds per phase of the whole `rebar nightly`, and in brackets the ratio to the full nightly's same phase. start-up: until the workflow started (Node, source check, Temporal dev server, worker); extract: extract, load and retention pruning; dbt: build and publish gate; publish: recording, publishing, alerts and shutting down.",
     '',
     `| nightly | dbt scope | ${PHASES.join(' | ')} |`,
     `|---|---|${PHASES.map(() => '---').join('|')}|`,
-    ...runs.map((run) => `| ${run.run} | ${run.dbtScope} | ${PHASES.map((phase) => cell(run[phase], full[phase])).join(' | ')} |`),
+    ...runs.map(
+      (run) => `| ${run.run} | ${run.dbtScope} | ${PHASES.map((phase) => cell(run[phase], full[phase])).join(' | ')} |`,
+    ),
   ];
 }
 
@@ -69,23 +72,43 @@ export function targets(results: BenchResults): Target[] {
   const limit = find(results, 'limit', 'full');
   const list: Target[] = [];
   const ofLimit = rate(rebar) / rate(limit);
-  list.push({ target: 'full load >= 60% of raw COPY throughput', measured: `${(ofLimit * 100).toFixed(0)}% (${number(rate(rebar))} vs ${number(rate(limit))} rows/s)`, holds: ofLimit >= 0.6 });
-  for (const [tool, wanted] of [['dlt', 1.5], ['sling', 2]] as const) {
+  list.push({
+    target: 'full load >= 60% of raw COPY throughput',
+    measured: `${(ofLimit * 100).toFixed(0)}% (${number(rate(rebar))} vs ${number(rate(limit))} rows/s)`,
+    holds: ofLimit >= 0.6,
+  });
+  for (const [tool, wanted] of [
+    ['dlt', 1.5],
+    ['sling', 2],
+  ] as const) {
     const peer = find(results, tool, 'full');
     if (!peer || !rebar) {
       list.push({ target: `full load >= ${wanted}x ${tool}`, measured: 'not run (--no-peers)', holds: null });
       continue;
     }
     const ratio = peer.seconds / rebar.seconds;
-    list.push({ target: `full load >= ${wanted}x ${tool}`, measured: `${ratio.toFixed(2)}x (${seconds(rebar.seconds)} s vs ${seconds(peer.seconds)} s)`, holds: ratio >= wanted });
+    list.push({
+      target: `full load >= ${wanted}x ${tool}`,
+      measured: `${ratio.toFixed(2)}x (${seconds(rebar.seconds)} s vs ${seconds(peer.seconds)} s)`,
+      holds: ratio >= wanted,
+    });
   }
   const onePercent = find(results, 'rebar', 'nightly 1%');
-  if (onePercent) list.push({ target: '1%-change nightly (extract + load + incremental dbt) < 60 s', measured: `${seconds(onePercent.seconds)} s`, holds: onePercent.seconds < 60 });
+  if (onePercent)
+    list.push({
+      target: '1%-change nightly (extract + load + incremental dbt) < 60 s',
+      measured: `${seconds(onePercent.seconds)} s`,
+      holds: onePercent.seconds < 60,
+    });
   const tenth = find(results, 'rebar', 'nightly 0.1%');
   const fullNightly = find(results, 'rebar', 'nightly full');
   if (tenth && fullNightly) {
     const share = tenth.seconds / fullNightly.seconds;
-    list.push({ target: '0.1%-change run <= 10% of a full load\'s time', measured: `${(share * 100).toFixed(1)}% (${seconds(tenth.seconds)} s vs ${seconds(fullNightly.seconds)} s, whole nightly runs)`, holds: share <= 0.1 });
+    list.push({
+      target: "0.1%-change run <= 10% of a full load's time",
+      measured: `${(share * 100).toFixed(1)}% (${seconds(tenth.seconds)} s vs ${seconds(fullNightly.seconds)} s, whole nightly runs)`,
+      holds: share <= 0.1,
+    });
   }
   if (results.memory.length >= 2) {
     const peak = Math.max(...results.memory.map((point) => point.peakRssMb));
@@ -96,8 +119,14 @@ export function targets(results: BenchResults): Target[] {
     });
   }
   if (results.analystQueries.length > 0) {
-    const slowest = results.analystQueries.reduce((worst, query) => (query.coldSeconds > worst.coldSeconds ? query : worst));
-    list.push({ target: 'each analyst question < 1 s', measured: `slowest ${slowest.analysis}: ${seconds(slowest.coldSeconds)} s (cold)`, holds: slowest.coldSeconds < 1 });
+    const slowest = results.analystQueries.reduce((worst, query) =>
+      query.coldSeconds > worst.coldSeconds ? query : worst,
+    );
+    list.push({
+      target: 'each analyst question < 1 s',
+      measured: `slowest ${slowest.analysis}: ${seconds(slowest.coldSeconds)} s (cold)`,
+      holds: slowest.coldSeconds < 1,
+    });
   }
   return list;
 }
@@ -106,7 +135,7 @@ function ratioTo(results: BenchResults, measurement: Measurement): string {
   if (measurement.tool !== 'rebar') return '';
   const peers = (['limit', 'dlt', 'sling'] as const)
     .map((tool) => [tool, find(results, tool, measurement.step)] as const)
-    .filter((entry): entry is readonly [typeof entry[0], Measurement] => entry[1] !== undefined);
+    .filter((entry): entry is readonly [(typeof entry)[0], Measurement] => entry[1] !== undefined);
   return peers.map(([tool, peer]) => `${tool} ${(peer.seconds / measurement.seconds).toFixed(2)}x`).join(', ');
 }
 
@@ -121,27 +150,41 @@ export function renderMarkdown(results: BenchResults, resultsFile: string, docsF
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM, kernel ${machine.kernel}, disk ${machine.disk}; Node ${machine.node}; ${machine.postgres}.`,
     '',
-    `Source: ${number(results.source.rows)} rows over ${results.source.years} years (${Object.entries(results.source.tables).sort((a, b) => b[1] - a[1]).map(([table, rows]) => `${table} ${number(rows)}`).join(', ')}).`,
+    `Source: ${number(results.source.rows)} rows over ${results.source.years} years (${Object.entries(
+      results.source.tables,
+    )
+      .sort((a, b) => b[1] - a[1])
+      .map(([table, rows]) => `${table} ${number(rows)}`)
+      .join(', ')}).`,
     '',
     '### Targets',
     '',
     '| target | measured | holds |',
     '|---|---|---|',
-    ...targets(results).map((target) => `| ${target.target} | ${target.measured} | ${target.holds === null ? '—' : target.holds ? 'yes' : '**no**'} |`),
+    ...targets(results).map(
+      (target) =>
+        `| ${target.target} | ${target.measured} | ${target.holds === null ? '—' : target.holds ? 'yes' : '**no**'} |`,
+    ),
     '',
     '### Every measurement',
     '',
-    'Seconds are wall time. For Rebar `full`/`incremental` rows are rows extracted/written and the time is the extract + load phase of the workflow; `nightly` is the whole command. `ratio` = the other tool\'s time / Rebar\'s time for the same step (above 1: Rebar is faster).',
+    "Seconds are wall time. For Rebar `full`/`incremental` rows are rows extracted/written and the time is the extract + load phase of the workflow; `nightly` is the whole command. `ratio` = the other tool's time / Rebar's time for the same step (above 1: Rebar is faster).",
     '',
     '| tool | step | seconds | rows | rows/s | peak MB | ratio | notes |',
     '|---|---|---|---|---|---|---|---|',
-    ...results.measurements.map((measurement) => `| ${measurement.tool} | ${measurement.step} | ${seconds(measurement.seconds)} | ${number(measurement.rows)} | ${measurement.step.startsWith('dbt') ? '' : number(measurement.rows / measurement.seconds)} | ${measurement.peakRssMb === null ? '' : number(measurement.peakRssMb)} | ${ratioTo(results, measurement)} | ${measurement.detail} |`),
+    ...results.measurements.map(
+      (measurement) =>
+        `| ${measurement.tool} | ${measurement.step} | ${seconds(measurement.seconds)} | ${number(measurement.rows)} | ${measurement.step.startsWith('dbt') ? '' : number(measurement.rows / measurement.seconds)} | ${measurement.peakRssMb === null ? '' : number(measurement.peakRssMb)} | ${ratioTo(results, measurement)} | ${measurement.detail} |`,
+    ),
     '',
     '### Analyst questions (analyses/, on the published warehouse)',
     '',
     '| question | rows | cold s | warm s |',
     '|---|---|---|---|',
-    ...results.analystQueries.map((query) => `| ${query.analysis} | ${query.rows} | ${seconds(query.coldSeconds)} | ${seconds(query.warmSeconds)} |`),
+    ...results.analystQueries.map(
+      (query) =>
+        `| ${query.analysis} | ${query.rows} | ${seconds(query.coldSeconds)} | ${seconds(query.warmSeconds)} |`,
+    ),
     ...phaseLines(results),
     END,
   ];

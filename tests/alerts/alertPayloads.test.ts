@@ -10,22 +10,51 @@ const PASSWORD = 'Tr0ub4dor-secret';
 
 function table(name: string, error?: string): TableRunResult {
   return {
-    table: name, status: error ? 'failed' : 'success', rowsExtracted: 10, rowsWritten: 10, rowsTombstoned: 0, bytes: 100,
-    durationMs: 5, schemaChanges: [], ...(error ? { error } : {}), sourceRows: error ? null : 10, warehouseRows: error ? null : 10,
+    table: name,
+    status: error ? 'failed' : 'success',
+    rowsExtracted: 10,
+    rowsWritten: 10,
+    rowsTombstoned: 0,
+    bytes: 100,
+    durationMs: 5,
+    schemaChanges: [],
+    ...(error ? { error } : {}),
+    sourceRows: error ? null : 10,
+    warehouseRows: error ? null : 10,
   };
 }
 
 function failedRun(overrides: Partial<RunSummary> = {}): RunSummary {
   return {
-    runId: 'run-42', workflowId: 'rebar-nightly-2026-11-24', startedAt: '2026-11-24T02:00:00.000Z', finishedAt: '2026-11-24T02:05:00.000Z',
+    runId: 'run-42',
+    workflowId: 'rebar-nightly-2026-11-24',
+    startedAt: '2026-11-24T02:00:00.000Z',
+    finishedAt: '2026-11-24T02:05:00.000Z',
     status: 'failed',
     tables: [
       table('projects'),
-      table('crew_checkins', `connect ECONNREFUSED: postgres://rebar:${PASSWORD}@db.internal:5432/field while reading; password=${PASSWORD}`),
+      table(
+        'crew_checkins',
+        `connect ECONNREFUSED: postgres://rebar:${PASSWORD}@db.internal:5432/field while reading; password=${PASSWORD}`,
+      ),
     ],
     models: [
-      { uniqueId: 'model.rebar.fct_project_daily', resourceType: 'model', status: 'success', durationSeconds: 1, attachedNode: null, message: null },
-      { uniqueId: 'test.rebar.not_null_fct_crew_checkins_hours', resourceType: 'test', status: 'fail', durationSeconds: 1, attachedNode: 'model.rebar.fct_crew_checkins', message: 'Got 3 results, configured to fail if != 0' },
+      {
+        uniqueId: 'model.rebar.fct_project_daily',
+        resourceType: 'model',
+        status: 'success',
+        durationSeconds: 1,
+        attachedNode: null,
+        message: null,
+      },
+      {
+        uniqueId: 'test.rebar.not_null_fct_crew_checkins_hours',
+        resourceType: 'test',
+        status: 'fail',
+        durationSeconds: 1,
+        attachedNode: 'model.rebar.fct_crew_checkins',
+        message: 'Got 3 results, configured to fail if != 0',
+      },
     ],
     retention: { pruned: [], error: null },
     alerts: { status: 'not_listed', reason: 'the dbt build did not succeed' },
@@ -35,7 +64,9 @@ function failedRun(overrides: Partial<RunSummary> = {}): RunSummary {
 }
 
 test('a failed run names the failed table and model, and carries no password even when an error quotes a postgres URL', () => {
-  const payload = buildRunFailedAlert(failedRun(), [`Runtime Error: could not connect to postgresql://loader:${PASSWORD}@warehouse/db`]);
+  const payload = buildRunFailedAlert(failedRun(), [
+    `Runtime Error: could not connect to postgresql://loader:${PASSWORD}@warehouse/db`,
+  ]);
   const json = JSON.stringify(payload);
   assert.ok(!json.includes(PASSWORD), json);
   assert.equal(payload.source, 'rebar');
@@ -45,11 +76,23 @@ test('a failed run names the failed table and model, and carries no password eve
   assert.equal(payload.workflowId, 'rebar-nightly-2026-11-24');
   assert.equal(payload.occurredAt, '2026-11-24T02:05:00.000Z');
   assert.match(payload.title, /1 of 2 tables, 1 dbt node/);
-  assert.match(payload.text, /table crew_checkins: connect ECONNREFUSED: postgres:\/\/rebar:\*\*\*@db\.internal:5432\/field/);
-  assert.match(payload.text, /test test\.rebar\.not_null_fct_crew_checkins_hours on model\.rebar\.fct_crew_checkins fail: Got 3 results/);
+  assert.match(
+    payload.text,
+    /table crew_checkins: connect ECONNREFUSED: postgres:\/\/rebar:\*\*\*@db\.internal:5432\/field/,
+  );
+  assert.match(
+    payload.text,
+    /test test\.rebar\.not_null_fct_crew_checkins_hours on model\.rebar\.fct_crew_checkins fail: Got 3 results/,
+  );
   assert.match(payload.text, /published warehouse was left as it was/);
-  assert.deepEqual(payload.details.failedTables.map((failed) => failed.table), ['crew_checkins']);
-  assert.deepEqual(payload.details.failedNodes.map((node) => [node.uniqueId, node.attachedNode]), [['test.rebar.not_null_fct_crew_checkins_hours', 'model.rebar.fct_crew_checkins']]);
+  assert.deepEqual(
+    payload.details.failedTables.map((failed) => failed.table),
+    ['crew_checkins'],
+  );
+  assert.deepEqual(
+    payload.details.failedNodes.map((node) => [node.uniqueId, node.attachedNode]),
+    [['test.rebar.not_null_fct_crew_checkins_hours', 'model.rebar.fct_crew_checkins']],
+  );
   assert.equal(payload.details.omitted, 0);
   // What the webhook receives must survive a JSON round trip unchanged (it goes through Temporal too).
   assert.deepEqual(JSON.parse(json), payload);
@@ -68,7 +111,10 @@ test('a staleness report says how long since the last success and which tables a
   const payload = buildRunStaleAlert({
     lastSuccessAt: '2026-11-22T02:05:00.000Z',
     staleAfterSeconds: 2 * 86_400,
-    staleTables: [{ table: 'crew_checkins', lastLoadedAt: '2026-11-22T02:04:00.000Z' }, { table: 'injuries', lastLoadedAt: null }],
+    staleTables: [
+      { table: 'crew_checkins', lastLoadedAt: '2026-11-22T02:04:00.000Z' },
+      { table: 'injuries', lastLoadedAt: null },
+    ],
     checkedAt: '2026-11-24T14:05:00.000Z',
   });
   assert.equal(payload.kind, 'run_stale');
@@ -77,7 +123,10 @@ test('a staleness report says how long since the last success and which tables a
   assert.match(payload.title, /2 tables not loaded within 2 d/);
   assert.match(payload.text, /last successful Rebar run finished 2026-11-22T02:05:00\.000Z \(2 d before this check\)/);
   assert.match(payload.text, /• crew_checkins: last loaded 2026-11-22T02:04:00\.000Z\n• injuries: never loaded/);
-  assert.deepEqual(payload.details.staleTables, [{ table: 'crew_checkins', lastLoadedAt: '2026-11-22T02:04:00.000Z' }, { table: 'injuries', lastLoadedAt: null }]);
+  assert.deepEqual(payload.details.staleTables, [
+    { table: 'crew_checkins', lastLoadedAt: '2026-11-22T02:04:00.000Z' },
+    { table: 'injuries', lastLoadedAt: null },
+  ]);
 
   const never = buildRunStaleAlert({ lastSuccessAt: null, staleAfterSeconds: 172_800, staleTables: [] });
   assert.match(never.text, /No Rebar run has succeeded yet/);
@@ -108,6 +157,9 @@ test('open business alerts are counted by type and listed; nothing is sent when 
   assert.deepEqual(payload.details.byType, { over_budget: 4, behind_schedule: 3 });
   assert.equal(payload.details.omitted, 5);
 
-  assert.equal(buildBusinessAlertsAlert({ ...run, alerts: { status: 'listed', total: 0, byType: {}, first: [] } }), undefined);
+  assert.equal(
+    buildBusinessAlertsAlert({ ...run, alerts: { status: 'listed', total: 0, byType: {}, first: [] } }),
+    undefined,
+  );
   assert.equal(buildBusinessAlertsAlert({ ...run, alerts: { status: 'not_listed', reason: 'skipped' } }), undefined);
 });

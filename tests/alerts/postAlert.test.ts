@@ -6,7 +6,12 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhookRe
 
 // Shaped like a Slack incoming-webhook URL: the path is the secret.
 const TOKEN_PATH = '/services/T0001/B0002/sEcReTtOkEn123?key=qUeRyToKeN456';
-const payload = buildRunStaleAlert({ lastSuccessAt: null, staleAfterSeconds: 172_800, staleTables: [{ table: 'projects' }], checkedAt: '2026-11-24T14:00:00.000Z' });
+const payload = buildRunStaleAlert({
+  lastSuccessAt: null,
+  staleAfterSeconds: 172_800,
+  staleTables: [{ table: 'projects' }],
+  checkedAt: '2026-11-24T14:00:00.000Z',
+});
 
 let receiver: WebhookReceiver | undefined;
 afterEach(async () => {
@@ -15,7 +20,8 @@ afterEach(async () => {
 });
 
 function assertNoToken(error: Error): void {
-  for (const secret of ['sEcReTtOkEn123', 'qUeRyToKeN456', '/services/']) assert.ok(!error.message.includes(secret), error.message);
+  for (const secret of ['sEcReTtOkEn123', 'qUeRyToKeN456', '/services/'])
+    assert.ok(!error.message.includes(secret), error.message);
   assert.equal(error.cause, undefined, 'a cause would carry details into Temporal history');
 }
 

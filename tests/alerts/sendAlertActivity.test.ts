@@ -27,7 +27,11 @@ test('with a webhook configured the activity posts the payload, stripped of any 
   const webhookUrl = receiver.url('/hooks/tokenAbc123');
   const sendAlert = createSendAlert({ config: testConfig({ REBAR_ALERT_WEBHOOK_URL: webhookUrl }), sourceUrl });
   // A password quoted outside any URL gets past the builder's redaction; the worker knows it.
-  const payload = buildRunStaleAlert({ lastSuccessAt: null, staleAfterSeconds: 3_600, staleTables: [{ table: `login as rebar / ${SOURCE_PASSWORD} to ${webhookUrl}, path /hooks/tokenAbc123` }] });
+  const payload = buildRunStaleAlert({
+    lastSuccessAt: null,
+    staleAfterSeconds: 3_600,
+    staleTables: [{ table: `login as rebar / ${SOURCE_PASSWORD} to ${webhookUrl}, path /hooks/tokenAbc123` }],
+  });
   assert.ok(JSON.stringify(payload).includes(SOURCE_PASSWORD));
   assert.deepEqual(await sendAlert({ payload }), { sent: true, status: 200 });
   const body = receiver.requests[0]?.body ?? '';
@@ -38,7 +42,13 @@ test('with a webhook configured the activity posts the payload, stripped of any 
 
 test('a failing webhook makes the activity throw, so Temporal retries it', async () => {
   receiver = await startWebhookReceiver(() => ({ status: 503 }));
-  const sendAlert = createSendAlert({ config: testConfig({ REBAR_ALERT_WEBHOOK_URL: receiver.url('/hooks/tokenAbc123') }), sourceUrl });
+  const sendAlert = createSendAlert({
+    config: testConfig({ REBAR_ALERT_WEBHOOK_URL: receiver.url('/hooks/tokenAbc123') }),
+    sourceUrl,
+  });
   const payload = buildRunStaleAlert({ lastSuccessAt: null, staleAfterSeconds: 3_600, staleTables: [] });
-  await assert.rejects(sendAlert({ payload }), (error: Error) => /HTTP 503/.test(error.message) && !error.message.includes('tokenAbc123'));
+  await assert.rejects(
+    sendAlert({ payload }),
+    (error: Error) => /HTTP 503/.test(error.message) && !error.message.includes('tokenAbc123'),
+  );
 });

@@ -22,7 +22,9 @@ async function ask(name: string, vars: Record<string, string> = {}): Promise<Rec
 
 beforeAll(async () => {
   state = newDemoState();
-  planted = parsePlanted(await rebar(state, ['generate', '--scale', '0.2', '--end-date', '2026-06-30', '--seed', '42']));
+  planted = parsePlanted(
+    await rebar(state, ['generate', '--scale', '0.2', '--end-date', '2026-06-30', '--seed', '42']),
+  );
   assert.ok(planted.overBudgetProjectId && planted.lateProjectId && planted.idleProjectId, JSON.stringify(planted));
   await rebar(state, ['nightly', '--no-simulate']);
 }, 900_000);
@@ -44,7 +46,10 @@ test('which projects burn above 120% of budget right now: the planted project, h
 test('which projects will miss their deadline at current velocity: the planted slow project is among them', async () => {
   const rows = await ask('projects_missing_deadline');
   const late = rows.find((row) => Number(row.project_id) === planted.lateProjectId);
-  assert.ok(late, `planted project ${planted.lateProjectId} missing from ${JSON.stringify(rows.map((row) => row.project_id))}`);
+  assert.ok(
+    late,
+    `planted project ${planted.lateProjectId} missing from ${JSON.stringify(rows.map((row) => row.project_id))}`,
+  );
   assert.ok(Number(late.projected_days_late) > 30, `projected ${late.projected_days_late} days late`);
 });
 
@@ -56,8 +61,12 @@ test('which active projects have had no crew check-in for 3 days: the planted id
 });
 
 test('the alerts mart raises the planted over-budget and idle projects', async () => {
-  const alerts = await queryDuckDb(state.config.publishedPath, 'select alert_type, project_id::int as project_id from marts.fct_alerts');
-  const raised = (type: string) => alerts.filter((alert) => alert.alert_type === type).map((alert) => Number(alert.project_id));
+  const alerts = await queryDuckDb(
+    state.config.publishedPath,
+    'select alert_type, project_id::int as project_id from marts.fct_alerts',
+  );
+  const raised = (type: string) =>
+    alerts.filter((alert) => alert.alert_type === type).map((alert) => Number(alert.project_id));
   assert.ok(raised('burn_rate_over_budget').includes(planted.overBudgetProjectId as number), JSON.stringify(alerts));
   assert.ok(raised('no_recent_checkin').includes(planted.idleProjectId as number), JSON.stringify(alerts));
 });
@@ -88,10 +97,19 @@ test('the safety incident rate per 10,000 worker-hours equals the one computed f
     hours: Number(row.hours_worked),
     recordable: Number(row.recordable_injury_count),
   }));
-  assert.deepEqual(actual, expected.map((row) => ({ ...row, hours: Number(row.hours), recordable: Number(row.recordable) })));
-  assert.ok(actual.some((row) => row.recordable > 0), 'some recordable injuries to rate');
+  assert.deepEqual(
+    actual,
+    expected.map((row) => ({ ...row, hours: Number(row.hours), recordable: Number(row.recordable) })),
+  );
+  assert.ok(
+    actual.some((row) => row.recordable > 0),
+    'some recordable injuries to rate',
+  );
   for (const row of rows) {
-    assert.equal(Number(row.recordable_rate_per_10k_hours), Math.round((10_000 * Number(row.recordable_injury_count) / Number(row.hours_worked)) * 1000) / 1000);
+    assert.equal(
+      Number(row.recordable_rate_per_10k_hours),
+      Math.round(((10_000 * Number(row.recordable_injury_count)) / Number(row.hours_worked)) * 1000) / 1000,
+    );
   }
 });
 
@@ -109,7 +127,10 @@ test('monthly profitability: costs add up to the daily facts and earned revenue 
   );
   const sum = (column: string) => rows.reduce((total, row) => total + Number(row[column]), 0);
   assert.ok(Math.abs(sum('cost') - Number(totals?.cost)) < 0.05 * rows.length, `${sum('cost')} vs ${totals?.cost}`);
-  assert.ok(Math.abs(sum('earned_revenue') - Number(totals?.earned)) < 0.05 * rows.length, `${sum('earned_revenue')} vs ${totals?.earned}`);
+  assert.ok(
+    Math.abs(sum('earned_revenue') - Number(totals?.earned)) < 0.05 * rows.length,
+    `${sum('earned_revenue')} vs ${totals?.earned}`,
+  );
   assert.ok(rows.every((row) => Math.abs(Number(row.profit) - (Number(row.earned_revenue) - Number(row.cost))) < 0.02));
 });
 
@@ -145,12 +166,23 @@ test('the platform funnel converts as the source event stream says, month by mon
     approved: String(row.projects_milestone_approved),
   }));
   assert.deepEqual(actual, expected);
-  assert.ok(rows.every((row) => Number(row.overall_projects_created) === expected.reduce((sum, month) => sum + Number(month.created), 0)));
+  assert.ok(
+    rows.every(
+      (row) => Number(row.overall_projects_created) === expected.reduce((sum, month) => sum + Number(month.created), 0),
+    ),
+  );
 });
 
 test('equipment forecasts vs plans and actuals by category and source add up to the source PFA records', async () => {
   const rows = await ask('equipment_forecast_vs_plan');
-  const expected = await querySource<{ category: string; source: string; records: string; plan: string; forecast: string; actual: string }>(
+  const expected = await querySource<{
+    category: string;
+    source: string;
+    records: string;
+    plan: string;
+    forecast: string;
+    actual: string;
+  }>(
     state,
     `select pfa.category, pfa.source, count(*)::text as records, sum(plan_cost)::numeric(18, 2)::text as plan,
             sum(forecast_cost)::numeric(18, 2)::text as forecast, coalesce(sum(actual_cost), 0)::numeric(18, 2)::text as actual
@@ -169,11 +201,17 @@ test('equipment forecasts vs plans and actuals by category and source add up to 
     .sort(byCategoryAndSource);
   assert.deepEqual(actual, [...expected].sort(byCategoryAndSource));
   for (const row of rows) {
-    assert.ok(Math.abs(Number(row.forecast_over_plan_ratio) - Number(row.forecast_cost) / Number(row.plan_cost)) < 0.001, JSON.stringify(row));
+    assert.ok(
+      Math.abs(Number(row.forecast_over_plan_ratio) - Number(row.forecast_cost) / Number(row.plan_cost)) < 0.001,
+      JSON.stringify(row),
+    );
   }
 });
 
-function byCategoryAndSource(left: { category: string; source: string }, right: { category: string; source: string }): number {
+function byCategoryAndSource(
+  left: { category: string; source: string },
+  right: { category: string; source: string },
+): number {
   return `${left.category} ${left.source}`.localeCompare(`${right.category} ${right.source}`);
 }
 
@@ -193,40 +231,108 @@ test('`rebar analysis --sql` prints SQL that runs as it is on the published file
 // Metabase would run them: plain SQL on the published file, opened read-only.
 const METABASE_QUESTIONS: Record<string, string[]> = {
   project_progress: [
-    'project_id', 'project_name', 'as_of_date', 'planned_start_date', 'planned_end_date', 'done_area_count', 'area_count',
-    'progress_pct', 'planned_elapsed_pct', 'schedule_gap_pct_points', 'is_behind_schedule',
+    'project_id',
+    'project_name',
+    'as_of_date',
+    'planned_start_date',
+    'planned_end_date',
+    'done_area_count',
+    'area_count',
+    'progress_pct',
+    'planned_elapsed_pct',
+    'schedule_gap_pct_points',
+    'is_behind_schedule',
   ],
   project_progress_trend: [
-    'week_start_date', 'active_project_count', 'areas_completed', 'weighted_progress_pct', 'weighted_planned_elapsed_pct',
+    'week_start_date',
+    'active_project_count',
+    'areas_completed',
+    'weighted_progress_pct',
+    'weighted_planned_elapsed_pct',
     'behind_schedule_project_count',
   ],
   burn_rate: [
-    'project_id', 'project_name', 'as_of_date', 'budget', 'cumulative_cost', 'budget_spent_pct', 'planned_elapsed_pct',
-    'progress_pct', 'burn_rate', 'is_burning_over_threshold', 'is_over_budget',
+    'project_id',
+    'project_name',
+    'as_of_date',
+    'budget',
+    'cumulative_cost',
+    'budget_spent_pct',
+    'planned_elapsed_pct',
+    'progress_pct',
+    'burn_rate',
+    'is_burning_over_threshold',
+    'is_over_budget',
   ],
   burn_rate_trend: [
-    'month_start_date', 'active_project_count', 'month_cost', 'cost_to_date', 'budgeted_cost_to_date', 'portfolio_burn_rate',
+    'month_start_date',
+    'active_project_count',
+    'month_cost',
+    'cost_to_date',
+    'budgeted_cost_to_date',
+    'portfolio_burn_rate',
     'over_threshold_project_count',
   ],
   foreman_performance: [
-    'foreman_user_id', 'foreman_name', 'project_count', 'active_project_count', 'completed_area_count', 'ahead_of_plan_count',
-    'ahead_of_plan_pct', 'average_delay_days', 'behind_schedule_project_count', 'over_budget_pace_project_count', 'crew_hours',
+    'foreman_user_id',
+    'foreman_name',
+    'project_count',
+    'active_project_count',
+    'completed_area_count',
+    'ahead_of_plan_count',
+    'ahead_of_plan_pct',
+    'average_delay_days',
+    'behind_schedule_project_count',
+    'over_budget_pace_project_count',
+    'crew_hours',
   ],
   pfa_variance_by_month: [
-    'month_start_date', 'plan_cost', 'forecast_cost', 'actual_cost', 'forecast_vs_plan_variance', 'actual_vs_plan_variance',
-    'actual_vs_forecast_variance', 'forecast_vs_plan_variance_ratio', 'actual_vs_forecast_variance_ratio', 'is_actualized_month',
+    'month_start_date',
+    'plan_cost',
+    'forecast_cost',
+    'actual_cost',
+    'forecast_vs_plan_variance',
+    'actual_vs_plan_variance',
+    'actual_vs_forecast_variance',
+    'forecast_vs_plan_variance_ratio',
+    'actual_vs_forecast_variance_ratio',
+    'is_actualized_month',
   ],
   pfa_variance_by_category: [
-    'equipment_category', 'category_name', 'equipment_source', 'record_count', 'actual_record_count', 'plan_cost', 'forecast_cost',
-    'actual_cost', 'forecast_vs_plan_variance', 'forecast_over_plan_ratio', 'actual_over_forecast_ratio', 'forecast_accuracy',
+    'equipment_category',
+    'category_name',
+    'equipment_source',
+    'record_count',
+    'actual_record_count',
+    'plan_cost',
+    'forecast_cost',
+    'actual_cost',
+    'forecast_vs_plan_variance',
+    'forecast_over_plan_ratio',
+    'actual_over_forecast_ratio',
+    'forecast_accuracy',
   ],
   safety_incident_rate_by_month: [
-    'month_start_date', 'hours_worked', 'injury_count', 'recordable_injury_count', 'lost_time_injury_count',
-    'recordable_rate_per_10k_hours', 'injury_rate_per_10k_hours',
+    'month_start_date',
+    'hours_worked',
+    'injury_count',
+    'recordable_injury_count',
+    'lost_time_injury_count',
+    'recordable_rate_per_10k_hours',
+    'injury_rate_per_10k_hours',
   ],
   safety_incident_rate_by_company: [
-    'company_id', 'company_name', 'window_start_date', 'as_of_date', 'hours_worked', 'injury_count', 'recordable_injury_count',
-    'lost_time_injury_count', 'recordable_rate_per_10k_hours', 'injury_rate_per_10k_hours', 'days_since_last_recordable_injury',
+    'company_id',
+    'company_name',
+    'window_start_date',
+    'as_of_date',
+    'hours_worked',
+    'injury_count',
+    'recordable_injury_count',
+    'lost_time_injury_count',
+    'recordable_rate_per_10k_hours',
+    'injury_rate_per_10k_hours',
+    'days_since_last_recordable_injury',
   ],
 };
 
@@ -256,7 +362,10 @@ async function runMetabaseQuestion(name: string): Promise<Record<string, unknown
 }
 
 test('every Metabase starter question runs read-only on the published warehouse and returns rows with its columns', async () => {
-  const files = readdirSync(metabaseDir).filter((file) => file.endsWith('.sql')).map((file) => file.slice(0, -'.sql'.length)).sort();
+  const files = readdirSync(metabaseDir)
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => file.slice(0, -'.sql'.length))
+    .sort();
   assert.deepEqual(files, Object.keys(METABASE_QUESTIONS).sort(), 'one SQL file per question listed here');
   for (const [name, columns] of Object.entries(METABASE_QUESTIONS)) {
     const rows = await runMetabaseQuestion(name);
@@ -269,20 +378,31 @@ test('the Metabase starter questions agree with the planted answers and with eac
   const burn = await runMetabaseQuestion('burn_rate');
   assert.equal(Number(burn[0]?.project_id), planted.overBudgetProjectId);
   assert.equal(burn[0]?.is_burning_over_threshold, true);
-  assert.deepEqual(burn.filter((row) => row.is_burning_over_threshold).map((row) => Number(row.project_id)), (await ask('projects_over_budget')).map((row) => Number(row.project_id)));
+  assert.deepEqual(
+    burn.filter((row) => row.is_burning_over_threshold).map((row) => Number(row.project_id)),
+    (await ask('projects_over_budget')).map((row) => Number(row.project_id)),
+  );
 
   const foremen = await runMetabaseQuestion('foreman_performance');
   assert.equal(Number(foremen[0]?.foreman_user_id), planted.fastForemanId);
 
   const progress = await runMetabaseQuestion('project_progress');
   const late = progress.find((row) => Number(row.project_id) === planted.lateProjectId);
-  assert.equal(late?.is_behind_schedule, true, `planted late project ${planted.lateProjectId} behind schedule: ${String(late?.schedule_gap_pct_points)} points`);
+  assert.equal(
+    late?.is_behind_schedule,
+    true,
+    `planted late project ${planted.lateProjectId} behind schedule: ${String(late?.schedule_gap_pct_points)} points`,
+  );
 
-  const total = (rows: Record<string, unknown>[], column: string) => rows.reduce((sum, row) => sum + Number(row[column] ?? 0), 0);
+  const total = (rows: Record<string, unknown>[], column: string) =>
+    rows.reduce((sum, row) => sum + Number(row[column] ?? 0), 0);
   const byMonth = await runMetabaseQuestion('pfa_variance_by_month');
   const byCategory = await runMetabaseQuestion('pfa_variance_by_category');
   for (const column of ['plan_cost', 'forecast_cost', 'actual_cost']) {
-    assert.ok(Math.abs(total(byMonth, column) - total(byCategory, column)) < 0.01, `${column}: by month ${total(byMonth, column)}, by category ${total(byCategory, column)}`);
+    assert.ok(
+      Math.abs(total(byMonth, column) - total(byCategory, column)) < 0.01,
+      `${column}: by month ${total(byMonth, column)}, by category ${total(byCategory, column)}`,
+    );
   }
 
   const safety = await runMetabaseQuestion('safety_incident_rate_by_month');
@@ -303,7 +423,10 @@ test('metabase/dashboards.yml: every card has its SQL file, a Metabase display, 
   const displays = ['table', 'bar', 'row', 'line', 'area', 'combo', 'scalar', 'pie', 'progress', 'gauge'];
   const used = new Set<string>();
   const names = ['Project delivery', 'Cost and burn rate', 'Foreman performance', 'Equipment PFA', 'Safety'];
-  assert.deepEqual(file.dashboards.map((dashboard) => dashboard.name), names);
+  assert.deepEqual(
+    file.dashboards.map((dashboard) => dashboard.name),
+    names,
+  );
   for (const dashboard of file.dashboards) {
     assert.ok(dashboard.cards.length > 0, `${dashboard.name} has cards`);
     const cells = new Map<string, string>();
@@ -314,9 +437,20 @@ test('metabase/dashboards.yml: every card has its SQL file, a Metabase display, 
       used.add(card.question);
       assert.ok(displays.includes(card.display), `${where}: display ${card.display}`);
       const named = [...(card.dimensions ?? []), ...(card.metrics ?? [])];
-      assert.equal(card.display === 'table', named.length === 0, `${where}: a chart names its columns, a table does not`);
-      assert.deepEqual(named.filter((column) => !columns.includes(column)), [], `${where}: columns not in ${card.question}`);
-      assert.ok(card.col >= 0 && card.row >= 0 && card.width > 0 && card.height > 0 && card.col + card.width <= 24, `${where}: on the 24-column grid`);
+      assert.equal(
+        card.display === 'table',
+        named.length === 0,
+        `${where}: a chart names its columns, a table does not`,
+      );
+      assert.deepEqual(
+        named.filter((column) => !columns.includes(column)),
+        [],
+        `${where}: columns not in ${card.question}`,
+      );
+      assert.ok(
+        card.col >= 0 && card.row >= 0 && card.width > 0 && card.height > 0 && card.col + card.width <= 24,
+        `${where}: on the 24-column grid`,
+      );
       for (let row = card.row; row < card.row + card.height; row += 1) {
         for (let col = card.col; col < card.col + card.width; col += 1) {
           const taken = cells.get(`${row},${col}`);

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, test } from 'vitest';
 import { projectRoot } from '../support/projectRoot.js';
 import { type PublishedDemo, publishDemo } from './support/publishedDemo.js';
 import { launchChromium, logIn, openSqlLab, runInSqlLab } from './support/sqlLab.js';
-import { type Answer, assertPlantedAnswers, canonicalRows, referenceAnswer, starterQuestions } from './support/starterQuestions.js';
+import {
+  type Answer,
+  assertPlantedAnswers,
+  canonicalRows,
+  referenceAnswer,
+  starterQuestions,
+} from './support/starterQuestions.js';
 import { supersetMetadataTemplate } from './support/supersetMetadata.js';
 import { type Superset, startSuperset } from './support/supersetServer.js';
 
@@ -55,10 +61,14 @@ test('every starter question, run in SQL Lab, shows the published answer and the
   mkdirSync(screenshotDir, { recursive: true });
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.screenshot({ path: join(screenshotDir, 'superset-sql-lab.png') });
-  assert.equal(statSync(demo.state.config.publishedPath).mtimeMs, publishedBefore, 'Superset left the published file as it was');
+  assert.equal(
+    statSync(demo.state.config.publishedPath).mtimeMs,
+    publishedBefore,
+    'Superset left the published file as it was',
+  );
 });
 
-test('SQL Lab\'s connection to the published file is read-only', async () => {
+test("SQL Lab's connection to the published file is read-only", async () => {
   await openSqlLab(page, superset.url);
   const shown = await runInSqlLab(page, "select current_setting('access_mode') as access_mode");
   assert.deepEqual(shown.rows, [['read_only']]);

@@ -79,8 +79,12 @@ async function nightly(report: NightReport): Promise<void> {
     // The summary's FAILED lines name each failing model or test; otherwise the first error lines.
     const output = `${result.stderr}\n${result.stdout}`.split('\n');
     const failed = output.filter((line) => /^\s*FAILED /.test(line));
-    const said = (failed.length > 0 ? failed : output.filter((line) => /fail|error|refus/i.test(line))).slice(0, 15).map((line) => line.trim().slice(0, 400));
-    report.problems.push(`nightly exited ${result.code} (${report.published ? 'after publishing' : 'nothing published'}):\n    ${said.join('\n    ')}`);
+    const said = (failed.length > 0 ? failed : output.filter((line) => /fail|error|refus/i.test(line)))
+      .slice(0, 15)
+      .map((line) => line.trim().slice(0, 400));
+    report.problems.push(
+      `nightly exited ${result.code} (${report.published ? 'after publishing' : 'nothing published'}):\n    ${said.join('\n    ')}`,
+    );
   }
 }
 
@@ -96,8 +100,10 @@ async function checkQuestions(report: NightReport): Promise<number> {
     const missing = expected.filter((line) => !marts.includes(line));
     const extra = marts.filter((line) => !expected.includes(line));
     if (missing.length + extra.length > 0) {
-      report.problems.push(`${question.name}: ${missing.length} source lines missing from the marts, ${extra.length} not in the source; ` +
-        `e.g. source ${JSON.stringify(missing.slice(0, 3))} marts ${JSON.stringify(extra.slice(0, 3))}`);
+      report.problems.push(
+        `${question.name}: ${missing.length} source lines missing from the marts, ${extra.length} not in the source; ` +
+          `e.g. source ${JSON.stringify(missing.slice(0, 3))} marts ${JSON.stringify(extra.slice(0, 3))}`,
+      );
     }
   }
   return BUSINESS_QUESTIONS.length;
@@ -106,19 +112,40 @@ async function checkQuestions(report: NightReport): Promise<number> {
 /** Schema migrations reach raw: every row has the source's value for the added and the renamed column. */
 async function checkMigratedColumns(report: NightReport): Promise<number> {
   let checked = 0;
-  for (const [table, column] of [['tm_tickets', 'source_app'], ['users', 'phone_number']] as const) {
-    const exists = await scalar('select count(*) as value from information_schema.columns where table_name = $1 and column_name = $2', [table, column]);
+  for (const [table, column] of [
+    ['tm_tickets', 'source_app'],
+    ['users', 'phone_number'],
+  ] as const) {
+    const exists = await scalar(
+      'select count(*) as value from information_schema.columns where table_name = $1 and column_name = $2',
+      [table, column],
+    );
     if (exists === '0') continue;
     checked += 1;
-    const sourceValues = new Map((await source.client.query<{ id: string; value: string | null }>(`select id::text as id, ${column} as value from ${table}`)).rows.map((row) => [row.id, row.value]));
-    const rawColumns = await queryDuckDb(config.warehousePath, `select column_name from information_schema.columns where table_schema = 'raw' and table_name = '${table}'`);
+    const sourceValues = new Map(
+      (
+        await source.client.query<{ id: string; value: string | null }>(
+          `select id::text as id, ${column} as value from ${table}`,
+        )
+      ).rows.map((row) => [row.id, row.value]),
+    );
+    const rawColumns = await queryDuckDb(
+      config.warehousePath,
+      `select column_name from information_schema.columns where table_schema = 'raw' and table_name = '${table}'`,
+    );
     if (!rawColumns.some((row) => row.column_name === column)) {
       report.problems.push(`raw.${table} has no column ${column} (source added or renamed it)`);
       continue;
     }
-    const rawRows = await queryDuckDb(config.warehousePath, `select cast(id as varchar) as id, ${column} as value from raw.${table} where _rebar_deleted_at is null`);
+    const rawRows = await queryDuckDb(
+      config.warehousePath,
+      `select cast(id as varchar) as id, ${column} as value from raw.${table} where _rebar_deleted_at is null`,
+    );
     const wrong = rawRows.filter((row) => sourceValues.get(String(row.id)) !== (row.value ?? null));
-    if (wrong.length > 0) report.problems.push(`raw.${table}.${column}: ${wrong.length} of ${rawRows.length} rows differ from the source, e.g. ${JSON.stringify(wrong.slice(0, 3))}`);
+    if (wrong.length > 0)
+      report.problems.push(
+        `raw.${table}.${column}: ${wrong.length} of ${rawRows.length} rows differ from the source, e.g. ${JSON.stringify(wrong.slice(0, 3))}`,
+      );
   }
   return checked;
 }
@@ -131,68 +158,95 @@ async function simulateChaosDay(): Promise<{ day: string; changed: number; said:
   const counts = JSON.parse(json) as Record<string, Record<string, number>>;
   const chaosLine = /Chaos edits: (.*)$/m.exec(result.stdout)?.[1] ?? '';
   const chaosCounts = JSON.parse(chaosLine.slice(0, chaosLine.indexOf('; migrations'))) as Record<string, number>;
-  const changed = [...Object.values(counts), chaosCounts].flatMap((perTable) => Object.values(perTable)).reduce((sum, count) => sum + count, 0);
+  const changed = [...Object.values(counts), chaosCounts]
+    .flatMap((perTable) => Object.values(perTable))
+    .reduce((sum, count) => sum + count, 0);
   return { day, changed, said: chaosLine };
 }
 
-beforeAll(async () => {
-  source = await startTempPostgres({ migrate: true });
-  const stateDir = mkdtempSync(join(tmpdir(), 'rebar-chaos-'));
-  env = { REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn', REBAR_SOURCE_URL: source.connectionString, REBAR_TABLES_CONFIG: tablesConfigCheckingHardDeletes(stateDir) };
-  config = loadConfig(env);
-  const generated = await runCli(['generate', '--scale', '0.05', '--end-date', '2026-06-30', '--seed', '21'], env);
-  assert.equal(generated.code, 0, generated.stderr);
+beforeAll(
+  async () => {
+    source = await startTempPostgres({ migrate: true });
+    const stateDir = mkdtempSync(join(tmpdir(), 'rebar-chaos-'));
+    env = {
+      REBAR_STATE_DIR: stateDir,
+      REBAR_LOG_LEVEL: 'warn',
+      REBAR_SOURCE_URL: source.connectionString,
+      REBAR_TABLES_CONFIG: tablesConfigCheckingHardDeletes(stateDir),
+    };
+    config = loadConfig(env);
+    const generated = await runCli(['generate', '--scale', '0.05', '--end-date', '2026-06-30', '--seed', '21'], env);
+    assert.equal(generated.code, 0, generated.stderr);
 
-  const first: NightReport = { night: 0, day: '2026-06-30', published: false, problems: [] };
-  reports.push(first);
-  await nightly(first);
-  assert.ok(first.published, `the first nightly, before any chaos, publishes: ${first.problems.join('\n')}`);
-  await checkQuestions(first);
-  console.log(`night 0 (${first.day}): generated source; ${BUSINESS_QUESTIONS.length} questions checked, ${first.problems.length} problems`);
-  for (const problem of first.problems) console.log(`  ${problem}`);
+    const first: NightReport = { night: 0, day: '2026-06-30', published: false, problems: [] };
+    reports.push(first);
+    await nightly(first);
+    assert.ok(first.published, `the first nightly, before any chaos, publishes: ${first.problems.join('\n')}`);
+    await checkQuestions(first);
+    console.log(
+      `night 0 (${first.day}): generated source; ${BUSINESS_QUESTIONS.length} questions checked, ${first.problems.length} problems`,
+    );
+    for (const problem of first.problems) console.log(`  ${problem}`);
 
-  for (let night = 1; night <= CHAOS_DAYS; night += 1) {
-    const started = Date.now();
-    const simulated = await simulateChaosDay();
-    const report: NightReport = { night, day: simulated.day, published: false, problems: [] };
-    reports.push(report);
-    let longTransaction: pg.Client | null = null;
-    let heldIds: { event: string; item: string } | null = null;
-    if (night === 2) {
-      // A transaction begun a minute before midnight (its rows carry that time, as now() in an app
-      // would), still open while the nightly extracts, committed after it.
-      longTransaction = new pg.Client({ connectionString: source.connectionString });
-      await longTransaction.connect();
-      await longTransaction.query('begin');
-      const at = `${simulated.day} 23:59:00+00`;
-      const event = await longTransaction.query<{ id: string }>("insert into platform_events (event_type, category, user_id, project_id, data, created_at) values ('payment.completed', 'transaction', null, null, '{}', $1) returning id", [at]);
-      const item = await longTransaction.query<{ id: string }>(`update tm_ticket_items set quantity = quantity + 3, updated_at = $1
-        where id = (select min(id) from tm_ticket_items where deleted_at is null) returning id`, [at]);
-      heldIds = { event: String(event.rows[0]?.id), item: String(item.rows[0]?.id) };
-    }
-    await nightly(report);
-    let questions = 0;
-    if (report.published) questions = (await checkQuestions(report)) + (await checkMigratedColumns(report));
-    if (longTransaction && heldIds) {
-      await longTransaction.query('commit');
-      await longTransaction.end();
-      heldOpen = heldIds;
-    } else if (heldOpen && report.published) {
-      const [held] = await queryDuckDb(config.warehousePath, `select
-          (select count(*) from raw.platform_events where id = ${heldOpen.event})::int as events,
-          (select quantity from raw.tm_ticket_items where id = ${heldOpen.item})::varchar as quantity`);
-      const quantity = await scalar('select quantity::text as value from tm_ticket_items where id = $1', [heldOpen.item]);
-      if (held?.events !== 1 || Number(held?.quantity) !== Number(quantity)) {
-        report.problems.push(`rows of the transaction open across the previous night's extraction are missing: ${JSON.stringify(held)} (source quantity ${quantity})`);
+    for (let night = 1; night <= CHAOS_DAYS; night += 1) {
+      const started = Date.now();
+      const simulated = await simulateChaosDay();
+      const report: NightReport = { night, day: simulated.day, published: false, problems: [] };
+      reports.push(report);
+      let longTransaction: pg.Client | null = null;
+      let heldIds: { event: string; item: string } | null = null;
+      if (night === 2) {
+        // A transaction begun a minute before midnight (its rows carry that time, as now() in an app
+        // would), still open while the nightly extracts, committed after it.
+        longTransaction = new pg.Client({ connectionString: source.connectionString });
+        await longTransaction.connect();
+        await longTransaction.query('begin');
+        const at = `${simulated.day} 23:59:00+00`;
+        const event = await longTransaction.query<{ id: string }>(
+          "insert into platform_events (event_type, category, user_id, project_id, data, created_at) values ('payment.completed', 'transaction', null, null, '{}', $1) returning id",
+          [at],
+        );
+        const item = await longTransaction.query<{ id: string }>(
+          `update tm_ticket_items set quantity = quantity + 3, updated_at = $1
+        where id = (select min(id) from tm_ticket_items where deleted_at is null) returning id`,
+          [at],
+        );
+        heldIds = { event: String(event.rows[0]?.id), item: String(item.rows[0]?.id) };
       }
-      questions += 1;
-      heldOpen = null;
+      await nightly(report);
+      let questions = 0;
+      if (report.published) questions = (await checkQuestions(report)) + (await checkMigratedColumns(report));
+      if (longTransaction && heldIds) {
+        await longTransaction.query('commit');
+        await longTransaction.end();
+        heldOpen = heldIds;
+      } else if (heldOpen && report.published) {
+        const [held] = await queryDuckDb(
+          config.warehousePath,
+          `select
+          (select count(*) from raw.platform_events where id = ${heldOpen.event})::int as events,
+          (select quantity from raw.tm_ticket_items where id = ${heldOpen.item})::varchar as quantity`,
+        );
+        const quantity = await scalar('select quantity::text as value from tm_ticket_items where id = $1', [
+          heldOpen.item,
+        ]);
+        if (held?.events !== 1 || Number(held?.quantity) !== Number(quantity)) {
+          report.problems.push(
+            `rows of the transaction open across the previous night's extraction are missing: ${JSON.stringify(held)} (source quantity ${quantity})`,
+          );
+        }
+        questions += 1;
+        heldOpen = null;
+      }
+      console.log(
+        `night ${night} (${simulated.day}): ${simulated.changed} rows changed (${simulated.said}); ${report.published ? 'published' : 'NOT published'}; ` +
+          `${questions} questions checked, ${report.problems.length} problems; ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
+      for (const problem of report.problems) console.log(`  ${problem}`);
     }
-    console.log(`night ${night} (${simulated.day}): ${simulated.changed} rows changed (${simulated.said}); ${report.published ? 'published' : 'NOT published'}; ` +
-      `${questions} questions checked, ${report.problems.length} problems; ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    for (const problem of report.problems) console.log(`  ${problem}`);
-  }
-}, NIGHT_TIMEOUT_MS * (CHAOS_DAYS + 2));
+  },
+  NIGHT_TIMEOUT_MS * (CHAOS_DAYS + 2),
+);
 
 afterAll(async () => {
   await source?.close();
@@ -208,9 +262,16 @@ test(`every one of ${CHAOS_DAYS} chaos nights publishes, and the marts answer ev
 
 test('after the chaos nights, every incremental mart equals a --full-refresh build', async () => {
   const comparisons = await compareIncrementalWithFullRefresh(config);
-  for (const row of comparisons) console.log(`${row.model}: ${row.rows} rows, ${row.onlyIncremental} only in the incremental build, ${row.onlyFullRefresh} only in the full refresh`);
+  for (const row of comparisons)
+    console.log(
+      `${row.model}: ${row.rows} rows, ${row.onlyIncremental} only in the incremental build, ${row.onlyFullRefresh} only in the full refresh`,
+    );
   assert.deepEqual(
-    comparisons.filter((row) => row.onlyIncremental + row.onlyFullRefresh > 0).map((row) => `${row.model}: ${row.onlyIncremental} rows only incremental, ${row.onlyFullRefresh} only full refresh`),
+    comparisons
+      .filter((row) => row.onlyIncremental + row.onlyFullRefresh > 0)
+      .map(
+        (row) => `${row.model}: ${row.onlyIncremental} rows only incremental, ${row.onlyFullRefresh} only full refresh`,
+      ),
     [],
   );
 }, 900_000);

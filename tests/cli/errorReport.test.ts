@@ -29,7 +29,11 @@ const USER_ERRORS = [
   new ResetRefusedError('a load is running'),
   new InitError('sources/app/rebar.yml exists: pass --force'),
   new DemoFileForeignSourceError('rebar.yml names the demo'),
-  new StateFolderBusyError('.rebar/rebar.lock', { pid: 4242, command: 'rebar worker', startedAt: '2026-11-30T10:00:00Z' }),
+  new StateFolderBusyError('.rebar/rebar.lock', {
+    pid: 4242,
+    command: 'rebar worker',
+    startedAt: '2026-11-30T10:00:00Z',
+  }),
   new DocsError('no published warehouse'),
   new TemporalUnreachableError('Cannot reach Temporal at 127.0.0.1:7233'),
 ];
@@ -50,7 +54,10 @@ test('a run that started and failed is a user error with exit code 2', () => {
 });
 
 test("commander's bad option value is its message alone, exit 1", () => {
-  assert.deepEqual(errorReport(new InvalidArgumentError('--runs must be a positive whole number')), { text: 'rebar: --runs must be a positive whole number\n', exitCode: 1 });
+  assert.deepEqual(errorReport(new InvalidArgumentError('--runs must be a positive whole number')), {
+    text: 'rebar: --runs must be a positive whole number\n',
+    exitCode: 1,
+  });
 });
 
 test('an unexpected error is a bug: its message, then where it was thrown, exit 1', () => {

@@ -31,14 +31,27 @@ afterAll(async () => {
 const wait = (ms: number) => new Promise((resolveWait) => setTimeout(resolveWait, ms));
 
 test('progress polling stopped while its query is retrying leaves nothing behind to fire on the closed connection', async () => {
-  server = await startTemporalDevServer({ temporalBin: testConfig().temporalBin, stateDir: mkdtempSync(join(tmpdir(), 'rebar-polling-')) });
+  server = await startTemporalDevServer({
+    temporalBin: testConfig().temporalBin,
+    stateDir: mkdtempSync(join(tmpdir(), 'rebar-polling-')),
+  });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   // No worker polls this task queue, so every progress query stays in flight until the server answers.
-  const handle = await client.workflow.start(nightlyLoad, { taskQueue: 'rebar-nobody-polls', workflowId: 'polling-under-a-dying-server', args: [{}] });
+  const handle = await client.workflow.start(nightlyLoad, {
+    taskQueue: 'rebar-nobody-polls',
+    workflowId: 'polling-under-a-dying-server',
+    args: [{}],
+  });
   const updates: RunProgress[] = [];
   const errors: unknown[] = [];
-  const polling = pollProgress({ handle, connection, reporter: { update: (progress) => updates.push(progress), stop: () => undefined }, onError: (error) => errors.push(error), intervalMs: 20 });
+  const polling = pollProgress({
+    handle,
+    connection,
+    reporter: { update: (progress) => updates.push(progress), stop: () => undefined },
+    onError: (error) => errors.push(error),
+    intervalMs: 20,
+  });
   await wait(500);
   // The server goes away under the query in flight: the gRPC client now retries it from its own timers.
   await server.stop();
@@ -53,17 +66,31 @@ test('progress polling stopped while its query is retrying leaves nothing behind
 });
 
 test('a long run polled every second leaves no listener behind per query (no MaxListenersExceededWarning on stderr)', async () => {
-  const own = await startTemporalDevServer({ temporalBin: testConfig().temporalBin, stateDir: mkdtempSync(join(tmpdir(), 'rebar-polling-')) });
+  const own = await startTemporalDevServer({
+    temporalBin: testConfig().temporalBin,
+    stateDir: mkdtempSync(join(tmpdir(), 'rebar-polling-')),
+  });
   const warnings: Error[] = [];
   const collectWarning = (warning: Error) => warnings.push(warning);
   process.on('warning', collectWarning);
   try {
     const connection = await Connection.connect({ address: own.address });
     const client = new Client({ connection });
-    const handle = await client.workflow.start(nightlyLoad, { taskQueue: 'rebar-nobody-polls', workflowId: 'polling-many-times', args: [{}] });
+    const handle = await client.workflow.start(nightlyLoad, {
+      taskQueue: 'rebar-nobody-polls',
+      workflowId: 'polling-many-times',
+      args: [{}],
+    });
     const errors: unknown[] = [];
     // No worker answers, so each query ends at its short deadline: many queries in little time.
-    const polling = pollProgress({ handle, connection, reporter: { update: () => undefined, stop: () => undefined }, onError: (error) => errors.push(error), intervalMs: 10, queryTimeoutMs: 50 });
+    const polling = pollProgress({
+      handle,
+      connection,
+      reporter: { update: () => undefined, stop: () => undefined },
+      onError: (error) => errors.push(error),
+      intervalMs: 10,
+      queryTimeoutMs: 50,
+    });
     while (errors.length < 20) await wait(100);
     await polling.stop();
     await connection.close();

@@ -27,7 +27,10 @@ beforeAll(async () => {
   `);
   stateDir = mkdtempSync(join(tmpdir(), 'rebar-reset-'));
   const tablesConfig = join(stateDir, 'tables.yml');
-  writeFileSync(tablesConfig, "tables:\n  - { name: payment, primary_key: [payment_id, line_no], cursor: payment_date, lookback: '1 hour' }\n");
+  writeFileSync(
+    tablesConfig,
+    "tables:\n  - { name: payment, primary_key: [payment_id, line_no], cursor: payment_date, lookback: '1 hour' }\n",
+  );
   env = { REBAR_STATE_DIR: stateDir, REBAR_TABLES_CONFIG: tablesConfig, REBAR_LOG_LEVEL: 'warn' };
   payment = loadTablesConfig(tablesConfig)[0] as IncrementalTableConfig;
   warehouse = join(stateDir, 'warehouse.duckdb');
@@ -44,7 +47,10 @@ const rawCount = async () => Number((await queryDuckDb(warehouse, 'select count(
 test('a primary key changed since the last load stops the table before any chunk commits, naming `rebar reset`', async () => {
   const before = await loader.getWatermark(payment);
   const rekeyed: IncrementalTableConfig = { ...payment, primaryKey: ['payment_id'] };
-  await assert.rejects(extractOnce(source.client, loader, rekeyed, 'load-2', 40), /primary_key is now 1 column\(s\) \(payment_id\).*Run `rebar reset payment`/);
+  await assert.rejects(
+    extractOnce(source.client, loader, rekeyed, 'load-2', 40),
+    /primary_key is now 1 column\(s\) \(payment_id\).*Run `rebar reset payment`/,
+  );
   assert.deepEqual(await loader.getWatermark(payment), before, 'no chunk committed: the lookback chunk is refused too');
 });
 
@@ -55,7 +61,10 @@ test('`rebar reset` refuses unknown tables and a warehouse another process holds
   const holder = await DuckDBInstance.create(warehouse);
   const held = await runCli(['reset', 'payment'], env).finally(() => holder.closeSync());
   assert.equal(held.code, 1, held.stdout);
-  assert.match(held.stderr, /Not reset: another process holds the warehouse .*run rebar reset again once it has finished/);
+  assert.match(
+    held.stderr,
+    /Not reset: another process holds the warehouse .*run rebar reset again once it has finished/,
+  );
   assert.ok(await loader.getWatermark(payment));
   assert.equal(await rawCount(), 250);
 });
@@ -63,14 +72,20 @@ test('`rebar reset` refuses unknown tables and a warehouse another process holds
 test('`rebar reset --watermark-only` forgets the watermark and keeps raw; `rebar reset` empties raw too; the next load reads it all again', async () => {
   const watermarkOnly = await runCli(['reset', 'payment', '--watermark-only'], env);
   assert.equal(watermarkOnly.code, 0, watermarkOnly.stderr);
-  assert.equal(watermarkOnly.stdout, 'Reset payment: watermark forgotten, raw rows kept; the next run reads it from the start.\n');
+  assert.equal(
+    watermarkOnly.stdout,
+    'Reset payment: watermark forgotten, raw rows kept; the next run reads it from the start.\n',
+  );
   assert.equal(await loader.getWatermark(payment), undefined);
   assert.equal(await rawCount(), 250);
 
   await extractOnce(source.client, loader, payment, 'load-3', 40);
   const full = await runCli(['reset', 'payment'], env);
   assert.equal(full.code, 0, full.stderr);
-  assert.equal(full.stdout, 'Reset payment: watermark forgotten, 250 raw row(s) deleted; the next run reads it from the start.\n');
+  assert.equal(
+    full.stdout,
+    'Reset payment: watermark forgotten, 250 raw row(s) deleted; the next run reads it from the start.\n',
+  );
   assert.equal(await loader.getWatermark(payment), undefined);
   assert.equal(await rawCount(), 0);
 

@@ -43,7 +43,10 @@ afterAll(async () => {
 });
 
 async function runs(): Promise<{ status: string }[]> {
-  return (await queryDuckDb(join(stateDir, 'warehouse.duckdb'), 'select status from _rebar.runs order by started_at')) as { status: string }[];
+  return (await queryDuckDb(
+    join(stateDir, 'warehouse.duckdb'),
+    'select status from _rebar.runs order by started_at',
+  )) as { status: string }[];
 }
 
 test('a second run on a busy folder is refused once, naming the first; the first succeeds', async () => {
@@ -56,7 +59,10 @@ test('a second run on a busy folder is refused once, naming the first; the first
 
   const second = await runCli(['nightly'], env);
   assert.equal(second.code, 1, second.stdout + second.stderr);
-  const refusal = new RegExp(`^rebar: ${lockPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is held by \`rebar nightly --scale 0\\.02\` \\(pid ${first.child.pid}, since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\); stop it or wait until it has finished, then run this again$`, 'm');
+  const refusal = new RegExp(
+    `^rebar: ${lockPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is held by \`rebar nightly --scale 0\\.02\` \\(pid ${first.child.pid}, since \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\); stop it or wait until it has finished, then run this again$`,
+    'm',
+  );
   assert.match(second.stderr, refusal);
   assert.equal(second.stderr.trim().split('\n').length, 1, `printed more than the one line:\n${second.stderr}`);
   assert.doesNotMatch(second.stdout + second.stderr, /postmaster\.pid|Starting workflow/);
@@ -68,11 +74,18 @@ test('a second run on a busy folder is refused once, naming the first; the first
 });
 
 test('`rebar backfill` while `rebar worker` holds the folder runs through the worker: no second Postgres or dev server', async () => {
-  server = await startTemporalDevServer({ temporalBin: testConfig().temporalBin, stateDir: mkdtempSync(join(tmpdir(), 'rebar-folder-temporal-')) });
+  server = await startTemporalDevServer({
+    temporalBin: testConfig().temporalBin,
+    stateDir: mkdtempSync(join(tmpdir(), 'rebar-folder-temporal-')),
+  });
   const worker = startCli(['worker'], { ...env, TEMPORAL_ADDRESS: server.address });
   running.push(worker);
   await worker.waitFor(/Worker polling task queue/);
-  const services = JSON.parse(readFileSync(join(stateDir, 'services.json'), 'utf8')) as { pid: number; temporalAddress: string; demoSourceUrl: string };
+  const services = JSON.parse(readFileSync(join(stateDir, 'services.json'), 'utf8')) as {
+    pid: number;
+    temporalAddress: string;
+    demoSourceUrl: string;
+  };
   assert.equal(services.pid, worker.child.pid);
   assert.equal(services.temporalAddress, server.address);
   const workerPostgres = postmasterPid();
@@ -81,19 +94,42 @@ test('`rebar backfill` while `rebar worker` holds the folder runs through the wo
   const simulated = await runCli(['simulate-day'], env);
   assert.equal(simulated.code, 0, simulated.stdout + simulated.stderr);
   assert.match(simulated.stdout, /^Simulated \d{4}-\d{2}-\d{2}$/m);
-  const backfill = await runCli(['backfill', '--from', '2000-01-01', '--to', '2100-01-01', '--tables', 'projects,companies', '--no-dbt'], env);
+  const backfill = await runCli(
+    ['backfill', '--from', '2000-01-01', '--to', '2100-01-01', '--tables', 'projects,companies', '--no-dbt'],
+    env,
+  );
   assert.equal(backfill.code, 0, backfill.stdout + backfill.stderr);
-  assert.match(backfill.stdout, new RegExp(`^\`rebar worker\` \\(pid ${worker.child.pid}\\) holds .*: using its Temporal at ${server.address} \\(task queue [\\w-]+\\) and its source; nothing else is started$`, 'm'));
+  assert.match(
+    backfill.stdout,
+    new RegExp(
+      `^\`rebar worker\` \\(pid ${worker.child.pid}\\) holds .*: using its Temporal at ${server.address} \\(task queue [\\w-]+\\) and its source; nothing else is started$`,
+      'm',
+    ),
+  );
   assert.match(backfill.stdout, new RegExp(`^Temporal at ${server.address}$`, 'm'));
   assert.match(backfill.stdout, /SUCCESS/);
-  assert.equal(postmasterPid(), workerPostgres, 'the backfill used the worker\'s Postgres');
+  assert.equal(postmasterPid(), workerPostgres, "the backfill used the worker's Postgres");
 
   // The backfill's rows are the worker's source's rows, value for value.
-  const source = await withClient(services.demoSourceUrl, async (client) => (await client.query<{ id: number; name: string; updated_at: Date }>('select id, name, updated_at from projects order by id')).rows);
-  const raw = await queryDuckDb(join(stateDir, 'warehouse.duckdb'), 'select id, name, updated_at from raw.projects order by id');
+  const source = await withClient(
+    services.demoSourceUrl,
+    async (client) =>
+      (
+        await client.query<{ id: number; name: string; updated_at: Date }>(
+          'select id, name, updated_at from projects order by id',
+        )
+      ).rows,
+  );
+  const raw = await queryDuckDb(
+    join(stateDir, 'warehouse.duckdb'),
+    'select id, name, updated_at from raw.projects order by id',
+  );
   const iso = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
   assert.ok(source.length > 0);
-  assert.deepEqual(raw.map((row) => [Number(row.id), row.name, iso(row.updated_at)]), source.map((row) => [Number(row.id), row.name, iso(row.updated_at)]));
+  assert.deepEqual(
+    raw.map((row) => [Number(row.id), row.name, iso(row.updated_at)]),
+    source.map((row) => [Number(row.id), row.name, iso(row.updated_at)]),
+  );
   assert.deepEqual((await runs()).map((run) => run.status).slice(-1), ['success']);
 
   worker.child.kill('SIGINT');
@@ -101,6 +137,7 @@ test('`rebar backfill` while `rebar worker` holds the folder runs through the wo
   assert.equal(existsSync(join(stateDir, 'services.json')), false);
   assert.equal(existsSync(lockPath), false);
   // pg_ctl's wait ends when postmaster.pid is gone, a moment before the process itself.
-  for (let waited = 0; waited < 30_000 && isRunning({ pid: workerPostgres ?? 0 }); waited += 200) await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  for (let waited = 0; waited < 30_000 && isRunning({ pid: workerPostgres ?? 0 }); waited += 200)
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
   assert.equal(isRunning({ pid: workerPostgres ?? 0 }), false, 'the worker stopped its Postgres');
 });

@@ -30,10 +30,18 @@ let cliEnv: Record<string, string>;
 beforeAll(async () => {
   source = await startTempPostgres({ migrate: true });
   await generateSource(source.client, { scale: 0.02, years: 1, seed: 11, endDate: '2026-06-30' });
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: testConfig().temporalBin } } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: testConfig().temporalBin } },
+  });
   receiver = await startWebhookReceiver();
   config = testConfig({ REBAR_SCHEDULE_CRON: CRON, REBAR_ALERT_WEBHOOK_URL: receiver.url(WEBHOOK_PATH) });
-  cliEnv = { REBAR_STATE_DIR: config.stateDir, REBAR_SCHEDULE_CRON: CRON, TEMPORAL_ADDRESS: env.address, REBAR_ALERT_WEBHOOK_URL: receiver.url(WEBHOOK_PATH), REBAR_LOG_LEVEL: 'warn' };
+  cliEnv = {
+    REBAR_STATE_DIR: config.stateDir,
+    REBAR_SCHEDULE_CRON: CRON,
+    TEMPORAL_ADDRESS: env.address,
+    REBAR_ALERT_WEBHOOK_URL: receiver.url(WEBHOOK_PATH),
+    REBAR_LOG_LEVEL: 'warn',
+  };
 });
 
 afterAll(async () => {
@@ -47,14 +55,23 @@ async function withWorker<T>(work: () => Promise<T>): Promise<T> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
+    deps: {
+      config,
+      sourceUrl: source.connectionString,
+      tables: loadTablesConfig(config.tablesConfigPath),
+      discover: loadRebarFile(config.tablesConfigPath).discover,
+      dbt: { projectDir: config.dbtProjectDir },
+      loader: createWarehouse(config),
+    },
   });
   return worker.runUntil(work());
 }
 
 async function runNightly(workflowId: string, args: NightlyLoadInput): Promise<RunSummary> {
   try {
-    return (await withWorker(() => env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }))) as RunSummary;
+    return (await withWorker(() =>
+      env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }),
+    )) as RunSummary;
   } catch (error) {
     assert.ok(error instanceof WorkflowFailedError, String(error));
     return (error.cause as Error & { details?: unknown[] }).details?.[0] as RunSummary;
@@ -64,15 +81,24 @@ async function runNightly(workflowId: string, args: NightlyLoadInput): Promise<R
 const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
 interface StatusJson {
-  report: { stale: boolean; runStale: boolean; lastSuccessAt: string | null; tables: { table: string; stale: boolean; freshness: string; staleReasons: string[] }[] };
+  report: {
+    stale: boolean;
+    runStale: boolean;
+    lastSuccessAt: string | null;
+    tables: { table: string; stale: boolean; freshness: string; staleReasons: string[] }[];
+  };
   runs: { status: string; failedTables: { table: string }[] }[];
 }
 
-test('rebar status shows the last runs, each source table\'s freshness, a table that stopped loading as stale, and exits 1 when stale', async () => {
+test("rebar status shows the last runs, each source table's freshness, a table that stopped loading as stale, and exits 1 when stale", async () => {
   const first = await runNightly('status-first', { dbtSelect: quickBuild });
   assert.equal(first.status, 'success', JSON.stringify(first.tables.filter((table) => table.error)));
   assert.equal(first.freshness?.status, 'checked');
-  assert.equal(first.freshness?.status === 'checked' ? first.freshness.tables.length : 0, 15, 'dbt source freshness checked every source table');
+  assert.equal(
+    first.freshness?.status === 'checked' ? first.freshness.tables.length : 0,
+    15,
+    'dbt source freshness checked every source table',
+  );
 
   const fresh = await runCli(['status'], cliEnv);
   assert.equal(fresh.code, 0, `${fresh.stdout}\n${fresh.stderr}`);
@@ -85,11 +111,21 @@ test('rebar status shows the last runs, each source table\'s freshness, a table 
   try {
     const second = await runNightly('status-second', { dbtSelect: quickBuild });
     assert.equal(second.status, 'failed');
-    assert.deepEqual(second.tables.filter((table) => table.status === 'failed').map((table) => table.table), ['crew_checkins']);
-    const failureAlert = receiver.requests.map((request) => JSON.parse(request.body) as { kind: string; text: string }).find((payload) => payload.kind === 'run_failed');
+    assert.deepEqual(
+      second.tables.filter((table) => table.status === 'failed').map((table) => table.table),
+      ['crew_checkins'],
+    );
+    const failureAlert = receiver.requests
+      .map((request) => JSON.parse(request.body) as { kind: string; text: string })
+      .find((payload) => payload.kind === 'run_failed');
     assert.ok(failureAlert, 'the failed run posted a run_failed alert');
     assert.match(failureAlert.text, /crew_checkins/);
-    assert.ok(receiver.requests.every((request) => !request.body.includes('hook-token-123') && !request.body.includes(source.connectionString)), 'no secret in any payload');
+    assert.ok(
+      receiver.requests.every(
+        (request) => !request.body.includes('hook-token-123') && !request.body.includes(source.connectionString),
+      ),
+      'no secret in any payload',
+    );
 
     // Past twice the interval since the last success, without a successful run since.
     await sleepUntil(Date.parse(first.finishedAt) + 31_000);
@@ -101,17 +137,35 @@ test('rebar status shows the last runs, each source table\'s freshness, a table 
     const report = JSON.parse(stale.stdout) as StatusJson;
     assert.equal(report.report.stale, true);
     assert.equal(report.report.runStale, true);
-    assert.deepEqual(report.report.tables.filter((table) => table.stale).map((table) => table.table), ['crew_checkins'], 'only the table that stopped loading is stale');
-    assert.match(report.report.tables.find((table) => table.table === 'crew_checkins')?.staleReasons[0] ?? '', /^no successful load since /);
-    assert.deepEqual(report.runs.slice(0, 3).map((run) => run.status), ['failed', 'failed', 'success']);
-    assert.deepEqual(report.runs[0]?.failedTables.map((table) => table.table), ['crew_checkins']);
+    assert.deepEqual(
+      report.report.tables.filter((table) => table.stale).map((table) => table.table),
+      ['crew_checkins'],
+      'only the table that stopped loading is stale',
+    );
+    assert.match(
+      report.report.tables.find((table) => table.table === 'crew_checkins')?.staleReasons[0] ?? '',
+      /^no successful load since /,
+    );
+    assert.deepEqual(
+      report.runs.slice(0, 3).map((run) => run.status),
+      ['failed', 'failed', 'success'],
+    );
+    assert.deepEqual(
+      report.runs[0]?.failedTables.map((table) => table.table),
+      ['crew_checkins'],
+    );
 
     const text = await runCli(['status', '--notify'], cliEnv);
     assert.equal(text.code, 1);
     assert.match(text.stdout, /^STALE: no run has succeeded within 30 s/);
-    assert.match(text.stdout, /STALE crew_checkins +loaded \S+; freshness pass \(newest row \S+\) - no successful load since/);
+    assert.match(
+      text.stdout,
+      /STALE crew_checkins +loaded \S+; freshness pass \(newest row \S+\) - no successful load since/,
+    );
     assert.match(text.stdout, /reason: table crew_checkins: .*does not exist/);
-    const staleAlert = receiver.requests.map((request) => JSON.parse(request.body) as { kind: string; text: string }).find((payload) => payload.kind === 'run_stale');
+    const staleAlert = receiver.requests
+      .map((request) => JSON.parse(request.body) as { kind: string; text: string })
+      .find((payload) => payload.kind === 'run_stale');
     assert.ok(staleAlert, 'status --notify posted a run_stale alert');
     assert.match(staleAlert.text, /crew_checkins/);
     console.log(`status while stale:\n${text.stdout}`);
@@ -120,11 +174,21 @@ test('rebar status shows the last runs, each source table\'s freshness, a table 
   }
 });
 
-test('rebar status shows a running load\'s progress from its workflow, reading history from the published copy while the load holds the warehouse', async () => {
-  const run = withWorker(() => env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId: 'status-live', args: [{ dbtSelect: quickBuild }] }));
+test("rebar status shows a running load's progress from its workflow, reading history from the published copy while the load holds the warehouse", async () => {
+  const run = withWorker(() =>
+    env.client.workflow.execute('nightlyLoad', {
+      taskQueue,
+      workflowId: 'status-live',
+      args: [{ dbtSelect: quickBuild }],
+    }),
+  );
   const seen: string[] = [];
   let done = false;
-  void run.finally(() => { done = true; }).catch(() => undefined);
+  void run
+    .finally(() => {
+      done = true;
+    })
+    .catch(() => undefined);
   while (!done) {
     const status = await runCli(['status'], cliEnv);
     const live = /status-live since \S+: (nightly [a-z ]+: \d+\/\d+ tables, [\d,]+ rows extracted)/.exec(status.stdout);

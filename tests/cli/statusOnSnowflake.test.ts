@@ -18,7 +18,15 @@ import { testConfig } from '../support/testConfig.js';
 
 // A real load into the Snowflake emulator (Postgres -> extract -> MERGE), its run recorded and
 // published, then `rebar status` and `rebar sql` run as a user would, with REBAR_TARGET=snowflake.
-const tickets: IncrementalTableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
+const tickets: IncrementalTableConfig = {
+  name: 'tickets',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: 'deleted_at',
+  mode: 'merge',
+  lookback: '0',
+  hardDeleteCheckHours: undefined,
+};
 
 let source: TempPostgres;
 let fakesnow: Fakesnow;
@@ -41,14 +49,38 @@ beforeAll(async () => {
   const startedAt = new Date(Date.now() - 60_000).toISOString();
   const loaded = await extractOnce(source.client, warehouse, tickets, 'status-run-1');
   const summary: RunSummary = {
-    runId: 'status-run-1', workflowId: 'nightly-on-snowflake', startedAt, finishedAt: new Date().toISOString(), status: 'success', kind: 'nightly',
-    tables: [{ table: 'tickets', status: 'success', rowsExtracted: loaded.rowsExtracted, rowsWritten: loaded.rowsWritten, rowsTombstoned: 0, bytes: loaded.bytes, durationMs: 10, schemaChanges: [], sourceRows: loaded.sourceRows, warehouseRows: loaded.warehouseRows }],
-    models: [], retention: { pruned: [], error: null }, alerts: { status: 'not_listed', reason: 'no marts in this test' }, published: true,
+    runId: 'status-run-1',
+    workflowId: 'nightly-on-snowflake',
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    status: 'success',
+    kind: 'nightly',
+    tables: [
+      {
+        table: 'tickets',
+        status: 'success',
+        rowsExtracted: loaded.rowsExtracted,
+        rowsWritten: loaded.rowsWritten,
+        rowsTombstoned: 0,
+        bytes: loaded.bytes,
+        durationMs: 10,
+        schemaChanges: [],
+        sourceRows: loaded.sourceRows,
+        warehouseRows: loaded.warehouseRows,
+      },
+    ],
+    models: [],
+    retention: { pruned: [], error: null },
+    alerts: { status: 'not_listed', reason: 'no marts in this test' },
+    published: true,
   };
   await warehouse.recordRun(summary);
   // What dbt would build: one mart over raw, which publish clones into PUBLISHED.
   await querySnowflake(config, 'create schema if not exists marts');
-  await querySnowflake(config, 'create or replace table marts.ticket_amounts as select id as ticket_id, title, amount from raw.tickets');
+  await querySnowflake(
+    config,
+    'create or replace table marts.ticket_amounts as select id as ticket_id, title, amount from raw.tickets',
+  );
   await warehouse.publish({ runId: summary.runId, settings: DEFAULT_PUBLISH_SETTINGS });
 }, 300_000);
 
@@ -57,7 +89,7 @@ afterAll(async () => {
   await fakesnow?.stop();
 });
 
-test('`rebar status` on Snowflake lists the recorded run and the table\'s last load from _REBAR', async () => {
+test("`rebar status` on Snowflake lists the recorded run and the table's last load from _REBAR", async () => {
   const printed = await runCli(['status'], env);
   console.log(`rebar status on the Snowflake emulator:\n${printed.stdout}`);
   // stderr may hold the AWS SDK's Node-version notice (snowflake-sdk prints it at import on Node 20).
@@ -68,14 +100,36 @@ test('`rebar status` on Snowflake lists the recorded run and the table\'s last l
   assert.match(printed.stdout, /tickets +loaded \d{4}-\d\d-\d\dT/);
 
   const json = await runCli(['status', '--json'], env);
-  const view = JSON.parse(json.stdout) as { runs: { runId: string; workflowId: string; status: string; rowsExtracted: number; published: boolean; reason: string | null }[]; report: { tables: { table: string; lastLoadedAt: string | null }[] } };
-  assert.deepEqual(view.runs.map((run) => [run.runId, run.workflowId, run.status, run.rowsExtracted, run.published, run.reason]), [['status-run-1', 'nightly-on-snowflake', 'success', 3, true, null]]);
-  const recorded = await querySnowflake(config, "select date_part(epoch_millisecond, finished_at) as ms from _rebar.runs where run_id = 'status-run-1'");
-  assert.equal(view.report.tables.find((table) => table.table === 'tickets')?.lastLoadedAt, new Date(Number(recorded[0]?.MS)).toISOString());
+  const view = JSON.parse(json.stdout) as {
+    runs: {
+      runId: string;
+      workflowId: string;
+      status: string;
+      rowsExtracted: number;
+      published: boolean;
+      reason: string | null;
+    }[];
+    report: { tables: { table: string; lastLoadedAt: string | null }[] };
+  };
+  assert.deepEqual(
+    view.runs.map((run) => [run.runId, run.workflowId, run.status, run.rowsExtracted, run.published, run.reason]),
+    [['status-run-1', 'nightly-on-snowflake', 'success', 3, true, null]],
+  );
+  const recorded = await querySnowflake(
+    config,
+    "select date_part(epoch_millisecond, finished_at) as ms from _rebar.runs where run_id = 'status-run-1'",
+  );
+  assert.equal(
+    view.report.tables.find((table) => table.table === 'tickets')?.lastLoadedAt,
+    new Date(Number(recorded[0]?.MS)).toISOString(),
+  );
 }, 120_000);
 
 test('`rebar sql` on Snowflake reads PUBLISHED, value by value, and refuses writes', async () => {
-  const csv = await runCli(['sql', 'select ticket_id, title, amount from ticket_amounts order by ticket_id', '--format', 'csv'], env);
+  const csv = await runCli(
+    ['sql', 'select ticket_id, title, amount from ticket_amounts order by ticket_id', '--format', 'csv'],
+    env,
+  );
   console.log(`rebar sql on the Snowflake emulator:\n${csv.stdout}`);
   assert.equal(csv.code, 0, csv.stderr);
   assert.equal(csv.stdout, 'TICKET_ID,TITLE,AMOUNT\n1,Pour slab,1234.56\n2,Rebar tie,\n3,Formwork,7.5\n');
@@ -83,5 +137,8 @@ test('`rebar sql` on Snowflake reads PUBLISHED, value by value, and refuses writ
   assert.deepEqual(JSON.parse(history.stdout), [{ RUN_ID: 'status-run-1', STATUS: 'success' }]);
   const write = await runCli(['sql', 'delete from ticket_amounts'], env);
   assert.notEqual(write.code, 0);
-  assert.match(write.stderr, /rebar sql only reads: start the query with SELECT or WITH \(got "delete from ticket_amounts"\)/);
+  assert.match(
+    write.stderr,
+    /rebar sql only reads: start the query with SELECT or WITH \(got "delete from ticket_amounts"\)/,
+  );
 }, 120_000);

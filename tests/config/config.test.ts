@@ -12,11 +12,23 @@ test('with no environment, the embedded defaults are used', () => {
 });
 
 test('invalid settings fail fast, naming the variable and the fix', () => {
-  assert.throws(() => loadConfig({ REBAR_SOURCE_URL: 'mysql://x' }), (error: Error) => error instanceof ConfigError && /REBAR_SOURCE_URL/.test(error.message));
-  assert.throws(() => loadConfig({ REBAR_EXTRACT_PARALLELISM: 'lots' }), /REBAR_EXTRACT_PARALLELISM must be a whole number/);
+  assert.throws(
+    () => loadConfig({ REBAR_SOURCE_URL: 'mysql://x' }),
+    (error: Error) => error instanceof ConfigError && /REBAR_SOURCE_URL/.test(error.message),
+  );
+  assert.throws(
+    () => loadConfig({ REBAR_EXTRACT_PARALLELISM: 'lots' }),
+    /REBAR_EXTRACT_PARALLELISM must be a whole number/,
+  );
   assert.throws(() => loadConfig({ REBAR_SCHEDULE_TIMEZONE: 'Mars/Olympus' }), /unknown IANA time zone/);
-  assert.throws(() => loadConfig({ REBAR_SCHEDULE_CRON: 'every night' }), /REBAR_SCHEDULE_CRON: "every night" is not a cron expression/);
-  assert.throws(() => loadConfig({ REBAR_SCHEDULE_CATCHUP_WINDOW: 'soon' }), /REBAR_SCHEDULE_CATCHUP_WINDOW must be a duration/);
+  assert.throws(
+    () => loadConfig({ REBAR_SCHEDULE_CRON: 'every night' }),
+    /REBAR_SCHEDULE_CRON: "every night" is not a cron expression/,
+  );
+  assert.throws(
+    () => loadConfig({ REBAR_SCHEDULE_CATCHUP_WINDOW: 'soon' }),
+    /REBAR_SCHEDULE_CATCHUP_WINDOW must be a duration/,
+  );
   assert.equal(loadConfig({ REBAR_SCHEDULE_CATCHUP_WINDOW: '3 hours' }).scheduleCatchupWindow, '3 hours');
   assert.throws(() => loadConfig({ REBAR_LOG_LEVEL: 'loud' }), /REBAR_LOG_LEVEL/);
 });
@@ -33,8 +45,16 @@ test('the alert webhook must be an http(s) URL, and its token is never echoed', 
   assert.equal(loadConfig({ REBAR_ALERT_WEBHOOK_URL: '' }).alertWebhookUrl, undefined);
   const slack = 'https://hooks.slack.com/services/T000/B000/tokenXYZ123';
   assert.equal(loadConfig({ REBAR_ALERT_WEBHOOK_URL: slack }).alertWebhookUrl, slack);
-  assert.equal(loadConfig({ REBAR_ALERT_WEBHOOK_URL: 'http://127.0.0.1:8080/hook' }).alertWebhookUrl, 'http://127.0.0.1:8080/hook');
-  for (const bad of ['hooks.slack.com/services/T000/B000/tokenXYZ123', 'ftp://hooks.example.com/tokenXYZ123', 'https://', 'https:// spaced.example.com/tokenXYZ123']) {
+  assert.equal(
+    loadConfig({ REBAR_ALERT_WEBHOOK_URL: 'http://127.0.0.1:8080/hook' }).alertWebhookUrl,
+    'http://127.0.0.1:8080/hook',
+  );
+  for (const bad of [
+    'hooks.slack.com/services/T000/B000/tokenXYZ123',
+    'ftp://hooks.example.com/tokenXYZ123',
+    'https://',
+    'https:// spaced.example.com/tokenXYZ123',
+  ]) {
     assert.throws(
       () => loadConfig({ REBAR_ALERT_WEBHOOK_URL: bad }),
       (error: Error) =>

@@ -3,50 +3,92 @@ import { test } from 'vitest';
 import { loadConfig } from '../../orchestration/src/config/config.js';
 
 const complete = {
-  REBAR_TARGET: 'snowflake', SNOWFLAKE_ACCOUNT: 'myorg-acct', SNOWFLAKE_USER: 'loader', SNOWFLAKE_PASSWORD: 'pw-secret-123',
-  SNOWFLAKE_WAREHOUSE: 'load_wh', SNOWFLAKE_DATABASE: 'analytics_db',
+  REBAR_TARGET: 'snowflake',
+  SNOWFLAKE_ACCOUNT: 'myorg-acct',
+  SNOWFLAKE_USER: 'loader',
+  SNOWFLAKE_PASSWORD: 'pw-secret-123',
+  SNOWFLAKE_WAREHOUSE: 'load_wh',
+  SNOWFLAKE_DATABASE: 'analytics_db',
 };
 
 test('DuckDB is the default target; REBAR_TARGET=snowflake reads the Snowflake settings', () => {
   assert.equal(loadConfig({}).target, 'duckdb');
   assert.equal(loadConfig({}).snowflake, undefined);
-  const config = loadConfig({ ...complete, SNOWFLAKE_ROLE: 'loader_role', SNOWFLAKE_READER_ROLE: 'bi_reader', SNOWFLAKE_ACCESS_URL: 'http://127.0.0.1:8080/' });
+  const config = loadConfig({
+    ...complete,
+    SNOWFLAKE_ROLE: 'loader_role',
+    SNOWFLAKE_READER_ROLE: 'bi_reader',
+    SNOWFLAKE_ACCESS_URL: 'http://127.0.0.1:8080/',
+  });
   assert.equal(config.target, 'snowflake');
   assert.deepEqual(config.snowflake, {
-    account: 'myorg-acct', user: 'loader', password: 'pw-secret-123', privateKeyPath: undefined, privateKeyPassphrase: undefined,
-    role: 'loader_role', warehouse: 'load_wh', database: 'analytics_db', readerRole: 'bi_reader', accessUrl: 'http://127.0.0.1:8080',
+    account: 'myorg-acct',
+    user: 'loader',
+    password: 'pw-secret-123',
+    privateKeyPath: undefined,
+    privateKeyPassphrase: undefined,
+    role: 'loader_role',
+    warehouse: 'load_wh',
+    database: 'analytics_db',
+    readerRole: 'bi_reader',
+    accessUrl: 'http://127.0.0.1:8080',
   });
 });
 
 test('an unknown target is refused, naming the choices', () => {
-  assert.throws(() => loadConfig({ REBAR_TARGET: 'bigquery' }), /REBAR_TARGET must be duckdb \(the default\) or snowflake/);
+  assert.throws(
+    () => loadConfig({ REBAR_TARGET: 'bigquery' }),
+    /REBAR_TARGET must be duckdb \(the default\) or snowflake/,
+  );
 });
 
 test('missing Snowflake settings are all listed at once, each with its fix', () => {
-  assert.throws(() => loadConfig({ REBAR_TARGET: 'snowflake' }), (error: Error) => {
-    for (const name of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE', 'SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH']) {
-      assert.match(error.message, new RegExp(`- ${name}: .*(set|required)`), name);
-    }
-    return true;
-  });
+  assert.throws(
+    () => loadConfig({ REBAR_TARGET: 'snowflake' }),
+    (error: Error) => {
+      for (const name of [
+        'SNOWFLAKE_ACCOUNT',
+        'SNOWFLAKE_USER',
+        'SNOWFLAKE_WAREHOUSE',
+        'SNOWFLAKE_DATABASE',
+        'SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH',
+      ]) {
+        assert.match(error.message, new RegExp(`- ${name}: .*(set|required)`), name);
+      }
+      return true;
+    },
+  );
 });
 
 test('password and key pair together, or a passphrase without a key, are refused without echoing the secrets', () => {
-  assert.throws(() => loadConfig({ ...complete, SNOWFLAKE_PRIVATE_KEY_PATH: '/keys/rsa_key.p8' }), (error: Error) => {
-    assert.match(error.message, /both are set; unset one of them/);
-    assert.doesNotMatch(error.message, /pw-secret-123/);
-    return true;
-  });
+  assert.throws(
+    () => loadConfig({ ...complete, SNOWFLAKE_PRIVATE_KEY_PATH: '/keys/rsa_key.p8' }),
+    (error: Error) => {
+      assert.match(error.message, /both are set; unset one of them/);
+      assert.doesNotMatch(error.message, /pw-secret-123/);
+      return true;
+    },
+  );
   const withoutPassword = { ...complete, SNOWFLAKE_PASSWORD: '' };
-  assert.throws(() => loadConfig({ ...withoutPassword, SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: 'phrase-secret-456' }), (error: Error) => {
-    assert.match(error.message, /SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: set without SNOWFLAKE_PRIVATE_KEY_PATH/);
-    assert.doesNotMatch(error.message, /phrase-secret-456/);
-    return true;
+  assert.throws(
+    () => loadConfig({ ...withoutPassword, SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: 'phrase-secret-456' }),
+    (error: Error) => {
+      assert.match(error.message, /SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: set without SNOWFLAKE_PRIVATE_KEY_PATH/);
+      assert.doesNotMatch(error.message, /phrase-secret-456/);
+      return true;
+    },
+  );
+  const keyPair = loadConfig({
+    ...withoutPassword,
+    SNOWFLAKE_PRIVATE_KEY_PATH: '/keys/rsa_key.p8',
+    SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: 'phrase-secret-456',
   });
-  const keyPair = loadConfig({ ...withoutPassword, SNOWFLAKE_PRIVATE_KEY_PATH: '/keys/rsa_key.p8', SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: 'phrase-secret-456' });
   assert.equal(keyPair.snowflake?.privateKeyPath, '/keys/rsa_key.p8');
 });
 
 test('a malformed SNOWFLAKE_ACCESS_URL is refused', () => {
-  assert.throws(() => loadConfig({ ...complete, SNOWFLAKE_ACCESS_URL: 'localhost:8080' }), /SNOWFLAKE_ACCESS_URL must be an endpoint like https:\/\/host:port/);
+  assert.throws(
+    () => loadConfig({ ...complete, SNOWFLAKE_ACCESS_URL: 'localhost:8080' }),
+    /SNOWFLAKE_ACCESS_URL must be an endpoint like https:\/\/host:port/,
+  );
 });

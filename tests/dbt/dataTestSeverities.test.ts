@@ -32,8 +32,10 @@ function describeTest(node: ManifestTest): string {
   const name = node.test_metadata?.name ?? 'singular';
   let what = name;
   if (name === 'relationships') what = `relationships → ${refName(kwargs.to)}.${String(kwargs.field)}`;
-  if (name === 'accepted_range') what = `accepted_range ${String(kwargs.min_value ?? '')}..${String(kwargs.max_value ?? '')}`;
-  if (name === 'unique_combination_of_columns') what = `unique_combination_of_columns (${(kwargs.combination_of_columns as string[]).join(', ')})`;
+  if (name === 'accepted_range')
+    what = `accepted_range ${String(kwargs.min_value ?? '')}..${String(kwargs.max_value ?? '')}`;
+  if (name === 'unique_combination_of_columns')
+    what = `unique_combination_of_columns (${(kwargs.combination_of_columns as string[]).join(', ')})`;
   if (node.config.where) what += ` where ${node.config.where}`;
   // A singular test (data-tests/*.sql) reading several models is attached to none: it is listed by its own name.
   const model = node.attached_node ? node.attached_node.split('.').at(-1) : node.name;
@@ -46,28 +48,63 @@ function documentedRows(): string[] {
   return table
     .split('\n')
     .filter((line) => line.startsWith('| `'))
-    .map((line) => line.replaceAll('`', '').replace(/^\|\s*/, '').replace(/\s*\|\s*$/, '').split(/\s+\|\s+/).join(' | '));
+    .map((line) =>
+      line
+        .replaceAll('`', '')
+        .replace(/^\|\s*/, '')
+        .replace(/\s*\|\s*$/, '')
+        .split(/\s+\|\s+/)
+        .join(' | '),
+    );
 }
 
 test('docs/data-tests.md records every dbt data test with the severity dbt runs it at', async () => {
   const config = loadConfig({ REBAR_LOG_LEVEL: 'warn' });
   const targetPath = mkdtempSync(join(tmpdir(), 'rebar-parse-'));
-  const result = await runCommand(config.dbtBin, ['parse', '--project-dir', config.dbtProjectDir, '--profiles-dir', config.dbtProjectDir, '--target-path', targetPath], {
-    cwd: config.dbtProjectDir,
-    env: { ...process.env, REBAR_WAREHOUSE_PATH: join(targetPath, 'unused.duckdb') },
-  });
+  const result = await runCommand(
+    config.dbtBin,
+    [
+      'parse',
+      '--project-dir',
+      config.dbtProjectDir,
+      '--profiles-dir',
+      config.dbtProjectDir,
+      '--target-path',
+      targetPath,
+    ],
+    {
+      cwd: config.dbtProjectDir,
+      env: { ...process.env, REBAR_WAREHOUSE_PATH: join(targetPath, 'unused.duckdb') },
+    },
+  );
   assert.equal(result.code, 0, result.stdout + result.stderr);
-  const manifest = JSON.parse(readFileSync(join(targetPath, 'manifest.json'), 'utf8')) as { nodes: Record<string, ManifestTest> };
-  const parsed = Object.values(manifest.nodes).filter((node) => node.resource_type === 'test').map(describeTest).sort();
+  const manifest = JSON.parse(readFileSync(join(targetPath, 'manifest.json'), 'utf8')) as {
+    nodes: Record<string, ManifestTest>;
+  };
+  const parsed = Object.values(manifest.nodes)
+    .filter((node) => node.resource_type === 'test')
+    .map(describeTest)
+    .sort();
   const documented = documentedRows().sort();
 
   const missing = parsed.filter((row) => !documented.includes(row));
   const stale = documented.filter((row) => !parsed.includes(row));
-  assert.deepEqual({ missing, stale }, { missing: [], stale: [] }, 'add the missing rows to docs/data-tests.md (and remove the stale ones)');
+  assert.deepEqual(
+    { missing, stale },
+    { missing: [], stale: [] },
+    'add the missing rows to docs/data-tests.md (and remove the stale ones)',
+  );
   assert.equal(documented.length, parsed.length, 'each test is listed once');
   assert.ok(parsed.length > 500, `${parsed.length} tests parsed`);
   // The rule itself: tests of values the app may legitimately add warn; keys and joins never do.
   const warned = parsed.filter((row) => row.endsWith('| warn'));
-  assert.ok(warned.some((row) => row.startsWith('int_crew_checkin_workers | worker_role | relationships → labor_rates.role')), 'a role missing from labor_rates warns');
-  assert.deepEqual(warned.filter((row) => / \| (unique|unique_combination_of_columns)\b/.test(row) || /→ dim_/.test(row)), [], 'keys and joins to our own dimensions stay error');
+  assert.ok(
+    warned.some((row) => row.startsWith('int_crew_checkin_workers | worker_role | relationships → labor_rates.role')),
+    'a role missing from labor_rates warns',
+  );
+  assert.deepEqual(
+    warned.filter((row) => / \| (unique|unique_combination_of_columns)\b/.test(row) || /→ dim_/.test(row)),
+    [],
+    'keys and joins to our own dimensions stay error',
+  );
 });

@@ -51,7 +51,11 @@ async function waitForPort(target: number): Promise<void> {
 
 beforeAll(async () => {
   port = await findFreePort();
-  fakesnow = spawn(join(projectRoot, '.venv-fakesnow', 'bin', 'fakesnow'), ['-s', '-p', String(port), '--host', '127.0.0.1'], { stdio: 'ignore' });
+  fakesnow = spawn(
+    join(projectRoot, '.venv-fakesnow', 'bin', 'fakesnow'),
+    ['-s', '-p', String(port), '--host', '127.0.0.1'],
+    { stdio: 'ignore' },
+  );
   await waitForPort(port);
 });
 
@@ -62,13 +66,24 @@ afterAll(() => {
 test('dbt seed and dbt compile --target prod pass on dbt-snowflake, with the Snowflake variants of the dispatched macros', async () => {
   const targetPath = join(config.stateDir, 'dbt-prod-target');
   const logs: string[] = [];
-  for (const args of [['seed', '--target', 'prod'], ['compile', '--target', 'prod']]) {
-    const result = await runDbt({ dbtBin: config.dbtBin, projectDir: config.dbtProjectDir, args, env: snowflakeEnv(), targetPath });
+  for (const args of [
+    ['seed', '--target', 'prod'],
+    ['compile', '--target', 'prod'],
+  ]) {
+    const result = await runDbt({
+      dbtBin: config.dbtBin,
+      projectDir: config.dbtProjectDir,
+      args,
+      env: snowflakeEnv(),
+      targetPath,
+    });
     logs.push(...result.errors, ...result.nodes.map((node) => node.message ?? ''));
     assert.equal(result.exitCode, 0, `dbt ${args.join(' ')}: ${result.errors.join('\n')}`);
-    if (args[0] === 'seed') assert.equal(result.nodes.filter((node) => node.status === 'success').length, 6, JSON.stringify(result.nodes));
+    if (args[0] === 'seed')
+      assert.equal(result.nodes.filter((node) => node.status === 'success').length, 6, JSON.stringify(result.nodes));
   }
-  const compiled = (model: string, folder: string) => readFileSync(join(targetPath, 'compiled', 'rebar', 'models', folder, `${model}.sql`), 'utf8');
+  const compiled = (model: string, folder: string) =>
+    readFileSync(join(targetPath, 'compiled', 'rebar', 'models', folder, `${model}.sql`), 'utf8');
   // The Snowflake branches: sha2 for hashed emails, lateral flatten for JSON arrays, iso week starts.
   assert.match(compiled('dim_user', 'marts/core'), /sha2\(email, 256\)/);
   assert.match(compiled('int_crew_checkin_workers', 'intermediate/operations'), /flatten/i);
@@ -81,8 +96,17 @@ test('dbt seed and dbt compile --target prod pass on dbt-snowflake, with the Sno
 test(`profiles.yml's prod target reads every setting from the environment`, () => {
   const profile = readFileSync(join(projectRoot, 'profiles.yml'), 'utf8');
   const prod = profile.slice(profile.indexOf('    prod:'));
-  for (const variable of ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_PASSWORD', 'SNOWFLAKE_PRIVATE_KEY_PATH', 'SNOWFLAKE_PRIVATE_KEY_PASSPHRASE',
-    'SNOWFLAKE_ROLE', 'SNOWFLAKE_DATABASE', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_SCHEMA']) {
+  for (const variable of [
+    'SNOWFLAKE_ACCOUNT',
+    'SNOWFLAKE_USER',
+    'SNOWFLAKE_PASSWORD',
+    'SNOWFLAKE_PRIVATE_KEY_PATH',
+    'SNOWFLAKE_PRIVATE_KEY_PASSPHRASE',
+    'SNOWFLAKE_ROLE',
+    'SNOWFLAKE_DATABASE',
+    'SNOWFLAKE_WAREHOUSE',
+    'SNOWFLAKE_SCHEMA',
+  ]) {
     assert.match(prod, new RegExp(`env_var\\('${variable}'`), variable);
   }
   assert.doesNotMatch(prod, /password: "[^{]/, 'no literal password');

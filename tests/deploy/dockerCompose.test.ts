@@ -44,7 +44,12 @@ function mountsOf(service: Service): Mount[] {
       const [source = '', target = '', mode = ''] = volume.split(':');
       return { source, target, readOnly: mode.split(',').includes('ro'), named: !/^[./~]/.test(source) };
     }
-    return { source: volume.source ?? '', target: volume.target ?? '', readOnly: volume.read_only === true, named: volume.type === 'volume' };
+    return {
+      source: volume.source ?? '',
+      target: volume.target ?? '',
+      readOnly: volume.read_only === true,
+      named: volume.type === 'volume',
+    };
   });
 }
 
@@ -54,7 +59,10 @@ function mountHolding(service: Service, path: string): Mount | undefined {
 }
 
 async function validate(path: string) {
-  assert.ok(existsSync(checkJsonschema), `${checkJsonschema} missing: run scripts/setup (requirements.txt pins check-jsonschema)`);
+  assert.ok(
+    existsSync(checkJsonschema),
+    `${checkJsonschema} missing: run scripts/setup (requirements.txt pins check-jsonschema)`,
+  );
   return runCommand(checkJsonschema, ['--builtin-schema', 'vendor.compose-spec', path]);
 }
 
@@ -81,26 +89,42 @@ test('docker-compose.yml runs the worker against the source and Temporal service
   assert.ok(worker, 'a rebar-worker service');
   assert.deepEqual(worker.command, ['worker']);
   const settings = Object.keys(worker.environment ?? {});
-  assert.deepEqual(settings.filter((name) => !CONFIG_VARIABLES.includes(name)), [], 'every variable is read by the config module');
+  assert.deepEqual(
+    settings.filter((name) => !CONFIG_VARIABLES.includes(name)),
+    [],
+    'every variable is read by the config module',
+  );
   assert.match(worker.environment?.REBAR_SOURCE_URL ?? '', /@source-postgres:5432\//);
   assert.equal(worker.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
-  assert.match(composeText, /^# +docker compose run --rm rebar-worker schedule create\b/m, 'the header says how to register the schedule');
+  assert.match(
+    composeText,
+    /^# +docker compose run --rm rebar-worker schedule create\b/m,
+    'the header says how to register the schedule',
+  );
 });
 
 test('docker-compose.yml: dependencies and named volumes exist, images are pinned', () => {
   const declared = Object.keys(compose.volumes ?? {});
   const used = new Set<string>();
   for (const [name, service] of Object.entries(compose.services)) {
-    for (const dependency of Object.keys(service.depends_on ?? {})) assert.ok(compose.services[dependency], `${name} depends on ${dependency}, which is defined`);
+    for (const dependency of Object.keys(service.depends_on ?? {}))
+      assert.ok(compose.services[dependency], `${name} depends on ${dependency}, which is defined`);
     for (const mount of mountsOf(service).filter((candidate) => candidate.named)) {
-      assert.ok(declared.includes(mount.source), `${name} mounts volume ${mount.source}, which is declared under volumes:`);
+      assert.ok(
+        declared.includes(mount.source),
+        `${name} mounts volume ${mount.source}, which is declared under volumes:`,
+      );
       used.add(mount.source);
     }
     if (service.build === undefined) {
       assert.match(service.image ?? '', /^[\w./-]+:[\w.-]*\d+\.\d+[\w.-]*$/, `${name}: image pinned to a version tag`);
     }
   }
-  assert.deepEqual(declared.filter((volume) => !used.has(volume)), [], 'every declared volume is used');
+  assert.deepEqual(
+    declared.filter((volume) => !used.has(volume)),
+    [],
+    'every declared volume is used',
+  );
 });
 
 test('docker-compose.yml: Metabase reads the file the worker publishes, read-only, with the DuckDB driver', () => {
@@ -112,28 +136,49 @@ test('docker-compose.yml: Metabase reads the file the worker publishes, read-onl
   const published = worker.environment?.REBAR_PUBLISHED_PATH ?? '';
   const workerMount = mountHolding(worker, published);
   assert.ok(workerMount && !workerMount.readOnly, `the worker writes ${published} to a named volume`);
-  assert.ok(worker.environment?.REBAR_WAREHOUSE_PATH?.startsWith(`${workerMount.target}/`), 'the working warehouse is on the same volume (publish renames into place)');
+  assert.ok(
+    worker.environment?.REBAR_WAREHOUSE_PATH?.startsWith(`${workerMount.target}/`),
+    'the working warehouse is on the same volume (publish renames into place)',
+  );
 
   const warehouseMounts = mountsOf(metabase).filter((mount) => mount.source === workerMount.source);
   assert.equal(warehouseMounts.length, 1, `Metabase mounts the ${workerMount.source} volume once`);
   assert.equal(warehouseMounts[0]?.readOnly, true, `Metabase mounts ${workerMount.source} read-only (:ro)`);
   const databaseFile = metabase['x-duckdb-database-file'] ?? '';
   assert.equal(databaseFile, published, "Metabase's DuckDB file is the worker's REBAR_PUBLISHED_PATH");
-  assert.equal(mountHolding(metabase, databaseFile)?.source, workerMount.source, 'and Metabase sees it at that path, in the read-only mount');
+  assert.equal(
+    mountHolding(metabase, databaseFile)?.source,
+    workerMount.source,
+    'and Metabase sees it at that path, in the read-only mount',
+  );
   assert.ok(composeText.includes(`database file ${published}`), 'the header tells what to enter in Metabase');
 
   assert.deepEqual(metabase.depends_on?.['metabase-init'], { condition: 'service_completed_successfully' });
   const pluginsDir = metabase.environment?.MB_PLUGINS_DIR ?? '';
   const pluginsMount = mountHolding(metabase, `${pluginsDir}/x`);
-  assert.ok(pluginsMount && !pluginsMount.readOnly, `MB_PLUGINS_DIR ${pluginsDir} is in a writable volume (Metabase unpacks its own drivers there)`);
+  assert.ok(
+    pluginsMount && !pluginsMount.readOnly,
+    `MB_PLUGINS_DIR ${pluginsDir} is in a writable volume (Metabase unpacks its own drivers there)`,
+  );
   const initMount = mountsOf(init).find((mount) => mount.source === pluginsMount.source);
   assert.ok(initMount, `metabase-init fills the ${pluginsMount.source} volume`);
-  const initScript = (Array.isArray(init.command) ? init.command.join('\n') : String(init.command)).replaceAll('$$', '$');
+  const initScript = (Array.isArray(init.command) ? init.command.join('\n') : String(init.command)).replaceAll(
+    '$$',
+    '$',
+  );
   const driverVersion = init.environment?.DUCKDB_DRIVER_VERSION ?? '';
   assert.match(driverVersion, /^\d+\.\d+\.\d+(\.\d+)?$/, 'a pinned DuckDB driver release');
   assert.match(init.environment?.METABASE_VERSION ?? '', /^v\d+\.\d+\.\d+(\.\d+)?$/, 'a pinned Metabase release');
-  assert.ok(initScript.includes('https://github.com/motherduckdb/metabase_duckdb_driver/releases/download/$DUCKDB_DRIVER_VERSION/duckdb.metabase-driver.jar'));
+  assert.ok(
+    initScript.includes(
+      'https://github.com/motherduckdb/metabase_duckdb_driver/releases/download/$DUCKDB_DRIVER_VERSION/duckdb.metabase-driver.jar',
+    ),
+  );
   const driverTarget = /\s(\/\S+\/duckdb\.metabase-driver\.jar)\s/.exec(initScript)?.[1] ?? '';
-  assert.equal(posix.dirname(posix.relative(initMount.target, driverTarget)), posix.relative(pluginsMount.target, pluginsDir), 'the driver lands in MB_PLUGINS_DIR');
+  assert.equal(
+    posix.dirname(posix.relative(initMount.target, driverTarget)),
+    posix.relative(pluginsMount.target, pluginsDir),
+    'the driver lands in MB_PLUGINS_DIR',
+  );
   assert.deepEqual(metabase.command, ['java', '-jar', `${pluginsMount.target}/metabase.jar`]);
 });

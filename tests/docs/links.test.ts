@@ -8,7 +8,12 @@ import { projectRoot } from '../support/projectRoot.js';
 
 const readme = join(projectRoot, 'README.md');
 const docsDir = join(projectRoot, 'docs');
-const markdownFiles = [readme, ...readdirSync(docsDir).filter((name) => name.endsWith('.md')).map((name) => join(docsDir, name))];
+const markdownFiles = [
+  readme,
+  ...readdirSync(docsDir)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(docsDir, name)),
+];
 
 /** The text outside fenced code blocks and inline code spans (links there are examples, not links). */
 function proseOf(markdown: string): string {
@@ -28,7 +33,8 @@ function proseOf(markdown: string): string {
 /** Every [text](target) and ![alt](target) link target, without an optional "title". */
 export function linkTargets(markdown: string): string[] {
   const targets: string[] = [];
-  for (const match of proseOf(markdown).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(match[1] ?? '');
+  for (const match of proseOf(markdown).matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+    targets.push(match[1] ?? '');
   return targets;
 }
 
@@ -58,9 +64,24 @@ function isExternal(target: string): boolean {
 }
 
 test('the anchor rule matches GitHub for the headings these docs use', () => {
-  const anchors = headingAnchors('# Runs: which dbt project, extract-only runs, the demo, exit codes\n## `rebar sql`: output formats\n## Exit codes\n## Exit codes\n```\n# not a heading\n```\n');
-  assert.deepEqual([...anchors], ['runs-which-dbt-project-extract-only-runs-the-demo-exit-codes', 'rebar-sql-output-formats', 'exit-codes', 'exit-codes-1']);
-  assert.deepEqual(linkTargets('see [a](docs/a.md#x "t"), ![p](images/p.png), [web](https://example.com) and `[not](a link)`\n```\n[no](code.md)\n```\n'), ['docs/a.md#x', 'images/p.png', 'https://example.com']);
+  const anchors = headingAnchors(
+    '# Runs: which dbt project, extract-only runs, the demo, exit codes\n## `rebar sql`: output formats\n## Exit codes\n## Exit codes\n```\n# not a heading\n```\n',
+  );
+  assert.deepEqual(
+    [...anchors],
+    [
+      'runs-which-dbt-project-extract-only-runs-the-demo-exit-codes',
+      'rebar-sql-output-formats',
+      'exit-codes',
+      'exit-codes-1',
+    ],
+  );
+  assert.deepEqual(
+    linkTargets(
+      'see [a](docs/a.md#x "t"), ![p](images/p.png), [web](https://example.com) and `[not](a link)`\n```\n[no](code.md)\n```\n',
+    ),
+    ['docs/a.md#x', 'images/p.png', 'https://example.com'],
+  );
 });
 
 test('every relative link in README.md and docs/*.md resolves to a file, and every #anchor into a .md file to a heading there', () => {
@@ -77,7 +98,8 @@ test('every relative link in README.md and docs/*.md resolves to a file, and eve
       }
       if (anchor === undefined || anchor === '') continue;
       if (!path.endsWith('.md') || statSync(path).isDirectory()) continue;
-      if (!headingAnchors(readFileSync(path, 'utf8')).has(decodeURIComponent(anchor).toLowerCase())) broken.push(`${where}: ${target} (no heading with that anchor in ${relative(projectRoot, path)})`);
+      if (!headingAnchors(readFileSync(path, 'utf8')).has(decodeURIComponent(anchor).toLowerCase()))
+        broken.push(`${where}: ${target} (no heading with that anchor in ${relative(projectRoot, path)})`);
     }
   }
   assert.deepEqual(broken, []);
@@ -91,7 +113,13 @@ test('README.md is under 200 lines and starts with the two commands', () => {
   assert.ok(firstBlock, 'README.md has no ```sh block');
   assert.equal(firstBlock[1], 'scripts/setup && npm run rebar -- nightly\nscripts/setup && npm test');
   // At the very top: only the title and the short description come before the commands.
-  const before = text.slice(0, firstBlock.index).split('\n').filter((line) => line.trim() !== '');
+  const before = text
+    .slice(0, firstBlock.index)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   assert.ok(before.length <= 6, `the two commands should open README.md; ${before.length} lines come before them`);
-  assert.ok(before.every((line) => !line.startsWith('## ')), 'no section may come before the two commands');
+  assert.ok(
+    before.every((line) => !line.startsWith('## ')),
+    'no section may come before the two commands',
+  );
 });

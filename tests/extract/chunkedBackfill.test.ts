@@ -11,7 +11,15 @@ import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const readings = (lookback?: string): TableConfig => ({ name: 'readings', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback, hardDeleteCheckHours: undefined });
+const readings = (lookback?: string): TableConfig => ({
+  name: 'readings',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback,
+  hardDeleteCheckHours: undefined,
+});
 
 beforeAll(async () => {
   source = await startTempPostgres();
@@ -34,7 +42,9 @@ function newWarehouse(): { path: string; loader: DuckDbWarehouse } {
 test('a large table loads in chunks, each committed with its watermark; equal cursor values split across chunks lose and duplicate nothing', async () => {
   const { path, loader } = newWarehouse();
   const output = await extractOnce(source.client, loader, readings(), 'backfill', 1000);
-  console.log(`backfill: ${output.chunks} chunks, ${output.rowsExtracted} rows extracted, ${output.rowsWritten} written`);
+  console.log(
+    `backfill: ${output.chunks} chunks, ${output.rowsExtracted} rows extracted, ${output.rowsWritten} written`,
+  );
   assert.deepEqual([output.chunks, output.rowsExtracted, output.rowsWritten], [3, 2500, 2500]);
   assert.deepEqual((await compareTables(source.client, path, [readings()])).mismatches, []);
 });
@@ -50,7 +60,10 @@ test('a run interrupted after its first chunk resumes from the last committed ch
     }
   }
   const failsOnSecondChunk = new FailsOnSecondChunk(path, `${path}.published`);
-  await assert.rejects(extractOnce(source.client, failsOnSecondChunk, readings('0'), 'attempt-1', 1000), /worker killed/);
+  await assert.rejects(
+    extractOnce(source.client, failsOnSecondChunk, readings('0'), 'attempt-1', 1000),
+    /worker killed/,
+  );
   const committed = await loader.getWatermark(readings('0'));
   assert.deepEqual(committed?.primaryKey, ['1000'], 'the first chunk and its watermark are committed');
 

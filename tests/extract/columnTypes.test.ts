@@ -13,7 +13,13 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 
 let source: TempPostgres;
 const priced = (columnTypes?: Record<string, ColumnTypeOverride>): IncrementalTableConfig => ({
-  name: 'quotes', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined,
+  name: 'quotes',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
   ...(columnTypes ? { columnTypes } : {}),
 });
 
@@ -36,7 +42,12 @@ function newWarehouse(): string {
 
 test('without an override the table fails naming the column and both overrides that land it', async () => {
   const warehouse = newWarehouse();
-  const failed = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), priced(), 'plain-1').catch((error: unknown) => error);
+  const failed = await extractOnce(
+    source.client,
+    new DuckDbWarehouse(warehouse, `${warehouse}.published`),
+    priced(),
+    'plain-1',
+  ).catch((error: unknown) => error);
   assert.ok(failed instanceof Error);
   assert.equal(failed.name, 'SourceTableError');
   assert.match(failed.message, /^Column "price" \(numeric\(10,2\)\) holds NaN, which a DECIMAL cannot hold/);
@@ -46,11 +57,22 @@ test('without an override the table fails naming the column and both overrides t
 test('column_types: { price: double } lands NaN as a DOUBLE NaN, cast in Postgres; reconcile compares the cast values', async () => {
   const warehouse = newWarehouse();
   const table = priced({ price: 'double' });
-  const loaded = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), table, 'double-1');
+  const loaded = await extractOnce(
+    source.client,
+    new DuckDbWarehouse(warehouse, `${warehouse}.published`),
+    table,
+    'double-1',
+  );
   assert.equal(loaded.rowsWritten, 3);
-  const [type] = await queryDuckDb(warehouse, "select data_type from information_schema.columns where table_schema = 'raw' and table_name = 'quotes' and column_name = 'price'");
+  const [type] = await queryDuckDb(
+    warehouse,
+    "select data_type from information_schema.columns where table_schema = 'raw' and table_name = 'quotes' and column_name = 'price'",
+  );
   assert.equal(type?.data_type, 'DOUBLE');
-  const rows = await queryDuckDb(warehouse, 'select id::int as id, price::varchar as price, isnan(price) as is_nan, note from raw.quotes order by id');
+  const rows = await queryDuckDb(
+    warehouse,
+    'select id::int as id, price::varchar as price, isnan(price) as is_nan, note from raw.quotes order by id',
+  );
   assert.deepEqual(rows, [
     { id: 1, price: '10.5', is_nan: false, note: 'priced' },
     { id: 2, price: 'nan', is_nan: true, note: 'unknown' },
@@ -68,19 +90,34 @@ test('column_types: { price: double } lands NaN as a DOUBLE NaN, cast in Postgre
   }
 });
 
-test('column_types: { price: varchar } lands Postgres\' exact text, NaN included', async () => {
+test("column_types: { price: varchar } lands Postgres' exact text, NaN included", async () => {
   const warehouse = newWarehouse();
   const table = priced({ price: 'varchar' });
   await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), table, 'varchar-1');
-  const [type] = await queryDuckDb(warehouse, "select data_type from information_schema.columns where table_schema = 'raw' and table_name = 'quotes' and column_name = 'price'");
+  const [type] = await queryDuckDb(
+    warehouse,
+    "select data_type from information_schema.columns where table_schema = 'raw' and table_name = 'quotes' and column_name = 'price'",
+  );
   assert.equal(type?.data_type, 'VARCHAR');
   const rows = await queryDuckDb(warehouse, 'select id::int as id, price from raw.quotes order by id');
-  assert.deepEqual(rows.map((row) => row.price), ['10.50', 'NaN', null]);
+  assert.deepEqual(
+    rows.map((row) => row.price),
+    ['10.50', 'NaN', null],
+  );
   assert.deepEqual((await compareTables(source.client, warehouse, [table])).mismatches, []);
 });
 
 test('an override on a key or cursor column, or on a column the table lacks, is refused naming it', async () => {
-  await assert.rejects(readSourceColumns(source.client, priced({ id: 'varchar' })), /^SourceTableError: Table quotes: column_types cannot change the type of "id" \(varchar\): it is the table's primary key column.*Remove "id" from column_types/);
-  await assert.rejects(readSourceColumns(source.client, priced({ updated_at: 'varchar' })), /it is the table's cursor column/);
-  await assert.rejects(readSourceColumns(source.client, priced({ pricee: 'double' })), /^SourceTableError: Table quotes: column_types names column "pricee", which the source table does not have; columns are id, price, note, updated_at/);
+  await assert.rejects(
+    readSourceColumns(source.client, priced({ id: 'varchar' })),
+    /^SourceTableError: Table quotes: column_types cannot change the type of "id" \(varchar\): it is the table's primary key column.*Remove "id" from column_types/,
+  );
+  await assert.rejects(
+    readSourceColumns(source.client, priced({ updated_at: 'varchar' })),
+    /it is the table's cursor column/,
+  );
+  await assert.rejects(
+    readSourceColumns(source.client, priced({ pricee: 'double' })),
+    /^SourceTableError: Table quotes: column_types names column "pricee", which the source table does not have; columns are id, price, note, updated_at/,
+  );
 });

@@ -27,7 +27,13 @@ const layouts: { label: string; primaryKey: string[] }[] = [
 // The key pass runs every time: where the cursor is part of the key, moving a row's cursor gives it a
 // new key, and the pass is what retires the old one.
 const payment = (primaryKey: string[], lookback: string): IncrementalTableConfig => ({
-  name: 'payment', primaryKey, cursor: 'payment_date', softDelete: undefined, mode: 'merge', lookback, hardDeleteCheckHours: 0,
+  name: 'payment',
+  primaryKey,
+  cursor: 'payment_date',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback,
+  hardDeleteCheckHours: 0,
 });
 
 beforeAll(async () => {
@@ -52,7 +58,9 @@ afterAll(async () => {
 async function changeSource(step: number): Promise<void> {
   const at = `timestamptz '2026-03-01' + ${step} * interval '1 day'`;
   // Updated rows move past the watermark; the inserted row has a key below every other.
-  await source.client.query(`update payment set amount = amount + ${step}, payment_date = ${at} where payment_id % 5 = ${step}`);
+  await source.client.query(
+    `update payment set amount = amount + ${step}, payment_date = ${at} where payment_id % 5 = ${step}`,
+  );
   await source.client.query(`insert into payment values (${-step}, 0, ${at}, ${step})`);
 }
 
@@ -75,7 +83,11 @@ describe.each(layouts)('a composite key with the $label', ({ primaryKey }) => {
         assert.equal(next.warehouseRows, next.sourceRows);
       }
       const watermark = await loader.getWatermark(table);
-      assert.equal(watermark?.primaryKey.length, primaryKey.length, 'the watermark stores one value per key column, in the key\'s order');
+      assert.equal(
+        watermark?.primaryKey.length,
+        primaryKey.length,
+        "the watermark stores one value per key column, in the key's order",
+      );
     });
   }
 });

@@ -14,7 +14,15 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 let source: TempPostgres;
 let warehouse: string;
 let loader: DuckDbWarehouse;
-const table = (name: string): IncrementalTableConfig => ({ name, primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined });
+const table = (name: string): IncrementalTableConfig => ({
+  name,
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
+});
 // Ranges of 10 rows, and time for all of them.
 const wholeTable = { contentCheck: { budgetMs: 600_000, rangeRows: 10 } };
 
@@ -42,26 +50,44 @@ test('an equal warehouse passes; a row changed at the source without moving its 
   assert.equal(first.contentCheck, 'content check: 50 rows equal to the source by value, the whole table');
 
   // An app bug: a correction written without touching updated_at. Row counts and cursors see nothing.
-  await source.client.query("update checkins set hours = 7.75 where id = 23");
-  const failed = await extractOnce(source.client, loader, table('checkins'), 'run-2', 1_000_000, wholeTable).catch((error: unknown) => error);
+  await source.client.query('update checkins set hours = 7.75 where id = 23');
+  const failed = await extractOnce(source.client, loader, table('checkins'), 'run-2', 1_000_000, wholeTable).catch(
+    (error: unknown) => error,
+  );
   assert.ok(failed instanceof ContentMismatchError, String(failed));
-  assert.match(failed.message, /^Content check: raw\.checkins differs from the source in 1 row\(s\) of keys \(id\) after 20 up to 30 \(id=23: source \["23","7\.75",.*raw \["23","5\.75",/);
+  assert.match(
+    failed.message,
+    /^Content check: raw\.checkins differs from the source in 1 row\(s\) of keys \(id\) after 20 up to 30 \(id=23: source \["23","7\.75",.*raw \["23","5\.75",/,
+  );
   assert.match(failed.message, /without moving their cursor updated_at/);
-  assert.match(failed.message, /Repair: rebar backfill --tables checkins --from 2026-03-02 --to 2026-03-03 re-reads them/);
+  assert.match(
+    failed.message,
+    /Repair: rebar backfill --tables checkins --from 2026-03-02 --to 2026-03-03 re-reads them/,
+  );
 
   // The rotation stays on the differing range: the next run fails again instead of moving past it.
-  const again = await extractOnce(source.client, loader, table('checkins'), 'run-3', 1_000_000, wholeTable).catch((error: unknown) => error);
+  const again = await extractOnce(source.client, loader, table('checkins'), 'run-3', 1_000_000, wholeTable).catch(
+    (error: unknown) => error,
+  );
   assert.ok(again instanceof ContentMismatchError);
-  const checks = await queryDuckDb(warehouse, "select load_id, from_key, to_key, result from _rebar.content_checks where table_name = 'checkins' and result = 'different' order by load_id");
+  const checks = await queryDuckDb(
+    warehouse,
+    "select load_id, from_key, to_key, result from _rebar.content_checks where table_name = 'checkins' and result = 'different' order by load_id",
+  );
   assert.deepEqual(checks, [
     { load_id: 'run-2', from_key: '["20"]', to_key: '["30"]', result: 'different' },
     { load_id: 'run-3', from_key: '["20"]', to_key: '["30"]', result: 'different' },
   ]);
 
   // The repair the message names: a backfill of that window rewrites the row; then the check passes.
-  await extractOnce(source.client, loader, table('checkins'), 'run-4', 1_000_000, { window: { from: '2026-03-02', to: '2026-03-03' } });
+  await extractOnce(source.client, loader, table('checkins'), 'run-4', 1_000_000, {
+    window: { from: '2026-03-02', to: '2026-03-03' },
+  });
   const repaired = await extractOnce(source.client, loader, table('checkins'), 'run-5', 1_000_000, wholeTable);
-  assert.match(repaired.contentCheck ?? '', /^content check: 30 rows equal to the source by value, keys \(id\) after 20 up to the end/);
+  assert.match(
+    repaired.contentCheck ?? '',
+    /^content check: 30 rows equal to the source by value, keys \(id\) after 20 up to the end/,
+  );
   const [row] = await queryDuckDb(warehouse, 'select hours::varchar as hours from raw.checkins where id = 23');
   assert.equal(row?.hours, '7.75');
 });
@@ -76,7 +102,16 @@ test('rows changed or committed after the extraction (past the watermark, or ins
   `);
   const columns = await readSourceColumns(source.client, table('checkins'));
   const store = loader.contentChecks;
-  const checked = await checkContent({ client: source.client, store, table: table('checkins'), columns, watermark, expiredRows: undefined, settings: wholeTable.contentCheck, loadId: 'check-only' });
+  const checked = await checkContent({
+    client: source.client,
+    store,
+    table: table('checkins'),
+    columns,
+    watermark,
+    expiredRows: undefined,
+    settings: wholeTable.contentCheck,
+    loadId: 'check-only',
+  });
   assert.equal(checked.reachedEnd, true);
   // The next run loads both and compares them too.
   const next = await extractOnce(source.client, loader, table('checkins'), 'run-6', 1_000_000, wholeTable);
@@ -88,12 +123,16 @@ test('a big table is checked a rotating share per run within the time budget, ca
   // No time at all: one range of 10 rows per run, then the next run's range.
   const share = { contentCheck: { budgetMs: 0, rangeRows: 10 } };
   const summaries: (string | undefined)[] = [];
-  for (const run of ['run-1', 'run-2', 'run-3']) summaries.push((await extractOnce(source.client, loader, table('events'), run, 1_000_000, share)).contentCheck);
+  for (const run of ['run-1', 'run-2', 'run-3'])
+    summaries.push((await extractOnce(source.client, loader, table('events'), run, 1_000_000, share)).contentCheck);
   assert.deepEqual(summaries, [
     'content check: 10 rows equal to the source by value, keys (id) after the start up to 10',
     'content check: 10 rows equal to the source by value, keys (id) after 10 up to 20',
     'content check: 10 rows equal to the source by value, keys (id) after 20 up to 30',
   ]);
-  const [position] = await queryDuckDb(warehouse, "select after_key from _rebar.content_check_positions where table_name = 'events'");
+  const [position] = await queryDuckDb(
+    warehouse,
+    "select after_key from _rebar.content_check_positions where table_name = 'events'",
+  );
   assert.equal(position?.after_key, '["30"]');
 });

@@ -11,7 +11,13 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 
 let source: TempPostgres;
 const permits = (hardDeleteCheckHours: number | undefined): TableConfig => ({
-  name: 'permits', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours,
+  name: 'permits',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours,
 });
 
 beforeAll(async () => {
@@ -34,16 +40,27 @@ test('rows deleted outright at the source are found by the key pass (in chunks) 
 
   await source.client.query('delete from permits where id in (3, 600, 1200)');
   const second = await extractOnce(source.client, loader, permits(0), 'run-2', 500);
-  console.log(`key pass after 3 hard deletes: ${second.rowsTombstoned} tombstoned; source ${second.sourceRows}, live raw ${second.warehouseRows}`);
+  console.log(
+    `key pass after 3 hard deletes: ${second.rowsTombstoned} tombstoned; source ${second.sourceRows}, live raw ${second.warehouseRows}`,
+  );
   assert.equal(second.rowsTombstoned, 3);
   assert.deepEqual([second.sourceRows, second.warehouseRows], [1197, 1197], 'reconciled again');
-  const gone = await queryDuckDb(warehouse, 'select id from raw.permits where _rebar_deleted_at is not null order by id');
-  assert.deepEqual(gone.map((row) => row.id), [3n, 600n, 1200n]);
+  const gone = await queryDuckDb(
+    warehouse,
+    'select id from raw.permits where _rebar_deleted_at is not null order by id',
+  );
+  assert.deepEqual(
+    gone.map((row) => row.id),
+    [3n, 600n, 1200n],
+  );
 
   await source.client.query("insert into permits (id, kind) values (600, 'electrical')");
   const third = await extractOnce(source.client, loader, permits(0), 'run-3', 500);
   assert.equal(third.rowsTombstoned, 0);
-  const [back] = await queryDuckDb(warehouse, 'select _rebar_deleted_at is null as live from raw.permits where id = 600');
+  const [back] = await queryDuckDb(
+    warehouse,
+    'select _rebar_deleted_at is null as live from raw.permits where id = 600',
+  );
   assert.equal(back?.live, true);
 });
 

@@ -30,7 +30,15 @@ afterAll(async () => {
 test('table and column names with quotes, semicolons and comments are always quoted, on both sides', async () => {
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-hostile-')), 'warehouse.duckdb');
   const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
-  const table: TableConfig = { name: tableName, primaryKey: [keyColumn], cursor: cursorColumn, softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
+  const table: TableConfig = {
+    name: tableName,
+    primaryKey: [keyColumn],
+    cursor: cursorColumn,
+    softDelete: undefined,
+    mode: 'merge',
+    lookback: undefined,
+    hardDeleteCheckHours: undefined,
+  };
   const first = await extractOnce(source.client, loader, table, 'run-1');
   assert.equal(first.rowsWritten, 2);
   await extractOnce(source.client, loader, table, 'run-2');

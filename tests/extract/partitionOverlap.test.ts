@@ -10,14 +10,17 @@ import { testConfig } from '../support/testConfig.js';
 
 let source: TempPostgres;
 
-const tables = parseTablesConfig(`
+const tables = parseTablesConfig(
+  `
 tables:
   - { name: orders, schema: sales, primary_key: [id, order_day], cursor: updated_at }
   - { name: orders_2026_01, schema: sales, primary_key: [id, order_day], cursor: updated_at }
   - { name: orders_2026_03, schema: archive, primary_key: [id, order_day], cursor: updated_at }
   - { name: orders_2026_02_north, schema: sales, primary_key: [id, order_day], cursor: updated_at }
   - { name: crews, primary_key: [id], cursor: updated_at }
-`, 'partitions.yml');
+`,
+  'partitions.yml',
+);
 const byName = (name: string): TableConfig => tables.find((table) => table.name === name)!;
 
 beforeAll(async () => {
@@ -41,7 +44,14 @@ afterAll(async () => {
 
 function planLoad(configured: TableConfig[], input: PlanLoadInput = {}) {
   const config = testConfig();
-  return createPlanLoad({ config, sourceUrl: source.connectionString, tables: configured, discover: parseRebarFile('', 'none.yml').discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) })(input);
+  return createPlanLoad({
+    config,
+    sourceUrl: source.connectionString,
+    tables: configured,
+    discover: parseRebarFile('', 'none.yml').discover,
+    dbt: { projectDir: config.dbtProjectDir },
+    loader: createWarehouse(config),
+  })(input);
 }
 
 test('a run holding a partition and its parent (in any schema, at any depth) is refused before anything is read, naming both and the fix', async () => {
@@ -53,14 +63,29 @@ test('a run holding a partition and its parent (in any schema, at any depth) is 
     'sales__orders_2026_01 (source sales.orders_2026_01) is a partition of sales__orders (source sales.orders)',
     'archive__orders_2026_03 (source archive.orders_2026_03) is a partition of sales__orders (source sales.orders)',
     'sales__orders_2026_02_north (source sales.orders_2026_02_north) is a partition of sales__orders (source sales.orders)',
-  ]) assert.ok(error.message.includes(pair), `${pair}\nmissing from: ${error.message}`);
+  ])
+    assert.ok(error.message.includes(pair), `${pair}\nmissing from: ${error.message}`);
   assert.match(error.message, /so this run would load them twice\. List the parent only .* or the partitions only/);
   assert.doesNotMatch(error.message, /crews/);
 });
 
 test('a partition alone, or the parent alone, or a --tables choice that leaves one out, plans normally', async () => {
-  const partitionsOnly = ['sales__orders_2026_01', 'archive__orders_2026_03', 'sales__orders_2026_02_north', 'crews'].map(byName);
-  assert.deepEqual((await planLoad(partitionsOnly)).tables.map((table) => table.name), ['sales__orders_2026_01', 'archive__orders_2026_03', 'sales__orders_2026_02_north', 'crews']);
-  assert.deepEqual((await planLoad([byName('sales__orders'), byName('crews')])).tables.map((table) => table.name), ['sales__orders', 'crews']);
-  assert.deepEqual((await planLoad(tables, { tables: ['sales__orders', 'crews'] })).tables.map((table) => table.name), ['sales__orders', 'crews']);
+  const partitionsOnly = [
+    'sales__orders_2026_01',
+    'archive__orders_2026_03',
+    'sales__orders_2026_02_north',
+    'crews',
+  ].map(byName);
+  assert.deepEqual(
+    (await planLoad(partitionsOnly)).tables.map((table) => table.name),
+    ['sales__orders_2026_01', 'archive__orders_2026_03', 'sales__orders_2026_02_north', 'crews'],
+  );
+  assert.deepEqual(
+    (await planLoad([byName('sales__orders'), byName('crews')])).tables.map((table) => table.name),
+    ['sales__orders', 'crews'],
+  );
+  assert.deepEqual(
+    (await planLoad(tables, { tables: ['sales__orders', 'crews'] })).tables.map((table) => table.name),
+    ['sales__orders', 'crews'],
+  );
 });

@@ -9,7 +9,15 @@ import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const crews: TableConfig = { name: 'crews', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
+const crews: TableConfig = {
+  name: 'crews',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
+};
 
 beforeAll(async () => {
   source = await startTempPostgres();
@@ -32,5 +40,9 @@ test('each run counts the source (in the extraction snapshot) and raw; a hard de
   await source.client.query('delete from crews where id in (7, 8)');
   const second = await extractOnce(source.client, loader, crews, 'run-2');
   console.log(`after 2 hard deletes at the source: source ${second.sourceRows}, raw ${second.warehouseRows}`);
-  assert.deepEqual([second.sourceRows, second.warehouseRows], [498, 500], 'raw still holds the deleted rows, and the counts say so');
+  assert.deepEqual(
+    [second.sourceRows, second.warehouseRows],
+    [498, 500],
+    'raw still holds the deleted rows, and the counts say so',
+  );
 });

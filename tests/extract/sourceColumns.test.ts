@@ -5,11 +5,21 @@ import type { TableConfig } from '../../orchestration/src/kernel/tablesConfig.js
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const base: TableConfig = { name: 'orders', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
+const base: TableConfig = {
+  name: 'orders',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: 'deleted_at',
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
+};
 
 beforeAll(async () => {
   source = await startTempPostgres();
-  await source.client.query('create table orders (id bigint primary key, modified timestamptz, deleted_at timestamptz)');
+  await source.client.query(
+    'create table orders (id bigint primary key, modified timestamptz, deleted_at timestamptz)',
+  );
 });
 
 afterAll(async () => {

@@ -10,7 +10,15 @@ import { extractOnce } from '../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
 let source: TempPostgres;
-const zoo: TableConfig = { name: 'type_zoo', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
+const zoo: TableConfig = {
+  name: 'type_zoo',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
+};
 
 beforeAll(async () => {
   source = await startTempPostgres();
@@ -81,31 +89,58 @@ test('every Postgres type arrives exactly: numerics, NaN, infinities, instants, 
   assert.equal(loaded.rowsWritten, 3);
   await source.client.query("set time zone 'UTC'; set intervalstyle = 'postgres'");
   const columns = Object.keys(COMPARISONS);
-  const expected = (await source.client.query({ text: `select ${columns.map((column) => COMPARISONS[column]![0]).join(', ')} from type_zoo order by id`, rowMode: 'array' })).rows as unknown[][];
-  const actual = await queryDuckDb(warehouse, `set TimeZone = 'UTC'; select ${columns.map((column) => `${COMPARISONS[column]![1]} as ${column}`).join(', ')} from raw.type_zoo order by id`);
+  const expected = (
+    await source.client.query({
+      text: `select ${columns.map((column) => COMPARISONS[column]![0]).join(', ')} from type_zoo order by id`,
+      rowMode: 'array',
+    })
+  ).rows as unknown[][];
+  const actual = await queryDuckDb(
+    warehouse,
+    `set TimeZone = 'UTC'; select ${columns.map((column) => `${COMPARISONS[column]![1]} as ${column}`).join(', ')} from raw.type_zoo order by id`,
+  );
   const differences: string[] = [];
   expected.forEach((row, index) => {
     columns.forEach((column, position) => {
       const want = row[position] === null ? null : String(row[position]);
       const got = actual[index]?.[column] === null ? null : String(actual[index]?.[column]);
-      if (want !== got) differences.push(`row ${index + 1} ${column}: source ${JSON.stringify(want)?.slice(0, 120)} warehouse ${JSON.stringify(got)?.slice(0, 120)}`);
+      if (want !== got)
+        differences.push(
+          `row ${index + 1} ${column}: source ${JSON.stringify(want)?.slice(0, 120)} warehouse ${JSON.stringify(got)?.slice(0, 120)}`,
+        );
     });
   });
   console.log(`${columns.length} columns x ${expected.length} rows compared; ${differences.length} differences`);
   assert.deepEqual(differences, []);
-  const types = await queryDuckDb(warehouse, "select column_name, data_type from information_schema.columns where table_schema = 'raw' and table_name = 'type_zoo' order by ordinal_position");
+  const types = await queryDuckDb(
+    warehouse,
+    "select column_name, data_type from information_schema.columns where table_schema = 'raw' and table_name = 'type_zoo' order by ordinal_position",
+  );
   console.log(types.map((row) => `${row.column_name}: ${row.data_type}`).join(', '));
 });
 
 test('NaN in a numeric(p,s) column, which DECIMAL cannot hold, fails the table naming the column; nothing is turned into NULL', async () => {
-  await source.client.query("create table priced (id bigint primary key, price numeric(10, 2), updated_at timestamptz not null default now()); insert into priced (id, price) values (1, 10.50), (2, 'NaN')");
+  await source.client.query(
+    "create table priced (id bigint primary key, price numeric(10, 2), updated_at timestamptz not null default now()); insert into priced (id, price) values (1, 10.50), (2, 'NaN')",
+  );
   const warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-types-')), 'warehouse.duckdb');
   const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
-  const priced: TableConfig = { name: 'priced', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
+  const priced: TableConfig = {
+    name: 'priced',
+    primaryKey: ['id'],
+    cursor: 'updated_at',
+    softDelete: undefined,
+    mode: 'merge',
+    lookback: undefined,
+    hardDeleteCheckHours: undefined,
+  };
   await assert.rejects(
     extractOnce(source.client, loader, priced, 'nan-1'),
     /^SourceTableError: Column "price" \(numeric\(10,2\)\) holds NaN, which a DECIMAL cannot hold, so the table was not loaded\. Land the column as another type in the tables config: column_types: \{ price: double \} .*column_types: \{ price: varchar \}/,
   );
-  const [tables] = await queryDuckDb(warehouse, "select count(*)::int as n from information_schema.tables where table_schema = 'raw' and table_name = 'priced'");
+  const [tables] = await queryDuckDb(
+    warehouse,
+    "select count(*)::int as n from information_schema.tables where table_schema = 'raw' and table_name = 'priced'",
+  );
   assert.equal(tables?.n, 0, 'no half-loaded table');
 });

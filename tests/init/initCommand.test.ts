@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
 import { parse } from 'yaml';
 import { discoverSourceTables } from '../../orchestration/src/extract/discoverTables.js';
-import { DEFAULT_CURSOR_COLUMNS, DEFAULT_SOFT_DELETE_COLUMNS, loadRebarFile, sourceRelationOf, type RebarFile, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
+import {
+  DEFAULT_CURSOR_COLUMNS,
+  DEFAULT_SOFT_DELETE_COLUMNS,
+  loadRebarFile,
+  sourceRelationOf,
+  type RebarFile,
+  type TableConfig,
+} from '../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { runCommand } from '../../orchestration/src/util/runCommand.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
@@ -42,14 +49,24 @@ beforeAll(async () => {
   sourceName = (database.rows[0]?.name ?? '').toLowerCase().replace(/[^a-z0-9_]+/g, '_');
   workDir = mkdtempSync(join(tmpdir(), 'rebar-init-'));
   outDir = join(workDir, 'mysource');
-  env = { REBAR_SOURCE_URL: source.connectionString, REBAR_STATE_DIR: join(workDir, '.rebar'), REBAR_LOG_LEVEL: 'warn' };
+  env = {
+    REBAR_SOURCE_URL: source.connectionString,
+    REBAR_STATE_DIR: join(workDir, '.rebar'),
+    REBAR_LOG_LEVEL: 'warn',
+  };
 });
 
 afterAll(async () => {
   await source?.close();
 });
 
-const discoverSettings = { schemas: ['public', 'inventory'], include: [], exclude: [], cursorColumns: DEFAULT_CURSOR_COLUMNS, softDeleteColumns: DEFAULT_SOFT_DELETE_COLUMNS };
+const discoverSettings = {
+  schemas: ['public', 'inventory'],
+  include: [],
+  exclude: [],
+  cursorColumns: DEFAULT_CURSOR_COLUMNS,
+  softDeleteColumns: DEFAULT_SOFT_DELETE_COLUMNS,
+};
 
 test('rebar init writes a rebar.yml that parses to what discovery decided, explains each choice, and refuses to overwrite without --force', async () => {
   const unset = await runCli(['init', '--out', join(workDir, 'never')], { ...env, REBAR_SOURCE_URL: '' });
@@ -63,14 +80,20 @@ test('rebar init writes a rebar.yml that parses to what discovery decided, expla
   const discovered = await discoverSourceTables(source.client, { configured: [], discover: discoverSettings });
   // The file names every table's schema (public too); discovery sets source only outside public.
   const withSource = (table: TableConfig) => ({ ...table, source: sourceRelationOf(table) });
-  assert.deepEqual(file.tables.map(withSource), discovered.map((entry) => withSource(entry.table)));
-  assert.deepEqual(file.tables.map((table) => [table.name, table.mode]), [
-    ['CustomerNotes', 'full_refresh'],
-    ['film_actor', 'merge'],
-    ['language', 'merge'],
-    ['inventory__open_stores', 'full_refresh'],
-    ['inventory__stores', 'merge'],
-  ]);
+  assert.deepEqual(
+    file.tables.map(withSource),
+    discovered.map((entry) => withSource(entry.table)),
+  );
+  assert.deepEqual(
+    file.tables.map((table) => [table.name, table.mode]),
+    [
+      ['CustomerNotes', 'full_refresh'],
+      ['film_actor', 'merge'],
+      ['language', 'merge'],
+      ['inventory__open_stores', 'full_refresh'],
+      ['inventory__stores', 'merge'],
+    ],
+  );
   assert.deepEqual(file.discover, discoverSettings);
   assert.equal(file.dbtProjectDir, join(outDir, 'dbt'));
   assert.equal(file.describesDemo, false);
@@ -81,18 +104,38 @@ test('rebar init writes a rebar.yml that parses to what discovery decided, expla
       assert.ok(init.stdout.includes(reason), `init's output does not say for ${entry.table.name}: ${reason}`);
     }
   }
-  assert.match(text, /# public\.language \(table\) -> raw\.language\n {2}# {3}key: primary key \(language_id\)\n {2}# {3}cursor: last_update \(timestamp without time zone\), a cursor name, NOT indexed/);
-  assert.match(init.stdout, new RegExp(`export REBAR_TABLES_CONFIG=.*mysource/rebar.yml REBAR_STATE_DIR=.*mysource/.rebar\\n {2}rebar nightly`));
-  for (const table of file.tables) assert.ok(existsSync(join(outDir, 'dbt', 'models', 'staging', sourceName, `stg_${sourceName}__${table.name}.sql`)), table.name);
+  assert.match(
+    text,
+    /# public\.language \(table\) -> raw\.language\n {2}# {3}key: primary key \(language_id\)\n {2}# {3}cursor: last_update \(timestamp without time zone\), a cursor name, NOT indexed/,
+  );
+  assert.match(
+    init.stdout,
+    new RegExp(`export REBAR_TABLES_CONFIG=.*mysource/rebar.yml REBAR_STATE_DIR=.*mysource/.rebar\\n {2}rebar nightly`),
+  );
+  for (const table of file.tables)
+    assert.ok(
+      existsSync(join(outDir, 'dbt', 'models', 'staging', sourceName, `stg_${sourceName}__${table.name}.sql`)),
+      table.name,
+    );
 
   const again = await runCli(['init', '--schemas', 'public,inventory', '--out', outDir], env);
   assert.equal(again.code, 1, again.stdout);
-  assert.match(again.stderr, /rebar\.yml and .*dbt already exist\(s\): nothing was written\. Pass --force to replace them/);
+  assert.match(
+    again.stderr,
+    /rebar\.yml and .*dbt already exist\(s\): nothing was written\. Pass --force to replace them/,
+  );
   assert.equal(readFileSync(join(outDir, 'rebar.yml'), 'utf8'), text);
   const forced = await runCli(['init', '--schemas', 'public', '--out', outDir, '--force'], env);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.deepEqual(loadRebarFile(join(outDir, 'rebar.yml')).tables.map((table) => table.name), ['CustomerNotes', 'film_actor', 'language']);
-  assert.equal(existsSync(join(outDir, 'dbt', 'models', 'staging', sourceName, `stg_${sourceName}__inventory__stores.sql`)), false, 'models of tables no longer discovered are removed');
+  assert.deepEqual(
+    loadRebarFile(join(outDir, 'rebar.yml')).tables.map((table) => table.name),
+    ['CustomerNotes', 'film_actor', 'language'],
+  );
+  assert.equal(
+    existsSync(join(outDir, 'dbt', 'models', 'staging', sourceName, `stg_${sourceName}__inventory__stores.sql`)),
+    false,
+    'models of tables no longer discovered are removed',
+  );
 
   const badSchema = await runCli(['init', '--schemas', 'public,sales', '--out', join(workDir, 'other')], env);
   assert.equal(badSchema.code, 1);
@@ -102,7 +145,10 @@ test('rebar init writes a rebar.yml that parses to what discovery decided, expla
   wrongDatabase.username = 'reader';
   wrongDatabase.password = 's3cret-pw';
   wrongDatabase.pathname = '/no_such_db';
-  const unreachable = await runCli(['init', '--out', join(workDir, 'other')], { ...env, REBAR_SOURCE_URL: wrongDatabase.toString() });
+  const unreachable = await runCli(['init', '--out', join(workDir, 'other')], {
+    ...env,
+    REBAR_SOURCE_URL: wrongDatabase.toString(),
+  });
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stderr, /^rebar: Reading the source \(REBAR_SOURCE_URL\) failed: .+\. Check the URL/);
   assert.ok(!unreachable.stderr.includes('s3cret-pw'), unreachable.stderr);
@@ -117,44 +163,95 @@ test('the generated dbt project builds on what the loader landed: staging rows e
   const warehouse = join(workDir, 'warehouse.duckdb');
   const loader = new DuckDbWarehouse(warehouse, join(workDir, 'analytics.duckdb'));
   const loadable = file.tables;
-  assert.deepEqual(loadable.filter((table) => sourceRelationOf(table).schema === 'public').map((table) => table.name), ['CustomerNotes', 'film_actor', 'language']);
-  assert.ok(loadable.some((table) => sourceRelationOf(table).schema === 'inventory'), 'tables of the second schema are listed');
+  assert.deepEqual(
+    loadable.filter((table) => sourceRelationOf(table).schema === 'public').map((table) => table.name),
+    ['CustomerNotes', 'film_actor', 'language'],
+  );
+  assert.ok(
+    loadable.some((table) => sourceRelationOf(table).schema === 'inventory'),
+    'tables of the second schema are listed',
+  );
   for (const table of loadable) await extractOnce(source.client, loader, table, 'load-1');
   const models = loadable.map((table) => `stg_shop__${table.name}`);
   const dbtEnv = { ...process.env, REBAR_WAREHOUSE_PATH: warehouse, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
   const dbtArgs = ['--project-dir', file.dbtProjectDir ?? '', '--profiles-dir', file.dbtProjectDir ?? ''];
-  const build = await runCommand(join(projectRoot, '.venv', 'bin', 'dbt'), ['build', ...dbtArgs], { env: dbtEnv, cwd: projectOut });
+  const build = await runCommand(join(projectRoot, '.venv', 'bin', 'dbt'), ['build', ...dbtArgs], {
+    env: dbtEnv,
+    cwd: projectOut,
+  });
   assert.equal(build.code, 0, build.stdout + build.stderr);
   // Every table's view, plus its key tests; nothing warns, errors or is skipped.
   assert.match(build.stdout, /PASS=\d+ WARN=0 ERROR=0 SKIP=0/);
-  for (const model of models) assert.match(build.stdout, new RegExp(`OK created sql view model staging\\.${model}\\b`), model);
+  for (const model of models)
+    assert.match(build.stdout, new RegExp(`OK created sql view model staging\\.${model}\\b`), model);
 
-  const modelsYml = parse(readFileSync(join(projectOut, 'dbt', 'models', 'staging', 'shop', '_shop__models.yml'), 'utf8')) as { models: { name: string; description: string; columns: { name: string; description: string }[] }[] };
+  const modelsYml = parse(
+    readFileSync(join(projectOut, 'dbt', 'models', 'staging', 'shop', '_shop__models.yml'), 'utf8'),
+  ) as { models: { name: string; description: string; columns: { name: string; description: string }[] }[] };
   for (const table of loadable) {
     const model = modelsYml.models.find((candidate) => candidate.name === `stg_shop__${table.name}`);
     assert.ok(model, table.name);
     assert.match(model.description, /^Grain: one row per /);
-    const staged = await queryDuckDb(warehouse, `select column_name from information_schema.columns where table_schema = 'staging' and table_name = 'stg_shop__${table.name}' order by ordinal_position`);
-    assert.deepEqual(model.columns.map((column) => column.name), staged.map((row) => row.column_name), `${table.name}: every column is described`);
-    for (const column of model.columns) assert.ok(column.description.length > 10, `${table.name}.${column.name} has a description`);
+    const staged = await queryDuckDb(
+      warehouse,
+      `select column_name from information_schema.columns where table_schema = 'staging' and table_name = 'stg_shop__${table.name}' order by ordinal_position`,
+    );
+    assert.deepEqual(
+      model.columns.map((column) => column.name),
+      staged.map((row) => row.column_name),
+      `${table.name}: every column is described`,
+    );
+    for (const column of model.columns)
+      assert.ok(column.description.length > 10, `${table.name}.${column.name} has a description`);
   }
-  const notes = await queryDuckDb(warehouse, 'select column_name from information_schema.columns where table_schema = \'staging\' and table_name = \'stg_shop__CustomerNotes\' order by ordinal_position');
-  assert.deepEqual(notes.map((row) => row.column_name), ['note_id', 'body', 'mood', 'tags', '_rebar_load_id', '_rebar_loaded_at']);
+  const notes = await queryDuckDb(
+    warehouse,
+    "select column_name from information_schema.columns where table_schema = 'staging' and table_name = 'stg_shop__CustomerNotes' order by ordinal_position",
+  );
+  assert.deepEqual(
+    notes.map((row) => row.column_name),
+    ['note_id', 'body', 'mood', 'tags', '_rebar_load_id', '_rebar_loaded_at'],
+  );
 
   for (const table of loadable) {
-    const rawColumns = (await queryDuckDb(warehouse, `select column_name from information_schema.columns where table_schema = 'raw' and table_name = '${table.name}' and column_name <> '_rebar_deleted_at' order by ordinal_position`)).map((row) => `"${String(row.column_name)}"::varchar`);
-    const raw = await queryDuckDb(warehouse, `select ${rawColumns.join(', ')} from raw."${table.name}" where _rebar_deleted_at is null order by all`);
-    const staged = await queryDuckDb(warehouse, `select columns(*)::varchar from staging."stg_shop__${table.name}" order by all`);
+    const rawColumns = (
+      await queryDuckDb(
+        warehouse,
+        `select column_name from information_schema.columns where table_schema = 'raw' and table_name = '${table.name}' and column_name <> '_rebar_deleted_at' order by ordinal_position`,
+      )
+    ).map((row) => `"${String(row.column_name)}"::varchar`);
+    const raw = await queryDuckDb(
+      warehouse,
+      `select ${rawColumns.join(', ')} from raw."${table.name}" where _rebar_deleted_at is null order by all`,
+    );
+    const staged = await queryDuckDb(
+      warehouse,
+      `select columns(*)::varchar from staging."stg_shop__${table.name}" order by all`,
+    );
     assert.equal(staged.length, raw.length, table.name);
     assert.ok(raw.length >= 1, table.name);
-    assert.deepEqual(staged.map((row) => Object.values(row)), raw.map((row) => Object.values(row)), `${table.name}: staging equals raw by value`);
+    assert.deepEqual(
+      staged.map((row) => Object.values(row)),
+      raw.map((row) => Object.values(row)),
+      `${table.name}: staging equals raw by value`,
+    );
   }
-  const english = await queryDuckDb(warehouse, "select language_id, last_update::varchar as last_update from staging.stg_shop__language where trim(name) = 'English'");
+  const english = await queryDuckDb(
+    warehouse,
+    "select language_id, last_update::varchar as last_update from staging.stg_shop__language where trim(name) = 'English'",
+  );
   assert.deepEqual(english, [{ language_id: 1, last_update: '2026-01-01 10:00:00' }]);
 
   // The composite-key test is real: a duplicated (actor_id, film_id) fails it.
-  await runCommand(join(projectRoot, '.venv', 'bin', 'python'), ['-c', `import duckdb; duckdb.connect(${JSON.stringify(warehouse)}).execute("insert into raw.film_actor select * from raw.film_actor limit 1")`]);
-  const duplicated = await runCommand(join(projectRoot, '.venv', 'bin', 'dbt'), ['test', ...dbtArgs, '--select', 'stg_shop__film_actor'], { env: dbtEnv, cwd: projectOut });
+  await runCommand(join(projectRoot, '.venv', 'bin', 'python'), [
+    '-c',
+    `import duckdb; duckdb.connect(${JSON.stringify(warehouse)}).execute("insert into raw.film_actor select * from raw.film_actor limit 1")`,
+  ]);
+  const duplicated = await runCommand(
+    join(projectRoot, '.venv', 'bin', 'dbt'),
+    ['test', ...dbtArgs, '--select', 'stg_shop__film_actor'],
+    { env: dbtEnv, cwd: projectOut },
+  );
   assert.equal(duplicated.code, 1, duplicated.stdout);
   assert.match(duplicated.stdout, /FAIL 1 unique_combination_stg_shop__film_actor/);
 });

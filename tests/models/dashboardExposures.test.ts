@@ -14,11 +14,20 @@ interface DashboardsFile {
 }
 
 interface ExposuresFile {
-  exposures: { name: string; label?: string; type: string; owner?: { name?: string; email?: string }; depends_on?: string[] }[];
+  exposures: {
+    name: string;
+    label?: string;
+    type: string;
+    owner?: { name?: string; email?: string };
+    depends_on?: string[];
+  }[];
 }
 
-const dashboards = (parse(readFileSync(join(projectRoot, 'metabase', 'dashboards.yml'), 'utf8')) as DashboardsFile).dashboards;
-const exposures = (parse(readFileSync(join(projectRoot, 'models', 'exposures', '_metabase__exposures.yml'), 'utf8')) as ExposuresFile).exposures;
+const dashboards = (parse(readFileSync(join(projectRoot, 'metabase', 'dashboards.yml'), 'utf8')) as DashboardsFile)
+  .dashboards;
+const exposures = (
+  parse(readFileSync(join(projectRoot, 'models', 'exposures', '_metabase__exposures.yml'), 'utf8')) as ExposuresFile
+).exposures;
 
 function martsReadBy(question: string): string[] {
   const sql = readFileSync(join(projectRoot, 'metabase', `${question}.sql`), 'utf8');
@@ -34,7 +43,10 @@ test('every dashboard of metabase/dashboards.yml has one dashboard exposure, and
   );
   for (const exposure of exposures) {
     assert.equal(exposure.type, 'dashboard', `exposure ${exposure.name}: type`);
-    assert.ok(exposure.owner?.name ?? exposure.owner?.email, `exposure ${exposure.name}: an owner with a name or email`);
+    assert.ok(
+      exposure.owner?.name ?? exposure.owner?.email,
+      `exposure ${exposure.name}: an owner with a name or email`,
+    );
   }
 });
 
@@ -44,7 +56,13 @@ test("each dashboard's exposure depends on exactly the marts its questions read"
     assert.ok(exposure, `no exposure labelled ${dashboard.name}`);
     const read = [...new Set(dashboard.cards.flatMap((card) => martsReadBy(card.question)))].sort();
     assert.ok(read.length > 0, `${dashboard.name}: its questions read no marts.<model>`);
-    const declared = (exposure.depends_on ?? []).map((ref) => /^ref\('(\w+)'\)$/.exec(ref)?.[1] ?? `not a ref: ${ref}`).sort();
-    assert.deepEqual(declared, read, `exposure ${exposure.name}: depends_on must ref the marts metabase/ SQL of "${dashboard.name}" reads`);
+    const declared = (exposure.depends_on ?? [])
+      .map((ref) => /^ref\('(\w+)'\)$/.exec(ref)?.[1] ?? `not a ref: ${ref}`)
+      .sort();
+    assert.deepEqual(
+      declared,
+      read,
+      `exposure ${exposure.name}: depends_on must ref the marts metabase/ SQL of "${dashboard.name}" reads`,
+    );
   }
 });

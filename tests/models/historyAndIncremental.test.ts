@@ -36,17 +36,26 @@ beforeAll(async () => {
   for (const day of DAYS.slice(1)) {
     assert.match(await rebar(state, ['simulate-day']), new RegExp(`Simulated ${day}`));
     // The office puts the first active project on hold for a day, then resumes it: two more versions.
-    const held = await querySource(state, `update projects set status = '${day === DAYS[1] ? 'on_hold' : 'active'}', updated_at = '${day} 21:00:00+00'
-      where id = (select min(id) from projects where status = '${day === DAYS[1] ? 'active' : 'on_hold'}' and deleted_at is null) returning id`);
+    const held = await querySource(
+      state,
+      `update projects set status = '${day === DAYS[1] ? 'on_hold' : 'active'}', updated_at = '${day} 21:00:00+00'
+      where id = (select min(id) from projects where status = '${day === DAYS[1] ? 'active' : 'on_hold'}' and deleted_at is null) returning id`,
+    );
     assert.equal(held.length, 1);
     if (day === DAYS[2]) {
       // A check-in from two days ago is corrected late (a worker added), and one from yesterday is
       // deleted (older edits: tests/models/incrementalChanges.test.ts).
-      const corrected = await querySource(state, `update crew_checkins
+      const corrected = await querySource(
+        state,
+        `update crew_checkins
         set workers = workers || '[{"user_id": -5, "role": "laborer", "hours": 4}]'::jsonb, updated_at = '${day} 22:00:00+00'
-        where id = (select min(id) from crew_checkins where checkin_date = '${DAYS[0]}' and deleted_at is null) returning id`);
-      const deleted = await querySource(state, `update crew_checkins set deleted_at = '${day} 22:00:00+00', updated_at = '${day} 22:00:00+00'
-        where id = (select min(id) from crew_checkins where checkin_date = '${DAYS[1]}' and deleted_at is null) returning id`);
+        where id = (select min(id) from crew_checkins where checkin_date = '${DAYS[0]}' and deleted_at is null) returning id`,
+      );
+      const deleted = await querySource(
+        state,
+        `update crew_checkins set deleted_at = '${day} 22:00:00+00', updated_at = '${day} 22:00:00+00'
+        where id = (select min(id) from crew_checkins where checkin_date = '${DAYS[1]}' and deleted_at is null) returning id`,
+      );
       assert.equal(corrected.length + deleted.length, 2);
     }
     await recordSourceStatuses(day);
@@ -56,13 +65,32 @@ beforeAll(async () => {
 
 test('the status of every project and area on a past date is what the source said that day', async () => {
   for (const day of DAYS) {
-    const rows = (await runAnalysis({ config: state.config, name: 'status_on_date', vars: { status_date: day }, warehousePath: state.config.publishedPath })).rows;
-    const answered: Statuses = new Map(rows.map((row) => [row.area_id === null ? `project ${row.project_id}` : `area ${row.area_id}`, String(row.status)]));
+    const rows = (
+      await runAnalysis({
+        config: state.config,
+        name: 'status_on_date',
+        vars: { status_date: day },
+        warehousePath: state.config.publishedPath,
+      })
+    ).rows;
+    const answered: Statuses = new Map(
+      rows.map((row) => [
+        row.area_id === null ? `project ${row.project_id}` : `area ${row.area_id}`,
+        String(row.status),
+      ]),
+    );
     const expected = sourceStatuses.get(day) as Statuses;
-    assert.ok(rows.every((row) => row.status_source !== 'derived from dates'), 'every day here is within the recorded history');
+    assert.ok(
+      rows.every((row) => row.status_source !== 'derived from dates'),
+      'every day here is within the recorded history',
+    );
     assert.deepEqual(answered, expected, `statuses on ${day}`);
-    const changedSince = [...expected].filter(([key, status]) => sourceStatuses.get(DAYS[2] as string)?.get(key) !== status).length;
-    console.log(`${day}: ${answered.size} projects and areas as the source had them (${changedSince} differ from the latest day)`);
+    const changedSince = [...expected].filter(
+      ([key, status]) => sourceStatuses.get(DAYS[2] as string)?.get(key) !== status,
+    ).length;
+    console.log(
+      `${day}: ${answered.size} projects and areas as the source had them (${changedSince} differ from the latest day)`,
+    );
   }
   const changedProjects = [...(sourceStatuses.get(DAYS[0] as string) as Statuses)].filter(
     ([key, status]) => key.startsWith('project') && DAYS.some((day) => sourceStatuses.get(day)?.get(key) !== status),
@@ -71,18 +99,25 @@ test('the status of every project and area on a past date is what the source sai
 });
 
 test('dim_project keeps every version with valid_from/valid_to/is_current', async () => {
-  const [versions] = await queryDuckDb(state.config.publishedPath, `select count(*)::int as versions, count(distinct project_id)::int as projects,
+  const [versions] = await queryDuckDb(
+    state.config.publishedPath,
+    `select count(*)::int as versions, count(distinct project_id)::int as projects,
       sum(case when is_current then 1 else 0 end)::int as current_versions,
       sum(case when valid_to < valid_from then 1 else 0 end)::int as inverted
-    from marts.dim_project where not is_unknown_member`);
+    from marts.dim_project where not is_unknown_member`,
+  );
   assert.ok(Number(versions?.versions) >= Number(versions?.projects) + 2, JSON.stringify(versions));
   assert.equal(versions?.current_versions, versions?.projects);
   assert.equal(versions?.inverted, 0);
 });
 
 test('incremental facts built night by night equal a full refresh', async () => {
-  for (const { model, rows, onlyIncremental, onlyFullRefresh } of await compareIncrementalWithFullRefresh(state.config)) {
-    console.log(`${model}: ${rows} rows, ${onlyIncremental} only in the incremental build, ${onlyFullRefresh} only in the full refresh`);
+  for (const { model, rows, onlyIncremental, onlyFullRefresh } of await compareIncrementalWithFullRefresh(
+    state.config,
+  )) {
+    console.log(
+      `${model}: ${rows} rows, ${onlyIncremental} only in the incremental build, ${onlyFullRefresh} only in the full refresh`,
+    );
     assert.ok(rows > 0, `${model} is empty`);
     assert.equal(onlyIncremental, 0, model);
     assert.equal(onlyFullRefresh, 0, model);

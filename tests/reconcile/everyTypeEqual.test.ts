@@ -13,7 +13,15 @@ import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js
 
 let source: TempPostgres;
 let warehouse: string;
-const zoo: IncrementalTableConfig = { name: 'value_zoo', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
+const zoo: IncrementalTableConfig = {
+  name: 'value_zoo',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
+};
 const wholeTable = { contentCheck: { budgetMs: 600_000, rangeRows: 10 } };
 
 beforeAll(async () => {
@@ -42,7 +50,14 @@ beforeAll(async () => {
       (4, null, null, null, null, null, 1e300, null, null, null, null, null, null, null, null, null, null, null, null, null, null, now());
   `);
   warehouse = join(mkdtempSync(join(tmpdir(), 'rebar-values-')), 'warehouse.duckdb');
-  const loaded = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), zoo, 'values-1', 1_000_000, wholeTable);
+  const loaded = await extractOnce(
+    source.client,
+    new DuckDbWarehouse(warehouse, `${warehouse}.published`),
+    zoo,
+    'values-1',
+    1_000_000,
+    wholeTable,
+  );
   assert.equal(loaded.rowsWritten, 4);
   assert.match(loaded.contentCheck ?? '', /^content check: 4 rows equal to the source by value/);
 });
@@ -59,9 +74,14 @@ test('rebar reconcile reports a warehouse holding every type equal to its source
   assert.equal(content?.sourceHash, content?.warehouseHash);
 });
 
-test('char(n) lands without its blank padding: where name = \'English\' finds the row in raw as in Postgres', async () => {
-  const inPostgres = (await source.client.query("select id from value_zoo where name = 'English'")).rows.map((row: { id: string }) => Number(row.id));
-  const inRaw = (await queryDuckDb(warehouse, "select id::int as id, name, length(name)::int as length, codes::varchar as codes from raw.value_zoo where name = 'English'"));
+test("char(n) lands without its blank padding: where name = 'English' finds the row in raw as in Postgres", async () => {
+  const inPostgres = (await source.client.query("select id from value_zoo where name = 'English'")).rows.map(
+    (row: { id: string }) => Number(row.id),
+  );
+  const inRaw = await queryDuckDb(
+    warehouse,
+    "select id::int as id, name, length(name)::int as length, codes::varchar as codes from raw.value_zoo where name = 'English'",
+  );
   assert.deepEqual(inPostgres, [1]);
   assert.deepEqual(inRaw, [{ id: 1, name: 'English', length: 7, codes: '["ab",null]' }]);
 });
@@ -70,7 +90,7 @@ test('char(n) lands without its blank padding: where name = \'English\' finds th
 const CHANGES: Record<string, string> = {
   'an array element': "update value_zoo set tags[2] = 'c,e' where id = 1",
   'a NULL array element': "update value_zoo set tags[3] = '' where id = 1",
-  'an element with a quote': "update value_zoo set tags[4] = '\"Q\"' where id = 1",
+  'an element with a quote': 'update value_zoo set tags[4] = \'"Q"\' where id = 1',
   'a nested array element': 'update value_zoo set grid[2][1] = 5 where id = 1',
   'a char(n) value': "update value_zoo set name = 'Englisz' where id = 1",
   'a char(n) array element': "update value_zoo set codes[1] = 'ac' where id = 1",
@@ -78,7 +98,7 @@ const CHANGES: Record<string, string> = {
   'a NaN double': "update value_zoo set ratio = 'Infinity' where id = 1",
   'a -0 double': 'update value_zoo set ratio = 0.5 where id = 2',
   'the last digit of a double': 'update value_zoo set ratio = 0.10000000000000002 where id = 3',
-  'a real': "update value_zoo set small = 3.4e38 where id = 1",
+  'a real': 'update value_zoo set small = 3.4e38 where id = 1',
   'a numeric(p,s)': 'update value_zoo set amount = 1.11 where id = 1',
   'a numeric scale': 'update value_zoo set free = 1.1 where id = 1',
   'the microseconds of an interval': "update value_zoo set span = '1 year 2 mons 3 days 04:05:06.000008' where id = 1",
@@ -92,7 +112,7 @@ const CHANGES: Record<string, string> = {
   'a tsvector': "update value_zoo set search = to_tsvector('simple', 'crane drop') where id = 1",
   'a uuid': "update value_zoo set token = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12' where id = 1",
   'an inet': "update value_zoo set host = '10.1.2.4/16' where id = 1",
-  'money': 'update value_zoo set cash = 12.35 where id = 1',
+  money: 'update value_zoo set cash = 12.35 where id = 1',
 };
 
 test('each kind of changed value is reported as a difference', async () => {
@@ -110,15 +130,29 @@ test('each kind of changed value is reported as a difference', async () => {
   }
   console.log(`${Object.keys(CHANGES).length} kinds of change, ${missed.length} missed`);
   assert.deepEqual(missed, []);
-  assert.deepEqual((await compareTables(source.client, warehouse, [zoo])).mismatches, [], 'equal again once the changes are rolled back');
+  assert.deepEqual(
+    (await compareTables(source.client, warehouse, [zoo])).mismatches,
+    [],
+    'equal again once the changes are rolled back',
+  );
 });
 
 test('the nightly content check compares every type too: a changed byte fails the table', async () => {
   await source.client.query("update value_zoo set payload = '\\x01ff10' where id = 1");
   try {
-    const failed = await extractOnce(source.client, new DuckDbWarehouse(warehouse, `${warehouse}.published`), zoo, 'values-2', 1_000_000, wholeTable).catch((error: unknown) => error);
+    const failed = await extractOnce(
+      source.client,
+      new DuckDbWarehouse(warehouse, `${warehouse}.published`),
+      zoo,
+      'values-2',
+      1_000_000,
+      wholeTable,
+    ).catch((error: unknown) => error);
     assert.ok(failed instanceof ContentMismatchError, String(failed));
-    assert.match(failed.message, /differs from the source in 1 row\(s\).*id=1: source \["1",.*"01ff10".*raw \["1",.*"00ff10"/);
+    assert.match(
+      failed.message,
+      /differs from the source in 1 row\(s\).*id=1: source \["1",.*"01ff10".*raw \["1",.*"00ff10"/,
+    );
   } finally {
     await source.client.query("update value_zoo set payload = '\\x00ff10' where id = 1");
   }

@@ -25,7 +25,10 @@ test('the whole project on the first build, after a project change, after a fail
     assert.equal(scope.projectFingerprint, fingerprint, 'a full build records the project it built');
     return scope.reason;
   };
-  assert.match(reason([], 'abc', { projectFingerprint: undefined, lastRunFailed: false }), /no earlier successful build/);
+  assert.match(
+    reason([], 'abc', { projectFingerprint: undefined, lastRunFailed: false }),
+    /no earlier successful build/,
+  );
   assert.match(reason([], 'def', built), /the dbt project changed since the last successful build/);
   assert.match(reason([], 'abc', { ...built, lastRunFailed: true }), /the last run did not succeed/);
   assert.match(reason(['odd.name'], 'abc', built), /cannot name odd\.name/);

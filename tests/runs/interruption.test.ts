@@ -28,7 +28,10 @@ afterAll(() => {
 /** Processes whose command line names the state folder: the demo Postgres, the Temporal dev server, dbt. */
 function processesOf(stateDir: string): number[] {
   const listing = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return listing.split('\n').filter((line) => line.includes(stateDir) && !line.includes('vitest')).map((line) => Number(line.trim().split(/\s+/)[0]));
+  return listing
+    .split('\n')
+    .filter((line) => line.includes(stateDir) && !line.includes('vitest'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
 async function stillRunning(stateDir: string): Promise<number[]> {
@@ -50,14 +53,21 @@ function fileHash(path: string): string {
  * alone (`kill -INT <pid>`), or to its whole process group, as Ctrl-C typed in the terminal does
  * (the dev server, dbt and every other child get it too). Its exit code and output.
  */
-function interruptedNightly(delayMs: number, target: 'process' | 'group'): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function interruptedNightly(
+  delayMs: number,
+  target: 'process' | 'group',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'nightly', '--scale', SCALE], {
-      cwd: projectRoot,
-      env: { ...process.env, ...state.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'nightly', '--scale', SCALE],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, ...state.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      },
+    );
     const interrupt = () => {
       try {
         process.kill(target === 'group' ? -(child.pid ?? 0) : (child.pid ?? 0), 'SIGINT');
@@ -82,20 +92,36 @@ function interruptedNightly(delayMs: number, target: 'process' | 'group'): Promi
 
 /** The published file's latest run: it succeeded and every dbt node it recorded passed. */
 async function publishedRun(): Promise<string> {
-  const [latest] = await queryDuckDb(state.config.publishedPath, `select workflow_id, run_id, status from _rebar.runs order by finished_at desc limit 1`);
+  const [latest] = await queryDuckDb(
+    state.config.publishedPath,
+    `select workflow_id, run_id, status from _rebar.runs order by finished_at desc limit 1`,
+  );
   assert.ok(latest, 'the published file holds no run');
-  assert.equal(latest.status, 'success', `the published file's latest run ${String(latest.workflow_id)} did not succeed`);
-  const failing = await queryDuckDb(state.config.publishedPath, `select unique_id, status from _rebar.run_models where run_id = '${String(latest.run_id)}' and status not in ('success', 'pass')`);
+  assert.equal(
+    latest.status,
+    'success',
+    `the published file's latest run ${String(latest.workflow_id)} did not succeed`,
+  );
+  const failing = await queryDuckDb(
+    state.config.publishedPath,
+    `select unique_id, status from _rebar.run_models where run_id = '${String(latest.run_id)}' and status not in ('success', 'pass')`,
+  );
   assert.deepEqual(failing, [], 'the published run has nodes that did not pass');
   return String(latest.workflow_id);
 }
 
 /** Every mart's rows, by value: the published copy against the working warehouse. */
 async function martsFingerprint(path: string): Promise<Record<string, unknown>[]> {
-  const marts = await queryDuckDb(path, `select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name`);
+  const marts = await queryDuckDb(
+    path,
+    `select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'BASE TABLE' order by table_name`,
+  );
   const rows: Record<string, unknown>[] = [];
   for (const { table_name: name } of marts) {
-    const [row] = await queryDuckDb(path, `select '${String(name)}' as mart, count(*) as row_count, sum(hash(t::varchar)) as content from marts."${String(name)}" as t`);
+    const [row] = await queryDuckDb(
+      path,
+      `select '${String(name)}' as mart, count(*) as row_count, sum(hash(t::varchar)) as content from marts."${String(name)}" as t`,
+    );
     rows.push(row ?? {});
   }
   return rows;
@@ -113,7 +139,9 @@ test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, n
     const target = trial % 2 === 0 ? 'group' : 'process';
     const run = await interruptedNightly(delayMs, target);
     const left = await stillRunning(stateDir);
-    process.stdout.write(`trial ${trial}: SIGINT to the ${target} ${(delayMs / 1000).toFixed(1)} s after the first line, exit ${run.code}, ${left.length} processes left\n`);
+    process.stdout.write(
+      `trial ${trial}: SIGINT to the ${target} ${(delayMs / 1000).toFixed(1)} s after the first line, exit ${run.code}, ${left.length} processes left\n`,
+    );
     assert.deepEqual(left, [], `processes of ${stateDir} left running after trial ${trial}`);
     lastCancelled = undefined;
     if (run.code === 0) continue; // finished before the signal: a plain successful run
@@ -121,28 +149,52 @@ test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, n
     assert.equal(run.code, 130, `trial ${trial}: exit ${run.code}\n${run.stderr}`);
     const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
     assert.equal(lines.length, 1, `trial ${trial}: stderr is not one line:\n${run.stderr}`);
-    assert.match(lines[0] ?? '', new RegExp(`^Interrupted(: run rebar-nightly-manual-\\S+ cancelled| before the run started); nothing published; readers keep run ${readersRun}$`));
+    assert.match(
+      lines[0] ?? '',
+      new RegExp(
+        `^Interrupted(: run rebar-nightly-manual-\\S+ cancelled| before the run started); nothing published; readers keep run ${readersRun}$`,
+      ),
+    );
     lastCancelled = /^Interrupted: run (\S+) cancelled/.exec(lines[0] ?? '')?.[1];
     if (lastCancelled) {
       // The line is true: the workflow itself recorded its cancellation (it needs Temporal alive to do so).
-      const [recorded] = await queryDuckDb(state.config.warehousePath, `select status, summary->>'cancelReason' as reason from _rebar.runs where workflow_id = '${lastCancelled}'`);
-      assert.deepEqual(recorded, { status: 'cancelled', reason: 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)' }, `trial ${trial}: ${lastCancelled} is not recorded cancelled`);
+      const [recorded] = await queryDuckDb(
+        state.config.warehousePath,
+        `select status, summary->>'cancelReason' as reason from _rebar.runs where workflow_id = '${lastCancelled}'`,
+      );
+      assert.deepEqual(
+        recorded,
+        { status: 'cancelled', reason: 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)' },
+        `trial ${trial}: ${lastCancelled} is not recorded cancelled`,
+      );
     }
     assert.equal(fileHash(state.config.publishedPath), before, `trial ${trial}: the published file changed`);
     assert.equal(await publishedRun(), readersRun);
   }
   assert.ok(interrupted >= Math.ceil(TRIALS / 2), `only ${interrupted} of ${TRIALS} runs were interrupted`);
 
-  const cancelled = await queryDuckDb(state.config.warehousePath, `select workflow_id, summary->>'cancelReason' as reason from _rebar.runs where status = 'cancelled'`);
+  const cancelled = await queryDuckDb(
+    state.config.warehousePath,
+    `select workflow_id, summary->>'cancelReason' as reason from _rebar.runs where status = 'cancelled'`,
+  );
   assert.ok(cancelled.length > 0, 'no run was recorded cancelled');
   for (const run of cancelled) assert.match(String(run.reason), /interrupted|killed/);
 
   // The next run, with no hand work: says what became of the interrupted one, succeeds and publishes.
   const next = await rebar(state, ['nightly', '--scale', SCALE]);
   assert.match(next, /Nightly load SUCCESS/);
-  if (lastCancelled) assert.match(next, new RegExp(`The previous run ${lastCancelled} was cancelled \\(cancelled: the command that started it was interrupted`));
+  if (lastCancelled)
+    assert.match(
+      next,
+      new RegExp(
+        `The previous run ${lastCancelled} was cancelled \\(cancelled: the command that started it was interrupted`,
+      ),
+    );
   const nextId = /Starting workflow nightlyLoad \((\S+)\)/.exec(next)?.[1];
   assert.equal(await publishedRun(), nextId);
-  assert.deepEqual(await martsFingerprint(state.config.publishedPath), await martsFingerprint(state.config.warehousePath));
+  assert.deepEqual(
+    await martsFingerprint(state.config.publishedPath),
+    await martsFingerprint(state.config.warehousePath),
+  );
   assert.deepEqual(await stillRunning(stateDir), []);
 });

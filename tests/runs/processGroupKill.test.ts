@@ -51,8 +51,13 @@ function leftovers(): { lockHolder: number | undefined; postgres: number | undef
   };
 }
 
-async function runsRecorded(): Promise<{ workflow_id: string; status: string; reason: string | null; started_at: string; finished_at: string }[]> {
-  return (await queryDuckDb(state.config.warehousePath, `select workflow_id, status, summary->>'cancelReason' as reason, started_at::varchar as started_at, finished_at::varchar as finished_at from _rebar.runs order by started_at`)) as never;
+async function runsRecorded(): Promise<
+  { workflow_id: string; status: string; reason: string | null; started_at: string; finished_at: string }[]
+> {
+  return (await queryDuckDb(
+    state.config.warehousePath,
+    `select workflow_id, status, summary->>'cancelReason' as reason, started_at::varchar as started_at, finished_at::varchar as finished_at from _rebar.runs order by started_at`,
+  )) as never;
 }
 
 test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: the next nightly recovers alone, one run at a time, nothing lost or duplicated`, async () => {
@@ -78,17 +83,35 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
     const recoveryStarted = Date.now();
     const next = await runCli(['nightly', '--scale', SCALE], state.env);
     recoverySeconds.push((Date.now() - recoveryStarted) / 1000);
-    process.stdout.write(`trial ${trial}: SIGKILL ${(delayMs / 1000).toFixed(1)} s after the first line; the next nightly took ${recoverySeconds.at(-1)?.toFixed(1)} s, exit ${next.code}\n`);
+    process.stdout.write(
+      `trial ${trial}: SIGKILL ${(delayMs / 1000).toFixed(1)} s after the first line; the next nightly took ${recoverySeconds.at(-1)?.toFixed(1)} s, exit ${next.code}\n`,
+    );
     assert.equal(next.code, 0, `trial ${trial}:\n${next.stdout}${next.stderr}`);
     assert.match(next.stdout, /Nightly load SUCCESS/);
     // What the killed run left is handled with one line each, and gone afterwards.
     if (left.lockHolder === killed.child.pid) {
-      assert.match(next.stdout, new RegExp(`^Taking over .*rebar\\.lock from \`rebar nightly --scale ${SCALE.replace('.', '\\.')}\` \\(pid ${left.lockHolder}, since .* UTC\\), which is no longer running$`, 'm'));
+      assert.match(
+        next.stdout,
+        new RegExp(
+          `^Taking over .*rebar\\.lock from \`rebar nightly --scale ${SCALE.replace('.', '\\.')}\` \\(pid ${left.lockHolder}, since .* UTC\\), which is no longer running$`,
+          'm',
+        ),
+      );
     }
     if (left.postgres !== undefined) {
-      assert.match(next.stdout, new RegExp(`^Stopped the demo Postgres \\(pid ${left.postgres}\\) an earlier run left running in .*demo-postgres; its rebar process is gone$`, 'm'));
+      assert.match(
+        next.stdout,
+        new RegExp(
+          `^Stopped the demo Postgres \\(pid ${left.postgres}\\) an earlier run left running in .*demo-postgres; its rebar process is gone$`,
+          'm',
+        ),
+      );
     }
-    assert.deepEqual(leftovers(), { lockHolder: undefined, postgres: undefined }, `trial ${trial}: the next nightly left its lock or Postgres behind`);
+    assert.deepEqual(
+      leftovers(),
+      { lockHolder: undefined, postgres: undefined },
+      `trial ${trial}: the next nightly left its lock or Postgres behind`,
+    );
     if (left.lockHolder === killed.child.pid && left.postgres !== undefined) leftoversHandled += 1;
     const nextId = /Starting workflow nightlyLoad \((\S+)\)/.exec(next.stdout)?.[1];
     assert.ok(nextId);
@@ -96,36 +119,73 @@ test(`SIGKILL of the rebar nightly process group at ${TRIALS} random moments: th
     // One run at a time: every orphan was terminated (recorded cancelled, naming this run) before it started,
     // none completed beside it, and the published file's history ends with this run.
     const after = await runsRecorded();
-    const newRows = after.filter((run) => !before.some((old) => old.workflow_id === run.workflow_id && old.status === run.status));
+    const newRows = after.filter(
+      (run) => !before.some((old) => old.workflow_id === run.workflow_id && old.status === run.status),
+    );
     for (const run of newRows.filter((row) => row.workflow_id !== nextId)) {
-      assert.equal(run.status, 'cancelled', `trial ${trial}: ${run.workflow_id} ended ${run.status} during the next run`);
+      assert.equal(
+        run.status,
+        'cancelled',
+        `trial ${trial}: ${run.workflow_id} ended ${run.status} during the next run`,
+      );
       assert.equal(run.reason, `terminated at start-up of run ${nextId}: the process running it was killed`);
     }
-    assert.deepEqual(newRows.filter((row) => row.workflow_id === nextId).map((row) => row.status), ['success']);
+    assert.deepEqual(
+      newRows.filter((row) => row.workflow_id === nextId).map((row) => row.status),
+      ['success'],
+    );
     const orphanLines = next.stdout.split('\n').filter((line) => line.startsWith('Earlier run '));
     assert.equal(orphanLines.length, newRows.length - 1, `trial ${trial}: one line per orphan:\n${next.stdout}`);
-    const [published] = await queryDuckDb(state.config.publishedPath, `select workflow_id, status from _rebar.runs order by finished_at desc limit 1`);
+    const [published] = await queryDuckDb(
+      state.config.publishedPath,
+      `select workflow_id, status from _rebar.runs order by finished_at desc limit 1`,
+    );
     assert.deepEqual(published, { workflow_id: nextId, status: 'success' });
-    const [working] = await queryDuckDb(state.config.warehousePath, `select workflow_id from _rebar.runs where status = 'success' order by finished_at desc limit 1`);
-    assert.equal(working?.workflow_id, nextId, 'the working warehouse and the published file end with the same tested run');
+    const [working] = await queryDuckDb(
+      state.config.warehousePath,
+      `select workflow_id from _rebar.runs where status = 'success' order by finished_at desc limit 1`,
+    );
+    assert.equal(
+      working?.workflow_id,
+      nextId,
+      'the working warehouse and the published file end with the same tested run',
+    );
   }
 
-  assert.ok(leftoversHandled > 0, 'no kill landed while the run held its lock and the demo Postgres: nothing left over was tested');
+  assert.ok(
+    leftoversHandled > 0,
+    'no kill landed while the run held its lock and the demo Postgres: nothing left over was tested',
+  );
 
   // Nothing lost, duplicated or changed: raw against the source by content (tables with a retention
   // policy are pruned on purpose: compared by key for duplicates only).
   const tables = loadTablesConfig(state.config.tablesConfigPath);
   const source = await openSource(state.config);
   try {
-    const exact = tables.filter((table) => table.mode === 'full_refresh' || !table.retention).map((table) => table.name);
-    assert.deepEqual(await sourceEqualsWarehouse({ sourceUrl: source.url, warehousePath: state.config.warehousePath, schemas: ['public'], tables: exact }), []);
+    const exact = tables
+      .filter((table) => table.mode === 'full_refresh' || !table.retention)
+      .map((table) => table.name);
+    assert.deepEqual(
+      await sourceEqualsWarehouse({
+        sourceUrl: source.url,
+        warehousePath: state.config.warehousePath,
+        schemas: ['public'],
+        tables: exact,
+      }),
+      [],
+    );
   } finally {
     await source.close();
   }
   for (const table of tables) {
     const key = table.primaryKey.join(', ');
-    const [dupes] = await queryDuckDb(state.config.warehousePath, `select count(*) - count(distinct (${key})) as extra from raw.${table.name}`);
+    const [dupes] = await queryDuckDb(
+      state.config.warehousePath,
+      `select count(*) - count(distinct (${key})) as extra from raw.${table.name}`,
+    );
     assert.equal(Number(dupes?.extra), 0, `raw.${table.name} holds a key twice`);
   }
-  process.stdout.write(`recovery seconds per trial: ${recoverySeconds.map((seconds) => seconds.toFixed(1)).join(', ')}\n`);
+  process.stdout.write(
+    `recovery seconds per trial: ${recoverySeconds.map((seconds) => seconds.toFixed(1)).join(', ')}\n`,
+  );
 }, 3_600_000); // ten nightlies and ten kills: 21 min in one run on a loaded 2-core machine (load average 4-12)

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
-import { checkSource, SourceCredentialsError, SourceUnreachableError } from '../../orchestration/src/source/checkSource.js';
+import {
+  checkSource,
+  SourceCredentialsError,
+  SourceUnreachableError,
+} from '../../orchestration/src/source/checkSource.js';
 import { findFreePort } from '../../orchestration/src/util/freePort.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 
@@ -32,7 +36,12 @@ test('a wrong password is a credentials error naming host and port, never the pa
   const wrong = 'wrong-pass-Zq9';
   const error = await checkSource(urlWith(wrong)).catch((caught: unknown) => caught);
   assert.ok(error instanceof SourceCredentialsError, String(error));
-  assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${source.port}/postgres rejected the login .*fix the user or password in REBAR_SOURCE_URL`));
+  assert.match(
+    error.message,
+    new RegExp(
+      `127\\.0\\.0\\.1:${source.port}/postgres rejected the login .*fix the user or password in REBAR_SOURCE_URL`,
+    ),
+  );
   assert.doesNotMatch(error.message, new RegExp(wrong));
 });
 

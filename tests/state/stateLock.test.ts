@@ -21,7 +21,9 @@ function liveProcess(): number {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolveExit) => (child.exitCode !== null || child.signalCode !== null ? resolveExit() : child.once('exit', () => resolveExit())));
+  return new Promise((resolveExit) =>
+    child.exitCode !== null || child.signalCode !== null ? resolveExit() : child.once('exit', () => resolveExit()),
+  );
 }
 
 test('the lock records pid, command and start time, and is gone once released', () => {
@@ -46,7 +48,8 @@ test('a lock held by a live process refuses with a message naming it; nothing is
     () => acquireStateLock({ stateDir, command: 'rebar nightly', log: () => undefined }),
     (error: unknown) =>
       error instanceof StateFolderBusyError &&
-      error.message === `${join(stateDir, 'rebar.lock')} is held by \`rebar worker\` (pid ${pid}, since 2026-11-30 04:10 UTC); stop it or wait until it has finished, then run this again`,
+      error.message ===
+        `${join(stateDir, 'rebar.lock')} is held by \`rebar worker\` (pid ${pid}, since 2026-11-30 04:10 UTC); stop it or wait until it has finished, then run this again`,
   );
   assert.equal(readFileSync(join(stateDir, 'rebar.lock'), 'utf8'), written);
 });
@@ -55,12 +58,22 @@ test('a lock whose process is dead, or whose pid now belongs to another process,
   const stateDir = mkdtempSync(join(tmpdir(), 'rebar-lock-'));
   const child = spawn('sleep', ['600'], { stdio: 'ignore' });
   const pid = child.pid ?? 0;
-  writeFileSync(join(stateDir, 'rebar.lock'), JSON.stringify({ pid, startTicks: processStartTicks(pid), command: 'rebar nightly', startedAt: '2026-11-30T04:10:00.000Z' }));
+  writeFileSync(
+    join(stateDir, 'rebar.lock'),
+    JSON.stringify({
+      pid,
+      startTicks: processStartTicks(pid),
+      command: 'rebar nightly',
+      startedAt: '2026-11-30T04:10:00.000Z',
+    }),
+  );
   child.kill('SIGKILL');
   await exited(child);
   const lines: string[] = [];
   const lock = acquireStateLock({ stateDir, command: 'rebar backfill', log: (line) => lines.push(line) });
-  assert.deepEqual(lines, [`Taking over ${join(stateDir, 'rebar.lock')} from \`rebar nightly\` (pid ${pid}, since 2026-11-30 04:10 UTC), which is no longer running`]);
+  assert.deepEqual(lines, [
+    `Taking over ${join(stateDir, 'rebar.lock')} from \`rebar nightly\` (pid ${pid}, since 2026-11-30 04:10 UTC), which is no longer running`,
+  ]);
   const holder = readLockHolder(join(stateDir, 'rebar.lock'));
   assert.ok(holder !== 'missing' && holder !== 'unreadable');
   assert.equal(holder.pid, process.pid);
@@ -69,7 +82,15 @@ test('a lock whose process is dead, or whose pid now belongs to another process,
 
   // The pid is alive, but started at another time than the one recorded: not the holder.
   const reused = liveProcess();
-  writeFileSync(join(stateDir, 'rebar.lock'), JSON.stringify({ pid: reused, startTicks: (processStartTicks(reused) ?? 0) + 1, command: 'rebar nightly', startedAt: '2026-11-30T04:10:00.000Z' }));
+  writeFileSync(
+    join(stateDir, 'rebar.lock'),
+    JSON.stringify({
+      pid: reused,
+      startTicks: (processStartTicks(reused) ?? 0) + 1,
+      command: 'rebar nightly',
+      startedAt: '2026-11-30T04:10:00.000Z',
+    }),
+  );
   const again: string[] = [];
   acquireStateLock({ stateDir, command: 'rebar nightly', log: (line) => again.push(line) }).release();
   assert.equal(again.length, 1);
@@ -81,12 +102,16 @@ test('of two processes taking one folder at once, exactly one gets it', async ()
   const module = join(process.cwd(), 'dist', 'orchestration', 'src', 'state', 'stateLock.js');
   const script = `import(${JSON.stringify(module)}).then((m) => { try { m.acquireStateLock({ stateDir: ${JSON.stringify(stateDir)}, command: 'rebar nightly', log: () => undefined }); process.stdout.write('got'); setTimeout(() => undefined, 3000); } catch (e) { process.stdout.write(e.name); } });`;
   const outputs = await Promise.all(
-    Array.from({ length: 4 }, () => new Promise<string>((resolveOutput) => {
-      const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('close', () => resolveOutput(out));
-    })),
+    Array.from(
+      { length: 4 },
+      () =>
+        new Promise<string>((resolveOutput) => {
+          const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.on('close', () => resolveOutput(out));
+        }),
+    ),
   );
   assert.equal(outputs.filter((out) => out === 'got').length, 1, outputs.join(', '));
   assert.equal(outputs.filter((out) => out === 'StateFolderBusyError').length, 3, outputs.join(', '));

@@ -14,7 +14,12 @@ export interface BackgroundCli {
 
 export function startCli(args: string[], env: Record<string, string>): BackgroundCli {
   const cli = join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js');
-  const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let text = '';
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
@@ -23,7 +28,9 @@ export function startCli(args: string[], env: Record<string, string>): Backgroun
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
-  const exited = new Promise<number | NodeJS.Signals>((resolveExit) => child.on('close', (code, signal) => resolveExit(code ?? signal ?? 1)));
+  const exited = new Promise<number | NodeJS.Signals>((resolveExit) =>
+    child.on('close', (code, signal) => resolveExit(code ?? signal ?? 1)),
+  );
   return {
     child,
     output: () => text,

@@ -27,13 +27,21 @@ export async function rebar(state: DemoState, args: string[]): Promise<string> {
 
 /** The planted answers `rebar generate` prints. */
 export function parsePlanted(stdout: string): PlantedAnswers {
-  const match = /Planted answers: fast foreman user (\d+); over budget: (.+?); will miss its deadline: (.+?); no check-in for \d+ days: (.+)$/m.exec(stdout);
+  const match =
+    /Planted answers: fast foreman user (\d+); over budget: (.+?); will miss its deadline: (.+?); no check-in for \d+ days: (.+)$/m.exec(
+      stdout,
+    );
   assert.ok(match, `no planted answers in:\n${stdout}`);
   const project = (text: string | undefined) => {
     const id = /^project (\d+)$/.exec(text ?? '');
     return id ? Number(id[1]) : null;
   };
-  return { fastForemanId: Number(match[1]), overBudgetProjectId: project(match[2]), lateProjectId: project(match[3]), idleProjectId: project(match[4]) };
+  return {
+    fastForemanId: Number(match[1]),
+    overBudgetProjectId: project(match[2]),
+    lateProjectId: project(match[3]),
+    idleProjectId: project(match[4]),
+  };
 }
 
 /** Queries the demo source directly (between CLI runs, which start and stop its cluster). */

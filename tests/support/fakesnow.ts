@@ -20,8 +20,14 @@ const server = join(projectRoot, 'tests', 'support', 'fakesnow', 'fakesnowJsonSe
  * test-only JSON shim (fakesnow/fakesnowJsonServer.py) on a free loopback port. scripts/setup
  * installs it into .venv-fakesnow.
  */
-export async function startFakesnow(database = 'REBAR', options: { requirePassword?: string; requirePublicKeyFile?: string } = {}): Promise<Fakesnow> {
-  if (!existsSync(python)) throw new Error(`${python} is missing: run scripts/setup (it installs requirements-fakesnow.txt into .venv-fakesnow)`);
+export async function startFakesnow(
+  database = 'REBAR',
+  options: { requirePassword?: string; requirePublicKeyFile?: string } = {},
+): Promise<Fakesnow> {
+  if (!existsSync(python))
+    throw new Error(
+      `${python} is missing: run scripts/setup (it installs requirements-fakesnow.txt into .venv-fakesnow)`,
+    );
   const port = await findFreePort();
   // With requirePassword, the shim refuses a login with any other password; with requirePublicKeyFile, any
   // login but a JWT signed by the matching private key (fakesnow itself accepts all).
@@ -53,7 +59,8 @@ export async function startFakesnow(database = 'REBAR', options: { requirePasswo
 async function waitForPort(port: number, child: ChildProcess, stderr: string[]): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`fakesnow exited with ${child.exitCode}: ${stderr.join('').slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`fakesnow exited with ${child.exitCode}: ${stderr.join('').slice(-2000)}`);
     const open = await new Promise<boolean>((resolveOpen) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {

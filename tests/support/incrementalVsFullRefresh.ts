@@ -20,9 +20,28 @@ export interface ModelComparison {
  */
 export async function compareIncrementalWithFullRefresh(config: RebarConfig): Promise<ModelComparison[]> {
   const env = { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: config.warehousePath };
-  const listed = await runCommand(config.dbtBin, ['ls', '--resource-type', 'model', '--select', 'config.materialized:incremental', '--output', 'name',
-    '--project-dir', config.dbtProjectDir, '--profiles-dir', config.dbtProjectDir, '--quiet'], { cwd: config.dbtProjectDir, env });
-  const models = listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+  const listed = await runCommand(
+    config.dbtBin,
+    [
+      'ls',
+      '--resource-type',
+      'model',
+      '--select',
+      'config.materialized:incremental',
+      '--output',
+      'name',
+      '--project-dir',
+      config.dbtProjectDir,
+      '--profiles-dir',
+      config.dbtProjectDir,
+      '--quiet',
+    ],
+    { cwd: config.dbtProjectDir, env },
+  );
+  const models = listed.stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   assert.ok(models.includes('fct_crew_checkins'), models.join(', '));
 
   // Same file name, so the catalog name views refer to stays "warehouse".
@@ -52,7 +71,12 @@ export async function compareIncrementalWithFullRefresh(config: RebarConfig): Pr
           (select count(*) from (select * from incremental.marts.${model} except all select * from full_refresh.marts.${model}))::int as only_incremental,
           (select count(*) from (select * from full_refresh.marts.${model} except all select * from incremental.marts.${model}))::int as only_full_refresh`);
       const [row] = result.getRowObjectsJS();
-      comparisons.push({ model, rows: Number(row?.rows), onlyIncremental: Number(row?.only_incremental), onlyFullRefresh: Number(row?.only_full_refresh) });
+      comparisons.push({
+        model,
+        rows: Number(row?.rows),
+        onlyIncremental: Number(row?.only_incremental),
+        onlyFullRefresh: Number(row?.only_full_refresh),
+      });
     }
     return comparisons;
   } finally {

@@ -1,6 +1,14 @@
 import {
-  DuckDBBlobValue, DuckDBDateValue, DuckDBDecimalValue, DuckDBInstance, DuckDBIntervalValue, DuckDBListValue,
-  DuckDBTimestampTZValue, DuckDBTimestampValue, DuckDBUUIDValue, type DuckDBValue,
+  DuckDBBlobValue,
+  DuckDBDateValue,
+  DuckDBDecimalValue,
+  DuckDBInstance,
+  DuckDBIntervalValue,
+  DuckDBListValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  DuckDBUUIDValue,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import pg from 'pg';
 
@@ -48,33 +56,66 @@ interface SourceRelation {
 
 /** The differing tables; an empty list means the warehouse equals the source. */
 export async function sourceEqualsWarehouse(input: SourceEqualsWarehouseInput): Promise<TableDifference[]> {
-  const source = new pg.Client({ connectionString: input.sourceUrl, types: { getTypeParser: () => (text: string) => text } });
+  const source = new pg.Client({
+    connectionString: input.sourceUrl,
+    types: { getTypeParser: () => (text: string) => text },
+  });
   await source.connect();
   const instance = await DuckDBInstance.create(input.warehousePath, { access_mode: 'READ_ONLY' });
   const warehouse = await instance.connect();
   try {
-    await source.query("set time zone 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'iso_8601'; set extra_float_digits = 3");
-    const relations = (await readRelations(source, input.schemas)).filter((relation) => !input.tables || input.tables.includes(relation.rawName));
+    await source.query(
+      "set time zone 'UTC'; set datestyle = 'ISO, YMD'; set intervalstyle = 'iso_8601'; set extra_float_digits = 3",
+    );
+    const relations = (await readRelations(source, input.schemas)).filter(
+      (relation) => !input.tables || input.tables.includes(relation.rawName),
+    );
     const differences: TableDifference[] = [];
     for (const relation of relations) {
       const rawColumns = new Set(
-        (await warehouse.runAndReadAll(`select column_name from information_schema.columns where table_schema = 'raw' and table_name = '${relation.rawName.replaceAll("'", "''")}'`))
-          .getRowObjectsJS().map((row) => String(row.column_name)),
+        (
+          await warehouse.runAndReadAll(
+            `select column_name from information_schema.columns where table_schema = 'raw' and table_name = '${relation.rawName.replaceAll("'", "''")}'`,
+          )
+        )
+          .getRowObjectsJS()
+          .map((row) => String(row.column_name)),
       );
       const present = relation.columns.filter((column) => rawColumns.has(column.name));
-      const missingColumns = rawColumns.size === 0 ? ['(the whole table)'] : relation.columns.filter((column) => !rawColumns.has(column.name)).map((column) => column.name);
+      const missingColumns =
+        rawColumns.size === 0
+          ? ['(the whole table)']
+          : relation.columns.filter((column) => !rawColumns.has(column.name)).map((column) => column.name);
       const list = (quote: (name: string) => string) => present.map((column) => quote(column.name)).join(', ') || '1';
-      const sourceRows = (await source.query({ text: `select ${list(pgIdent)} from ${pgIdent(relation.schema)}.${pgIdent(relation.table)}`, rowMode: 'array' })).rows as (string | null)[][];
-      const sourceCanonical = sourceRows.map((row) => JSON.stringify(present.map((column, index) => fromPostgresText(row[index] ?? null, column))));
+      const sourceRows = (
+        await source.query({
+          text: `select ${list(pgIdent)} from ${pgIdent(relation.schema)}.${pgIdent(relation.table)}`,
+          rowMode: 'array',
+        })
+      ).rows as (string | null)[][];
+      const sourceCanonical = sourceRows.map((row) =>
+        JSON.stringify(present.map((column, index) => fromPostgresText(row[index] ?? null, column))),
+      );
       let warehouseCanonical: string[] = [];
       if (rawColumns.size > 0) {
         const live = rawColumns.has('_rebar_deleted_at') ? ' where _rebar_deleted_at is null' : '';
-        const rows = (await warehouse.runAndReadAll(`select ${list(duckIdent)} from raw.${duckIdent(relation.rawName)}${live}`)).getRows();
-        warehouseCanonical = rows.map((row) => JSON.stringify(present.map((column, index) => fromDuckDbValue(row[index] ?? null, column))));
+        const rows = (
+          await warehouse.runAndReadAll(`select ${list(duckIdent)} from raw.${duckIdent(relation.rawName)}${live}`)
+        ).getRows();
+        warehouseCanonical = rows.map((row) =>
+          JSON.stringify(present.map((column, index) => fromDuckDbValue(row[index] ?? null, column))),
+        );
       }
       const [onlyInSource, onlyInWarehouse] = multisetDifference(sourceCanonical, warehouseCanonical);
       if (missingColumns.length > 0 || onlyInSource.length > 0 || onlyInWarehouse.length > 0) {
-        differences.push({ table: relation.rawName, sourceRows: sourceCanonical.length, warehouseRows: warehouseCanonical.length, missingColumns, onlyInSource: onlyInSource.slice(0, 5), onlyInWarehouse: onlyInWarehouse.slice(0, 5) });
+        differences.push({
+          table: relation.rawName,
+          sourceRows: sourceCanonical.length,
+          warehouseRows: warehouseCanonical.length,
+          missingColumns,
+          onlyInSource: onlyInSource.slice(0, 5),
+          onlyInWarehouse: onlyInWarehouse.slice(0, 5),
+        });
       }
     }
     return differences;
@@ -97,7 +138,13 @@ export async function sourceRelationNames(sourceUrl: string, schemas: string[]):
 }
 
 async function readRelations(client: pg.Client, schemas: string[]): Promise<SourceRelation[]> {
-  const { rows } = await client.query<{ schema: string; table: string; column: string; type: string; element: string | null }>(
+  const { rows } = await client.query<{
+    schema: string;
+    table: string;
+    column: string;
+    type: string;
+    element: string | null;
+  }>(
     `select n.nspname as schema, c.relname as table, a.attname as column, base.typname as type, element.typname as element
        from pg_class as c
        join pg_namespace as n on n.oid = c.relnamespace
@@ -112,7 +159,12 @@ async function readRelations(client: pg.Client, schemas: string[]): Promise<Sour
   const relations = new Map<string, SourceRelation>();
   for (const row of rows) {
     const key = `${row.schema}.${row.table}`;
-    const relation = relations.get(key) ?? { schema: row.schema, table: row.table, rawName: row.schema === 'public' ? row.table : `${row.schema}__${row.table}`, columns: [] };
+    const relation = relations.get(key) ?? {
+      schema: row.schema,
+      table: row.table,
+      rawName: row.schema === 'public' ? row.table : `${row.schema}__${row.table}`,
+      columns: [],
+    };
     relation.columns.push({ name: row.column, type: row.type, element: row.element ?? undefined });
     relations.set(key, relation);
   }
@@ -124,20 +176,37 @@ type Canonical = string | null | Canonical[] | { [key: string]: Canonical };
 /** A Postgres value (text form; UTC, ISO dates, ISO 8601 intervals) in its canonical form. */
 function fromPostgresText(text: string | null, column: SourceColumn): Canonical {
   if (text === null) return null;
-  if (column.element !== undefined) return parsePostgresArray(text).map((element) => canonicalArrayElement(element, column.element as string));
+  if (column.element !== undefined)
+    return parsePostgresArray(text).map((element) => canonicalArrayElement(element, column.element as string));
   switch (column.type) {
-    case 'bpchar': return text.replace(/ +$/, '');
-    case 'int2': case 'int4': case 'int8': return BigInt(text).toString();
-    case 'numeric': return canonicalDecimal(text);
-    case 'float4': return canonicalFloat(Math.fround(Number(text)));
-    case 'float8': return canonicalFloat(Number(text));
-    case 'bool': return text === 't' ? 'true' : 'false';
-    case 'bytea': return text.slice(2).toLowerCase();
-    case 'json': case 'jsonb': return canonicalJson(JSON.parse(text));
-    case 'date': return text.includes('infinity') ? text : String(epochDays(text));
-    case 'timestamp': case 'timestamptz': return text.includes('infinity') ? text : epochMicros(text).toString();
-    case 'interval': return canonicalInterval(text);
-    default: return text;
+    case 'bpchar':
+      return text.replace(/ +$/, '');
+    case 'int2':
+    case 'int4':
+    case 'int8':
+      return BigInt(text).toString();
+    case 'numeric':
+      return canonicalDecimal(text);
+    case 'float4':
+      return canonicalFloat(Math.fround(Number(text)));
+    case 'float8':
+      return canonicalFloat(Number(text));
+    case 'bool':
+      return text === 't' ? 'true' : 'false';
+    case 'bytea':
+      return text.slice(2).toLowerCase();
+    case 'json':
+    case 'jsonb':
+      return canonicalJson(JSON.parse(text));
+    case 'date':
+      return text.includes('infinity') ? text : String(epochDays(text));
+    case 'timestamp':
+    case 'timestamptz':
+      return text.includes('infinity') ? text : epochMicros(text).toString();
+    case 'interval':
+      return canonicalInterval(text);
+    default:
+      return text;
   }
 }
 
@@ -146,24 +215,48 @@ function fromDuckDbValue(value: DuckDBValue, column: SourceColumn): Canonical {
   if (value === null) return null;
   if (column.element !== undefined) {
     // Arrays land as JSON text; a LIST would do as well.
-    const elements: unknown = value instanceof DuckDBListValue ? value.items.map((item) => (item === null ? null : String(item))) : JSON.parse(String(value));
+    const elements: unknown =
+      value instanceof DuckDBListValue
+        ? value.items.map((item) => (item === null ? null : String(item)))
+        : JSON.parse(String(value));
     return canonicalJsonArray(elements, column.element);
   }
   switch (column.type) {
-    case 'bpchar': return String(value).replace(/ +$/, '');
-    case 'int2': case 'int4': case 'int8': return BigInt(value as number | bigint).toString();
-    case 'numeric': return canonicalDecimal(value instanceof DuckDBDecimalValue ? value.toString() : String(value));
-    case 'float4': case 'float8': return canonicalFloat(Number(value));
-    case 'bool': return value ? 'true' : 'false';
-    case 'bytea': return value instanceof DuckDBBlobValue ? Buffer.from(value.bytes).toString('hex') : `not a blob: ${String(value)}`;
-    case 'json': case 'jsonb': return canonicalJson(JSON.parse(String(value)));
-    case 'date': return value instanceof DuckDBDateValue ? String(value.days) : `not a date: ${String(value)}`;
-    case 'timestamp': case 'timestamptz':
-      return value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue ? value.micros.toString() : `not a timestamp: ${String(value)}`;
+    case 'bpchar':
+      return String(value).replace(/ +$/, '');
+    case 'int2':
+    case 'int4':
+    case 'int8':
+      return BigInt(value as number | bigint).toString();
+    case 'numeric':
+      return canonicalDecimal(value instanceof DuckDBDecimalValue ? value.toString() : String(value));
+    case 'float4':
+    case 'float8':
+      return canonicalFloat(Number(value));
+    case 'bool':
+      return value ? 'true' : 'false';
+    case 'bytea':
+      return value instanceof DuckDBBlobValue
+        ? Buffer.from(value.bytes).toString('hex')
+        : `not a blob: ${String(value)}`;
+    case 'json':
+    case 'jsonb':
+      return canonicalJson(JSON.parse(String(value)));
+    case 'date':
+      return value instanceof DuckDBDateValue ? String(value.days) : `not a date: ${String(value)}`;
+    case 'timestamp':
+    case 'timestamptz':
+      return value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue
+        ? value.micros.toString()
+        : `not a timestamp: ${String(value)}`;
     case 'interval':
-      return value instanceof DuckDBIntervalValue ? `${value.months}|${value.days}|${value.micros}` : `not an interval: ${String(value)}`;
-    case 'uuid': return value instanceof DuckDBUUIDValue ? value.toString() : String(value);
-    default: return String(value);
+      return value instanceof DuckDBIntervalValue
+        ? `${value.months}|${value.days}|${value.micros}`
+        : `not an interval: ${String(value)}`;
+    case 'uuid':
+      return value instanceof DuckDBUUIDValue ? value.toString() : String(value);
+    default:
+      return String(value);
   }
 }
 
@@ -217,7 +310,8 @@ function epochDays(text: string): number {
 /** '2025-01-02 03:04:05.123456+00' (UTC) or without offset -> microseconds since 1970-01-01. */
 function epochMicros(text: string): bigint {
   const match = /^(\d{4,})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?:\+00)?$/.exec(text);
-  if (!match) throw new Error(`sourceEqualsWarehouse: unexpected timestamp text ${text} (session time zone must be UTC)`);
+  if (!match)
+    throw new Error(`sourceEqualsWarehouse: unexpected timestamp text ${text} (session time zone must be UTC)`);
   const [, year, month, day, hour, minute, second, fraction] = match;
   const millis = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
   return BigInt(millis) * 1000n + BigInt((fraction ?? '').padEnd(6, '0') || '0');
@@ -225,13 +319,19 @@ function epochMicros(text: string): bigint {
 
 /** An ISO 8601 interval (P1Y2M3DT4H5M6.789S, parts may be negative) -> months|days|microseconds. */
 function canonicalInterval(text: string): string {
-  const match = /^P(?:(-?\d+)Y)?(?:(-?\d+)M)?(?:(-?\d+)W)?(?:(-?\d+)D)?(?:T(?:(-?\d+)H)?(?:(-?\d+)M)?(?:(-?\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  const match =
+    /^P(?:(-?\d+)Y)?(?:(-?\d+)M)?(?:(-?\d+)W)?(?:(-?\d+)D)?(?:T(?:(-?\d+)H)?(?:(-?\d+)M)?(?:(-?\d+(?:\.\d+)?)S)?)?$/.exec(
+      text,
+    );
   if (!match) throw new Error(`sourceEqualsWarehouse: unexpected interval text ${text}`);
   const [, years, months, weeks, days, hours, minutes, seconds] = match.map((part) => part ?? '0') as string[];
   const negative = (seconds as string).startsWith('-');
   const [whole, fraction = ''] = (seconds as string).replace('-', '').split('.');
   const secondMicros = BigInt(whole as string) * 1_000_000n + BigInt(fraction.padEnd(6, '0') || '0');
-  const micros = BigInt(hours as string) * 3_600_000_000n + BigInt(minutes as string) * 60_000_000n + (negative ? -secondMicros : secondMicros);
+  const micros =
+    BigInt(hours as string) * 3_600_000_000n +
+    BigInt(minutes as string) * 60_000_000n +
+    (negative ? -secondMicros : secondMicros);
   return `${Number(years) * 12 + Number(months)}|${Number(weeks) * 7 + Number(days)}|${micros}`;
 }
 
@@ -243,7 +343,10 @@ export function parsePostgresArray(text: string): PgArrayElement[] {
   const parseList = (): PgArrayElement[] => {
     const items: PgArrayElement[] = [];
     position += 1; // {
-    if (text[position] === '}') { position += 1; return items; }
+    if (text[position] === '}') {
+      position += 1;
+      return items;
+    }
     for (;;) {
       if (text[position] === '{') items.push(parseList());
       else if (text[position] === '"') {
@@ -258,10 +361,16 @@ export function parsePostgresArray(text: string): PgArrayElement[] {
         items.push(value);
       } else {
         let value = '';
-        while (text[position] !== ',' && text[position] !== '}') { value += text[position]; position += 1; }
+        while (text[position] !== ',' && text[position] !== '}') {
+          value += text[position];
+          position += 1;
+        }
         items.push(value === 'NULL' ? null : value);
       }
-      if (text[position] === ',') { position += 1; continue; }
+      if (text[position] === ',') {
+        position += 1;
+        continue;
+      }
       position += 1; // }
       return items;
     }

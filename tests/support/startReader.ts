@@ -5,7 +5,11 @@ import { projectRoot } from './projectRoot.js';
 
 /** Starts a separate reader process on the published warehouse; `stop()` returns what it saw. */
 export function startReader(publishedPath: string): { stop(): Promise<ReaderTally> } {
-  const child = spawn(process.execPath, [join(projectRoot, 'dist', 'tests', 'support', 'warehouseReader.js'), publishedPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(projectRoot, 'dist', 'tests', 'support', 'warehouseReader.js'), publishedPath],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -14,7 +14,10 @@ export interface TempPostgres extends EphemeralPostgres {
 /** A real throwaway Postgres cluster for one test file; `migrate` applies the demo source schema. */
 export async function startTempPostgres(options: { migrate?: boolean } = {}): Promise<TempPostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'rebar-test-pg-'));
-  const cluster = await startEphemeralPostgres({ dataDir: join(dir, 'data'), binDir: process.env.REBAR_PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin' });
+  const cluster = await startEphemeralPostgres({
+    dataDir: join(dir, 'data'),
+    binDir: process.env.REBAR_PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin',
+  });
   const client = new pg.Client({ connectionString: cluster.connectionString });
   await client.connect();
   if (options.migrate) await migrateSource(client, join(projectRoot, 'orchestration', 'sql', 'source'));

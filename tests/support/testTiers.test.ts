@@ -17,7 +17,10 @@ const REFUSED = /unit tier: .* is not allowed; .*remove it from UNIT_TESTS in te
 test('every unit-tier file exists and is a test file, once', () => {
   for (const file of UNIT_TESTS) {
     assert.match(file, /^tests\/.+\.test\.ts$/);
-    assert.ok(existsSync(join(projectRoot, file)), `${file} is listed in tests/support/testTiers.ts but does not exist`);
+    assert.ok(
+      existsSync(join(projectRoot, file)),
+      `${file} is listed in tests/support/testTiers.ts but does not exist`,
+    );
   }
   assert.equal(new Set(UNIT_TESTS).size, UNIT_TESTS.length, 'no file listed twice');
 });
@@ -29,12 +32,21 @@ test('in the unit tier, starting a process, a server, a connection or a Temporal
   await assert.rejects(runCommand(join(projectRoot, '.venv', 'bin', 'dbt'), ['--version']), REFUSED);
   const dataDir = mkdtempSync(join(tmpdir(), 'rebar-unit-guard-'));
   try {
-    await assert.rejects(startEphemeralPostgres({ dataDir: join(dataDir, 'data'), binDir: process.env.REBAR_PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin' }), REFUSED);
+    await assert.rejects(
+      startEphemeralPostgres({
+        dataDir: join(dataDir, 'data'),
+        binDir: process.env.REBAR_PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin',
+      }),
+      REFUSED,
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
   assert.throws(() => net.createServer().listen(0), /unit tier: a listening server/);
-  await assert.rejects(new pg.Client({ host: '127.0.0.1', port: 5432, user: 'rebar', database: 'app' }).connect(), /unit tier: a connection/);
+  await assert.rejects(
+    new pg.Client({ host: '127.0.0.1', port: 5432, user: 'rebar', database: 'app' }).connect(),
+    /unit tier: a connection/,
+  );
   await assert.rejects(async () => TestWorkflowEnvironment.createLocal(), /unit tier: a Temporal dev server/);
   await assert.rejects(async () => TestWorkflowEnvironment.createTimeSkipping(), /unit tier: a Temporal test server/);
 });

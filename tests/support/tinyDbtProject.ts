@@ -10,7 +10,10 @@ import { projectRoot } from './projectRoot.js';
  */
 export function writeTinyDbtProject(name: string, files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), `rebar-dbt-${name}-`));
-  writeFileSync(join(dir, 'dbt_project.yml'), `name: ${name}\nversion: '1.0'\nprofile: rebar\nmodels:\n  ${name}:\n    +materialized: table\n`);
+  writeFileSync(
+    join(dir, 'dbt_project.yml'),
+    `name: ${name}\nversion: '1.0'\nprofile: rebar\nmodels:\n  ${name}:\n    +materialized: table\n`,
+  );
   copyFileSync(join(projectRoot, 'profiles.yml'), join(dir, 'profiles.yml'));
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(dir, 'models', path, '..'), { recursive: true });

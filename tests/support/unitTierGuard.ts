@@ -8,14 +8,19 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 // or a connection (a database client, HTTP) throws instead, naming what was asked for. A unit file
 // that starts one fails here rather than quietly slowing the fast tier.
 function refuse(what: string): never {
-  throw new Error(`unit tier: ${what} is not allowed; a unit test starts no server, child process or connection. `
-    + 'Move the file to the integration tier: remove it from UNIT_TESTS in tests/support/testTiers.ts.');
+  throw new Error(
+    `unit tier: ${what} is not allowed; a unit test starts no server, child process or connection. ` +
+      'Move the file to the integration tier: remove it from UNIT_TESTS in tests/support/testTiers.ts.',
+  );
 }
 
-const describe = (command: unknown, args: unknown) => [command, ...(Array.isArray(args) ? args : [])].map(String).join(' ').slice(0, 200);
+const describe = (command: unknown, args: unknown) =>
+  [command, ...(Array.isArray(args) ? args : [])].map(String).join(' ').slice(0, 200);
 
 for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const) {
-  Object.assign(childProcess, { [name]: (command: unknown, args: unknown) => refuse(`child_process.${name}(${describe(command, args)})`) });
+  Object.assign(childProcess, {
+    [name]: (command: unknown, args: unknown) => refuse(`child_process.${name}(${describe(command, args)})`),
+  });
 }
 // `import { spawn } from 'node:child_process'` reads the ESM bindings: bring them in line with the patched module.
 syncBuiltinESMExports();
@@ -28,4 +33,5 @@ net.Socket.prototype.connect = function connect(...args: unknown[]) {
 };
 // The Temporal test servers are started by Temporal's native code, not child_process.
 TestWorkflowEnvironment.createLocal = () => refuse('a Temporal dev server (TestWorkflowEnvironment.createLocal)');
-TestWorkflowEnvironment.createTimeSkipping = () => refuse('a Temporal test server (TestWorkflowEnvironment.createTimeSkipping)');
+TestWorkflowEnvironment.createTimeSkipping = () =>
+  refuse('a Temporal test server (TestWorkflowEnvironment.createTimeSkipping)');

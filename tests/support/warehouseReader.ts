@@ -35,7 +35,11 @@ async function readOnce(): Promise<void> {
   const connection = await instance.connect();
   try {
     const row = (await connection.runAndReadAll(versionSql)).getRowObjectsJS()[0] ?? {};
-    const complete = row.status === 'success' && Number(row.tables_recorded) > 0 && Number(row.daily_rows) > 0 && Number(row.projects) > 0;
+    const complete =
+      row.status === 'success' &&
+      Number(row.tables_recorded) > 0 &&
+      Number(row.daily_rows) > 0 &&
+      Number(row.projects) > 0;
     if (!complete) tally.incomplete.push(JSON.stringify(row));
     if (typeof row.run_id === 'string' && !tally.runIds.includes(row.run_id)) tally.runIds.push(row.run_id);
   } finally {

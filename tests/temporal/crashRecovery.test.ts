@@ -32,7 +32,9 @@ beforeAll(async () => {
   config = testConfig({ REBAR_STATE_DIR: stateDir });
   source = await startTempPostgres({ migrate: true });
   await generateSource(source.client, { scale: 0.03, years: 1, seed: 3, endDate: '2026-05-31' });
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: config.temporalBin } },
+  });
 });
 
 afterAll(async () => {
@@ -68,8 +70,17 @@ function killed(worker: ChildProcess): Promise<void> {
 async function notPruned(table: TableConfig): Promise<string> {
   if (table.mode === 'full_refresh' || !table.retention) return 'true';
   const { categoryColumn, timestampColumn } = table.retention;
-  const pruned = await queryDuckDb(config.warehousePath, `select category, max(cutoff)::varchar as cutoff from _rebar.retention_prunes where table_name = '${table.name}' group by category`);
-  return ['true', ...pruned.map((row) => `not (${categoryColumn} = '${String(row.category)}' and ${timestampColumn} < '${String(row.cutoff)}'::timestamptz)`)].join(' and ');
+  const pruned = await queryDuckDb(
+    config.warehousePath,
+    `select category, max(cutoff)::varchar as cutoff from _rebar.retention_prunes where table_name = '${table.name}' group by category`,
+  );
+  return [
+    'true',
+    ...pruned.map(
+      (row) =>
+        `not (${categoryColumn} = '${String(row.category)}' and ${timestampColumn} < '${String(row.cutoff)}'::timestamptz)`,
+    ),
+  ].join(' and ');
 }
 
 /** Rows the source has that raw lacks (pruned ones aside), and raw rows beyond one per key, over every table. */
@@ -79,8 +90,15 @@ async function lostAndDuplicated(): Promise<{ lost: number; duplicated: number; 
   let duplicated = 0;
   for (const table of tables) {
     const key = table.primaryKey[0] as string;
-    const sourceKeys = (await source.client.query({ text: `select ${key}::text from ${table.name} where ${await notPruned(table)}`, rowMode: 'array' })).rows.map((row: unknown[]) => String(row[0]));
-    const rawKeys = (await queryDuckDb(config.warehousePath, `select ${key}::varchar as k from raw.${table.name}`)).map((row) => String(row.k));
+    const sourceKeys = (
+      await source.client.query({
+        text: `select ${key}::text from ${table.name} where ${await notPruned(table)}`,
+        rowMode: 'array',
+      })
+    ).rows.map((row: unknown[]) => String(row[0]));
+    const rawKeys = (await queryDuckDb(config.warehousePath, `select ${key}::varchar as k from raw.${table.name}`)).map(
+      (row) => String(row.k),
+    );
     const rawSet = new Set(rawKeys);
     lost += sourceKeys.filter((value) => !rawSet.has(value)).length;
     duplicated += rawKeys.length - rawSet.size;
@@ -89,61 +107,73 @@ async function lostAndDuplicated(): Promise<{ lost: number; duplicated: number; 
   return { lost, duplicated, mismatches };
 }
 
-test(`the worker SIGKILLed at random moments in ${TRIALS} runs: every resumed run leaves the warehouse equal to the source`, async () => {
-  let seed = 20261124;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  let worker = startWorker();
-  const results: string[] = [];
-  try {
-    // A first, undisturbed run builds every model.
-    const baseline = (await env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId: 'crash-baseline', args: [{}] })) as RunSummary;
-    assert.equal(baseline.status, 'success');
-    for (let trial = 1; trial <= TRIALS; trial += 1) {
-      await simulateDay(source.client, { seed: trial });
-      const started = Date.now();
-      const handle = await env.client.workflow.start('nightlyLoad', {
+test(
+  `the worker SIGKILLed at random moments in ${TRIALS} runs: every resumed run leaves the warehouse equal to the source`,
+  async () => {
+    let seed = 20261124;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let worker = startWorker();
+    const results: string[] = [];
+    try {
+      // A first, undisturbed run builds every model.
+      const baseline = (await env.client.workflow.execute('nightlyLoad', {
         taskQueue,
-        workflowId: `crash-trial-${trial}`,
-        // A one-model dbt build keeps each trial short; the kill still lands in extract, dbt, record and publish.
-        // Heartbeats every few seconds: at 2 s a load average of 30 starved them past five attempts.
-        args: [{ dbtSelect: 'stg_rebar_source__companies', heartbeatTimeoutSeconds: 10 }],
-      });
-      const killAfterMs = Math.round(random() * 6000);
-      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-      const wasRunning = (await handle.describe()).status.name === 'RUNNING';
+        workflowId: 'crash-baseline',
+        args: [{}],
+      })) as RunSummary;
+      assert.equal(baseline.status, 'success');
+      for (let trial = 1; trial <= TRIALS; trial += 1) {
+        await simulateDay(source.client, { seed: trial });
+        const started = Date.now();
+        const handle = await env.client.workflow.start('nightlyLoad', {
+          taskQueue,
+          workflowId: `crash-trial-${trial}`,
+          // A one-model dbt build keeps each trial short; the kill still lands in extract, dbt, record and publish.
+          // Heartbeats every few seconds: at 2 s a load average of 30 starved them past five attempts.
+          args: [{ dbtSelect: 'stg_rebar_source__companies', heartbeatTimeoutSeconds: 10 }],
+        });
+        const killAfterMs = Math.round(random() * 6000);
+        await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+        const wasRunning = (await handle.describe()).status.name === 'RUNNING';
+        worker.kill('SIGKILL');
+        await killed(worker);
+        worker = startWorker();
+        const summary = (await handle.result()) as RunSummary;
+        if (process.env.REBAR_CRASH_DEBUG) {
+          const history = await handle.fetchHistory();
+          const t0 =
+            Number(history.events?.[0]?.eventTime?.seconds ?? 0) * 1000 +
+            Math.round((history.events?.[0]?.eventTime?.nanos ?? 0) / 1e6);
+          for (const event of history.events ?? []) {
+            const at = Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6);
+            const type = Object.keys(event).find(
+              (key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key],
+            );
+            const name = event.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
+            console.log(`  +${((at - t0) / 1000).toFixed(1)}s ${type} ${name}`);
+          }
+        }
+        const { lost, duplicated, mismatches } = await lostAndDuplicated();
+        const line = `trial ${String(trial).padStart(2)}: killed after ${(killAfterMs / 1000).toFixed(1)} s (${wasRunning ? 'mid-run' : 'after the run'}), finished in ${((Date.now() - started) / 1000).toFixed(1)} s, status ${summary.status}, lost ${lost}, duplicated ${duplicated}`;
+        results.push(line);
+        console.log(line);
+        assert.equal(summary.status, 'success', line);
+        assert.equal(lost, 0, line);
+        assert.equal(duplicated, 0, line);
+        assert.deepEqual(mismatches, [], line);
+      }
+    } finally {
       worker.kill('SIGKILL');
       await killed(worker);
-      worker = startWorker();
-      const summary = (await handle.result()) as RunSummary;
-      if (process.env.REBAR_CRASH_DEBUG) {
-        const history = await handle.fetchHistory();
-        const t0 = Number(history.events?.[0]?.eventTime?.seconds ?? 0) * 1000 + Math.round((history.events?.[0]?.eventTime?.nanos ?? 0) / 1e6);
-        for (const event of history.events ?? []) {
-          const at = Number(event.eventTime?.seconds ?? 0) * 1000 + Math.round((event.eventTime?.nanos ?? 0) / 1e6);
-          const type = Object.keys(event).find((key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key]);
-          const name = (event.activityTaskScheduledEventAttributes?.activityType?.name) ?? '';
-          console.log(`  +${((at - t0) / 1000).toFixed(1)}s ${type} ${name}`);
-        }
-      }
-      const { lost, duplicated, mismatches } = await lostAndDuplicated();
-      const line = `trial ${String(trial).padStart(2)}: killed after ${(killAfterMs / 1000).toFixed(1)} s (${wasRunning ? 'mid-run' : 'after the run'}), finished in ${((Date.now() - started) / 1000).toFixed(1)} s, status ${summary.status}, lost ${lost}, duplicated ${duplicated}`;
-      results.push(line);
-      console.log(line);
-      assert.equal(summary.status, 'success', line);
-      assert.equal(lost, 0, line);
-      assert.equal(duplicated, 0, line);
-      assert.deepEqual(mismatches, [], line);
     }
-  } finally {
-    worker.kill('SIGKILL');
-    await killed(worker);
-  }
-  const midRun = results.filter((line) => line.includes('mid-run')).length;
-  console.log(`${TRIALS} trials, ${midRun} killed mid-run: lost 0, duplicated 0`);
-  assert.ok(midRun >= TRIALS / 2, `most kills should land mid-run (${midRun} of ${TRIALS})`);
-  // A trial takes about a minute on a busy 2-core machine (two CPU-bound processes beside it) and
-  // seven at a load average of 28, where the start-up and baseline took eight: an hour at least.
-}, Math.max(3_600_000, (TRIALS + 2) * 240_000));
+    const midRun = results.filter((line) => line.includes('mid-run')).length;
+    console.log(`${TRIALS} trials, ${midRun} killed mid-run: lost 0, duplicated 0`);
+    assert.ok(midRun >= TRIALS / 2, `most kills should land mid-run (${midRun} of ${TRIALS})`);
+    // A trial takes about a minute on a busy 2-core machine (two CPU-bound processes beside it) and
+    // seven at a load average of 28, where the start-up and baseline took eight: an hour at least.
+  },
+  Math.max(3_600_000, (TRIALS + 2) * 240_000),
+);

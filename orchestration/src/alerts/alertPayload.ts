@@ -30,7 +30,14 @@ export type BusinessAlertsAlert = AlertEnvelope<'business_alerts', BusinessAlert
 
 export interface RunFailedDetails {
   failedTables: { table: string; error: string }[];
-  failedNodes: { uniqueId: string; resourceType: string; status: string; attachedNode: string | null; message: string | null; compiledPath: string | null }[];
+  failedNodes: {
+    uniqueId: string;
+    resourceType: string;
+    status: string;
+    attachedNode: string | null;
+    message: string | null;
+    compiledPath: string | null;
+  }[];
   retentionError: string | null;
   /** One line per problem, as the CLI prints them; the first ALERT_LINES_MAX. */
   reasons: string[];

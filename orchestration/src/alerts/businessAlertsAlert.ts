@@ -15,7 +15,9 @@ export function buildBusinessAlertsAlert(summary: SuccessfulRunForAlert): Busine
   const first = alerts.first.map((alert) => ({ alertType: alert.alertType, message: clip(alert.message) }));
   const omitted = alerts.total - first.length;
 
-  const counts = Object.entries(alerts.byType).map(([type, count]) => `${type} ${count}`).join(', ');
+  const counts = Object.entries(alerts.byType)
+    .map(([type, count]) => `${type} ${count}`)
+    .join(', ');
   const title = `Rebar: ${alerts.total} open business ${alerts.total === 1 ? 'alert' : 'alerts'}`;
   // The loader lists round-robin across types; grouped here so each type reads as one block.
   const grouped = [...first].sort((left, right) => left.alertType.localeCompare(right.alertType));

@@ -14,7 +14,11 @@ export interface PostAlertResult {
  * 2xx. Errors name only the webhook's host: its path or query may be the token (Slack, Teams), and
  * the message ends up in logs and Temporal history. No `cause` is attached for the same reason.
  */
-export async function postAlert(url: string, payload: AlertPayload, options: PostAlertOptions): Promise<PostAlertResult> {
+export async function postAlert(
+  url: string,
+  payload: AlertPayload,
+  options: PostAlertOptions,
+): Promise<PostAlertResult> {
   const where = `the alert webhook at ${webhookHost(url)}`;
   let response: Response;
   try {
@@ -30,12 +34,16 @@ export async function postAlert(url: string, payload: AlertPayload, options: Pos
     if ((error as { name?: unknown } | null)?.name === 'TimeoutError') {
       throw new Error(`Sending an alert failed: ${where} did not answer within ${options.timeoutMs} ms.`);
     }
-    throw new Error(`Sending an alert failed: cannot reach ${where} (${connectionReason(error, url)}); check REBAR_ALERT_WEBHOOK_URL and the network.`);
+    throw new Error(
+      `Sending an alert failed: cannot reach ${where} (${connectionReason(error, url)}); check REBAR_ALERT_WEBHOOK_URL and the network.`,
+    );
   }
   // Drain the body so the connection is released; its content is not needed (and may echo the URL).
   await response.arrayBuffer().catch(() => undefined);
   if (response.status < 200 || response.status > 299) {
-    throw new Error(`Sending an alert failed: ${where} answered HTTP ${response.status}; check REBAR_ALERT_WEBHOOK_URL and the receiving service.`);
+    throw new Error(
+      `Sending an alert failed: ${where} answered HTTP ${response.status}; check REBAR_ALERT_WEBHOOK_URL and the receiving service.`,
+    );
   }
   return { status: response.status };
 }

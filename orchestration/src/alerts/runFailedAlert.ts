@@ -1,7 +1,10 @@
 import { failedNodes, failureReasons, type RunSummary } from '../runs/runSummary.js';
 import { ALERT_LINES_MAX, clip, redactPayload, type RunFailedAlert } from './alertPayload.js';
 
-export type FailedRunForAlert = Pick<RunSummary, 'runId' | 'workflowId' | 'finishedAt' | 'tables' | 'models' | 'retention' | 'published' | 'publishGate'>;
+export type FailedRunForAlert = Pick<
+  RunSummary,
+  'runId' | 'workflowId' | 'finishedAt' | 'tables' | 'models' | 'retention' | 'published' | 'publishGate'
+>;
 
 /**
  * The alert for a failed run: which tables failed and why, which dbt nodes failed (a test names the
@@ -25,8 +28,12 @@ export function buildRunFailedAlert(summary: FailedRunForAlert, dbtErrors: reado
   const text = [
     `${title} (workflow ${summary.workflowId}, run ${summary.runId}, finished ${summary.finishedAt}).`,
     // Readers care first whether what they query is still trustworthy.
-    summary.published ? 'The warehouse was published.' : 'The published warehouse was left as it was; readers see the last successful run.',
-    ...(listed.length > 0 ? listed.map((reason) => `• ${reason}`) : ['No reason was recorded: see the run in the Temporal UI.']),
+    summary.published
+      ? 'The warehouse was published.'
+      : 'The published warehouse was left as it was; readers see the last successful run.',
+    ...(listed.length > 0
+      ? listed.map((reason) => `• ${reason}`)
+      : ['No reason was recorded: see the run in the Temporal UI.']),
     ...(omitted > 0 ? [`… and ${omitted} more: see _rebar.run_tables and _rebar.run_models.`] : []),
   ].join('\n');
 
@@ -40,7 +47,9 @@ export function buildRunFailedAlert(summary: FailedRunForAlert, dbtErrors: reado
     workflowId: summary.workflowId,
     occurredAt: summary.finishedAt,
     details: {
-      failedTables: failedTables.slice(0, ALERT_LINES_MAX).map((table) => ({ table: table.table, error: clip(table.error ?? 'failed') })),
+      failedTables: failedTables
+        .slice(0, ALERT_LINES_MAX)
+        .map((table) => ({ table: table.table, error: clip(table.error ?? 'failed') })),
       failedNodes: nodes.slice(0, ALERT_LINES_MAX).map((node) => ({
         uniqueId: node.uniqueId,
         resourceType: node.resourceType,

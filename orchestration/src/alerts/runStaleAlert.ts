@@ -25,16 +25,20 @@ export function buildRunStaleAlert(input: StalenessAlertInput): RunStaleAlert {
   const omitted = input.staleTables.length - listed.length;
   const threshold = formatDuration(input.staleAfterSeconds);
 
-  const lastSuccess = input.lastSuccessAt === null
-    ? 'No Rebar run has succeeded yet.'
-    : `The last successful Rebar run finished ${input.lastSuccessAt}${ageSuffix(input.lastSuccessAt, checkedAt)}.`;
-  const title = input.staleTables.length > 0
-    ? `Rebar data is stale: ${input.staleTables.length} ${input.staleTables.length === 1 ? 'table' : 'tables'} not loaded within ${threshold}`
-    : `Rebar data is stale: no successful run within ${threshold}`;
+  const lastSuccess =
+    input.lastSuccessAt === null
+      ? 'No Rebar run has succeeded yet.'
+      : `The last successful Rebar run finished ${input.lastSuccessAt}${ageSuffix(input.lastSuccessAt, checkedAt)}.`;
+  const title =
+    input.staleTables.length > 0
+      ? `Rebar data is stale: ${input.staleTables.length} ${input.staleTables.length === 1 ? 'table' : 'tables'} not loaded within ${threshold}`
+      : `Rebar data is stale: no successful run within ${threshold}`;
   const text = [
     `${title}.`,
     lastSuccess,
-    ...listed.map((table) => `• ${table.table}: ${table.lastLoadedAt ? `last loaded ${table.lastLoadedAt}` : 'never loaded'}`),
+    ...listed.map(
+      (table) => `• ${table.table}: ${table.lastLoadedAt ? `last loaded ${table.lastLoadedAt}` : 'never loaded'}`,
+    ),
     ...(omitted > 0 ? [`… and ${omitted} more: see \`rebar status\`.`] : []),
   ].join('\n');
 

@@ -13,7 +13,12 @@ export interface CompiledAnalysisInput {
   vars: Record<string, string>;
   /** The warehouse file's catalog name, which the compiled SQL names its relations with. */
   database: string;
-  compile: (config: RebarConfig, names: string[], vars: Record<string, string>, database: string) => Promise<Map<string, string>>;
+  compile: (
+    config: RebarConfig,
+    names: string[],
+    vars: Record<string, string>,
+    database: string,
+  ) => Promise<Map<string, string>>;
   onCompile?: (reason: string) => void;
 }
 
@@ -25,14 +30,21 @@ export interface CompiledAnalysisInput {
  */
 export async function compiledAnalysis(input: CompiledAnalysisInput): Promise<string> {
   const fingerprint = projectFingerprint(input.config.dbtProjectDir);
-  const folder = join(input.config.stateDir, 'compiled-analyses', fingerprint, compilationKey(input.vars, input.database));
+  const folder = join(
+    input.config.stateDir,
+    'compiled-analyses',
+    fingerprint,
+    compilationKey(input.vars, input.database),
+  );
   const path = join(folder, `${input.name}.sql`);
   if (existsSync(path)) return readFileSync(path, 'utf8');
 
   const projectSeen = existsSync(join(input.config.stateDir, 'compiled-analyses', fingerprint));
-  input.onCompile?.(projectSeen
-    ? 'compiling the analyses with these vars (once; later questions reuse them)'
-    : 'compiling the analyses for this state of the dbt project (once per project change; later questions reuse them)');
+  input.onCompile?.(
+    projectSeen
+      ? 'compiling the analyses with these vars (once; later questions reuse them)'
+      : 'compiling the analyses for this state of the dbt project (once per project change; later questions reuse them)',
+  );
   let compiled: Map<string, string>;
   try {
     compiled = await input.compile(input.config, input.names, input.vars, input.database);
@@ -42,7 +54,8 @@ export async function compiledAnalysis(input: CompiledAnalysisInput): Promise<st
   }
   // Analyses compiled for an older state of the project are never used again.
   const root = join(input.config.stateDir, 'compiled-analyses');
-  for (const older of existsSync(root) ? readdirSync(root).filter((entry) => entry !== fingerprint) : []) rmSync(join(root, older), { recursive: true, force: true });
+  for (const older of existsSync(root) ? readdirSync(root).filter((entry) => entry !== fingerprint) : [])
+    rmSync(join(root, older), { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   for (const [name, sql] of compiled) {
     const partial = join(folder, `${name}.sql.${process.pid}.tmp`);
@@ -54,6 +67,11 @@ export async function compiledAnalysis(input: CompiledAnalysisInput): Promise<st
 
 /** Vars (in name order) and the catalog name, as a folder name. */
 function compilationKey(vars: Record<string, string>, database: string): string {
-  const ordered = Object.keys(vars).sort().map((name) => [name, vars[name]]);
-  return createHash('sha256').update(JSON.stringify({ vars: ordered, database })).digest('hex').slice(0, 16);
+  const ordered = Object.keys(vars)
+    .sort()
+    .map((name) => [name, vars[name]]);
+  return createHash('sha256')
+    .update(JSON.stringify({ vars: ordered, database }))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -50,12 +50,22 @@ export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisO
   }
   const warehousePath = input.warehousePath ?? config.publishedPath;
   if (!existsSync(warehousePath)) {
-    throw new AnalysisError(`No warehouse at ${warehousePath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
+    throw new AnalysisError(
+      `No warehouse at ${warehousePath}: run \`rebar nightly\` first (it builds and publishes the marts).`,
+    );
   }
   // dbt names relations <database>.<schema>.<table>: compiled against a scratch file named like the
   // warehouse file, the SQL also runs as it is in Metabase or any client that opened that file.
   const database = databaseNameOf(warehousePath);
-  const sql = await compiledAnalysis({ config, name: input.name, names: available, vars: input.vars, database, compile: compileAnalyses, onCompile: input.onCompile });
+  const sql = await compiledAnalysis({
+    config,
+    name: input.name,
+    names: available,
+    vars: input.vars,
+    database,
+    compile: compileAnalyses,
+    onCompile: input.onCompile,
+  });
   return withReadOnlyWarehouse(warehousePath, async (connection) => {
     const result = await connection.runAndReadAll(sql);
     return { sql, columns: result.columnNames(), rows: result.getRowObjectsJson() as Record<string, unknown>[] };
@@ -63,20 +73,37 @@ export async function runAnalysis(input: RunAnalysisInput): Promise<RunAnalysisO
 }
 
 /** Several analyses compiled by one dbt invocation (one project parse): name -> SQL. */
-export async function compileAnalyses(config: RebarConfig, names: string[], vars: Record<string, string>, database: string): Promise<Map<string, string>> {
+export async function compileAnalyses(
+  config: RebarConfig,
+  names: string[],
+  vars: Record<string, string>,
+  database: string,
+): Promise<Map<string, string>> {
   const scratch = mkdtempSync(join(tmpdir(), 'rebar-analysis-'));
   try {
     const targetPath = join(scratch, 'target');
     const result = await runDbt({
       dbtBin: config.dbtBin,
       projectDir: config.dbtProjectDir,
-      args: ['compile', '--select', ...names.map((name) => `path:analyses/${name}.sql`), '--vars', JSON.stringify(vars)],
+      args: [
+        'compile',
+        '--select',
+        ...names.map((name) => `path:analyses/${name}.sql`),
+        '--vars',
+        JSON.stringify(vars),
+      ],
       env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: join(scratch, `${database}.duckdb`) },
       targetPath,
     });
     const which = names.length === 1 ? `analyses/${names[0]}.sql` : 'the analyses';
-    if (result.exitCode !== 0) throw new AnalysisError(`dbt could not compile ${which}: ${result.errors.join('; ') || 'see dbt output'}`);
-    return new Map(names.map((name) => [name, readFileSync(join(targetPath, 'compiled', 'rebar', 'analyses', `${name}.sql`), 'utf8')]));
+    if (result.exitCode !== 0)
+      throw new AnalysisError(`dbt could not compile ${which}: ${result.errors.join('; ') || 'see dbt output'}`);
+    return new Map(
+      names.map((name) => [
+        name,
+        readFileSync(join(targetPath, 'compiled', 'rebar', 'analyses', `${name}.sql`), 'utf8'),
+      ]),
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@ export interface ErrorReport {
 export function errorReport(error: unknown): ErrorReport {
   const message = `rebar: ${error instanceof Error ? error.message : String(error)}\n`;
   if (error instanceof UserError) return { text: message, exitCode: error.exitCode };
-  if (error instanceof InvalidArgumentError || !(error instanceof Error) || !error.stack) return { text: message, exitCode: 1 };
+  if (error instanceof InvalidArgumentError || !(error instanceof Error) || !error.stack)
+    return { text: message, exitCode: 1 };
   return { text: `${message}${error.stack.split('\n').slice(1, 6).join('\n')}\n`, exitCode: 1 };
 }

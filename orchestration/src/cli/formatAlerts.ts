@@ -4,7 +4,9 @@ import type { AlertsSummary } from '../runs/alertsSummary.js';
 export function formatAlerts(alerts: AlertsSummary): string[] {
   if (alerts.status === 'not_listed') return [`Alerts: not listed: ${alerts.reason}.`];
   if (alerts.total === 0) return ['Alerts: none open (marts.fct_alerts is empty).'];
-  const counts = Object.entries(alerts.byType).map(([type, count]) => `${type} ${count}`).join(', ');
+  const counts = Object.entries(alerts.byType)
+    .map(([type, count]) => `${type} ${count}`)
+    .join(', ');
   const lines = [`Alerts: ${alerts.total} open (${counts}); from marts.fct_alerts:`];
   // Listed round-robin across types by the loader; shown grouped so each type reads as one block.
   const grouped = [...alerts.first].sort((left, right) => left.alertType.localeCompare(right.alertType));

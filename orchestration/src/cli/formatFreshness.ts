@@ -9,6 +9,8 @@ export function formatFreshness(freshness: SourceFreshnessSummary | undefined): 
   const behind = freshness.tables.filter((table) => ['warn', 'error', 'runtime error'].includes(table.status));
   return [
     `Source freshness (dbt source freshness, newest _rebar_loaded_at per table): ${freshness.tables.length} checked: ${[...counts].map(([status, count]) => `${count} ${status}`).join(', ')}`,
-    ...behind.map((table) => `  ${table.status.toUpperCase()} ${table.table}: newest row loaded ${table.maxLoadedAt ?? 'never'}`),
+    ...behind.map(
+      (table) => `  ${table.status.toUpperCase()} ${table.table}: newest row loaded ${table.maxLoadedAt ?? 'never'}`,
+    ),
   ];
 }

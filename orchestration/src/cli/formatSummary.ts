@@ -9,11 +9,18 @@ export function formatSummary(summary: RunSummary): string {
   const lines: string[] = [];
   const seconds = (Date.parse(summary.finishedAt) - Date.parse(summary.startedAt)) / 1000;
   const title = summary.backfill ? `Backfill of ${summary.backfill.from} .. ${summary.backfill.to}` : 'Nightly load';
-  lines.push(`${title} ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`);
-  if (summary.status === 'cancelled') lines.push(`Cancelled: ${summary.cancelReason ?? 'no reason recorded'}; nothing published.`);
+  lines.push(
+    `${title} ${summary.status.toUpperCase()} in ${seconds.toFixed(1)} s  (workflow ${summary.workflowId}, run ${summary.runId})`,
+  );
+  if (summary.status === 'cancelled')
+    lines.push(`Cancelled: ${summary.cancelReason ?? 'no reason recorded'}; nothing published.`);
   lines.push('');
-  lines.push('Extract + load (extracted: rows read from the watermark minus the lookback window; written: new or changed rows merged into raw.<table>):');
-  lines.push(`  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)} ${'source'.padStart(10)} ${'raw'.padStart(10)}`);
+  lines.push(
+    'Extract + load (extracted: rows read from the watermark minus the lookback window; written: new or changed rows merged into raw.<table>):',
+  );
+  lines.push(
+    `  ${'table'.padEnd(20)} ${'status'.padEnd(8)} ${'extracted'.padStart(10)} ${'written'.padStart(10)} ${'MB'.padStart(8)} ${'seconds'.padStart(8)} ${'source'.padStart(10)} ${'raw'.padStart(10)}`,
+  );
   for (const table of summary.tables) {
     lines.push(
       `  ${table.table.padEnd(20)} ${table.status.padEnd(8)} ${String(table.rowsExtracted).padStart(10)} ${String(table.rowsWritten).padStart(10)} ${(table.bytes / 1e6).toFixed(2).padStart(8)} ${(table.durationMs / 1000).toFixed(1).padStart(8)} ${String(table.sourceRows ?? '-').padStart(10)} ${String(table.warehouseRows ?? '-').padStart(10)}`,
@@ -21,11 +28,14 @@ export function formatSummary(summary: RunSummary): string {
     if (table.error) lines.push(`      error: ${table.error}`);
     for (const change of table.schemaChanges) lines.push(`      schema change: ${change}`);
     if (table.contentCheck) lines.push(`      ${table.contentCheck}`);
-    if (table.rowsTombstoned > 0) lines.push(`      ${table.rowsTombstoned} rows deleted at the source: tombstoned in raw (_rebar_deleted_at)`);
+    if (table.rowsTombstoned > 0)
+      lines.push(`      ${table.rowsTombstoned} rows deleted at the source: tombstoned in raw (_rebar_deleted_at)`);
   }
   const extracted = summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
   const written = summary.tables.reduce((sum, table) => sum + table.rowsWritten, 0);
-  lines.push(`  ${'total'.padEnd(20)} ${''.padEnd(8)} ${String(extracted).padStart(10)} ${String(written).padStart(10)}`);
+  lines.push(
+    `  ${'total'.padEnd(20)} ${''.padEnd(8)} ${String(extracted).padStart(10)} ${String(written).padStart(10)}`,
+  );
   const mismatched = unreconciledTables(summary.tables);
   const checked = summary.tables.filter((table) => table.sourceRows !== null).length;
   lines.push(
@@ -37,9 +47,15 @@ export function formatSummary(summary: RunSummary): string {
   lines.push(...formatRetention(summary.retention), '');
   if (summary.extractOnly !== undefined) {
     lines.push('dbt build: not run (extract-only run).');
-    lines.push('', `Publish gate: not checked: extract-only run, nothing built to gate (${summary.published ? 'published: the schemas rebar.yml publish: lists, and the run history' : 'not published: the load failed'}).`);
+    lines.push(
+      '',
+      `Publish gate: not checked: extract-only run, nothing built to gate (${summary.published ? 'published: the schemas rebar.yml publish: lists, and the run history' : 'not published: the load failed'}).`,
+    );
     lines.push('', ...formatAlerts(summary.alerts));
-    lines.push('', `extract-only (${summary.extractOnly}): extracted, loaded, reconciled counts and ${summary.published ? 'published' : 'did not publish'}; no dbt models built.`);
+    lines.push(
+      '',
+      `extract-only (${summary.extractOnly}): extracted, loaded, reconciled counts and ${summary.published ? 'published' : 'did not publish'}; no dbt models built.`,
+    );
     return lines.join('\n');
   }
   const byType = new Map<string, Map<string, number>>();
@@ -48,7 +64,11 @@ export function formatSummary(summary: RunSummary): string {
     statuses.set(node.status, (statuses.get(node.status) ?? 0) + 1);
     byType.set(node.resourceType, statuses);
   }
-  lines.push(summary.dbtBuild ? `dbt build: ${summary.dbtBuild.reason}${summary.dbtBuild.scope === 'skipped' ? '.' : ':'}` : 'dbt build:');
+  lines.push(
+    summary.dbtBuild
+      ? `dbt build: ${summary.dbtBuild.reason}${summary.dbtBuild.scope === 'skipped' ? '.' : ':'}`
+      : 'dbt build:',
+  );
   for (const [type, statuses] of byType) {
     lines.push(`  ${type.padEnd(12)} ${[...statuses].map(([status, count]) => `${count} ${status}`).join(', ')}`);
   }
@@ -56,12 +76,17 @@ export function formatSummary(summary: RunSummary): string {
   if (models.length > 0) {
     lines.push('  models (status, seconds):');
     for (const model of models) {
-      lines.push(`    ${model.uniqueId.replace(/^model\.rebar\./, '').padEnd(48)} ${model.status.padEnd(8)} ${model.durationSeconds.toFixed(2).padStart(6)}`);
+      lines.push(
+        `    ${model.uniqueId.replace(/^model\.rebar\./, '').padEnd(48)} ${model.status.padEnd(8)} ${model.durationSeconds.toFixed(2).padStart(6)}`,
+      );
     }
   }
   for (const node of failedNodes(summary.models)) {
     const [first, ...rest] = (node.message || 'dbt gave no reason').split('\n');
-    lines.push(`  FAILED ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''}: ${first ?? ''}`, ...rest.map((line) => `      ${line}`));
+    lines.push(
+      `  FAILED ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''}: ${first ?? ''}`,
+      ...rest.map((line) => `      ${line}`),
+    );
     if (node.compiledPath) lines.push(`      compiled SQL: ${node.compiledPath}`);
   }
   lines.push('', ...formatWarnings(summary.models));

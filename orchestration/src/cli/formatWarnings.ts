@@ -6,6 +6,9 @@ export function formatWarnings(models: readonly ModelRunResult[]): string[] {
   if (warned.length === 0) return ['Warnings: none.'];
   return [
     `Warnings: ${warned.length} warning${warned.length === 1 ? '' : 's'} (unexpected values the marts carry as unknown or flagged; they do not block publishing, see docs/data-tests.md):`,
-    ...warned.map((node) => `  WARN ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''}${node.message ? `: ${node.message}` : ''}`),
+    ...warned.map(
+      (node) =>
+        `  WARN ${node.uniqueId}${node.attachedNode ? ` on ${node.attachedNode}` : ''}${node.message ? `: ${node.message}` : ''}`,
+    ),
   ];
 }

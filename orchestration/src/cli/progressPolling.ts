@@ -44,7 +44,9 @@ export function pollProgress(input: ProgressPollingInput): ProgressPolling {
     timer = undefined;
     abort = new AbortController();
     inFlight = input.connection
-      .withDeadline(Date.now() + queryTimeoutMs, () => input.connection.withAbortSignal(abort.signal, () => withDbtNodes(input.handle)))
+      .withDeadline(Date.now() + queryTimeoutMs, () =>
+        input.connection.withAbortSignal(abort.signal, () => withDbtNodes(input.handle)),
+      )
       .then((progress) => {
         if (!stopped) input.reporter.update(progress);
       })

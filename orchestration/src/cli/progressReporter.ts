@@ -27,7 +27,11 @@ export function progressStep(progress: RunProgress): { done: number; total: numb
   }
   if (progress.phase === 'planning' || progress.phase === 'extracting') {
     const rows = progress.rowsExtracted.toLocaleString('en-US');
-    return { done: progress.tablesDone, total: Math.max(progress.tablesTotal, 1), text: `${progress.tablesDone}/${progress.tablesTotal} tables | ${rows} rows extracted` };
+    return {
+      done: progress.tablesDone,
+      total: Math.max(progress.tablesTotal, 1),
+      text: `${progress.tablesDone}/${progress.tablesTotal} tables | ${rows} rows extracted`,
+    };
   }
   if (progress.phase === 'building') return { done: 0, total: 1, text: 'dbt: starting' };
   const finished = progress.phase === 'done';
@@ -63,7 +67,10 @@ function progressLog(logLevel: string): ProgressReporter {
       const line = JSON.stringify(progress);
       if (line === last) return;
       last = line;
-      logger.info({ event: 'run_progress', ...progress }, `${progress.kind} ${progress.phase}: ${progressStep(progress).text}`);
+      logger.info(
+        { event: 'run_progress', ...progress },
+        `${progress.kind} ${progress.phase}: ${progressStep(progress).text}`,
+      );
     },
     stop() {
       logger.flush();

@@ -19,8 +19,16 @@ function dbtPackageVersions(dbtBin: string): string[] {
   if (!existsSync(dbtBin)) return [`dbt: not installed at ${dbtBin} (REBAR_DBT_BIN)`];
   const venv = dirname(dirname(realpathSync(dbtBin)));
   const libDir = join(venv, 'lib');
-  const sitePackages = existsSync(libDir) ? readdirSync(libDir).filter((name) => name.startsWith('python')).map((name) => join(libDir, name, 'site-packages')).filter(existsSync) : [];
+  const sitePackages = existsSync(libDir)
+    ? readdirSync(libDir)
+        .filter((name) => name.startsWith('python'))
+        .map((name) => join(libDir, name, 'site-packages'))
+        .filter(existsSync)
+    : [];
   const installed = sitePackages.flatMap((dir) => readdirSync(dir));
-  const found = (pkg: string) => installed.map((name) => new RegExp(`^${pkg}-(.+)\\.dist-info$`).exec(name)?.[1]).find(Boolean);
-  return ['dbt_core', 'dbt_duckdb'].map((pkg) => `${pkg.replace('_', '-')} ${found(pkg) ?? `unknown (no ${pkg} metadata beside ${dbtBin})`}`);
+  const found = (pkg: string) =>
+    installed.map((name) => new RegExp(`^${pkg}-(.+)\\.dist-info$`).exec(name)?.[1]).find(Boolean);
+  return ['dbt_core', 'dbt_duckdb'].map(
+    (pkg) => `${pkg.replace('_', '-')} ${found(pkg) ?? `unknown (no ${pkg} metadata beside ${dbtBin})`}`,
+  );
 }

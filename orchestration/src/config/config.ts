@@ -30,7 +30,8 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((value) => value === undefined || value === '' || /^postgres(ql)?:\/\//.test(value), {
-      message: 'REBAR_SOURCE_URL must be a postgres:// or postgresql:// connection URL, or unset for the embedded demo source',
+      message:
+        'REBAR_SOURCE_URL must be a postgres:// or postgresql:// connection URL, or unset for the embedded demo source',
     }),
   REBAR_STATE_DIR: z.string().optional(),
   REBAR_WAREHOUSE_PATH: z.string().optional(),
@@ -52,16 +53,21 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((value) => value === undefined || value === '' || CATCHUP_WINDOW.test(value), {
-      message: 'REBAR_SCHEDULE_CATCHUP_WINDOW must be a duration like "12 hours", "30 minutes" or "2 days" (how late a missed nightly run may still start)',
+      message:
+        'REBAR_SCHEDULE_CATCHUP_WINDOW must be a duration like "12 hours", "30 minutes" or "2 days" (how late a missed nightly run may still start)',
     }),
   REBAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   REBAR_ALERT_WEBHOOK_URL: z
     .string()
     .optional()
     // The message never echoes the value: webhook URLs carry their token in the path or query.
-    .refine((value) => value === undefined || value === '' || (/^https?:\/\/[^\s/?#]+/i.test(value) && URL.canParse(value)), {
-      message: 'REBAR_ALERT_WEBHOOK_URL must be an http:// or https:// URL (e.g. a Slack or Teams incoming-webhook URL); fix it, or unset it to send no alerts',
-    }),
+    .refine(
+      (value) => value === undefined || value === '' || (/^https?:\/\/[^\s/?#]+/i.test(value) && URL.canParse(value)),
+      {
+        message:
+          'REBAR_ALERT_WEBHOOK_URL must be an http:// or https:// URL (e.g. a Slack or Teams incoming-webhook URL); fix it, or unset it to send no alerts',
+      },
+    ),
   REBAR_TARGET: z
     .enum(['', 'duckdb', 'snowflake'], { message: 'REBAR_TARGET must be duckdb (the default) or snowflake' })
     .optional(),
@@ -80,7 +86,8 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((value) => value === undefined || value === '' || /^https?:\/\/[^\s/]+\/?$/.test(value), {
-      message: 'SNOWFLAKE_ACCESS_URL must be an endpoint like https://host:port (for tests against an emulator), or unset to use the account\'s own endpoint',
+      message:
+        "SNOWFLAKE_ACCESS_URL must be an endpoint like https://host:port (for tests against an emulator), or unset to use the account's own endpoint",
     }),
 });
 
@@ -154,13 +161,14 @@ export interface SnowflakeSettings {
   accessUrl: string | undefined;
 }
 
-export class ConfigError extends UserError {
-}
+export class ConfigError extends UserError {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.join('.') || 'environment'}: ${issue.message}`,
+    );
     throw new ConfigError(`Invalid Rebar configuration:\n${problems.join('\n')}`);
   }
   const vars = parsed.data;
@@ -169,18 +177,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
   const stateDir = fromRoot(vars.REBAR_STATE_DIR || '.rebar');
   const timezone = vars.REBAR_SCHEDULE_TIMEZONE || 'UTC';
   if (!isKnownTimezone(timezone)) {
-    throw new ConfigError(`Invalid Rebar configuration:\n  - REBAR_SCHEDULE_TIMEZONE: unknown IANA time zone "${timezone}" (e.g. UTC, America/Chicago)`);
+    throw new ConfigError(
+      `Invalid Rebar configuration:\n  - REBAR_SCHEDULE_TIMEZONE: unknown IANA time zone "${timezone}" (e.g. UTC, America/Chicago)`,
+    );
   }
   const cron = vars.REBAR_SCHEDULE_CRON || '0 2 * * *';
   if (!isValidCron(cron, timezone)) {
-    throw new ConfigError(`Invalid Rebar configuration:\n  - REBAR_SCHEDULE_CRON: "${cron}" is not a cron expression (five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *")`);
+    throw new ConfigError(
+      `Invalid Rebar configuration:\n  - REBAR_SCHEDULE_CRON: "${cron}" is not a cron expression (five fields: minute hour day-of-month month day-of-week, e.g. "0 2 * * *")`,
+    );
   }
   return {
     projectRoot,
     stateDir,
     sourceUrl: vars.REBAR_SOURCE_URL || undefined,
-    warehousePath: vars.REBAR_WAREHOUSE_PATH ? fromRoot(vars.REBAR_WAREHOUSE_PATH) : resolve(stateDir, 'warehouse.duckdb'),
-    publishedPath: vars.REBAR_PUBLISHED_PATH ? fromRoot(vars.REBAR_PUBLISHED_PATH) : resolve(stateDir, 'analytics.duckdb'),
+    warehousePath: vars.REBAR_WAREHOUSE_PATH
+      ? fromRoot(vars.REBAR_WAREHOUSE_PATH)
+      : resolve(stateDir, 'warehouse.duckdb'),
+    publishedPath: vars.REBAR_PUBLISHED_PATH
+      ? fromRoot(vars.REBAR_PUBLISHED_PATH)
+      : resolve(stateDir, 'analytics.duckdb'),
     tablesConfigPath: fromRoot(vars.REBAR_TABLES_CONFIG || 'rebar.yml'),
     pgBinDir: vars.REBAR_PG_BIN_DIR || '/usr/lib/postgresql/15/bin',
     dbtBin: fromRoot(vars.REBAR_DBT_BIN || '.venv/bin/dbt'),
@@ -206,7 +222,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
 /** The Snowflake settings, or every missing or conflicting variable at once (values never echoed). */
 function snowflakeSettings(vars: z.infer<typeof envSchema>, fromRoot: (path: string) => string): SnowflakeSettings {
   const problems: string[] = [];
-  const required = (name: 'SNOWFLAKE_ACCOUNT' | 'SNOWFLAKE_USER' | 'SNOWFLAKE_WAREHOUSE' | 'SNOWFLAKE_DATABASE', what: string): string => {
+  const required = (
+    name: 'SNOWFLAKE_ACCOUNT' | 'SNOWFLAKE_USER' | 'SNOWFLAKE_WAREHOUSE' | 'SNOWFLAKE_DATABASE',
+    what: string,
+  ): string => {
     const value = vars[name]?.trim();
     if (!value) problems.push(`  - ${name}: required when REBAR_TARGET=snowflake; set it to ${what}`);
     return value ?? '';
@@ -218,13 +237,19 @@ function snowflakeSettings(vars: z.infer<typeof envSchema>, fromRoot: (path: str
   const password = vars.SNOWFLAKE_PASSWORD || undefined;
   const privateKeyPath = vars.SNOWFLAKE_PRIVATE_KEY_PATH ? fromRoot(vars.SNOWFLAKE_PRIVATE_KEY_PATH) : undefined;
   if (!password && !privateKeyPath) {
-    problems.push('  - SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH: one is required when REBAR_TARGET=snowflake; set SNOWFLAKE_PRIVATE_KEY_PATH to a key-pair file (recommended) or SNOWFLAKE_PASSWORD');
+    problems.push(
+      '  - SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH: one is required when REBAR_TARGET=snowflake; set SNOWFLAKE_PRIVATE_KEY_PATH to a key-pair file (recommended) or SNOWFLAKE_PASSWORD',
+    );
   }
   if (password && privateKeyPath) {
-    problems.push('  - SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH: both are set; unset one of them (the loader authenticates one way)');
+    problems.push(
+      '  - SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_PATH: both are set; unset one of them (the loader authenticates one way)',
+    );
   }
   if (vars.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE && !privateKeyPath) {
-    problems.push('  - SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: set without SNOWFLAKE_PRIVATE_KEY_PATH; set the key file too, or unset the passphrase');
+    problems.push(
+      '  - SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: set without SNOWFLAKE_PRIVATE_KEY_PATH; set the key file too, or unset the passphrase',
+    );
   }
   if (problems.length > 0) throw new ConfigError(`Invalid Rebar configuration:\n${problems.join('\n')}`);
   return {

@@ -8,7 +8,8 @@ export function findProjectRoot(start: string = dirname(fileURLToPath(import.met
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'dbt_project.yml'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`Cannot find the Rebar project root (package.json + dbt_project.yml) above ${start}`);
+    if (parent === dir)
+      throw new Error(`Cannot find the Rebar project root (package.json + dbt_project.yml) above ${start}`);
     dir = parent;
   }
 }

@@ -22,7 +22,11 @@ export function dbtTargetEnv(config: RebarConfig): { target: 'dev' | 'prod'; env
   if (settings.accessUrl) {
     const endpoint = new URL(settings.accessUrl);
     const protocol = endpoint.protocol.replace(':', '');
-    Object.assign(env, { SNOWFLAKE_HOST: endpoint.hostname, SNOWFLAKE_PORT: endpoint.port || (protocol === 'https' ? '443' : '80'), SNOWFLAKE_PROTOCOL: protocol });
+    Object.assign(env, {
+      SNOWFLAKE_HOST: endpoint.hostname,
+      SNOWFLAKE_PORT: endpoint.port || (protocol === 'https' ? '443' : '80'),
+      SNOWFLAKE_PROTOCOL: protocol,
+    });
   }
   return { target: 'prod', env };
 }

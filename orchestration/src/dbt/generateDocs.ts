@@ -6,8 +6,7 @@ import { runDbt } from './runDbt.js';
 import { UserError } from '../errors/userError.js';
 
 /** Docs Rebar cannot generate as asked (no published file, no dbt project, dbt failed): the message says why. */
-export class DocsError extends UserError {
-}
+export class DocsError extends UserError {}
 
 export interface GenerateDocsInput {
   config: RebarConfig;
@@ -32,8 +31,14 @@ export interface GenerateDocsOutput {
  */
 export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDocsOutput> {
   const { config } = input;
-  if (config.target !== 'duckdb') throw new DocsError('rebar docs generates docs for the published DuckDB file; on Snowflake run `dbt docs generate --target prod` in the dbt project.');
-  if (!existsSync(config.publishedPath)) throw new DocsError(`No published warehouse at ${config.publishedPath}: run \`rebar nightly\` first (the docs describe what it published).`);
+  if (config.target !== 'duckdb')
+    throw new DocsError(
+      'rebar docs generates docs for the published DuckDB file; on Snowflake run `dbt docs generate --target prod` in the dbt project.',
+    );
+  if (!existsSync(config.publishedPath))
+    throw new DocsError(
+      `No published warehouse at ${config.publishedPath}: run \`rebar nightly\` first (the docs describe what it published).`,
+    );
   const scratch = mkdtempSync(join(tmpdir(), 'rebar-docs-'));
   try {
     const copy = join(scratch, basename(config.publishedPath));
@@ -45,7 +50,8 @@ export async function generateDocs(input: GenerateDocsInput): Promise<GenerateDo
       env: { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: copy },
       targetPath: input.outputDir,
     });
-    if (result.exitCode !== 0) throw new DocsError(`dbt docs generate failed: ${result.errors.join('; ') || 'see dbt output'}`);
+    if (result.exitCode !== 0)
+      throw new DocsError(`dbt docs generate failed: ${result.errors.join('; ') || 'see dbt output'}`);
     return { outputDir: input.outputDir, staticPage: join(input.outputDir, 'static_index.html') };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

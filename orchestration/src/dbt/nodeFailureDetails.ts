@@ -8,7 +8,11 @@ import { type NodeDetail, nodeReason } from './dbtLogEvents.js';
  * RunResultError event; failing the log (a dbt that stopped early), from target/run_results.json;
  * a failed node never goes without one. A failing test keeps its "N failing rows".
  */
-export function withFailureDetails(nodes: ModelRunResult[], details: readonly NodeDetail[], targetPath: string): ModelRunResult[] {
+export function withFailureDetails(
+  nodes: ModelRunResult[],
+  details: readonly NodeDetail[],
+  targetPath: string,
+): ModelRunResult[] {
   const failed = new Set(failedNodes(nodes).map((node) => node.uniqueId));
   if (failed.size === 0) return nodes;
   const errors = new Map<string, string>();
@@ -20,7 +24,11 @@ export function withFailureDetails(nodes: ModelRunResult[], details: readonly No
   const recorded = runResultMessages(targetPath);
   return nodes.map((node) => {
     if (!failed.has(node.uniqueId)) return node;
-    const reason = node.message || errors.get(node.uniqueId) || recorded.get(node.uniqueId) || `dbt reported ${node.status} without a reason; see ${join(targetPath, 'run_results.json')}`;
+    const reason =
+      node.message ||
+      errors.get(node.uniqueId) ||
+      recorded.get(node.uniqueId) ||
+      `dbt reported ${node.status} without a reason; see ${join(targetPath, 'run_results.json')}`;
     return { ...node, message: reason, compiledPath: paths.get(node.uniqueId) ?? null };
   });
 }
@@ -33,7 +41,8 @@ function runResultMessages(targetPath: string): Map<string, string> {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { results?: { unique_id?: unknown; message?: unknown }[] };
     for (const result of parsed.results ?? []) {
-      if (typeof result.unique_id === 'string' && typeof result.message === 'string' && result.message.trim()) messages.set(result.unique_id, nodeReason(result.message));
+      if (typeof result.unique_id === 'string' && typeof result.message === 'string' && result.message.trim())
+        messages.set(result.unique_id, nodeReason(result.message));
     }
   } catch {
     // A half-written artifact (dbt killed) holds nothing to add.

@@ -14,18 +14,28 @@ export interface ProjectNode {
   materialized: string | null;
 }
 
-const node = z.object({
-  unique_id: z.string(),
-  resource_type: z.string(),
-  name: z.string(),
-  config: z.object({ materialized: z.string().nullable().optional(), enabled: z.boolean().optional() }).passthrough().optional(),
-  depends_on: z.object({ nodes: z.array(z.string()).optional() }).passthrough().optional(),
-}).passthrough();
+const node = z
+  .object({
+    unique_id: z.string(),
+    resource_type: z.string(),
+    name: z.string(),
+    config: z
+      .object({ materialized: z.string().nullable().optional(), enabled: z.boolean().optional() })
+      .passthrough()
+      .optional(),
+    depends_on: z
+      .object({ nodes: z.array(z.string()).optional() })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
 
-const manifestJson = z.object({
-  nodes: z.record(z.string(), node),
-  unit_tests: z.record(z.string(), node).optional(),
-}).passthrough();
+const manifestJson = z
+  .object({
+    nodes: z.record(z.string(), node),
+    unit_tests: z.record(z.string(), node).optional(),
+  })
+  .passthrough();
 
 /** Node types a `dbt build` produces a result for. Ephemeral models are compiled into others and have none. */
 const BUILT_TYPES = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']);
@@ -34,8 +44,19 @@ const BUILT_TYPES = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']);
 export function readProjectNodes(manifestPath: string): ProjectNode[] {
   const manifest = manifestJson.parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
   return [...Object.values(manifest.nodes), ...Object.values(manifest.unit_tests ?? {})]
-    .filter((entry) => BUILT_TYPES.has(entry.resource_type) && entry.config?.materialized !== 'ephemeral' && entry.config?.enabled !== false)
-    .map((entry) => ({ uniqueId: entry.unique_id, resourceType: entry.resource_type, name: entry.name, dependsOn: entry.depends_on?.nodes ?? [], materialized: entry.config?.materialized ?? null }));
+    .filter(
+      (entry) =>
+        BUILT_TYPES.has(entry.resource_type) &&
+        entry.config?.materialized !== 'ephemeral' &&
+        entry.config?.enabled !== false,
+    )
+    .map((entry) => ({
+      uniqueId: entry.unique_id,
+      resourceType: entry.resource_type,
+      name: entry.name,
+      dependsOn: entry.depends_on?.nodes ?? [],
+      materialized: entry.config?.materialized ?? null,
+    }));
 }
 
 /**

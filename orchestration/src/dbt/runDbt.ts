@@ -27,15 +27,22 @@ export interface RunDbtOutput {
 /** Runs the dbt CLI as a subprocess with JSON logs, collecting one result per finished node. */
 export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   if (!existsSync(input.dbtBin)) {
-    throw new Error(`dbt not found at ${input.dbtBin}: run scripts/setup (it installs requirements.txt into .venv) or set REBAR_DBT_BIN.`);
+    throw new Error(
+      `dbt not found at ${input.dbtBin}: run scripts/setup (it installs requirements.txt into .venv) or set REBAR_DBT_BIN.`,
+    );
   }
   const args = [
     ...input.args,
-    '--project-dir', input.projectDir,
-    '--profiles-dir', input.projectDir,
-    '--target-path', input.targetPath,
-    '--log-format', 'json',
-    '--log-level', 'info',
+    '--project-dir',
+    input.projectDir,
+    '--profiles-dir',
+    input.projectDir,
+    '--target-path',
+    input.targetPath,
+    '--log-format',
+    'json',
+    '--log-level',
+    'info',
     '--no-use-colors',
   ];
   // If the worker is killed, a dbt left running would hold the warehouse's write lock and race the retried build.
@@ -44,7 +51,12 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   // the build (a failed run, an alert) before the run's cancellation arrived. In its own group, only
   // the cancellation (abort below) stops it; where it cannot die with its parent, it stays in ours so
   // that killing our group still ends it.
-  const child = spawn(command, commandArgs, { cwd: input.projectDir, env: input.env, stdio: ['ignore', 'pipe', 'pipe'], detached: diesWithParent });
+  const child = spawn(command, commandArgs, {
+    cwd: input.projectDir,
+    env: input.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: diesWithParent,
+  });
   const abort = () => child.kill('SIGTERM');
   input.signal?.addEventListener('abort', abort, { once: true });
 

@@ -4,7 +4,10 @@ import type { SourceFreshnessResult } from '../runs/sourceFreshness.js';
 
 const SECONDS_PER_PERIOD: Record<string, number> = { minute: 60, hour: 3_600, day: 86_400 };
 
-const threshold = z.object({ count: z.number().nullable().optional(), period: z.string().nullable().optional() }).nullable().optional();
+const threshold = z
+  .object({ count: z.number().nullable().optional(), period: z.string().nullable().optional() })
+  .nullable()
+  .optional();
 
 const sourcesJson = z.object({
   metadata: z.object({ generated_at: z.string().optional() }).optional(),
@@ -29,9 +32,9 @@ export function readSourceFreshnessResults(sourcesJsonPath: string): SourceFresh
       // source.<project>.<source>.<table>
       table: result.unique_id.split('.').slice(3).join('.'),
       status: empty && result.status !== 'runtime error' ? 'empty' : result.status,
-      maxLoadedAt: empty ? null : result.max_loaded_at ?? null,
-      ageSeconds: empty ? null : result.max_loaded_at_time_ago_in_s ?? null,
-    warnAfterSeconds: thresholdSeconds(result.criteria?.warn_after),
+      maxLoadedAt: empty ? null : (result.max_loaded_at ?? null),
+      ageSeconds: empty ? null : (result.max_loaded_at_time_ago_in_s ?? null),
+      warnAfterSeconds: thresholdSeconds(result.criteria?.warn_after),
       errorAfterSeconds: thresholdSeconds(result.criteria?.error_after),
     };
   });

@@ -18,11 +18,15 @@ export function applyColumnTypes(columns: SourceColumn[], table: TableConfig): S
   const roles = roleColumns(table);
   for (const [name, override] of Object.entries(overrides)) {
     if (!names.includes(name)) {
-      throw new SourceTableError(`Table ${table.name}: column_types names column "${name}", which the source table does not have; columns are ${names.join(', ')}. Fix column_types in the tables config.`);
+      throw new SourceTableError(
+        `Table ${table.name}: column_types names column "${name}", which the source table does not have; columns are ${names.join(', ')}. Fix column_types in the tables config.`,
+      );
     }
     const role = roles.get(name);
     if (role) {
-      throw new SourceTableError(`Table ${table.name}: column_types cannot change the type of "${name}" (${override}): it is the table's ${role} column, which Rebar compares and stores with its own type. Remove "${name}" from column_types.`);
+      throw new SourceTableError(
+        `Table ${table.name}: column_types cannot change the type of "${name}" (${override}): it is the table's ${role} column, which Rebar compares and stores with its own type. Remove "${name}" from column_types.`,
+      );
     }
   }
   return columns.map((column) => {

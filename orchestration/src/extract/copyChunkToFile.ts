@@ -46,10 +46,17 @@ export interface CopyChunkToFileOutput {
  * chunk of a run starts in the lookback window behind the watermark (or, without lookback, strictly
  * after it; before any load, at the start); later chunks continue strictly after the last row read.
  */
-export function chunkPredicate(table: IncrementalTableConfig, columns: SourceColumn[], watermark: Watermark | undefined, after: Watermark | undefined, window?: CursorWindow): string {
+export function chunkPredicate(
+  table: IncrementalTableConfig,
+  columns: SourceColumn[],
+  watermark: Watermark | undefined,
+  after: Watermark | undefined,
+  window?: CursorWindow,
+): string {
   const typeOf = (name: string) => {
     const column = columns.find((candidate) => candidate.name === name);
-    if (!column) throw new SourceTableError(`Table ${describeTable(table)}: column "${name}" is missing from the source.`);
+    if (!column)
+      throw new SourceTableError(`Table ${describeTable(table)}: column "${name}" is missing from the source.`);
     return column.pgType;
   };
   const cursor = quoteIdent(table.cursor);
@@ -59,7 +66,8 @@ export function chunkPredicate(table: IncrementalTableConfig, columns: SourceCol
   const notNull = `${cursor} is not null`;
   // Checked before any chunk, not only where the keyset needs it: a lookback's first chunk would
   // otherwise commit before the second one fails, one more chunk on every retry.
-  if (watermark && watermark.primaryKey.length !== table.primaryKey.length) throw new WatermarkMismatchError(table, watermark);
+  if (watermark && watermark.primaryKey.length !== table.primaryKey.length)
+    throw new WatermarkMismatchError(table, watermark);
   if (window) return backfillPredicate(table, cursorType, watermark, after, window, typeOf);
   if (after) return `${notNull} and ${keysetAfter(table, typeOf, after)}`;
   if (!watermark) return notNull;
@@ -74,11 +82,25 @@ export function chunkPredicate(table: IncrementalTableConfig, columns: SourceCol
  * are the next nightly run's, and a window reaching beyond it would move the watermark over rows
  * between the two that were never read.
  */
-function backfillPredicate(table: IncrementalTableConfig, cursorType: string, watermark: Watermark | undefined, after: Watermark | undefined, window: CursorWindow, typeOf: (name: string) => string): string {
-  if (!watermark) throw new SourceTableError(`Table ${describeTable(table)} has never been loaded: run a nightly load before backfilling it.`);
+function backfillPredicate(
+  table: IncrementalTableConfig,
+  cursorType: string,
+  watermark: Watermark | undefined,
+  after: Watermark | undefined,
+  window: CursorWindow,
+  typeOf: (name: string) => string,
+): string {
+  if (!watermark)
+    throw new SourceTableError(
+      `Table ${describeTable(table)} has never been loaded: run a nightly load before backfilling it.`,
+    );
   const cursor = quoteIdent(table.cursor);
   const upToWatermark = `${cursor} <= ${quoteLiteral(watermark.cursor)}::${cursorType}`;
-  return [cursorWindowPredicate(table, cursorType, window), upToWatermark, ...(after ? [keysetAfter(table, typeOf, after)] : [])].join(' and ');
+  return [
+    cursorWindowPredicate(table, cursorType, window),
+    upToWatermark,
+    ...(after ? [keysetAfter(table, typeOf, after)] : []),
+  ].join(' and ');
 }
 
 /**
@@ -89,7 +111,10 @@ function backfillPredicate(table: IncrementalTableConfig, cursorType: string, wa
 function keysetAfter(table: IncrementalTableConfig, typeOf: (name: string) => string, position: Watermark): string {
   if (position.primaryKey.length !== table.primaryKey.length) throw new WatermarkMismatchError(table, position);
   const keyColumns = [table.cursor, ...table.primaryKey.filter((key) => key !== table.cursor)];
-  const keyValues = [position.cursor, ...table.primaryKey.flatMap((key, index) => (key === table.cursor ? [] : [position.primaryKey[index]!]))];
+  const keyValues = [
+    position.cursor,
+    ...table.primaryKey.flatMap((key, index) => (key === table.cursor ? [] : [position.primaryKey[index]!])),
+  ];
   const left = keyColumns.map(quoteIdent).join(', ');
   const right = keyValues.map((value, index) => `${quoteLiteral(value)}::${typeOf(keyColumns[index]!)}`).join(', ');
   return `(${left}) > (${right})`;
@@ -113,12 +138,21 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
   const query = `copy (${withNullRows ? `${chunk} union all (${nullRows})` : chunk}) to stdout with (format csv)`;
 
   return inReadSnapshot(client, async () => {
-    const nullCursorRows = !withNullRows ? 0 : Number((await client.query<{ n: string }>(`select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`)).rows[0]?.n ?? 0);
+    const nullCursorRows = !withNullRows
+      ? 0
+      : Number(
+          (
+            await client.query<{ n: string }>(
+              `select count(*) as n from ${relation} where ${quoteIdent(table.cursor)} is null`,
+            )
+          ).rows[0]?.n ?? 0,
+        );
     const stream = client.query(copyTo(query));
     await pipeline(stream, createWriteStream(filePath));
     const rowCount = stream.rowCount ?? 0;
     const bytes = statSync(filePath).size;
-    if (rowCount - nullCursorRows >= input.chunkRows) return { rowCount, nullCursorRows, bytes, sourceRowCount: undefined };
+    if (rowCount - nullCursorRows >= input.chunkRows)
+      return { rowCount, nullCursorRows, bytes, sourceRowCount: undefined };
     const kept = input.expiredRows ? ` where not coalesce(${input.expiredRows}, false)` : '';
     const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}${kept}`);
     return { rowCount, nullCursorRows, bytes, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
@@ -126,11 +160,18 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
 }
 
 /** A full-refresh table, whole, in one snapshot. */
-export async function copyWholeTableToFile(input: { client: pg.ClientBase; table: FullRefreshTableConfig; columns: SourceColumn[]; filePath: string }): Promise<{ rowCount: number; bytes: number }> {
+export async function copyWholeTableToFile(input: {
+  client: pg.ClientBase;
+  table: FullRefreshTableConfig;
+  columns: SourceColumn[];
+  filePath: string;
+}): Promise<{ rowCount: number; bytes: number }> {
   const relation = quotedSourceRelation(input.table);
   const selectList = input.columns.map((column) => extractExpression(quoteIdent(column.name), column)).join(', ');
   return inReadSnapshot(input.client, async () => {
-    const stream = input.client.query(copyTo(`copy (select ${selectList} from ${relation}) to stdout with (format csv)`));
+    const stream = input.client.query(
+      copyTo(`copy (select ${selectList} from ${relation}) to stdout with (format csv)`),
+    );
     await pipeline(stream, createWriteStream(input.filePath));
     return { rowCount: stream.rowCount ?? 0, bytes: statSync(input.filePath).size };
   });

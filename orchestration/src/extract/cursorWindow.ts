@@ -24,10 +24,17 @@ export function cursorWindowKind(window: CursorWindow): CursorWindowKind {
   const kinds = [window.from, window.to].map((bound) => {
     if (WHOLE_NUMBER.test(bound)) return 'integer' as const;
     if (!Number.isNaN(Date.parse(bound))) return 'time' as const;
-    throw new CursorWindowError(`Backfill bound "${bound}" is neither a date/timestamp (2026-01-31, 2026-01-31T06:00:00Z) nor a whole number.`);
+    throw new CursorWindowError(
+      `Backfill bound "${bound}" is neither a date/timestamp (2026-01-31, 2026-01-31T06:00:00Z) nor a whole number.`,
+    );
   });
-  if (kinds[0] !== kinds[1]) throw new CursorWindowError(`Backfill bounds "${window.from}" and "${window.to}" must both be dates/timestamps or both whole numbers.`);
-  if (kinds[0] === 'integer' ? BigInt(window.from) >= BigInt(window.to) : Date.parse(window.from) >= Date.parse(window.to)) {
+  if (kinds[0] !== kinds[1])
+    throw new CursorWindowError(
+      `Backfill bounds "${window.from}" and "${window.to}" must both be dates/timestamps or both whole numbers.`,
+    );
+  if (
+    kinds[0] === 'integer' ? BigInt(window.from) >= BigInt(window.to) : Date.parse(window.from) >= Date.parse(window.to)
+  ) {
     throw new CursorWindowError(`Backfill window is empty: --from ${window.from} must be before --to ${window.to}.`);
   }
   return kinds[0]!;
@@ -41,13 +48,18 @@ export function cursorKindOfPg(pgType: string): CursorWindowKind | undefined {
 }
 
 /** SQL true for source rows inside the window, for a table whose cursor has the given type. */
-export function cursorWindowPredicate(table: IncrementalTableConfig, cursorPgType: string, window: CursorWindow): string {
+export function cursorWindowPredicate(
+  table: IncrementalTableConfig,
+  cursorPgType: string,
+  window: CursorWindow,
+): string {
   if (cursorKindOfPg(cursorPgType) !== cursorWindowKind(window)) {
-    throw new SourceTableError(`Table ${describeTable(table)}: its cursor ${table.cursor} is ${cursorPgType}, which the backfill window ${window.from} .. ${window.to} cannot bound; leave the table out (--tables) or give ${cursorKindOfPg(cursorPgType) === 'integer' ? 'whole-number' : 'date'} bounds.`);
+    throw new SourceTableError(
+      `Table ${describeTable(table)}: its cursor ${table.cursor} is ${cursorPgType}, which the backfill window ${window.from} .. ${window.to} cannot bound; leave the table out (--tables) or give ${cursorKindOfPg(cursorPgType) === 'integer' ? 'whole-number' : 'date'} bounds.`,
+    );
   }
   const cursor = quoteIdent(table.cursor);
   return `${cursor} >= ${quoteLiteral(window.from)}::${cursorPgType} and ${cursor} < ${quoteLiteral(window.to)}::${cursorPgType}`;
 }
 
-export class CursorWindowError extends UserError {
-}
+export class CursorWindowError extends UserError {}

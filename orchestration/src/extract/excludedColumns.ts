@@ -14,19 +14,26 @@ export function withoutExcludedColumns(table: TableConfig, columns: SourceColumn
   const names = columns.map((column) => column.name);
   const missing = excluded.filter((name) => !names.includes(name));
   if (missing.length > 0) {
-    throw new SourceTableError(`Table ${label}: exclude_columns names ${missing.map((name) => `"${name}"`).join(', ')}, which the source does not have; columns are ${names.join(', ')}. Fix exclude_columns in the tables config.`);
+    throw new SourceTableError(
+      `Table ${label}: exclude_columns names ${missing.map((name) => `"${name}"`).join(', ')}, which the source does not have; columns are ${names.join(', ')}. Fix exclude_columns in the tables config.`,
+    );
   }
   const needed: [string, string][] = [
     ...table.primaryKey.map((key): [string, string] => ['primary key', key]),
     ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as [string, string]]),
     ...(table.softDelete ? [['soft-delete', table.softDelete] as [string, string]] : []),
     ...(table.mode !== 'full_refresh' && table.retention
-      ? [['retention category_column', table.retention.categoryColumn] as [string, string], ['retention timestamp_column', table.retention.timestampColumn] as [string, string]]
+      ? [
+          ['retention category_column', table.retention.categoryColumn] as [string, string],
+          ['retention timestamp_column', table.retention.timestampColumn] as [string, string],
+        ]
       : []),
   ];
   for (const [role, column] of needed) {
     if (excluded.includes(column)) {
-      throw new SourceTableError(`Table ${label}: column "${column}" is both excluded (exclude_columns) and the ${role}, which Rebar must read to load the table; remove it from exclude_columns or choose another ${role}.`);
+      throw new SourceTableError(
+        `Table ${label}: column "${column}" is both excluded (exclude_columns) and the ${role}, which Rebar must read to load the table; remove it from exclude_columns or choose another ${role}.`,
+      );
     }
   }
   return columns.filter((column) => !excluded.includes(column.name));

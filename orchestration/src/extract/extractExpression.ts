@@ -24,7 +24,8 @@ export function isBlankPadded(pgType: string): boolean {
 export function extractExpression(quotedName: string, column: ExtractedColumn): string {
   const { pgType } = column;
   if (column.sourcePgType) return `(${quotedName})::${pgType}`;
-  if (pgType.endsWith('[]')) return isBlankPadded(pgType.slice(0, -2)) ? `to_json((${quotedName})::text[])` : `to_json(${quotedName})`;
+  if (pgType.endsWith('[]'))
+    return isBlankPadded(pgType.slice(0, -2)) ? `to_json((${quotedName})::text[])` : `to_json(${quotedName})`;
   if (/^interval/.test(pgType)) return intervalParts(quotedName);
   if (isBlankPadded(pgType)) return `(${quotedName})::text`;
   return quotedName;

@@ -21,12 +21,18 @@ export function resolveLookback(table: IncrementalTableConfig, cursorPgType: str
   if (kind === 'time') {
     if (configured === undefined) return { kind: 'interval', interval: DEFAULT_INTERVAL };
     if (configured === '0') return { kind: 'none' };
-    if (/^\d+$/.test(configured)) throw new SourceTableError(`Table ${describeTable(table)}: lookback "${configured}" needs a unit for a ${cursorPgType} cursor, e.g. "${configured} minutes".`);
+    if (/^\d+$/.test(configured))
+      throw new SourceTableError(
+        `Table ${describeTable(table)}: lookback "${configured}" needs a unit for a ${cursorPgType} cursor, e.g. "${configured} minutes".`,
+      );
     return { kind: 'interval', interval: configured };
   }
   if (kind === 'integer') {
     if (configured === undefined) return { kind: 'count', count: DEFAULT_COUNT };
-    if (!/^\d+$/.test(configured)) throw new SourceTableError(`Table ${describeTable(table)}: lookback "${configured}" must be a whole number of sequence values for the ${cursorPgType} cursor ${table.cursor}.`);
+    if (!/^\d+$/.test(configured))
+      throw new SourceTableError(
+        `Table ${describeTable(table)}: lookback "${configured}" must be a whole number of sequence values for the ${cursorPgType} cursor ${table.cursor}.`,
+      );
     return Number(configured) === 0 ? { kind: 'none' } : { kind: 'count', count: Number(configured) };
   }
   throw new SourceTableError(

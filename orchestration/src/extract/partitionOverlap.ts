@@ -14,7 +14,10 @@ export interface PartitionOverlap {
  * both would land those rows twice, in two raw tables. Tables the source does not have are
  * skipped here: reading them fails later, by name.
  */
-export async function findPartitionOverlaps(client: pg.ClientBase, tables: readonly TableConfig[]): Promise<PartitionOverlap[]> {
+export async function findPartitionOverlaps(
+  client: pg.ClientBase,
+  tables: readonly TableConfig[],
+): Promise<PartitionOverlap[]> {
   if (tables.length < 2) return [];
   const relations = tables.map(sourceRelationOf);
   const result = await client.query<{ partition_index: string; parent_index: string }>(
@@ -38,12 +41,19 @@ export async function findPartitionOverlaps(client: pg.ClientBase, tables: reado
       order by child.table_index, parent.table_index`,
     [relations.map((relation) => relation.schema), relations.map((relation) => relation.table)],
   );
-  return result.rows.map((row) => ({ partition: tables[Number(row.partition_index)]!, parent: tables[Number(row.parent_index)]! }));
+  return result.rows.map((row) => ({
+    partition: tables[Number(row.partition_index)]!,
+    parent: tables[Number(row.parent_index)]!,
+  }));
 }
 
 /** One message naming every overlap and the two ways out. */
 export function partitionOverlapMessage(overlaps: readonly PartitionOverlap[]): string {
-  const pairs = overlaps.map(({ partition, parent }) => `${describeTable(partition)} is a partition of ${describeTable(parent)}`);
-  return `${pairs.join('; ')}: reading the parent already returns the partition's rows, so this run would load them twice. `
-    + 'List the parent only (recommended: every row once, whichever partition holds it) or the partitions only: remove the other from the tables config (or add it to discover.exclude), or leave it out with --tables.';
+  const pairs = overlaps.map(
+    ({ partition, parent }) => `${describeTable(partition)} is a partition of ${describeTable(parent)}`,
+  );
+  return (
+    `${pairs.join('; ')}: reading the parent already returns the partition's rows, so this run would load them twice. ` +
+    'List the parent only (recommended: every row once, whichever partition holds it) or the partitions only: remove the other from the tables config (or add it to discover.exclude), or leave it out with --tables.'
+  );
 }

@@ -52,11 +52,18 @@ export class SourceSchemaError extends Error {
  * partitions themselves: their rows are read through the parent), ordered by schema as given, then name.
  */
 export async function readSourceCatalog(client: pg.ClientBase, schemas: string[]): Promise<CatalogRelation[]> {
-  const present = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname = any($1::text[])', [schemas]);
+  const present = await client.query<{ nspname: string }>(
+    'select nspname from pg_namespace where nspname = any($1::text[])',
+    [schemas],
+  );
   const missing = schemas.filter((schema) => !present.rows.some((row) => row.nspname === schema));
   if (missing.length > 0) {
-    const all = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname");
-    throw new SourceSchemaError(`Source schema(s) ${missing.join(', ')} not found (or not visible to this user); the database has ${all.rows.map((row) => row.nspname).join(', ')}. Fix discover.schemas (or --schemas).`);
+    const all = await client.query<{ nspname: string }>(
+      "select nspname from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname",
+    );
+    throw new SourceSchemaError(
+      `Source schema(s) ${missing.join(', ')} not found (or not visible to this user); the database has ${all.rows.map((row) => row.nspname).join(', ')}. Fix discover.schemas (or --schemas).`,
+    );
   }
   const result = await client.query<CatalogRow>(
     `select namespace.nspname as schema, relation.relname as table, relation.relkind::text as relkind,
@@ -108,7 +115,13 @@ export async function readSourceCatalog(client: pg.ClientBase, schemas: string[]
     table: row.table,
     kind: KINDS[row.relkind] ?? 'table',
     comment: row.comment ?? undefined,
-    columns: (row.columns ?? []).map((column) => ({ name: column.name, pgType: column.pg_type, notNull: column.not_null, generatedKey: column.generated_key, comment: column.comment ?? undefined })),
+    columns: (row.columns ?? []).map((column) => ({
+      name: column.name,
+      pgType: column.pg_type,
+      notNull: column.not_null,
+      generatedKey: column.generated_key,
+      comment: column.comment ?? undefined,
+    })),
     primaryKey: row.primary_key ?? [],
     uniqueNotNullKeys: row.unique_keys ?? [],
     indexLeadingColumns: row.index_leading ?? [],

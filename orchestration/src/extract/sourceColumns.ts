@@ -33,7 +33,9 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
   );
   if (result.rows.length === 0) {
     const rebarName = describeTable(table) === table.name ? '' : ` (Rebar's table ${table.name})`;
-    throw new SourceTableError(`Source table ${relation.schema}.${relation.table}${rebarName} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`);
+    throw new SourceTableError(
+      `Source table ${relation.schema}.${relation.table}${rebarName} does not exist (or this user cannot see it); fix the name in the tables config or grant access.`,
+    );
   }
   const allColumns = result.rows.map((row) => ({ name: row.name, pgType: row.pg_type, position: row.position }));
   const names = new Set(allColumns.map((column) => column.name));
@@ -44,7 +46,9 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
     ...(table.softDelete ? [['soft-delete', table.softDelete] as const] : []),
   ] as const) {
     if (!names.has(column)) {
-      throw new SourceTableError(`Table ${label}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`);
+      throw new SourceTableError(
+        `Table ${label}: ${role} column "${column}" does not exist; columns are ${[...names].join(', ')}.`,
+      );
     }
   }
   if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(label, table.retention, allColumns);
@@ -52,15 +56,26 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
 }
 
 /** Retention reads a row's category and age: both columns must exist, and the age must be a point in time. */
-function checkRetentionColumns(tableLabel: string, retention: { categoryColumn: string; timestampColumn: string }, columns: SourceColumn[]): void {
+function checkRetentionColumns(
+  tableLabel: string,
+  retention: { categoryColumn: string; timestampColumn: string },
+  columns: SourceColumn[],
+): void {
   const names = columns.map((column) => column.name);
-  for (const [key, column] of [['category_column', retention.categoryColumn], ['timestamp_column', retention.timestampColumn]] as const) {
+  for (const [key, column] of [
+    ['category_column', retention.categoryColumn],
+    ['timestamp_column', retention.timestampColumn],
+  ] as const) {
     if (!names.includes(column)) {
-      throw new SourceTableError(`Table ${tableLabel}: retention ${key} "${column}" does not exist; columns are ${names.join(', ')}. Fix retention.${key} in the tables config.`);
+      throw new SourceTableError(
+        `Table ${tableLabel}: retention ${key} "${column}" does not exist; columns are ${names.join(', ')}. Fix retention.${key} in the tables config.`,
+      );
     }
   }
   const timestamp = columns.find((column) => column.name === retention.timestampColumn);
   if (timestamp && !timestampKindOfPg(timestamp.pgType)) {
-    throw new SourceTableError(`Table ${tableLabel}: retention timestamp_column "${timestamp.name}" has type ${timestamp.pgType}; it must be a timestamp or date column holding each row's age (e.g. created_at). Fix retention.timestamp_column in the tables config.`);
+    throw new SourceTableError(
+      `Table ${tableLabel}: retention timestamp_column "${timestamp.name}" has type ${timestamp.pgType}; it must be a timestamp or date column holding each row's age (e.g. created_at). Fix retention.timestamp_column in the tables config.`,
+    );
   }
 }

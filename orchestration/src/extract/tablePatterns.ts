@@ -6,12 +6,19 @@ import type { SourceRelation } from '../kernel/tablesConfig.js';
  */
 export function patternMatches(pattern: string, relation: SourceRelation): boolean {
   const subject = pattern.includes('.') ? `${relation.schema}.${relation.table}` : relation.table;
-  const expression = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  const expression = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.');
   return new RegExp(`^${expression}$`).test(subject);
 }
 
 /** A relation is discovered when an include pattern names it (no include patterns: every relation) and no exclude pattern does. */
-export function relationSelected(relation: SourceRelation, patterns: { include: string[]; exclude: string[] }): boolean {
-  const included = patterns.include.length === 0 || patterns.include.some((pattern) => patternMatches(pattern, relation));
+export function relationSelected(
+  relation: SourceRelation,
+  patterns: { include: string[]; exclude: string[] },
+): boolean {
+  const included =
+    patterns.include.length === 0 || patterns.include.some((pattern) => patternMatches(pattern, relation));
   return included && !patterns.exclude.some((pattern) => patternMatches(pattern, relation));
 }

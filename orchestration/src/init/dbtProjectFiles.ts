@@ -27,7 +27,10 @@ ${stringify({
     'profiles.yml': PROFILES_YML,
     '.gitignore': 'target/\nlogs/\ndbt_packages/\n',
     // Rebar's own macro, copied: the generated project stands alone but lands schemas the same way.
-    'macros/generate_schema_name.sql': readFileSync(join(findProjectRoot(), 'macros', 'generate_schema_name.sql'), 'utf8'),
+    'macros/generate_schema_name.sql': readFileSync(
+      join(findProjectRoot(), 'macros', 'generate_schema_name.sql'),
+      'utf8',
+    ),
     'tests/generic/unique_combination.sql': UNIQUE_COMBINATION,
   };
 }
@@ -67,7 +70,6 @@ const PROFILES_YML = `rebar:
       port: "{{ env_var('SNOWFLAKE_PORT', '0') | int }}"
       protocol: "{{ env_var('SNOWFLAKE_PROTOCOL', '') }}"
 `;
-
 
 const UNIQUE_COMBINATION = `{#- A composite key: fails for every combination of the given columns that appears on more than one row. -#}
 {% test unique_combination(model, columns) %}

@@ -12,8 +12,7 @@ import { renderRebarYaml } from './rebarYaml.js';
 import { stagingModelFiles } from './stagingModels.js';
 import { UserError } from '../errors/userError.js';
 
-export class InitError extends UserError {
-}
+export class InitError extends UserError {}
 
 export interface InitProjectInput {
   /** Holds credentials: only ever passed to the connection. */
@@ -37,26 +36,40 @@ export interface InitProjectOutput {
 /** Discovers the source and writes <dir>/rebar.yml and the dbt project <dir>/dbt/ for it. */
 export async function initProject(input: InitProjectInput): Promise<InitProjectOutput> {
   if (input.sourceName !== undefined && !/^[a-z_][a-z0-9_]*$/.test(input.sourceName)) {
-    throw new InitError(`--name "${input.sourceName}" is not a usable source name: use lowercase letters, digits and _, starting with a letter (e.g. ${sourceNameOf(input.sourceName)})`);
+    throw new InitError(
+      `--name "${input.sourceName}" is not a usable source name: use lowercase letters, digits and _, starting with a letter (e.g. ${sourceNameOf(input.sourceName)})`,
+    );
   }
   const { databaseName, tables } = await withClient(input.sourceUrl, async (client) => {
     const database = await client.query<{ name: string }>('select current_database() as name');
-    return { databaseName: database.rows[0]?.name ?? 'source', tables: await discoverSourceTables(client, { configured: [], discover: input.discover }) };
+    return {
+      databaseName: database.rows[0]?.name ?? 'source',
+      tables: await discoverSourceTables(client, { configured: [], discover: input.discover }),
+    };
   }).catch((error: unknown) => {
     if (error instanceof SourceSchemaError) throw new InitError(error.message);
-    const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(input.sourceUrl), input.sourceUrl]);
-    throw new InitError(`Reading the source (REBAR_SOURCE_URL) failed: ${redactSecretsInText(message)}. Check the URL, that the database is up, and that the user may read its catalog.`);
+    const message = scrubSecrets(error instanceof Error ? error.message : String(error), [
+      sourcePassword(input.sourceUrl),
+      input.sourceUrl,
+    ]);
+    throw new InitError(
+      `Reading the source (REBAR_SOURCE_URL) failed: ${redactSecretsInText(message)}. Check the URL, that the database is up, and that the user may read its catalog.`,
+    );
   });
   const sourceName = input.sourceName ?? sourceNameOf(databaseName);
   if (tables.length === 0) {
-    throw new InitError(`No tables found in schema(s) ${input.discover.schemas.join(', ')} of database ${databaseName}${patternsNote(input.discover)}: check --schemas, --include and --exclude (and that the user can see the tables).`);
+    throw new InitError(
+      `No tables found in schema(s) ${input.discover.schemas.join(', ')} of database ${databaseName}${patternsNote(input.discover)}: check --schemas, --include and --exclude (and that the user can see the tables).`,
+    );
   }
   const outDir = input.outDir ?? join('sources', sourceName);
   const rebarFilePath = join(outDir, 'rebar.yml');
   const dbtDir = join(outDir, 'dbt');
   const existing = [rebarFilePath, dbtDir].filter((path) => existsSync(path));
   if (existing.length > 0 && !input.force) {
-    throw new InitError(`${existing.join(' and ')} already exist(s): nothing was written. Pass --force to replace them (the generated staging models are rewritten), or choose another --out.`);
+    throw new InitError(
+      `${existing.join(' and ')} already exist(s): nothing was written. Pass --force to replace them (the generated staging models are rewritten), or choose another --out.`,
+    );
   }
   const rebarYaml = renderRebarYaml({ databaseName, sourceName, tables, discover: input.discover });
   // What init writes must be a file Rebar accepts (discovery already refused two relations sharing a raw name).
@@ -64,7 +77,11 @@ export async function initProject(input: InitProjectInput): Promise<InitProjectO
   // Stale models of tables no longer discovered would otherwise stay and fail on a missing raw table.
   rmSync(join(dbtDir, 'models', 'staging', sourceName), { recursive: true, force: true });
   const files: Record<string, string> = { 'rebar.yml': rebarYaml };
-  for (const [path, text] of Object.entries({ ...dbtProjectFiles(sourceName), ...stagingModelFiles(sourceName, tables) })) files[join('dbt', path)] = text;
+  for (const [path, text] of Object.entries({
+    ...dbtProjectFiles(sourceName),
+    ...stagingModelFiles(sourceName, tables),
+  }))
+    files[join('dbt', path)] = text;
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(outDir, path)), { recursive: true });
     writeFileSync(join(outDir, path), text);
@@ -73,6 +90,9 @@ export async function initProject(input: InitProjectInput): Promise<InitProjectO
 }
 
 function patternsNote(discover: DiscoverSettings): string {
-  const parts = [discover.include.length > 0 ? `including ${discover.include.join(', ')}` : '', discover.exclude.length > 0 ? `excluding ${discover.exclude.join(', ')}` : ''].filter(Boolean);
+  const parts = [
+    discover.include.length > 0 ? `including ${discover.include.join(', ')}` : '',
+    discover.exclude.length > 0 ? `excluding ${discover.exclude.join(', ')}` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }

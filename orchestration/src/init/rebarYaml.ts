@@ -6,7 +6,12 @@ import type { DiscoverSettings } from '../kernel/tablesConfig.js';
  * and hard-delete check, each choice explained in a comment above it; the dbt project next to it;
  * the discover settings used, so `rebar nightly --all` finds tables the same way.
  */
-export function renderRebarYaml(input: { databaseName: string; sourceName: string; tables: DiscoveredTable[]; discover: DiscoverSettings }): string {
+export function renderRebarYaml(input: {
+  databaseName: string;
+  sourceName: string;
+  tables: DiscoveredTable[];
+  discover: DiscoverSettings;
+}): string {
   const lines = [
     `# Written by \`rebar init\` from database ${input.databaseName} (source ${input.sourceName}); edit freely.`,
     '# Each table: schema and name in the source, primary_key (rows merge on it), cursor (each run reads rows',
@@ -32,14 +37,19 @@ export function renderRebarYaml(input: { databaseName: string; sourceName: strin
 function tableLines({ table, relationKind, reasons }: DiscoveredTable): string[] {
   const schema = table.source?.schema ?? 'public';
   const sourceName = table.source?.table ?? table.name;
-  const lines = [`  # ${schema}.${sourceName} (${relationKind}) -> raw.${table.name}`, ...reasons.map((reason) => `  #   ${oneLine(reason)}`)];
+  const lines = [
+    `  # ${schema}.${sourceName} (${relationKind}) -> raw.${table.name}`,
+    ...reasons.map((reason) => `  #   ${oneLine(reason)}`),
+  ];
   lines.push(`  - name: ${scalar(sourceName)}`, `    schema: ${scalar(schema)}`);
   if (table.primaryKey.length > 0) lines.push(`    primary_key: ${flowList(table.primaryKey)}`);
   if (table.mode !== 'full_refresh') lines.push(`    cursor: ${scalar(table.cursor)}`);
   lines.push(`    mode: ${table.mode}`);
   if (table.softDelete) lines.push(`    soft_delete: ${scalar(table.softDelete)}`);
-  if (table.hardDeleteCheckHours !== undefined) lines.push(`    hard_delete_check_hours: ${table.hardDeleteCheckHours}`);
-  if (table.mode !== 'full_refresh' && table.lookback !== undefined) lines.push(`    lookback: ${scalar(table.lookback)}`);
+  if (table.hardDeleteCheckHours !== undefined)
+    lines.push(`    hard_delete_check_hours: ${table.hardDeleteCheckHours}`);
+  if (table.mode !== 'full_refresh' && table.lookback !== undefined)
+    lines.push(`    lookback: ${scalar(table.lookback)}`);
   if (table.excludeColumns) lines.push(`    exclude_columns: ${flowList(table.excludeColumns)}`);
   return lines;
 }

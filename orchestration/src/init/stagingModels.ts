@@ -6,7 +6,10 @@ import { columnSql, isPlainIdentifier, snakeCase } from './names.js';
 
 /** Rebar's own columns in every raw table that staging keeps. */
 const LOAD_COLUMNS = [
-  { raw: '_rebar_load_id', description: 'Identifier of the Rebar load run that last wrote this row into the warehouse.' },
+  {
+    raw: '_rebar_load_id',
+    description: 'Identifier of the Rebar load run that last wrote this row into the warehouse.',
+  },
   { raw: '_rebar_loaded_at', description: 'When the Rebar loader last wrote this row into the warehouse (UTC).' },
 ];
 
@@ -31,17 +34,26 @@ export function stagingModelFiles(sourceName: string, tables: DiscoveredTable[])
     const columns = stagedColumns(discovered);
     sources.push(sourceTable(discovered, columns));
     models.push(modelEntry(sourceName, discovered, columns));
-    files[`${folder}/stg_${sourceName}__${discovered.table.name}.sql`] = modelSql(sourceName, discovered.table.name, columns);
+    files[`${folder}/stg_${sourceName}__${discovered.table.name}.sql`] = modelSql(
+      sourceName,
+      discovered.table.name,
+      columns,
+    );
   }
-  files[`${folder}/_${sourceName}__sources.yml`] = stringify({
-    version: 2,
-    sources: [{
-      name: sourceName,
-      description: `The raw layer the Rebar loader writes for source ${sourceName}: one table per extracted source table (rebar.yml), with the source column names and mapped types plus _rebar_load_id, _rebar_loaded_at and _rebar_deleted_at.`,
-      schema: 'raw',
-      tables: sources,
-    }],
-  }, { lineWidth: 120 });
+  files[`${folder}/_${sourceName}__sources.yml`] = stringify(
+    {
+      version: 2,
+      sources: [
+        {
+          name: sourceName,
+          description: `The raw layer the Rebar loader writes for source ${sourceName}: one table per extracted source table (rebar.yml), with the source column names and mapped types plus _rebar_load_id, _rebar_loaded_at and _rebar_deleted_at.`,
+          schema: 'raw',
+          tables: sources,
+        },
+      ],
+    },
+    { lineWidth: 120 },
+  );
   files[`${folder}/_${sourceName}__models.yml`] = stringify({ version: 2, models }, { lineWidth: 120 });
   return files;
 }
@@ -65,16 +77,22 @@ function describe({ table }: DiscoveredTable, { column }: StagedColumn, origin: 
   const notes = [column.comment?.trim() || `Source column \`${column.name}\` (${column.pgType}) of ${origin}.`];
   if (table.primaryKey.length === 1 && table.primaryKey[0] === column.name) notes.push('Primary key.');
   else if (table.primaryKey.includes(column.name)) notes.push(`Part of the key (${table.primaryKey.join(', ')}).`);
-  if (table.mode !== 'full_refresh' && table.cursor === column.name) notes.push("Rebar's incremental cursor: each run reads rows past its last value.");
-  if (table.softDelete === column.name) notes.push('Set when the row is soft-deleted in the source; such rows stay, with this set.');
+  if (table.mode !== 'full_refresh' && table.cursor === column.name)
+    notes.push("Rebar's incremental cursor: each run reads rows past its last value.");
+  if (table.softDelete === column.name)
+    notes.push('Set when the row is soft-deleted in the source; such rows stay, with this set.');
   return notes.join(' ');
 }
 
 function sourceTable(discovered: DiscoveredTable, columns: StagedColumn[]): unknown {
   const { table, relation, relationKind } = discovered;
   const origin = originOf(discovered);
-  const how = table.mode === 'full_refresh' ? 'copied whole each run' : `merged by ${table.primaryKey.join(', ')} on cursor ${table.cursor} (latest version wins)`;
-  const cursorColumn = table.mode === 'full_refresh' ? undefined : relation?.columns.find((column) => column.name === table.cursor);
+  const how =
+    table.mode === 'full_refresh'
+      ? 'copied whole each run'
+      : `merged by ${table.primaryKey.join(', ')} on cursor ${table.cursor} (latest version wins)`;
+  const cursorColumn =
+    table.mode === 'full_refresh' ? undefined : relation?.columns.find((column) => column.name === table.cursor);
   return {
     name: table.name,
     // A raw table named with capitals or other characters is created quoted: refer to it quoted.
@@ -83,23 +101,46 @@ function sourceTable(discovered: DiscoveredTable, columns: StagedColumn[]): unkn
     // As in the demo: how long ago Rebar last loaded a new or changed row (what `rebar status` and the
     // run summary report), not the app's own cursor, whose values may lag or lead the clock.
     ...(cursorColumn
-      ? { config: { loaded_at_field: '_rebar_loaded_at', freshness: { warn_after: { count: 36, period: 'hour' }, error_after: { count: 72, period: 'hour' } } } }
+      ? {
+          config: {
+            loaded_at_field: '_rebar_loaded_at',
+            freshness: { warn_after: { count: 36, period: 'hour' }, error_after: { count: 72, period: 'hour' } },
+          },
+        }
       : {}),
     columns: [
-      ...columns.map((column) => ({ name: column.raw, ...(isPlainIdentifier(column.raw) ? {} : { quote: true }), description: describe(discovered, column, origin) })),
+      ...columns.map((column) => ({
+        name: column.raw,
+        ...(isPlainIdentifier(column.raw) ? {} : { quote: true }),
+        description: describe(discovered, column, origin),
+      })),
       ...LOAD_COLUMNS.map((column) => ({ name: column.raw, description: column.description })),
-      { name: '_rebar_deleted_at', description: 'When a hard-delete key pass found this row gone from the source (UTC); null while it exists there. Staging leaves such rows out.' },
+      {
+        name: '_rebar_deleted_at',
+        description:
+          'When a hard-delete key pass found this row gone from the source (UTC); null while it exists there. Staging leaves such rows out.',
+      },
     ],
   };
 }
 
 function modelEntry(sourceName: string, discovered: DiscoveredTable, columns: StagedColumn[]): unknown {
   const { table, relation } = discovered;
-  const stagedKey = table.primaryKey.map((key) => columns.find((column) => column.raw === key)?.staged ?? snakeCase(key));
-  const grain = stagedKey.length > 0 ? `one row per ${stagedKey.join(' + ')}` : `one row per source row (no key: duplicates are kept as the source has them)`;
-  const softDelete = table.softDelete ? `, including soft-deleted rows (${columns.find((column) => column.raw === table.softDelete)?.staged ?? table.softDelete} set)` : '';
+  const stagedKey = table.primaryKey.map(
+    (key) => columns.find((column) => column.raw === key)?.staged ?? snakeCase(key),
+  );
+  const grain =
+    stagedKey.length > 0
+      ? `one row per ${stagedKey.join(' + ')}`
+      : `one row per source row (no key: duplicates are kept as the source has them)`;
+  const softDelete = table.softDelete
+    ? `, including soft-deleted rows (${columns.find((column) => column.raw === table.softDelete)?.staged ?? table.softDelete} set)`
+    : '';
   const comment = relation?.comment ? ` ${relation.comment.trim()}` : '';
-  const keyTests = stagedKey.length > 1 ? { data_tests: [{ unique_combination: { arguments: { columns: stagedKey.map(columnSql) } } }] } : {};
+  const keyTests =
+    stagedKey.length > 1
+      ? { data_tests: [{ unique_combination: { arguments: { columns: stagedKey.map(columnSql) } } }] }
+      : {};
   return {
     name: `stg_${sourceName}__${table.name}`,
     description: `Grain: ${grain}${softDelete}.${comment} Renamed from raw.${table.name} (${originOf(discovered)}); rows a hard-delete key pass found gone from the source are left out.`,
@@ -119,7 +160,9 @@ function modelEntry(sourceName: string, discovered: DiscoveredTable, columns: St
 
 function modelSql(sourceName: string, rebarName: string, columns: StagedColumn[]): string {
   const selected = [
-    ...columns.map(({ raw, staged }) => (raw === staged ? `        ${columnSql(raw)}` : `        ${columnSql(raw)} as ${columnSql(staged)}`)),
+    ...columns.map(({ raw, staged }) =>
+      raw === staged ? `        ${columnSql(raw)}` : `        ${columnSql(raw)} as ${columnSql(staged)}`,
+    ),
     ...LOAD_COLUMNS.map((column) => `        ${column.raw}`),
   ];
   return `with

@@ -17,7 +17,11 @@ export interface PublishSettings {
 /** The dbt project's star schema: the only schema of the demo that readers need. */
 export const DEFAULT_PUBLISHED_SCHEMAS = ['marts'];
 
-export const DEFAULT_PUBLISH_SETTINGS: PublishSettings = { schemas: DEFAULT_PUBLISHED_SCHEMAS, runHistory: true, schemasConfigured: false };
+export const DEFAULT_PUBLISH_SETTINGS: PublishSettings = {
+  schemas: DEFAULT_PUBLISHED_SCHEMAS,
+  runHistory: true,
+  schemasConfigured: false,
+};
 
 /** Run history tables copied into the published file (the schema keeps its name, _rebar). */
 export const PUBLISHED_RUN_HISTORY = ['runs', 'run_tables', 'run_models', 'run_source_freshness'] as const;

@@ -95,7 +95,18 @@ export interface DiscoverSettings {
   softDeleteColumns: string[];
 }
 
-export const DEFAULT_CURSOR_COLUMNS = ['updated_at', 'modified_at', 'last_modified_at', 'changed_at', 'last_update', 'last_updated', 'last_modified', 'updated_on', 'modified_on', 'last_updated_at'];
+export const DEFAULT_CURSOR_COLUMNS = [
+  'updated_at',
+  'modified_at',
+  'last_modified_at',
+  'changed_at',
+  'last_update',
+  'last_updated',
+  'last_modified',
+  'updated_on',
+  'modified_on',
+  'last_updated_at',
+];
 export const DEFAULT_SOFT_DELETE_COLUMNS = ['deleted_at', 'deleted_on', 'removed_at'];
 
 /** Everything a tables config file (rebar.yml) says. */
@@ -111,17 +122,21 @@ export interface RebarFile {
   publish: PublishSettings;
 }
 
-const identifier = z
-  .string()
-  .min(1)
-  .max(63, 'Postgres identifiers are at most 63 bytes');
+const identifier = z.string().min(1).max(63, 'Postgres identifiers are at most 63 bytes');
 
 const tableSchema = z
   .object({
     name: identifier,
     schema: identifier.optional(),
     exclude_columns: z.array(identifier).optional(),
-    column_types: z.record(identifier, z.enum(COLUMN_TYPE_OVERRIDES, { message: `a column type override must be one of ${COLUMN_TYPE_OVERRIDES.join(', ')}` })).optional(),
+    column_types: z
+      .record(
+        identifier,
+        z.enum(COLUMN_TYPE_OVERRIDES, {
+          message: `a column type override must be one of ${COLUMN_TYPE_OVERRIDES.join(', ')}`,
+        }),
+      )
+      .optional(),
     primary_key: z.array(identifier).default([]),
     cursor: identifier.optional(),
     soft_delete: identifier.optional(),
@@ -130,7 +145,8 @@ const tableSchema = z
       .union([z.number().int().min(0), z.string()])
       .transform(String)
       .refine((value) => /^(\d+|\d+ (microsecond|millisecond|second|minute|hour|day)s?)$/.test(value), {
-        message: 'lookback must be a whole number of sequence values (e.g. 1000) or an interval like "15 minutes", "2 hours"',
+        message:
+          'lookback must be a whole number of sequence values (e.g. 1000) or an interval like "15 minutes", "2 hours"',
       })
       .optional(),
     hard_delete_check_hours: z.number().min(0, 'hard_delete_check_hours must be 0 (every run) or more').optional(),
@@ -140,11 +156,27 @@ const tableSchema = z
   .superRefine((table, ctx) => {
     if (table.mode === 'full_refresh') {
       // A full refresh copies the whole source table again every run, which would bring pruned rows back.
-      if (table.retention) ctx.addIssue({ code: 'custom', path: ['retention'], message: 'retention needs mode merge or append: a full_refresh table is copied whole every run, so pruned rows would come back (remove retention or give the table a cursor)' });
+      if (table.retention)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['retention'],
+          message:
+            'retention needs mode merge or append: a full_refresh table is copied whole every run, so pruned rows would come back (remove retention or give the table a cursor)',
+        });
       return;
     }
-    if (table.mode === 'merge' && table.primary_key.length === 0) ctx.addIssue({ code: 'custom', path: ['primary_key'], message: 'primary_key needs at least one column for mode merge (or use mode: append or full_refresh)' });
-    if (!table.cursor) ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor is required for mode ${table.mode} (or use mode: full_refresh)` });
+    if (table.mode === 'merge' && table.primary_key.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['primary_key'],
+        message: 'primary_key needs at least one column for mode merge (or use mode: append or full_refresh)',
+      });
+    if (!table.cursor)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: `cursor is required for mode ${table.mode} (or use mode: full_refresh)`,
+      });
   });
 
 const pattern = z.string().min(1);
@@ -153,7 +185,10 @@ const fileSchema = z
   .object({
     demo: z.boolean().default(false),
     // The dbt project that models this source, relative to this file; absent: extract-only runs.
-    dbt: z.object({ project_dir: z.string().min(1) }).strict().optional(),
+    dbt: z
+      .object({ project_dir: z.string().min(1) })
+      .strict()
+      .optional(),
     // May be empty: `rebar nightly --all` then discovers every table.
     tables: z.array(tableSchema).default([]),
     discover: z
@@ -169,7 +204,12 @@ const fileSchema = z
     publish: z
       .object({
         schemas: z
-          .array(identifier.refine((name) => name !== METADATA_SCHEMA_NAME, `${METADATA_SCHEMA_NAME} is Rebar's bookkeeping: publish its run history with run_history: true instead`))
+          .array(
+            identifier.refine(
+              (name) => name !== METADATA_SCHEMA_NAME,
+              `${METADATA_SCHEMA_NAME} is Rebar's bookkeeping: publish its run history with run_history: true instead`,
+            ),
+          )
           .min(1, 'list at least one schema (e.g. [marts])'),
         run_history: z.boolean().default(true),
       })
@@ -179,8 +219,7 @@ const fileSchema = z
   })
   .strict();
 
-export class TablesConfigError extends UserError {
-}
+export class TablesConfigError extends UserError {}
 
 export function parseTablesConfig(text: string, origin: string): TableConfig[] {
   return parseRebarFile(text, origin).tables;
@@ -206,7 +245,10 @@ export function parseRebarFile(text: string, origin: string): RebarFile {
     const qualified = `${relation.schema}.${relation.table}`;
     const earlier = seen.get(name);
     if (earlier === qualified) throw new TablesConfigError(`${origin}: table "${qualified}" is listed twice`);
-    if (earlier) throw new TablesConfigError(`${origin}: tables "${earlier}" and "${qualified}" would both land as raw.${name}; leave one out`);
+    if (earlier)
+      throw new TablesConfigError(
+        `${origin}: tables "${earlier}" and "${qualified}" would both land as raw.${name}; leave one out`,
+      );
     seen.set(name, qualified);
     const base = {
       name,
@@ -221,8 +263,18 @@ export function parseRebarFile(text: string, origin: string): RebarFile {
     const cursor = table.cursor as string;
     // An append-only log without a declared key is keyed by its sequence.
     const primaryKey = table.primary_key.length > 0 ? table.primary_key : [cursor];
-    const incremental: IncrementalTableConfig = { ...base, primaryKey, mode: table.mode, cursor, lookback: table.lookback };
-    if (table.retention) incremental.retention = { categoryColumn: table.retention.category_column, timestampColumn: table.retention.timestamp_column };
+    const incremental: IncrementalTableConfig = {
+      ...base,
+      primaryKey,
+      mode: table.mode,
+      cursor,
+      lookback: table.lookback,
+    };
+    if (table.retention)
+      incremental.retention = {
+        categoryColumn: table.retention.category_column,
+        timestampColumn: table.retention.timestamp_column,
+      };
     return incremental;
   });
   const discover = parsed.data.discover;
@@ -257,7 +309,9 @@ export function loadRebarFile(path: string): RebarFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new TablesConfigError(`Cannot read the tables config ${path}: create it (rebar init writes one for your database; see rebar.yml) or set REBAR_TABLES_CONFIG`);
+    throw new TablesConfigError(
+      `Cannot read the tables config ${path}: create it (rebar init writes one for your database; see rebar.yml) or set REBAR_TABLES_CONFIG`,
+    );
   }
   return parseRebarFile(text, path);
 }

@@ -62,7 +62,9 @@ export async function checkContent(input: ContentCheckInput): Promise<ContentChe
   const { store, table } = input;
   const now = input.now ?? Date.now;
   const started = now();
-  const keyColumns = table.primaryKey.map((name) => input.columns.find((column) => column.name === name) as SourceColumn);
+  const keyColumns = table.primaryKey.map(
+    (name) => input.columns.find((column) => column.name === name) as SourceColumn,
+  );
   const compared = input.columns.filter((column) => !table.primaryKey.includes(column.name));
   const canonical = [...keyColumns, ...compared].map(canonicalValue);
   const cursorIndex = [...keyColumns, ...compared].findIndex((column) => column.name === table.cursor);
@@ -78,14 +80,39 @@ export async function checkContent(input: ContentCheckInput): Promise<ContentChe
     const range = describeRange(table, afterKey, upToKey);
     if (differing.length > 0) {
       const detail = mismatchMessage(table, range, differing, keyColumns, cursorIndex, canonical);
-      await store.record({ table, loadId: input.loadId, fromKey: afterKey, toKey: upToKey, rowsCompared: source.length, result: 'different', detail, nextAfterKey: undefined });
+      await store.record({
+        table,
+        loadId: input.loadId,
+        fromKey: afterKey,
+        toKey: upToKey,
+        rowsCompared: source.length,
+        result: 'different',
+        detail,
+        nextAfterKey: undefined,
+      });
       throw new ContentMismatchError(detail);
     }
-    await store.record({ table, loadId: input.loadId, fromKey: afterKey, toKey: upToKey, rowsCompared: source.length, result: 'equal', detail: undefined, nextAfterKey: reachedEnd ? null : upToKey });
+    await store.record({
+      table,
+      loadId: input.loadId,
+      fromKey: afterKey,
+      toKey: upToKey,
+      rowsCompared: source.length,
+      result: 'equal',
+      detail: undefined,
+      nextAfterKey: reachedEnd ? null : upToKey,
+    });
     rowsCompared += source.length;
     if (reachedEnd || now() - started >= input.settings.budgetMs) {
-      const share = firstKey === undefined && reachedEnd ? 'the whole table' : `${describeRange(table, firstKey, upToKey)}${reachedEnd ? ' (end of the table; the next run starts over)' : ''}`;
-      return { rowsCompared, reachedEnd, summary: `content check: ${rowsCompared.toLocaleString('en-US')} rows equal to the source by value, ${share}` };
+      const share =
+        firstKey === undefined && reachedEnd
+          ? 'the whole table'
+          : `${describeRange(table, firstKey, upToKey)}${reachedEnd ? ' (end of the table; the next run starts over)' : ''}`;
+      return {
+        rowsCompared,
+        reachedEnd,
+        summary: `content check: ${rowsCompared.toLocaleString('en-US')} rows equal to the source by value, ${share}`,
+      };
     }
     afterKey = upToKey;
   }
@@ -95,18 +122,30 @@ export async function checkContent(input: ContentCheckInput): Promise<ContentChe
  * Source rows after `afterKey`, in key order: keys, compared columns, then whether the row is in
  * flight (see checkContent), all as text.
  */
-async function readSourceRange(input: ContentCheckInput, keyColumns: SourceColumn[], compared: SourceColumn[], afterKey: string[] | undefined): Promise<(string | null)[][]> {
+async function readSourceRange(
+  input: ContentCheckInput,
+  keyColumns: SourceColumn[],
+  compared: SourceColumn[],
+  afterKey: string[] | undefined,
+): Promise<(string | null)[][]> {
   const { table } = input;
   const keys = keyColumns.map((column) => `source_row.${quoteIdent(column.name)}`);
   const filters = [
-    ...(afterKey ? [`(${keys.join(', ')}) > (${afterKey.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})`] : []),
+    ...(afterKey
+      ? [
+          `(${keys.join(', ')}) > (${afterKey.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})`,
+        ]
+      : []),
     ...(input.expiredRows ? [`not coalesce(${input.expiredRows}, false)`] : []),
   ];
   const selectList = [...keyColumns, ...compared].map((column) => sourceText(column, 'source_row.'));
   const text = `select ${[...selectList, `(${inFlight(input)})::text`].join(', ')}
     from ${quotedSourceRelation(table)} as source_row ${filters.length > 0 ? `where ${filters.join(' and ')}` : ''}
     order by ${keys.join(', ')} limit ${input.settings.rangeRows}`;
-  return inReadSnapshot(input.client, async () => (await input.client.query({ text, rowMode: 'array' })).rows as (string | null)[][]);
+  return inReadSnapshot(
+    input.client,
+    async () => (await input.client.query({ text, rowMode: 'array' })).rows as (string | null)[][],
+  );
 }
 
 /** SQL true for a source row changed (or committed) too recently for raw to be expected to hold it. */
@@ -115,7 +154,12 @@ function inFlight(input: ContentCheckInput): string {
   const cursor = `source_row.${quoteIdent(input.table.cursor)}`;
   const stored = `${quoteLiteral(input.watermark.cursor)}::${cursorType}`;
   const lookback = resolveLookback(input.table, cursorType);
-  const behind = lookback.kind === 'interval' ? ` or ${cursor} >= ${stored} - interval ${quoteLiteral(lookback.interval)}` : lookback.kind === 'count' ? ` or ${cursor} > ${stored} - ${lookback.count}` : '';
+  const behind =
+    lookback.kind === 'interval'
+      ? ` or ${cursor} >= ${stored} - interval ${quoteLiteral(lookback.interval)}`
+      : lookback.kind === 'count'
+        ? ` or ${cursor} > ${stored} - ${lookback.count}`
+        : '';
   return `${cursor} is null or ${cursor} > ${stored}${behind}`;
 }
 
@@ -125,7 +169,12 @@ interface DifferingRow {
   raw: (string | null)[] | undefined;
 }
 
-function differingRows(source: (string | null)[][], raw: (string | null)[][], keyCount: number, canonical: Canonical[]): DifferingRow[] {
+function differingRows(
+  source: (string | null)[][],
+  raw: (string | null)[][],
+  keyCount: number,
+  canonical: Canonical[],
+): DifferingRow[] {
   const rawByKey = new Map(raw.map((row) => [rowKey(row.slice(0, keyCount)), row]));
   const differing: DifferingRow[] = [];
   for (const row of source) {
@@ -145,17 +194,31 @@ function describeRange(table: IncrementalTableConfig, from: string[] | undefined
 
 type Canonical = ReturnType<typeof canonicalValue>;
 
-function mismatchMessage(table: IncrementalTableConfig, range: string, differing: DifferingRow[], keyColumns: SourceColumn[], cursorIndex: number, canonical: Canonical[]): string {
+function mismatchMessage(
+  table: IncrementalTableConfig,
+  range: string,
+  differing: DifferingRow[],
+  keyColumns: SourceColumn[],
+  cursorIndex: number,
+  canonical: Canonical[],
+): string {
   const shown = differing.slice(0, 3).map((row) => {
     const key = keyColumns.map((column, index) => `${column.name}=${row.key[index]}`).join(', ');
-    return row.raw ? `${key}: source ${rowKey(row.source ?? [], canonical).slice(0, 200)} raw ${rowKey(row.raw, canonical).slice(0, 200)}` : `${key}: missing from raw`;
+    return row.raw
+      ? `${key}: source ${rowKey(row.source ?? [], canonical).slice(0, 200)} raw ${rowKey(row.raw, canonical).slice(0, 200)}`
+      : `${key}: missing from raw`;
   });
-  const cursors = differing.map((row) => row.source?.[cursorIndex]).filter((value): value is string => typeof value === 'string');
+  const cursors = differing
+    .map((row) => row.source?.[cursorIndex])
+    .filter((value): value is string => typeof value === 'string');
   const relation = sourceRelationOf(table);
-  const source = describeTable(table) === table.name ? 'the source' : `the source (${relation.schema}.${relation.table})`;
-  return `Content check: raw.${table.name} differs from ${source} in ${differing.length} row(s) of ${range} (${shown.join('; ')}). `
-    + `The source changed them without moving their cursor ${table.cursor}, so no incremental load brings them back. `
-    + `Repair: rebar backfill --tables ${table.name} ${backfillWindow(cursors)} re-reads them; rebar reconcile --working --tables ${table.name} lists every difference.`;
+  const source =
+    describeTable(table) === table.name ? 'the source' : `the source (${relation.schema}.${relation.table})`;
+  return (
+    `Content check: raw.${table.name} differs from ${source} in ${differing.length} row(s) of ${range} (${shown.join('; ')}). ` +
+    `The source changed them without moving their cursor ${table.cursor}, so no incremental load brings them back. ` +
+    `Repair: rebar backfill --tables ${table.name} ${backfillWindow(cursors)} re-reads them; rebar reconcile --working --tables ${table.name} lists every difference.`
+  );
 }
 
 /** The backfill window (whole days, or sequence values) holding every differing row's cursor. */
@@ -164,7 +227,10 @@ function backfillWindow(cursors: string[]): string {
     const values = cursors.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return `--from ${values[0]} --to ${values[values.length - 1]! + 1n}`;
   }
-  const days = cursors.map((value) => /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0]).filter((day): day is string => day !== undefined).sort();
+  const days = cursors
+    .map((value) => /^\d{4}-\d{2}-\d{2}/.exec(value)?.[0])
+    .filter((day): day is string => day !== undefined)
+    .sort();
   if (days.length === 0 || days.length < cursors.length) return '--from <first cursor> --to <after the last>';
   const after = new Date(`${days[days.length - 1]}T00:00:00Z`);
   after.setUTCDate(after.getUTCDate() + 1);

@@ -32,7 +32,9 @@ export async function hardDeleteCheckDue(loader: Warehouse, table: TableConfig, 
  */
 export async function detectHardDeletes(input: DetectHardDeletesInput): Promise<number> {
   const { client, table } = input;
-  const keyColumns = table.primaryKey.map((name) => input.columns.find((column) => column.name === name) as SourceColumn);
+  const keyColumns = table.primaryKey.map(
+    (name) => input.columns.find((column) => column.name === name) as SourceColumn,
+  );
   // Qualified: the select list prints keys as text under the same names, and ordering must use the typed columns.
   const keyList = keyColumns.map((column) => `source_row.${quoteIdent(column.name)}`).join(', ');
   const relation = quotedSourceRelation(table);
@@ -49,7 +51,11 @@ export async function detectHardDeletes(input: DetectHardDeletesInput): Promise<
         rowMode: 'array',
       });
       const rows = result.rows as string[][];
-      if (rows.length > 0) appendFileSync(keysFilePath, rows.map((row) => `${row.map((value) => `"${value.replaceAll('"', '""')}"`).join(',')}\n`).join(''));
+      if (rows.length > 0)
+        appendFileSync(
+          keysFilePath,
+          rows.map((row) => `${row.map((value) => `"${value.replaceAll('"', '""')}"`).join(',')}\n`).join(''),
+        );
       if (rows.length < input.chunkRows) break;
       last = rows[rows.length - 1];
     }

@@ -63,16 +63,25 @@ export interface ExtractAndLoadOutput extends ExtractProgress {
 export async function extractAndLoad(input: ExtractAndLoadInput): Promise<ExtractAndLoadOutput> {
   const { client, loader, table } = input;
   const filePath = join(input.workDir, `${table.name}.csv`);
-  const progress: ExtractProgress = input.resumeFrom ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] } : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, schemaChanges: [] };
+  const progress: ExtractProgress = input.resumeFrom
+    ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] }
+    : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, schemaChanges: [] };
   try {
     const columns = await readSourceColumns(client, table);
     if (table.mode === 'full_refresh' && input.window) {
-      throw new SourceTableError(`Table ${describeTable(table)} is reloaded whole by every nightly run (mode full_refresh): it has no cursor to backfill; leave it out.`);
+      throw new SourceTableError(
+        `Table ${describeTable(table)} is reloaded whole by every nightly run (mode full_refresh): it has no cursor to backfill; leave it out.`,
+      );
     }
     if (table.mode === 'full_refresh') {
       const copied = await copyWholeTableToFile({ client, table, columns, filePath });
       const replaced = await loader.replaceTable({ table, columns, filePath, loadId: input.loadId });
-      Object.assign(progress, { chunks: 1, rowsExtracted: copied.rowCount, rowsWritten: replaced.rowsWritten, bytes: copied.bytes });
+      Object.assign(progress, {
+        chunks: 1,
+        rowsExtracted: copied.rowCount,
+        rowsWritten: replaced.rowsWritten,
+        bytes: copied.bytes,
+      });
       progress.schemaChanges.push(...replaced.schemaChanges);
       return { ...progress, sourceRows: copied.rowCount, warehouseRows: replaced.warehouseRows, watermark: undefined };
     }
@@ -80,7 +89,17 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
     const expiredRows = await prunedSourceRows(loader, table, columns);
     let after: Watermark | undefined;
     for (;;) {
-      const copied = await copyChunkToFile({ client, table, columns, watermark, after, chunkRows: input.chunkRows, filePath, expiredRows, window: input.window });
+      const copied = await copyChunkToFile({
+        client,
+        table,
+        columns,
+        watermark,
+        after,
+        chunkRows: input.chunkRows,
+        filePath,
+        expiredRows,
+        window: input.window,
+      });
       // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
       const loaded = await loader.loadFile({ table, columns, filePath, loadId: input.loadId });
       progress.chunks += 1;
@@ -93,19 +112,52 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
       if (copied.rowCount - copied.nullCursorRows < input.chunkRows) {
         let warehouseRows = loaded.warehouseRows;
         if (await hardDeleteCheckDue(loader, table)) {
-          const tombstoned = await detectHardDeletes({ client, loader, table, columns, workDir: input.workDir, chunkRows: input.chunkRows, loadId: input.loadId });
+          const tombstoned = await detectHardDeletes({
+            client,
+            loader,
+            table,
+            columns,
+            workDir: input.workDir,
+            chunkRows: input.chunkRows,
+            loadId: input.loadId,
+          });
           progress.rowsTombstoned += tombstoned;
           warehouseRows -= tombstoned;
           input.onChunk?.(progress);
         }
         // After the main pass, so the rows it brought in are re-read too and the column exists in raw.
-        const reread = await rereadNewColumns({ client, loader, table, columns, workDir: input.workDir, chunkRows: input.chunkRows, loadId: input.loadId, onChunk: () => input.onChunk?.(progress) });
+        const reread = await rereadNewColumns({
+          client,
+          loader,
+          table,
+          columns,
+          workDir: input.workDir,
+          chunkRows: input.chunkRows,
+          loadId: input.loadId,
+          onChunk: () => input.onChunk?.(progress),
+        });
         progress.schemaChanges.push(...reread);
         const committed = loaded.watermark ?? (await loader.getWatermark(table));
-        const checked = input.contentCheck && loader.contentChecks && committed && !input.window
-          ? await checkContent({ client, store: loader.contentChecks, table, columns, watermark: committed, expiredRows, settings: input.contentCheck, loadId: input.loadId })
-          : undefined;
-        return { ...progress, sourceRows: copied.sourceRowCount ?? 0, warehouseRows, watermark: committed, contentCheck: checked?.summary };
+        const checked =
+          input.contentCheck && loader.contentChecks && committed && !input.window
+            ? await checkContent({
+                client,
+                store: loader.contentChecks,
+                table,
+                columns,
+                watermark: committed,
+                expiredRows,
+                settings: input.contentCheck,
+                loadId: input.loadId,
+              })
+            : undefined;
+        return {
+          ...progress,
+          sourceRows: copied.sourceRowCount ?? 0,
+          warehouseRows,
+          watermark: committed,
+          contentCheck: checked?.summary,
+        };
       }
     }
   } finally {
@@ -125,9 +177,15 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
  * is the cutoff already applied (from _rebar.retention_prunes), not now minus the retention: rows
  * that have aged past retention since the last prune are still in raw, and counted on both sides.
  */
-async function prunedSourceRows(loader: Warehouse, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<string | undefined> {
+async function prunedSourceRows(
+  loader: Warehouse,
+  table: IncrementalTableConfig,
+  columns: SourceColumn[],
+): Promise<string | undefined> {
   if (!table.retention) return undefined;
-  const kind = timestampKindOfPg(columns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '');
+  const kind = timestampKindOfPg(
+    columns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '',
+  );
   if (!kind) return undefined; // refused by readSourceColumns already
   return expiredRowsPredicate(table.retention, kind, await loader.retentionBoundaries(table));
 }

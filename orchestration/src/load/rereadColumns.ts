@@ -32,7 +32,9 @@ export interface RereadColumnsInput {
 export async function rereadNewColumns(input: RereadColumnsInput): Promise<string[]> {
   const { client, loader, table } = input;
   const finished: string[] = [];
-  const keyColumns = table.primaryKey.map((name) => input.columns.find((column) => column.name === name) as SourceColumn);
+  const keyColumns = table.primaryKey.map(
+    (name) => input.columns.find((column) => column.name === name) as SourceColumn,
+  );
   for (const pending of await loader.pendingColumnRereads(table)) {
     const column = input.columns.find((candidate) => candidate.name === pending.column);
     // Gone again before its re-read finished: it is NULL from now on, like any dropped column.
@@ -43,9 +45,25 @@ export async function rereadNewColumns(input: RereadColumnsInput): Promise<strin
     const filePath = join(input.workDir, `${table.name}.reread.csv`);
     try {
       for (;;) {
-        const chunk = await copyKeyedColumn(client, quotedSourceRelation(table), keyColumns, column, afterKey, input.chunkRows, filePath);
+        const chunk = await copyKeyedColumn(
+          client,
+          quotedSourceRelation(table),
+          keyColumns,
+          column,
+          afterKey,
+          input.chunkRows,
+          filePath,
+        );
         const done = chunk.rowCount < input.chunkRows;
-        const output = await loader.rereadColumn({ table, keyColumns, column, filePath, lastKey: chunk.lastKey ?? afterKey, finished: done, loadId: input.loadId });
+        const output = await loader.rereadColumn({
+          table,
+          keyColumns,
+          column,
+          filePath,
+          lastKey: chunk.lastKey ?? afterKey,
+          finished: done,
+          loadId: input.loadId,
+        });
         rowsRead += output.rowsRead;
         rowsChanged += output.rowsChanged;
         afterKey = chunk.lastKey ?? afterKey;
@@ -56,24 +74,41 @@ export async function rereadNewColumns(input: RereadColumnsInput): Promise<strin
       rmSync(filePath, { force: true });
     }
     const renamed = pending.renamedFrom ? ` (renamed from ${pending.renamedFrom})` : '';
-    finished.push(`column ${column.name} appeared${renamed}; re-read ${rowsRead.toLocaleString('en-US')} rows for it, ${rowsChanged.toLocaleString('en-US')} of them changed in raw`);
+    finished.push(
+      `column ${column.name} appeared${renamed}; re-read ${rowsRead.toLocaleString('en-US')} rows for it, ${rowsChanged.toLocaleString('en-US')} of them changed in raw`,
+    );
   }
   return finished;
 }
 
 /** COPYs (key columns, column) of the rows after `afterKey`, in key order, into a CSV file; returns the last key. */
 async function copyKeyedColumn(
-  client: pg.ClientBase, relation: string, keyColumns: SourceColumn[], column: SourceColumn, afterKey: string[] | undefined, chunkRows: number, filePath: string,
+  client: pg.ClientBase,
+  relation: string,
+  keyColumns: SourceColumn[],
+  column: SourceColumn,
+  afterKey: string[] | undefined,
+  chunkRows: number,
+  filePath: string,
 ): Promise<{ rowCount: number; lastKey: string[] | undefined }> {
   const keys = keyColumns.map((key) => `source_row.${quoteIdent(key.name)}`);
-  const after = afterKey ? `where (${keys.join(', ')}) > (${afterKey.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})` : '';
+  const after = afterKey
+    ? `where (${keys.join(', ')}) > (${afterKey.map((value, index) => `${quoteLiteral(value)}::${keyColumns[index]!.pgType}`).join(', ')})`
+    : '';
   const chunk = `select ${[...keys, `source_row.${quoteIdent(column.name)}`].join(', ')} from ${relation} as source_row ${after} order by ${keys.join(', ')} limit ${chunkRows}`;
-  const selectList = [...keyColumns, column].map((selected) => extractExpression(`source_row.${quoteIdent(selected.name)}`, selected));
+  const selectList = [...keyColumns, column].map((selected) =>
+    extractExpression(`source_row.${quoteIdent(selected.name)}`, selected),
+  );
   return inReadSnapshot(client, async () => {
-    const stream = client.query(copyTo(`copy (select ${selectList.join(', ')} from (${chunk}) as source_row) to stdout with (format csv)`));
+    const stream = client.query(
+      copyTo(`copy (select ${selectList.join(', ')} from (${chunk}) as source_row) to stdout with (format csv)`),
+    );
     await pipeline(stream, createWriteStream(filePath));
     const descending = keys.map((key) => `${key} desc`).join(', ');
-    const last = await client.query({ text: `select ${keys.map((key) => `${key}::text`).join(', ')} from (${chunk}) as source_row order by ${descending} limit 1`, rowMode: 'array' });
+    const last = await client.query({
+      text: `select ${keys.map((key) => `${key}::text`).join(', ')} from (${chunk}) as source_row order by ${descending} limit 1`,
+      rowMode: 'array',
+    });
     return { rowCount: stream.rowCount ?? 0, lastKey: last.rows[0] as string[] | undefined };
   });
 }

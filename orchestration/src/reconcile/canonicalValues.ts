@@ -4,7 +4,13 @@
  */
 
 const FLOAT_WORDS: Record<string, string> = {
-  nan: 'NaN', '-nan': 'NaN', inf: 'Infinity', infinity: 'Infinity', '+inf': 'Infinity', '-inf': '-Infinity', '-infinity': '-Infinity',
+  nan: 'NaN',
+  '-nan': 'NaN',
+  inf: 'Infinity',
+  infinity: 'Infinity',
+  '+inf': 'Infinity',
+  '-inf': '-Infinity',
+  '-infinity': '-Infinity',
 };
 
 /** A float as JavaScript prints the double it denotes: NaN, Infinity, -Infinity, -0, shortest digits. */

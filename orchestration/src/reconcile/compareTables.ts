@@ -38,7 +38,11 @@ export interface TableComparison {
  * as it was pruned). Every type compares: an equal warehouse is reported equal, a changed element or
  * byte is a difference.
  */
-export async function compareTables(client: pg.ClientBase, warehousePath: string, tables: readonly TableConfig[]): Promise<TableComparison> {
+export async function compareTables(
+  client: pg.ClientBase,
+  warehousePath: string,
+  tables: readonly TableConfig[],
+): Promise<TableComparison> {
   await client.query("set time zone 'UTC'");
   const instance = await DuckDBInstance.create(warehousePath, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
@@ -51,13 +55,24 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
       const expired = await prunedRowsPredicate(connection, table, sourceColumns);
       const kept = expired ? `where not coalesce(${expired}, false)` : '';
       const pastRetention = expired
-        ? Number((await client.query<{ n: string }>(`select count(*) as n from ${quotedSourceRelation(table)} as source_row where coalesce(${expired}, false)`)).rows[0]?.n ?? 0)
+        ? Number(
+            (
+              await client.query<{ n: string }>(
+                `select count(*) as n from ${quotedSourceRelation(table)} as source_row where coalesce(${expired}, false)`,
+              )
+            ).rows[0]?.n ?? 0,
+          )
         : 0;
       // Qualified, so both databases sort by the typed columns rather than their text output.
       const keys = table.primaryKey.length > 0 ? table.primaryKey.map(quoteIdent) : columns;
       const orderBy = keys.map((key) => `source_row.${key}`).join(', ');
       const canonical = sourceColumns.map(canonicalValue);
-      const sourceRows = (await client.query({ text: `select ${sourceColumns.map((column) => sourceText(column, 'source_row.')).join(', ')} from ${quotedSourceRelation(table)} as source_row ${kept} order by ${orderBy}`, rowMode: 'array' })).rows as (string | null)[][];
+      const sourceRows = (
+        await client.query({
+          text: `select ${sourceColumns.map((column) => sourceText(column, 'source_row.')).join(', ')} from ${quotedSourceRelation(table)} as source_row ${kept} order by ${orderBy}`,
+          rowMode: 'array',
+        })
+      ).rows as (string | null)[][];
       const rawResult = await connection.runAndReadAll(
         `select ${sourceColumns.map((column) => rawText(column, 'source_row.')).join(', ')} from raw.${quoteIdent(table.name)} as source_row where _rebar_deleted_at is null order by ${orderBy}`,
       );
@@ -78,21 +93,36 @@ export async function compareTables(client: pg.ClientBase, warehousePath: string
   }
   return {
     tables: results,
-    rowsByTable: Object.fromEntries(results.map((result) => [result.table, result.sourceRows + result.sourceRowsPastRetention])),
+    rowsByTable: Object.fromEntries(
+      results.map((result) => [result.table, result.sourceRows + result.sourceRowsPastRetention]),
+    ),
     mismatches: results.filter((result) => result.difference).map((result) => `${result.table}: ${result.difference}`),
   };
 }
 
 /** SQL over the source table (aliased source_row) true for rows the warehouse has pruned past retention. */
-async function prunedRowsPredicate(connection: DuckDBConnection, table: TableConfig, sourceColumns: SourceColumn[]): Promise<string | undefined> {
+async function prunedRowsPredicate(
+  connection: DuckDBConnection,
+  table: TableConfig,
+  sourceColumns: SourceColumn[],
+): Promise<string | undefined> {
   if (table.mode === 'full_refresh' || !table.retention) return undefined;
   const timestampType = sourceColumns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '';
   const kind = timestampKindOfPg(timestampType);
   if (!kind) return undefined; // readSourceColumns refuses such a column
-  return expiredRowsPredicate(table.retention, kind, await readRetentionBoundaries(connection, table.name), 'source_row.');
+  return expiredRowsPredicate(
+    table.retention,
+    kind,
+    await readRetentionBoundaries(connection, table.name),
+    'source_row.',
+  );
 }
 
-function firstDifference(sourceRows: (string | null)[][], rawRows: (string | null)[][], canonical: ReturnType<typeof canonicalValue>[]): string | undefined {
+function firstDifference(
+  sourceRows: (string | null)[][],
+  rawRows: (string | null)[][],
+  canonical: ReturnType<typeof canonicalValue>[],
+): string | undefined {
   if (sourceRows.length !== rawRows.length) return `source has ${sourceRows.length} rows, raw ${rawRows.length}`;
   for (let index = 0; index < sourceRows.length; index += 1) {
     const source = rowKey(sourceRows[index] ?? [], canonical);

@@ -63,10 +63,12 @@ type Canonical = ((text: string) => string) | undefined;
 
 /** A row as one comparable string; `canonical` holds each column's canonicalValue. */
 export function rowKey(row: (string | null)[], canonical: readonly Canonical[] = []): string {
-  return JSON.stringify(row.map((value, index) => {
-    const finish = canonical[index];
-    return value !== null && finish ? finish(value) : normaliseValue(value);
-  }));
+  return JSON.stringify(
+    row.map((value, index) => {
+      const finish = canonical[index];
+      return value !== null && finish ? finish(value) : normaliseValue(value);
+    }),
+  );
 }
 
 /** SHA-256 over rows (in the order given) in their normalised form. */

@@ -34,12 +34,20 @@ export function timestampKindOfDuckDb(duckdbType: string): TimestampKind | undef
  * its day. The category is compared as text, whatever its type (text, enum, varchar). Rows whose
  * category or timestamp is NULL are never past retention (the caller wraps it in coalesce).
  */
-export function expiredRowsPredicate(retention: RetentionConfig, kind: TimestampKind, boundaries: readonly RetentionBoundary[], qualifier = ''): string | undefined {
+export function expiredRowsPredicate(
+  retention: RetentionConfig,
+  kind: TimestampKind,
+  boundaries: readonly RetentionBoundary[],
+  qualifier = '',
+): string | undefined {
   if (boundaries.length === 0) return undefined;
   const category = `cast(${qualifier}${quoteIdent(retention.categoryColumn)} as varchar)`;
   const timestamp = `${qualifier}${quoteIdent(retention.timestampColumn)}`;
   return boundaries
-    .map((boundary) => `(${category} = ${quoteLiteral(boundary.category)} and ${timestamp} < ${cutoffLiteral(boundary.cutoff, kind)})`)
+    .map(
+      (boundary) =>
+        `(${category} = ${quoteLiteral(boundary.category)} and ${timestamp} < ${cutoffLiteral(boundary.cutoff, kind)})`,
+    )
     .join(' or ');
 }
 

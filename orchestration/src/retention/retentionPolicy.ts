@@ -9,8 +9,7 @@ export interface RetentionPeriod {
   retentionYears: number;
 }
 
-export class RetentionPolicyError extends UserError {
-}
+export class RetentionPolicyError extends UserError {}
 
 const HEADER = 'event_category,retention_years';
 
@@ -32,7 +31,9 @@ export function parseRetentionPolicy(text: string, origin: string): RetentionPer
   const lines = text.split(/\r?\n/);
   const header = lines[0]?.trim().replace(/^\uFEFF/, '');
   if (header !== HEADER) {
-    throw new RetentionPolicyError(`${origin} line 1: expected the header "${HEADER}" (got "${header ?? ''}"); restore it, one category per line below it.`);
+    throw new RetentionPolicyError(
+      `${origin} line 1: expected the header "${HEADER}" (got "${header ?? ''}"); restore it, one category per line below it.`,
+    );
   }
   const periods: RetentionPeriod[] = [];
   lines.slice(1).forEach((line, index) => {
@@ -40,7 +41,9 @@ export function parseRetentionPolicy(text: string, origin: string): RetentionPer
     if (line.trim() === '') return;
     const fields = line.split(',').map((field) => field.trim().replace(/^"(.*)"$/, '$1'));
     if (fields.length !== 2) {
-      throw new RetentionPolicyError(`${origin} line ${lineNumber}: expected 2 fields (event_category,retention_years), got ${fields.length} in "${line}"; write it like interaction,1.`);
+      throw new RetentionPolicyError(
+        `${origin} line ${lineNumber}: expected 2 fields (event_category,retention_years), got ${fields.length} in "${line}"; write it like interaction,1.`,
+      );
     }
     const parsed = rowSchema.safeParse({ category: fields[0], retentionYears: fields[1] });
     if (!parsed.success) {
@@ -48,7 +51,9 @@ export function parseRetentionPolicy(text: string, origin: string): RetentionPer
       throw new RetentionPolicyError(`${origin} line ${lineNumber}: ${problem} (got "${line}").`);
     }
     if (periods.some((period) => period.category === parsed.data.category)) {
-      throw new RetentionPolicyError(`${origin} line ${lineNumber}: category "${parsed.data.category}" is listed twice; keep one line per category.`);
+      throw new RetentionPolicyError(
+        `${origin} line ${lineNumber}: category "${parsed.data.category}" is listed twice; keep one line per category.`,
+      );
     }
     periods.push(parsed.data);
   });
@@ -60,7 +65,9 @@ export function loadRetentionPolicy(path: string): RetentionPeriod[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new RetentionPolicyError(`Cannot read the retention policy ${path}: restore the seed (event_category,retention_years), or remove retention from the tables config.`);
+    throw new RetentionPolicyError(
+      `Cannot read the retention policy ${path}: restore the seed (event_category,retention_years), or remove retention from the tables config.`,
+    );
   }
   return parseRetentionPolicy(text, path);
 }

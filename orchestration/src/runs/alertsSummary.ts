@@ -28,6 +28,6 @@ export type AlertsSummary =
 export function alertsNotBuiltReason(dbtExitCode: number, nodes: readonly ModelRunResult[]): string | undefined {
   if (dbtExitCode !== 0) return 'the dbt build did not succeed';
   const model = nodes.find((node) => node.uniqueId === ALERTS_MODEL);
-  if (!model) return 'marts.fct_alerts is not part of this run\'s dbt selection';
+  if (!model) return "marts.fct_alerts is not part of this run's dbt selection";
   return model.status === 'success' ? undefined : `marts.fct_alerts ended ${model.status}`;
 }

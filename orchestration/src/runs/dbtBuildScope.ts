@@ -32,12 +32,23 @@ const SELECTABLE = /^[A-Za-z0-9_]+$/;
  * The nightly's scope from what it changed and what was built before. `source:*.<table>+` names the
  * table in whatever source the project declares it (the demo's rebar_source, or the one `rebar init` wrote).
  */
-export function nightlyBuildScope(changedTables: readonly string[], fingerprint: string, previous: PreviousBuild): DbtBuildScope {
+export function nightlyBuildScope(
+  changedTables: readonly string[],
+  fingerprint: string,
+  previous: PreviousBuild,
+): DbtBuildScope {
   const full = (reason: string): DbtBuildScope => ({ scope: 'full', reason, projectFingerprint: fingerprint });
-  if (previous.projectFingerprint === undefined) return full('the whole project: no earlier successful build recorded its dbt project');
-  if (previous.projectFingerprint !== fingerprint) return full('the whole project: the dbt project changed since the last successful build');
+  if (previous.projectFingerprint === undefined)
+    return full('the whole project: no earlier successful build recorded its dbt project');
+  if (previous.projectFingerprint !== fingerprint)
+    return full('the whole project: the dbt project changed since the last successful build');
   if (previous.lastRunFailed) return full('the whole project: the last run did not succeed');
-  if (changedTables.length === 0) return { scope: 'skipped', reason: 'no dbt build: no source table changed, so every model and test stands as last built', projectFingerprint: fingerprint };
+  if (changedTables.length === 0)
+    return {
+      scope: 'skipped',
+      reason: 'no dbt build: no source table changed, so every model and test stands as last built',
+      projectFingerprint: fingerprint,
+    };
   const unselectable = changedTables.filter((table) => !SELECTABLE.test(table));
   if (unselectable.length > 0) return full(`the whole project: dbt's selector cannot name ${unselectable.join(', ')}`);
   const names = [...changedTables].sort();

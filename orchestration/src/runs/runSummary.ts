@@ -88,7 +88,9 @@ export interface RunSummary {
 
 /** dbt nodes that did not pass: errors, failed tests, and nodes skipped because of them. */
 export function failedNodes(models: readonly ModelRunResult[]): ModelRunResult[] {
-  return models.filter((model) => model.status === 'error' || model.status === 'fail' || model.status === 'runtime error');
+  return models.filter(
+    (model) => model.status === 'error' || model.status === 'fail' || model.status === 'runtime error',
+  );
 }
 
 /**
@@ -106,10 +108,17 @@ export function warnedNodes(models: readonly ModelRunResult[]): ModelRunResult[]
  * watermarks; readers keep the previously published marts. A failed prune fails the run because
  * publishing would hand readers rows the policy says must be gone.
  */
-export function overallStatus(tables: readonly TableRunResult[], models: readonly ModelRunResult[], dbtSucceeded: boolean, retention: RetentionSummary): RunSummary['status'] {
+export function overallStatus(
+  tables: readonly TableRunResult[],
+  models: readonly ModelRunResult[],
+  dbtSucceeded: boolean,
+  retention: RetentionSummary,
+): RunSummary['status'] {
   const tablesFailed = tables.some((table) => table.status === 'failed');
   const pruneFailed = retention.error !== null;
-  return !tablesFailed && !pruneFailed && dbtSucceeded && models.length > 0 && failedNodes(models).length === 0 ? 'success' : 'failed';
+  return !tablesFailed && !pruneFailed && dbtSucceeded && models.length > 0 && failedNodes(models).length === 0
+    ? 'success'
+    : 'failed';
 }
 
 /** A failed node in one line: what it is, its status, the first line of its reason, where its compiled SQL is. */
@@ -123,9 +132,13 @@ export function failedNodeLine(node: ModelRunResult): string {
  * REASON_CHARS so no long one (a table's error, dbt's own output) hides the ones after it.
  */
 export function failedRunMessage(reasons: readonly string[]): string {
-  const clipped = reasons.map((reason) => (reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason));
+  const clipped = reasons.map((reason) =>
+    reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason,
+  );
   const text = clipped.join('; ');
-  return text.length > FAILED_RUN_MESSAGE_CHARS ? `${text.slice(0, FAILED_RUN_MESSAGE_CHARS)}… (see _rebar.run_tables and _rebar.run_models)` : text;
+  return text.length > FAILED_RUN_MESSAGE_CHARS
+    ? `${text.slice(0, FAILED_RUN_MESSAGE_CHARS)}… (see _rebar.run_tables and _rebar.run_models)`
+    : text;
 }
 const REASON_CHARS = 2000;
 const FAILED_RUN_MESSAGE_CHARS = 8000;
@@ -136,7 +149,10 @@ export function loadedCleanly(tables: readonly TableRunResult[], retention: Rete
 }
 
 /** One line per problem, naming the table, or the dbt node (and for a test, the model it checks). */
-export function failureReasons(summary: Pick<RunSummary, 'tables' | 'models' | 'retention' | 'publishGate'>, dbtErrors: readonly string[]): string[] {
+export function failureReasons(
+  summary: Pick<RunSummary, 'tables' | 'models' | 'retention' | 'publishGate'>,
+  dbtErrors: readonly string[],
+): string[] {
   return [
     ...(summary.publishGate && summary.publishGate.status !== 'passed' ? [summary.publishGate.reason] : []),
     ...summary.tables.filter((table) => table.error).map((table) => `table ${table.table}: ${table.error}`),

@@ -12,5 +12,4 @@ export interface SourceFreshnessResult {
 
 /** What `dbt source freshness` found after a run's build; informational: it never fails the run. */
 export type SourceFreshnessSummary =
-  | { status: 'checked'; checkedAt: string; tables: SourceFreshnessResult[] }
-  | { status: 'not_checked'; reason: string };
+  { status: 'checked'; checkedAt: string; tables: SourceFreshnessResult[] } | { status: 'not_checked'; reason: string };

@@ -35,7 +35,11 @@ export function sourcePassword(url: string): string | undefined {
 
 /** Connects once and runs `select 1`; the error names host and port and how to fix it. */
 export async function checkSource(url: string, timeoutMs = 10_000): Promise<void> {
-  const client = new pg.Client({ connectionString: url, application_name: 'rebar-check', connectionTimeoutMillis: timeoutMs });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'rebar-check',
+    connectionTimeoutMillis: timeoutMs,
+  });
   try {
     await client.connect();
     await client.query('select 1');
@@ -43,10 +47,15 @@ export async function checkSource(url: string, timeoutMs = 10_000): Promise<void
     const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(url), url]);
     const code = (error as { code?: string }).code;
     if (code === '28P01' || code === '28000') {
-      throw new SourceCredentialsError(`The source PostgreSQL at ${describeSource(url)} rejected the login (${message}): fix the user or password in REBAR_SOURCE_URL.`);
+      throw new SourceCredentialsError(
+        `The source PostgreSQL at ${describeSource(url)} rejected the login (${message}): fix the user or password in REBAR_SOURCE_URL.`,
+      );
     }
     const { permanent, hint } = classifySourceError(error);
-    if (permanent) throw new SourcePermanentError(`The source PostgreSQL at ${describeSource(url)} answered but refused (${message}): ${hint}.`);
+    if (permanent)
+      throw new SourcePermanentError(
+        `The source PostgreSQL at ${describeSource(url)} answered but refused (${message}): ${hint}.`,
+      );
     throw new SourceUnreachableError(
       `Cannot reach the source PostgreSQL at ${describeSource(url)} (${message}): check REBAR_SOURCE_URL and that the server is running and accepts connections from this host.`,
     );

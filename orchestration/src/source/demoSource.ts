@@ -14,9 +14,14 @@ export interface OpenSourceOutput {
 /** The configured source (REBAR_SOURCE_URL), or the embedded demo: a local cluster kept in the state folder. */
 export async function openSource(config: RebarConfig): Promise<OpenSourceOutput> {
   if (config.sourceUrl) return { url: config.sourceUrl, isDemo: false, close: async () => undefined };
-  const cluster = await startEphemeralPostgres({ dataDir: join(config.stateDir, 'demo-postgres'), binDir: config.pgBinDir });
+  const cluster = await startEphemeralPostgres({
+    dataDir: join(config.stateDir, 'demo-postgres'),
+    binDir: config.pgBinDir,
+  });
   try {
-    await withClient(cluster.connectionString, (client) => migrateSource(client, join(config.projectRoot, 'orchestration', 'sql', 'source')));
+    await withClient(cluster.connectionString, (client) =>
+      migrateSource(client, join(config.projectRoot, 'orchestration', 'sql', 'source')),
+    );
   } catch (error) {
     await cluster.stop();
     throw error;

@@ -43,7 +43,16 @@ export async function startEphemeralPostgres(input: StartEphemeralPostgresInput)
       openPathFor(dataDir);
       chownSync(dataDir, osUser.uid, osUser.gid);
     }
-    const init = await run('initdb', ['-D', dataDir, '-U', superuser, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+    const init = await run('initdb', [
+      '-D',
+      dataDir,
+      '-U',
+      superuser,
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+    ]);
     if (init.code !== 0) throw new Error(`initdb failed for ${dataDir}: ${init.stderr.trim()}`);
   }
 
@@ -81,10 +90,13 @@ export async function stopLeftoverPostgres(input: { dataDir: string; binDir: str
   const run = postgresTool(input.binDir, await clusterOsUser());
   const stopped = await run('pg_ctl', ['-D', input.dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
   if (stopped.code !== 0 && isRunning({ pid })) {
-    throw new Error(`A Postgres left running in ${input.dataDir} (pid ${pid}) by an earlier run could not be stopped: ${stopped.stderr.trim()}. Stop it with \`pg_ctl -D ${input.dataDir} stop\` and run this again.`);
+    throw new Error(
+      `A Postgres left running in ${input.dataDir} (pid ${pid}) by an earlier run could not be stopped: ${stopped.stderr.trim()}. Stop it with \`pg_ctl -D ${input.dataDir} stop\` and run this again.`,
+    );
   }
   // pg_ctl returns once postmaster.pid is gone, a moment before the process itself.
-  for (let waited = 0; waited < 30_000 && isRunning({ pid }); waited += 100) await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  for (let waited = 0; waited < 30_000 && isRunning({ pid }); waited += 100)
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
   return pid;
 }
 
@@ -96,7 +108,9 @@ export async function stopLeftoverPostgres(input: { dataDir: string; binDir: str
 function postgresTool(binDir: string, osUser: { uid: number; gid: number } | undefined) {
   const options = { ownProcessGroup: true };
   return (tool: string, args: string[]) =>
-    osUser ? runCommand('runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args], options) : runCommand(join(binDir, tool), args, options);
+    osUser
+      ? runCommand('runuser', ['-u', 'postgres', '--', join(binDir, tool), ...args], options)
+      : runCommand(join(binDir, tool), args, options);
 }
 
 async function clusterOsUser(): Promise<{ uid: number; gid: number } | undefined> {
@@ -118,7 +132,10 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
 async function postgresOsUser(): Promise<{ uid: number; gid: number }> {
   const uid = await runCommand('id', ['-u', 'postgres']);
   const gid = await runCommand('id', ['-g', 'postgres']);
-  if (uid.code !== 0) throw new Error('Running as root needs the `postgres` OS user to own the local cluster; install PostgreSQL (apt-get install postgresql) to create it.');
+  if (uid.code !== 0)
+    throw new Error(
+      'Running as root needs the `postgres` OS user to own the local cluster; install PostgreSQL (apt-get install postgresql) to create it.',
+    );
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 

@@ -11,7 +11,9 @@ export const DEMO_MARKER_TABLE = 'public.demo_clock';
 export async function isDemoSource(url: string): Promise<boolean> {
   try {
     return await withClient(url, async (client) => {
-      const found = await client.query<{ marker: string | null }>('select to_regclass($1)::text as marker', [DEMO_MARKER_TABLE]);
+      const found = await client.query<{ marker: string | null }>('select to_regclass($1)::text as marker', [
+        DEMO_MARKER_TABLE,
+      ]);
       return found.rows[0]?.marker !== null && found.rows[0]?.marker !== undefined;
     });
   } catch {

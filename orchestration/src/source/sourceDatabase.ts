@@ -229,7 +229,10 @@ export interface SourceDatabase {
  */
 export function sourceDb(client: pg.ClientBase): Kysely<SourceDatabase> {
   // pg's overloads are wider than kysely's; kysely calls only query(sql, parameters) without a cursor.
-  const borrowed: PostgresPoolClient = { query: client.query.bind(client) as PostgresPoolClient['query'], release: () => undefined };
+  const borrowed: PostgresPoolClient = {
+    query: client.query.bind(client) as PostgresPoolClient['query'],
+    release: () => undefined,
+  };
   return new Kysely<SourceDatabase>({
     dialect: new PostgresDialect({ pool: { connect: async () => borrowed, end: async () => undefined, options: {} } }),
   });

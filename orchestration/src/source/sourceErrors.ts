@@ -12,10 +12,14 @@ const PERMANENT_SQLSTATES: Record<string, string> = {
   '3D000': 'the database in REBAR_SOURCE_URL does not exist: fix the database name in REBAR_SOURCE_URL',
   '3F000': 'a schema Rebar reads does not exist: fix the schema name or create it',
   '28P01': 'the source rejected the password: fix the user or password in REBAR_SOURCE_URL',
-  '28000': 'the source rejected the login (unknown role, or no pg_hba.conf entry for it): fix the user in REBAR_SOURCE_URL or let that role connect',
-  '42P01': 'a table Rebar reads does not exist: fix the name in the tables config (REBAR_TABLES_CONFIG) or create the table',
-  '42501': 'the source role lacks a privilege Rebar needs: grant it SELECT on the tables it reads (and USAGE on their schema)',
-  '42703': 'a column Rebar reads does not exist: fix the tables config (cursor, primary_key, soft_delete, retention columns)',
+  '28000':
+    'the source rejected the login (unknown role, or no pg_hba.conf entry for it): fix the user in REBAR_SOURCE_URL or let that role connect',
+  '42P01':
+    'a table Rebar reads does not exist: fix the name in the tables config (REBAR_TABLES_CONFIG) or create the table',
+  '42501':
+    'the source role lacks a privilege Rebar needs: grant it SELECT on the tables it reads (and USAGE on their schema)',
+  '42703':
+    'a column Rebar reads does not exist: fix the tables config (cursor, primary_key, soft_delete, retention columns)',
 };
 
 export interface SourceErrorClass {
@@ -31,7 +35,12 @@ export function classifySourceError(error: unknown): SourceErrorClass {
   const code = errorCode(error);
   if (code && code in PERMANENT_SQLSTATES) return { permanent: true, hint: PERMANENT_SQLSTATES[code], code };
   // Class 42 (syntax error or access rule violation) beyond those named above cannot pass either.
-  if (error instanceof pg.DatabaseError && code?.startsWith('42')) return { permanent: true, hint: 'the source refused the statement: check the tables config against the source schema', code };
+  if (error instanceof pg.DatabaseError && code?.startsWith('42'))
+    return {
+      permanent: true,
+      hint: 'the source refused the statement: check the tables config against the source schema',
+      code,
+    };
   return { permanent: false, hint: undefined, code };
 }
 

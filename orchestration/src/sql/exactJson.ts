@@ -1,7 +1,13 @@
 import { DuckDBArrayType, DuckDBListType, DuckDBStructType, DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 
 /** Types DuckDB's JSON row objects carry as digit strings so that no digit is lost on the way. */
-const EXACT_NUMBER_TYPES = new Set<DuckDBTypeId>([DuckDBTypeId.DECIMAL, DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+const EXACT_NUMBER_TYPES = new Set<DuckDBTypeId>([
+  DuckDBTypeId.DECIMAL,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+]);
 const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
 
 /**
@@ -10,8 +16,13 @@ const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
  * JSON itself sets no range: a value beyond a double's 15-17 significant digits is still written
  * exactly, and only a reader that parses numbers as doubles (JavaScript's JSON.parse) rounds it.
  */
-export function rowsAsExactJson(columns: readonly string[], types: readonly DuckDBType[], rows: readonly Record<string, unknown>[]): string {
-  const row = (values: Record<string, unknown>) => `{${columns.map((column, index) => `${JSON.stringify(column)}:${valueAsJson(values[column], types[index]!)}`).join(',')}}`;
+export function rowsAsExactJson(
+  columns: readonly string[],
+  types: readonly DuckDBType[],
+  rows: readonly Record<string, unknown>[],
+): string {
+  const row = (values: Record<string, unknown>) =>
+    `{${columns.map((column, index) => `${JSON.stringify(column)}:${valueAsJson(values[column], types[index]!)}`).join(',')}}`;
   return `[${rows.map(row).join(',')}]`;
 }
 

@@ -8,5 +8,7 @@ export function toCsv(columns: readonly string[], rows: readonly Record<string, 
     const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
-  return [columns.map(cell).join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join('\n');
+  return [columns.map(cell).join(','), ...rows.map((row) => columns.map((column) => cell(row[column])).join(','))].join(
+    '\n',
+  );
 }

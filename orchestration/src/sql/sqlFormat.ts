@@ -26,11 +26,19 @@ export function resolveSqlFormat(format: SqlFormat | undefined, outputPath: stri
   if (!outputPath) return format ?? 'table';
   const extension = extname(outputPath).toLowerCase();
   const implied = FORMAT_OF_EXTENSION[extension];
-  if (format === 'table') throw new SqlError(`--format table prints to the terminal; for --output ${outputPath} use one of csv, json, jsonl, parquet (or drop --format to follow the extension: ${EXTENSIONS}).`);
+  if (format === 'table')
+    throw new SqlError(
+      `--format table prints to the terminal; for --output ${outputPath} use one of csv, json, jsonl, parquet (or drop --format to follow the extension: ${EXTENSIONS}).`,
+    );
   if (format && implied && format !== implied) {
-    throw new SqlError(`--format ${format} contradicts --output ${outputPath}, whose extension ${extension} means ${implied}: drop --format, or give the file a matching extension.`);
+    throw new SqlError(
+      `--format ${format} contradicts --output ${outputPath}, whose extension ${extension} means ${implied}: drop --format, or give the file a matching extension.`,
+    );
   }
   if (format) return format;
-  if (!implied) throw new SqlError(`Cannot tell the format of --output ${outputPath} from its extension: name the file ${EXTENSIONS}, or add --format csv|json|jsonl|parquet.`);
+  if (!implied)
+    throw new SqlError(
+      `Cannot tell the format of --output ${outputPath} from its extension: name the file ${EXTENSIONS}, or add --format csv|json|jsonl|parquet.`,
+    );
   return implied;
 }

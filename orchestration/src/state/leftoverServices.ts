@@ -21,16 +21,22 @@ export async function stopLeftoverServices(input: StopLeftoverServicesInput): Pr
   const { config, log } = input;
   const dataDir = join(config.stateDir, 'demo-postgres');
   const postgresPid = await stopLeftoverPostgres({ dataDir, binDir: config.pgBinDir });
-  if (postgresPid !== undefined) log(`Stopped the demo Postgres (pid ${postgresPid}) an earlier run left running in ${dataDir}; its rebar process is gone`);
+  if (postgresPid !== undefined)
+    log(
+      `Stopped the demo Postgres (pid ${postgresPid}) an earlier run left running in ${dataDir}; its rebar process is gone`,
+    );
   const devServer = readDevServerPid(join(config.stateDir, devServerPidFileName));
   if (devServer && isRunning(devServer) && /temporal/.test(processCommandLine(devServer.pid))) {
     await stopProcess(devServer.pid);
-    log(`Stopped the Temporal dev server (pid ${devServer.pid}, ${devServer.address}) an earlier run left running; its rebar process is gone`);
+    log(
+      `Stopped the Temporal dev server (pid ${devServer.pid}, ${devServer.address}) an earlier run left running; its rebar process is gone`,
+    );
   }
   rmSync(join(config.stateDir, devServerPidFileName), { force: true });
   if (config.target === 'duckdb') {
     const waited = await waitForWarehouseRelease(config.warehousePath);
-    if (waited > 0) log(`Waited ${waited.toFixed(1)} s for a process of an earlier run to let go of ${config.warehousePath}`);
+    if (waited > 0)
+      log(`Waited ${waited.toFixed(1)} s for a process of an earlier run to let go of ${config.warehousePath}`);
   }
 }
 

@@ -40,7 +40,14 @@ export async function openRunServices(input: OpenRunServicesInput): Promise<RunS
     source,
     worker,
     openTemporal: async () => {
-      if (worker) return { address: worker.temporalAddress, uiUrl: undefined, namespace: worker.namespace, taskQueue: worker.taskQueue, close: async () => undefined };
+      if (worker)
+        return {
+          address: worker.temporalAddress,
+          uiUrl: undefined,
+          namespace: worker.namespace,
+          taskQueue: worker.taskQueue,
+          close: async () => undefined,
+        };
       const temporal = await openTemporal(config);
       started.push(temporal);
       return { ...temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue };
@@ -59,7 +66,9 @@ export async function openRunServices(input: OpenRunServicesInput): Promise<RunS
  * The source for a command on this state folder: the running worker's (announced with one line),
  * else the configured or embedded demo source under this command's lock, released by close().
  */
-export async function openSharedSource(input: OpenRunServicesInput): Promise<OpenSourceOutput & { worker: SharedWorker | undefined }> {
+export async function openSharedSource(
+  input: OpenRunServicesInput,
+): Promise<OpenSourceOutput & { worker: SharedWorker | undefined }> {
   const { config, log } = input;
   let folder;
   try {
@@ -67,7 +76,9 @@ export async function openSharedSource(input: OpenRunServicesInput): Promise<Ope
   } catch (error) {
     const worker = error instanceof StateFolderBusyError ? findLiveWorker(config.stateDir) : undefined;
     if (!worker || !(error instanceof StateFolderBusyError) || worker.pid !== error.holder.pid) throw error;
-    log(`\`${error.holder.command}\` (pid ${worker.pid}) holds ${config.stateDir}: using its Temporal at ${worker.temporalAddress} (task queue ${worker.taskQueue}) and its source; nothing else is started`);
+    log(
+      `\`${error.holder.command}\` (pid ${worker.pid}) holds ${config.stateDir}: using its Temporal at ${worker.temporalAddress} (task queue ${worker.taskQueue}) and its source; nothing else is started`,
+    );
     return { ...workerSource(config, worker), worker };
   }
   try {
@@ -92,7 +103,9 @@ export async function openSharedSource(input: OpenRunServicesInput): Promise<Ope
 function workerSource(config: RebarConfig, worker: SharedWorker): OpenSourceOutput {
   const url = worker.demoSourceUrl ?? config.sourceUrl;
   if (url === undefined) {
-    throw new Error(`The \`rebar worker\` (pid ${worker.pid}) holding ${config.stateDir} reads a configured source (REBAR_SOURCE_URL), but this command has none: set REBAR_SOURCE_URL as the worker has it, or stop the worker`);
+    throw new Error(
+      `The \`rebar worker\` (pid ${worker.pid}) holding ${config.stateDir} reads a configured source (REBAR_SOURCE_URL), but this command has none: set REBAR_SOURCE_URL as the worker has it, or stop the worker`,
+    );
   }
   return { url, isDemo: worker.demoSourceUrl !== undefined, close: async () => undefined };
 }

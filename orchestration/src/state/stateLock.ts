@@ -17,7 +17,9 @@ export class StateFolderBusyError extends UserError {
     readonly lockPath: string,
     readonly holder: LockHolder,
   ) {
-    super(`${lockPath} is held by \`${holder.command}\` (pid ${holder.pid}, since ${formatSince(holder.startedAt)}); stop it or wait until it has finished, then run this again`);
+    super(
+      `${lockPath} is held by \`${holder.command}\` (pid ${holder.pid}, since ${formatSince(holder.startedAt)}); stop it or wait until it has finished, then run this again`,
+    );
   }
 }
 
@@ -47,7 +49,8 @@ export function acquireStateLock(input: AcquireStateLockInput): StateLock {
   const path = join(input.stateDir, lockFileName);
   const holder: LockHolder = { ...currentProcess(), command: input.command, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    if (createExclusive(path, `${JSON.stringify(holder)}\n`)) return { path, holder, release: () => releaseLock(path, holder) };
+    if (createExclusive(path, `${JSON.stringify(holder)}\n`))
+      return { path, holder, release: () => releaseLock(path, holder) };
     const current = readLockHolder(path);
     if (current === 'missing') continue;
     if (current === 'unreadable') {
@@ -60,7 +63,9 @@ export function acquireStateLock(input: AcquireStateLockInput): StateLock {
     } else if (isRunning(current)) {
       throw new StateFolderBusyError(path, current);
     } else {
-      input.log(`Taking over ${path} from \`${current.command}\` (pid ${current.pid}, since ${formatSince(current.startedAt)}), which is no longer running`);
+      input.log(
+        `Taking over ${path} from \`${current.command}\` (pid ${current.pid}, since ${formatSince(current.startedAt)}), which is no longer running`,
+      );
     }
     removeIfUnchanged(path, current);
   }
@@ -115,7 +120,13 @@ function removeIfUnchanged(path: string, judged: LockHolder | 'unreadable'): voi
 
 function releaseLock(path: string, holder: LockHolder): void {
   const current = readLockHolder(path);
-  if (current === 'missing' || current === 'unreadable' || current.pid !== holder.pid || current.startedAt !== holder.startedAt) return;
+  if (
+    current === 'missing' ||
+    current === 'unreadable' ||
+    current.pid !== holder.pid ||
+    current.startedAt !== holder.startedAt
+  )
+    return;
   try {
     unlinkSync(path);
   } catch (error) {

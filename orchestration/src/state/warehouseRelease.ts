@@ -21,7 +21,9 @@ export async function waitForWarehouseRelease(path: string, timeoutMs = 60_000):
       const message = error instanceof Error ? error.message : String(error);
       if (!lockConflict.test(message)) throw error;
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`Another process still holds the warehouse ${path} after ${timeoutMs / 1000} s (${message.split('\n')[0]}); stop it, then run this again`);
+        throw new Error(
+          `Another process still holds the warehouse ${path} after ${timeoutMs / 1000} s (${message.split('\n')[0]}); stop it, then run this again`,
+        );
       }
       await new Promise((resolveWait) => setTimeout(resolveWait, 250));
     }

@@ -9,7 +9,12 @@ export interface StatusView {
   historyFrom: string;
 }
 
-const hours = (seconds: number) => (seconds >= 7200 ? `${Math.round(seconds / 3600)} h` : seconds >= 120 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds)} s`);
+const hours = (seconds: number) =>
+  seconds >= 7200
+    ? `${Math.round(seconds / 3600)} h`
+    : seconds >= 120
+      ? `${Math.round(seconds / 60)} min`
+      : `${Math.round(seconds)} s`;
 
 /** `rebar status` for people: the verdict first, then what is running, the last runs and each source table. */
 export function formatStatus(view: StatusView): string {
@@ -29,19 +34,28 @@ export function formatStatus(view: StatusView): string {
       const progress = run.progress
         ? `${run.progress.kind} ${run.progress.phase}: ${run.progress.tablesDone}/${run.progress.tablesTotal} tables, ${run.progress.rowsExtracted.toLocaleString('en-US')} rows extracted`
         : 'waiting for a worker';
-      lines.push(`  ${run.workflowId} since ${run.startedAt}${run.scheduledBy ? ` (schedule ${run.scheduledBy})` : ''}: ${progress}`);
+      lines.push(
+        `  ${run.workflowId} since ${run.startedAt}${run.scheduledBy ? ` (schedule ${run.scheduledBy})` : ''}: ${progress}`,
+      );
     }
   }
   lines.push('', 'Last runs (newest first, by start time):');
   if (view.runs.length === 0) lines.push('  none recorded');
   for (const run of view.runs) {
     const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-    lines.push(`  ${run.startedAt} ${run.status.toUpperCase().padEnd(7)} ${run.kind.padEnd(8)} ${seconds.toFixed(1)} s, ${run.rowsExtracted.toLocaleString('en-US')} rows${run.published ? ', published' : ''}  ${run.workflowId}`);
-    if (run.reason !== null) lines.push(`      reason: ${run.reason.length > 1000 ? `${run.reason.slice(0, 1000)}… (rebar status --json has it whole)` : run.reason}`);
+    lines.push(
+      `  ${run.startedAt} ${run.status.toUpperCase().padEnd(7)} ${run.kind.padEnd(8)} ${seconds.toFixed(1)} s, ${run.rowsExtracted.toLocaleString('en-US')} rows${run.published ? ', published' : ''}  ${run.workflowId}`,
+    );
+    if (run.reason !== null)
+      lines.push(
+        `      reason: ${run.reason.length > 1000 ? `${run.reason.slice(0, 1000)}… (rebar status --json has it whole)` : run.reason}`,
+      );
   }
   lines.push('', 'Source tables (last successful load; dbt source freshness of the newest row, as of now):');
   for (const table of report.tables) {
-    lines.push(`  ${table.stale ? 'STALE' : 'ok   '} ${table.table.padEnd(20)} loaded ${table.lastLoadedAt ?? 'never'}; freshness ${table.freshness}${table.newestRowAt ? ` (newest row ${table.newestRowAt})` : ''}${table.staleReasons.length > 0 ? ` - ${table.staleReasons.join('; ')}` : ''}`);
+    lines.push(
+      `  ${table.stale ? 'STALE' : 'ok   '} ${table.table.padEnd(20)} loaded ${table.lastLoadedAt ?? 'never'}; freshness ${table.freshness}${table.newestRowAt ? ` (newest row ${table.newestRowAt})` : ''}${table.staleReasons.length > 0 ? ` - ${table.staleReasons.join('; ')}` : ''}`,
+    );
   }
   return lines.join('\n');
 }

@@ -14,15 +14,24 @@ export interface LiveRun {
 /** The nightlyLoad runs going on now, with where each is (its progress query), from Temporal's visibility. */
 export async function listLiveRuns(client: Client): Promise<LiveRun[]> {
   const runs: LiveRun[] = [];
-  for await (const execution of client.workflow.list({ query: `WorkflowType = 'nightlyLoad' AND ExecutionStatus = 'Running'` })) {
+  for await (const execution of client.workflow.list({
+    query: `WorkflowType = 'nightlyLoad' AND ExecutionStatus = 'Running'`,
+  })) {
     // Bounded, the client's own retries included, so status never waits on a busy worker and no
     // retry outlives the connection the caller closes afterwards.
     const progress = await client.connection
-      .withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => client.workflow.getHandle(execution.workflowId, execution.runId).query<RunProgress>(PROGRESS_QUERY))
+      .withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+        client.workflow.getHandle(execution.workflowId, execution.runId).query<RunProgress>(PROGRESS_QUERY),
+      )
       // No worker is polling yet (or the run has not started its first task): no progress to show.
       .catch(() => null);
     const scheduledBy = execution.searchAttributes.TemporalScheduledById?.[0];
-    runs.push({ workflowId: execution.workflowId, startedAt: execution.startTime.toISOString(), scheduledBy: scheduledBy === undefined ? null : String(scheduledBy), progress });
+    runs.push({
+      workflowId: execution.workflowId,
+      startedAt: execution.startTime.toISOString(),
+      scheduledBy: scheduledBy === undefined ? null : String(scheduledBy),
+      progress,
+    });
   }
   return runs;
 }

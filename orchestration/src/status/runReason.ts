@@ -9,6 +9,16 @@ export function runReason(summaryJson: string): string {
   const summary = JSON.parse(summaryJson) as Partial<RunSummary>;
   if (summary.failure) return summary.failure;
   if (summary.cancelReason) return summary.cancelReason;
-  const reasons = failureReasons({ tables: summary.tables ?? [], models: summary.models ?? [], retention: summary.retention ?? { pruned: [], error: null }, publishGate: summary.publishGate }, []);
-  return reasons.length > 0 ? failedRunMessage(reasons) : 'no reason recorded (the run was recorded before Rebar kept one)';
+  const reasons = failureReasons(
+    {
+      tables: summary.tables ?? [],
+      models: summary.models ?? [],
+      retention: summary.retention ?? { pruned: [], error: null },
+      publishGate: summary.publishGate,
+    },
+    [],
+  );
+  return reasons.length > 0
+    ? failedRunMessage(reasons)
+    : 'no reason recorded (the run was recorded before Rebar kept one)';
 }

@@ -29,9 +29,15 @@ export interface StatusReport {
  * loaded successfully within that time, or its newest row is older than its dbt freshness
  * error_after threshold (recomputed now, not as of the last run).
  */
-export function assessStaleness(history: RunHistory, configuredTables: string[], intervalSeconds: number, now: Date): StatusReport {
+export function assessStaleness(
+  history: RunHistory,
+  configuredTables: string[],
+  intervalSeconds: number,
+  now: Date,
+): StatusReport {
   const staleAfterSeconds = 2 * intervalSeconds;
-  const ageOf = (at: string | null) => (at === null ? Number.POSITIVE_INFINITY : (now.getTime() - Date.parse(at)) / 1000);
+  const ageOf = (at: string | null) =>
+    at === null ? Number.POSITIVE_INFINITY : (now.getTime() - Date.parse(at)) / 1000;
   const { lastSuccessAt } = history;
   const runStale = ageOf(lastSuccessAt) > staleAfterSeconds;
   const names = [...new Set([...configuredTables, ...history.tables.map((table) => table.table)])].sort();
@@ -43,7 +49,11 @@ export function assessStaleness(history: RunHistory, configuredTables: string[],
       ...(ageOf(loads?.lastLoadedAt ?? null) > staleAfterSeconds
         ? [loads?.lastLoadedAt ? `no successful load since ${loads.lastLoadedAt}` : 'never loaded successfully']
         : []),
-      ...(freshness === 'error' ? [`newest row loaded ${checked?.maxLoadedAt}, past dbt's error_after of ${Math.round((checked?.errorAfterSeconds ?? 0) / 3600)} h`] : []),
+      ...(freshness === 'error'
+        ? [
+            `newest row loaded ${checked?.maxLoadedAt}, past dbt's error_after of ${Math.round((checked?.errorAfterSeconds ?? 0) / 3600)} h`,
+          ]
+        : []),
     ];
     return {
       table,
@@ -68,7 +78,10 @@ export function assessStaleness(history: RunHistory, configuredTables: string[],
 }
 
 /** dbt's verdict for a table as of now: its newest row's current age against its thresholds. */
-function freshnessNow(checked: SourceFreshnessResult | undefined, newestRowAgeSeconds: number): TableStatus['freshness'] {
+function freshnessNow(
+  checked: SourceFreshnessResult | undefined,
+  newestRowAgeSeconds: number,
+): TableStatus['freshness'] {
   if (!checked || checked.status === 'runtime error') return 'unknown';
   if (checked.status === 'empty') return 'empty';
   if (checked.errorAfterSeconds !== null && newestRowAgeSeconds > checked.errorAfterSeconds) return 'error';

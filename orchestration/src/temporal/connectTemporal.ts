@@ -2,8 +2,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { UserError } from '../errors/userError.js';
 
-export class TemporalUnreachableError extends UserError {
-}
+export class TemporalUnreachableError extends UserError {}
 
 function unreachable(address: string, error: unknown): TemporalUnreachableError {
   const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

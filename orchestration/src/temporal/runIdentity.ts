@@ -28,7 +28,12 @@ export async function runningLoads(client: Client, taskQueue: string): Promise<R
 
 /** The one that keeps the warehouse when several are Running: the earliest started (run id breaks a tie). */
 export function earlierLoads(loads: readonly RunningLoad[], own: RunningLoad): RunningLoad[] {
-  return loads.filter((load) => load.runId !== own.runId && (load.startedAt.getTime() < own.startedAt.getTime() || (load.startedAt.getTime() === own.startedAt.getTime() && load.runId < own.runId)));
+  return loads.filter(
+    (load) =>
+      load.runId !== own.runId &&
+      (load.startedAt.getTime() < own.startedAt.getTime() ||
+        (load.startedAt.getTime() === own.startedAt.getTime() && load.runId < own.runId)),
+  );
 }
 
 export function describeLoad(load: RunningLoad): string {

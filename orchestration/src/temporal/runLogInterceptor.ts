@@ -41,7 +41,11 @@ class RunLogInbound implements ActivityInboundCallsInterceptor {
     if (activityType === 'publishWarehouse') {
       const summary = this.awaitingPublish.get(workflowId);
       this.awaitingPublish.delete(workflowId);
-      this.log(summary ? runEndLine(workflowId, summary) : `Run finished: ${workflowId} success, published (recorded by another worker)`);
+      this.log(
+        summary
+          ? runEndLine(workflowId, summary)
+          : `Run finished: ${workflowId} success, published (recorded by another worker)`,
+      );
     }
     return result;
   }
@@ -50,7 +54,8 @@ class RunLogInbound implements ActivityInboundCallsInterceptor {
 /** Who started a run, from the workflow ids Rebar gives: schedules' `<scheduleId>-run-<time>`, the CLI's rebar-nightly-manual-/rebar-backfill-. */
 export function runTrigger(workflowId: string): string {
   if (/^rebar-(nightly-manual|backfill)-/.test(workflowId)) return 'triggered from the CLI';
-  if (/-run-\d{4}-\d{2}-\d{2}T/.test(workflowId)) return `schedule ${workflowId.replace(/-run-\d{4}-\d{2}-\d{2}T.*$/, '')}`;
+  if (/-run-\d{4}-\d{2}-\d{2}T/.test(workflowId))
+    return `schedule ${workflowId.replace(/-run-\d{4}-\d{2}-\d{2}T.*$/, '')}`;
   return 'started by a Temporal client';
 }
 

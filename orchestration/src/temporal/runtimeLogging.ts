@@ -16,11 +16,23 @@ const rotateAtBytes = 10 * 1024 * 1024;
  * with Rebar's `trace`/`debug`) is appended to its rebar.log, core SDK lines forwarded too; without
  * one (tests' setup), WARN and up go to stderr as before. Call once, before any worker or connection.
  */
-export function installTemporalLogging(rebarLevel: string, stateDir?: string, options: { commandHandlesSignals?: boolean } = {}): void {
+export function installTemporalLogging(
+  rebarLevel: string,
+  stateDir?: string,
+  options: { commandHandlesSignals?: boolean } = {},
+): void {
   // A CLI run handles Ctrl-C itself (it cancels its workflow, cli/interruption.ts): the SDK must not
   // shut its worker down under the running workflow. `rebar worker` keeps the SDK's graceful shutdown.
   const signals = options.commandHandlesSignals ? { shutdownSignals: [] } : {};
-  const consoleLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+  const consoleLevels: Record<string, LogLevel> = {
+    trace: 'TRACE',
+    debug: 'INFO',
+    info: 'WARN',
+    warn: 'WARN',
+    error: 'ERROR',
+    fatal: 'ERROR',
+    silent: 'ERROR',
+  };
   if (stateDir === undefined) {
     Runtime.install({ logger: new DefaultLogger(consoleLevels[rebarLevel] ?? 'WARN'), ...signals });
     return;
@@ -39,7 +51,10 @@ export function installTemporalLogging(rebarLevel: string, stateDir?: string, op
 function startLogFile(file: string): void {
   mkdirSync(dirname(file), { recursive: true });
   if (existsSync(file) && statSync(file).size > rotateAtBytes) renameSync(file, `${file}.1`);
-  appendFileSync(file, `${new Date().toISOString()} [INFO] rebar ${process.argv.slice(2).join(' ')} (pid ${process.pid}): Temporal SDK log\n`);
+  appendFileSync(
+    file,
+    `${new Date().toISOString()} [INFO] rebar ${process.argv.slice(2).join(' ')} (pid ${process.pid}): Temporal SDK log\n`,
+  );
 }
 
 function logLine(entry: LogEntry): string {
@@ -51,7 +66,13 @@ function logLine(entry: LogEntry): string {
 
 function safeJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item instanceof Error ? { name: item.name, message: item.message } : item));
+    return JSON.stringify(value, (_key, item: unknown) =>
+      typeof item === 'bigint'
+        ? item.toString()
+        : item instanceof Error
+          ? { name: item.name, message: item.message }
+          : item,
+    );
   } catch {
     return '[unserialisable metadata]';
   }

@@ -1,4 +1,10 @@
-import { Client, ScheduleOverlapPolicy, ScheduleNotFoundError, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import {
+  Client,
+  ScheduleOverlapPolicy,
+  ScheduleNotFoundError,
+  type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
+} from '@temporalio/client';
 import { nightlyLoad, type NightlyLoadInput } from './workflows/index.js';
 import { UserError } from '../errors/userError.js';
 
@@ -42,7 +48,10 @@ export interface NightlyScheduleDescription {
  * schedule, and Temporal sets TemporalScheduledById / TemporalScheduledStartTime, so the UI shows
  * which schedule started a run and for when.
  */
-export async function registerNightlySchedule(client: Client, spec: NightlyScheduleSpec): Promise<RegisterNightlyScheduleOutput> {
+export async function registerNightlySchedule(
+  client: Client,
+  spec: NightlyScheduleSpec,
+): Promise<RegisterNightlyScheduleOutput> {
   const options: ScheduleOptions<ScheduleOptionsStartWorkflowAction<typeof nightlyLoad>> = {
     scheduleId: spec.scheduleId,
     spec: { cronExpressions: [spec.cron], timezone: spec.timezone },
@@ -52,7 +61,11 @@ export async function registerNightlySchedule(client: Client, spec: NightlySched
       workflowId: `${spec.scheduleId}-run`,
       taskQueue: spec.taskQueue,
       args: [spec.workflowInput ?? {}],
-      memo: { rebarTrigger: 'schedule', rebarScheduleId: spec.scheduleId, rebarCron: `${spec.cron} (${spec.timezone})` },
+      memo: {
+        rebarTrigger: 'schedule',
+        rebarScheduleId: spec.scheduleId,
+        rebarCron: `${spec.cron} (${spec.timezone})`,
+      },
       staticSummary: `Rebar nightly load from schedule ${spec.scheduleId} (${spec.cron}, ${spec.timezone})`,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: spec.catchupWindow },
@@ -62,7 +75,12 @@ export async function registerNightlySchedule(client: Client, spec: NightlySched
   try {
     await handle.describe();
     created = false;
-    await handle.update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+    await handle.update((previous) => ({
+      ...previous,
+      spec: options.spec,
+      action: options.action,
+      policies: options.policies,
+    }));
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
     await client.schedule.create(options);
@@ -79,7 +97,8 @@ export async function describeNightlySchedule(client: Client, scheduleId: string
   const description = await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).describe());
   return {
     scheduleId,
-    cron: description.action.type === 'startWorkflow' ? String(description.action.memo?.rebarCron ?? 'unknown') : 'unknown',
+    cron:
+      description.action.type === 'startWorkflow' ? String(description.action.memo?.rebarCron ?? 'unknown') : 'unknown',
     timezone: description.spec.timezone ?? 'UTC',
     paused: description.state.paused,
     note: description.state.note,
@@ -115,7 +134,11 @@ export type TriggerOutcome =
  * would allow both). Temporal acts on a trigger asynchronously and the call returns before it has,
  * so the outcome is read from the schedule's counters of actions taken and skipped for overlap.
  */
-export async function triggerNightlySchedule(client: Client, scheduleId: string, waitSeconds = 30): Promise<TriggerOutcome> {
+export async function triggerNightlySchedule(
+  client: Client,
+  scheduleId: string,
+  waitSeconds = 30,
+): Promise<TriggerOutcome> {
   return withKnownSchedule(scheduleId, async () => {
     const handle = client.schedule.getHandle(scheduleId);
     const before = (await handle.describe()).info;
@@ -124,7 +147,10 @@ export async function triggerNightlySchedule(client: Client, scheduleId: string,
     for (;;) {
       const { info } = await handle.describe();
       if (info.numActionsSkippedOverlap > before.numActionsSkippedOverlap) {
-        return { outcome: 'skipped', runningWorkflowIds: info.runningActions.map((action) => action.workflow.workflowId) };
+        return {
+          outcome: 'skipped',
+          runningWorkflowIds: info.runningActions.map((action) => action.workflow.workflowId),
+        };
       }
       if (info.numActionsTaken > before.numActionsTaken) {
         const newest = [...info.recentActions].sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime())[0];
@@ -140,15 +166,16 @@ export async function deleteNightlySchedule(client: Client, scheduleId: string):
   await withKnownSchedule(scheduleId, () => client.schedule.getHandle(scheduleId).delete());
 }
 
-export class UnknownScheduleError extends UserError {
-}
+export class UnknownScheduleError extends UserError {}
 
 async function withKnownSchedule<T>(scheduleId: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) {
-      throw new UnknownScheduleError(`No schedule "${scheduleId}" in this Temporal namespace: create it with \`rebar schedule create\` (or pass --id).`);
+      throw new UnknownScheduleError(
+        `No schedule "${scheduleId}" in this Temporal namespace: create it with \`rebar schedule create\` (or pass --id).`,
+      );
     }
     throw error;
   }

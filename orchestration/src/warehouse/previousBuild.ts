@@ -12,7 +12,9 @@ const RUNS_SEARCHED = 20;
 export async function previousBuild(query: QueryRows, schema: string): Promise<PreviousBuild> {
   const newest = await query(`select status from ${schema}.runs order by started_at desc limit 1`);
   const lastRunFailed = newest.length > 0 && String(newest[0]?.status) !== 'success';
-  const successful = await query(`select summary from ${schema}.runs where status = 'success' order by started_at desc limit ${RUNS_SEARCHED}`);
+  const successful = await query(
+    `select summary from ${schema}.runs where status = 'success' order by started_at desc limit ${RUNS_SEARCHED}`,
+  );
   for (const row of successful) {
     const summary = (typeof row.summary === 'string' ? JSON.parse(row.summary) : row.summary) as Partial<RunSummary>;
     const fingerprint = summary.dbtBuild?.projectFingerprint;

@@ -20,9 +20,14 @@ export async function recordedNodeResults(query: QueryRows, schema: string): Pro
   const runs = new Map<string, { workflowId: string; description: string }>();
   if (runIds.length > 0) {
     const list = runIds.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ');
-    for (const row of await query(`select run_id, workflow_id, summary from ${schema}.runs where run_id in (${list})`)) {
+    for (const row of await query(
+      `select run_id, workflow_id, summary from ${schema}.runs where run_id in (${list})`,
+    )) {
       const summary = JSON.parse(String(row.summary)) as Partial<RunSummary>;
-      runs.set(String(row.run_id), { workflowId: String(row.workflow_id), description: describeRun(summary.kind, summary.dbtSelect, summary.backfill) });
+      runs.set(String(row.run_id), {
+        workflowId: String(row.workflow_id),
+        description: describeRun(summary.kind, summary.dbtSelect, summary.backfill),
+      });
     }
   }
   return latest.map((row) => {

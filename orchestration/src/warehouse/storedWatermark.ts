@@ -8,7 +8,11 @@ export function storedWatermark(tableName: string, cursorValue: unknown, primary
   } catch {
     primaryKey = undefined;
   }
-  if (typeof cursorValue !== 'string' || !Array.isArray(primaryKey) || !primaryKey.every((value) => typeof value === 'string')) {
+  if (
+    typeof cursorValue !== 'string' ||
+    !Array.isArray(primaryKey) ||
+    !primaryKey.every((value) => typeof value === 'string')
+  ) {
     throw new WatermarkError(
       `The stored watermark for ${tableName} in _rebar.watermarks cannot be read (corrupted). ` +
         `Run \`${resetCommand(tableName)} --watermark-only\` to re-read the table from the start (raw rows kept and merged), or \`${resetCommand(tableName)}\` to reload it from nothing.`,

@@ -12,7 +12,15 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -46,16 +54,26 @@ export async function runInSqlLab(page: Page, sql: string): Promise<Answer> {
   // The grid of the previous question stays until this one's arrives: wait for SQL Lab's answer
   // from its server, then until the page shows that many rows under those column names.
   const [response] = await Promise.all([
-    page.waitForResponse((candidate) => candidate.url().includes('/api/v1/sqllab/execute/') && candidate.request().method() === 'POST', { timeout: 180_000 }),
+    page.waitForResponse(
+      (candidate) => candidate.url().includes('/api/v1/sqllab/execute/') && candidate.request().method() === 'POST',
+      { timeout: 180_000 },
+    ),
     page.locator('[data-test="run-query-action"]:visible').click(),
   ]);
   const body = (await response.json()) as { columns?: { column_name: string }[]; data?: unknown[]; message?: string };
-  if (!response.ok() || !body.columns || !body.data) throw new Error(`SQL Lab could not run the query (HTTP ${response.status()}): ${JSON.stringify(body).slice(0, 2000)}`);
+  if (!response.ok() || !body.columns || !body.data)
+    throw new Error(
+      `SQL Lab could not run the query (HTTP ${response.status()}): ${JSON.stringify(body).slice(0, 2000)}`,
+    );
   const shown = { columns: body.columns.map((column) => column.column_name), rowCount: body.data.length };
   await page.waitForFunction(
     (expected) => {
-      const pane = [...document.querySelectorAll('[data-test="south-pane"]')].find((candidate) => (candidate as HTMLElement).offsetParent !== null);
-      const headers = [...(pane?.querySelectorAll('.ag-header-cell-text') ?? [])].map((cell) => (cell.textContent ?? '').trim()).filter((text) => text !== '');
+      const pane = [...document.querySelectorAll('[data-test="south-pane"]')].find(
+        (candidate) => (candidate as HTMLElement).offsetParent !== null,
+      );
+      const headers = [...(pane?.querySelectorAll('.ag-header-cell-text') ?? [])]
+        .map((cell) => (cell.textContent ?? '').trim())
+        .filter((text) => text !== '');
       const rows = new Set([...(pane?.querySelectorAll('.ag-row') ?? [])].map((row) => row.getAttribute('row-index')));
       return JSON.stringify(headers) === JSON.stringify(expected.columns) && rows.size === expected.rowCount;
     },
@@ -68,14 +86,26 @@ export async function runInSqlLab(page: Page, sql: string): Promise<Answer> {
 /** The result grid (ag-grid) as shown: header texts, then each rendered row by its row index, cells by column id. */
 function readGrid(page: Page): Promise<Answer> {
   return page.evaluate(() => {
-    const pane = [...document.querySelectorAll('[data-test="south-pane"]')].find((candidate) => (candidate as HTMLElement).offsetParent !== null) as Element;
+    const pane = [...document.querySelectorAll('[data-test="south-pane"]')].find(
+      (candidate) => (candidate as HTMLElement).offsetParent !== null,
+    ) as Element;
     const headers = [...pane.querySelectorAll('.ag-header-cell')]
-      .map((cell) => ({ id: cell.getAttribute('col-id') ?? '', text: (cell.querySelector('.ag-header-cell-text')?.textContent ?? '').trim() }))
+      .map((cell) => ({
+        id: cell.getAttribute('col-id') ?? '',
+        text: (cell.querySelector('.ag-header-cell-text')?.textContent ?? '').trim(),
+      }))
       .filter((header) => header.text !== '');
     // A row is drawn once per grid section (the pinned row number, the data): join them by row index.
-    const indexes = [...new Set([...pane.querySelectorAll('.ag-row')].map((row) => Number(row.getAttribute('row-index'))))].sort((left, right) => left - right);
+    const indexes = [
+      ...new Set([...pane.querySelectorAll('.ag-row')].map((row) => Number(row.getAttribute('row-index')))),
+    ].sort((left, right) => left - right);
     const rows = indexes.map((index) =>
-      headers.map((header) => (pane.querySelector(`.ag-row[row-index="${index}"] .ag-cell[col-id="${CSS.escape(header.id)}"]`)?.textContent ?? '').trim()),
+      headers.map((header) =>
+        (
+          pane.querySelector(`.ag-row[row-index="${index}"] .ag-cell[col-id="${CSS.escape(header.id)}"]`)
+            ?.textContent ?? ''
+        ).trim(),
+      ),
     );
     return { columns: headers.map((header) => header.text), rows };
   });

@@ -56,13 +56,31 @@ export function assertPlantedAnswers(answers: Record<string, Answer>, planted: P
     assert.ok(index >= 0, `${name} has no column ${column}: ${answer.columns.join(', ')}`);
     return answer.rows[row]?.[index];
   };
-  assert.equal(Number(cell('burn_rate', 0, 'project_id')), planted.overBudgetProjectId, 'burn_rate: the planted over-budget project first');
-  assert.equal(canonical(cell('burn_rate', 0, 'is_burning_over_threshold')), 'true', 'burn_rate: the planted project burns over 1.2');
-  assert.equal(Number(cell('foreman_performance', 0, 'foreman_user_id')), planted.fastForemanId, 'foreman_performance: the planted fast foreman first');
+  assert.equal(
+    Number(cell('burn_rate', 0, 'project_id')),
+    planted.overBudgetProjectId,
+    'burn_rate: the planted over-budget project first',
+  );
+  assert.equal(
+    canonical(cell('burn_rate', 0, 'is_burning_over_threshold')),
+    'true',
+    'burn_rate: the planted project burns over 1.2',
+  );
+  assert.equal(
+    Number(cell('foreman_performance', 0, 'foreman_user_id')),
+    planted.fastForemanId,
+    'foreman_performance: the planted fast foreman first',
+  );
   if (planted.lateProjectId !== null) {
     const progress = answers.project_progress;
     assert.ok(progress);
-    const late = progress.rows.find((row) => Number(row[progress.columns.indexOf('project_id')]) === planted.lateProjectId);
-    assert.equal(canonical(late?.[progress.columns.indexOf('is_behind_schedule')]), 'true', 'project_progress: the planted late project behind schedule');
+    const late = progress.rows.find(
+      (row) => Number(row[progress.columns.indexOf('project_id')]) === planted.lateProjectId,
+    );
+    assert.equal(
+      canonical(late?.[progress.columns.indexOf('is_behind_schedule')]),
+      'true',
+      'project_progress: the planted late project behind schedule',
+    );
   }
 }

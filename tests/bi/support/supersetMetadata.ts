@@ -32,12 +32,22 @@ export function supersetEnv(dir: string): NodeJS.ProcessEnv {
       '',
     ].join('\n'),
   );
-  return { ...process.env, SUPERSET_CONFIG_PATH: configPath, SUPERSET_HOME: dir, FLASK_APP: 'superset', SCARF_ANALYTICS: 'false' };
+  return {
+    ...process.env,
+    SUPERSET_CONFIG_PATH: configPath,
+    SUPERSET_HOME: dir,
+    FLASK_APP: 'superset',
+    SCARF_ANALYTICS: 'false',
+  };
 }
 
 async function superset(env: NodeJS.ProcessEnv, args: string[]): Promise<void> {
   const result = await runCommand(join(supersetVenvBin, 'superset'), args, { cwd: projectRoot, env });
-  assert.equal(result.code, 0, `superset ${args.slice(0, 2).join(' ')} failed:\n${result.stderr.slice(-4000)}${result.stdout.slice(-2000)}`);
+  assert.equal(
+    result.code,
+    0,
+    `superset ${args.slice(0, 2).join(' ')} failed:\n${result.stderr.slice(-4000)}${result.stdout.slice(-2000)}`,
+  );
 }
 
 function templateDir(): string {
@@ -53,7 +63,10 @@ function templateDir(): string {
  * a copy costs nothing. Returns the template's path.
  */
 export async function supersetMetadataTemplate(): Promise<string> {
-  assert.ok(existsSync(join(supersetVenvBin, 'superset')), `${supersetVenvBin}/superset is missing: run scripts/setup, which installs requirements-superset.txt there`);
+  assert.ok(
+    existsSync(join(supersetVenvBin, 'superset')),
+    `${supersetVenvBin}/superset is missing: run scripts/setup, which installs requirements-superset.txt there`,
+  );
   const finalDir = templateDir();
   const template = join(finalDir, 'superset.db');
   if (existsSync(template)) return template;
@@ -63,7 +76,20 @@ export async function supersetMetadataTemplate(): Promise<string> {
   const env = supersetEnv(buildDir);
   await superset(env, ['db', 'upgrade']);
   // A throwaway password: each run sets its own (personalizeMetadata).
-  await superset(env, ['fab', 'create-admin', '--username', username, '--firstname', 'Rebar', '--lastname', 'Analyst', '--email', 'analyst@example.invalid', '--password', randomBytes(12).toString('hex')]);
+  await superset(env, [
+    'fab',
+    'create-admin',
+    '--username',
+    username,
+    '--firstname',
+    'Rebar',
+    '--lastname',
+    'Analyst',
+    '--email',
+    'analyst@example.invalid',
+    '--password',
+    randomBytes(12).toString('hex'),
+  ]);
   await superset(env, ['init']);
   await superset(env, ['set-database-uri', '--database_name', databaseName, '--uri', placeholderUri]);
   rmSync(join(buildDir, 'superset_config.py'));
@@ -93,7 +119,9 @@ assert (users, databases) == (1, 1), f'expected one admin user and one database 
  * A folder with Superset's config and a copy of the template metadata, its admin given a fresh
  * random password and its database pointed at databaseUri.
  */
-export async function supersetMetadata(databaseUri: string): Promise<{ dir: string; env: NodeJS.ProcessEnv; username: string; password: string }> {
+export async function supersetMetadata(
+  databaseUri: string,
+): Promise<{ dir: string; env: NodeJS.ProcessEnv; username: string; password: string }> {
   const template = await supersetMetadataTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'rebar-superset-'));
   const env = supersetEnv(dir);
@@ -101,8 +129,19 @@ export async function supersetMetadata(databaseUri: string): Promise<{ dir: stri
   cpSync(template, metadataPath);
   const password = randomBytes(12).toString('hex');
   const result = await runCommand(join(supersetVenvBin, 'python'), ['-c', personalize], {
-    env: { ...process.env, METADATA_PATH: metadataPath, ADMIN_USERNAME: username, ADMIN_PASSWORD: password, DATABASE_URI: databaseUri, DATABASE_NAME: databaseName },
+    env: {
+      ...process.env,
+      METADATA_PATH: metadataPath,
+      ADMIN_USERNAME: username,
+      ADMIN_PASSWORD: password,
+      DATABASE_URI: databaseUri,
+      DATABASE_NAME: databaseName,
+    },
   });
-  assert.equal(result.code, 0, `could not set this run's admin password and database in ${metadataPath} (delete ${template} to have it made again):\n${result.stderr.slice(-2000)}`);
+  assert.equal(
+    result.code,
+    0,
+    `could not set this run's admin password and database in ${metadataPath} (delete ${template} to have it made again):\n${result.stderr.slice(-2000)}`,
+  );
   return { dir, env, username, password };
 }

@@ -20,9 +20,19 @@ const startUpBoundMs = 600_000;
 async function waitUntilHealthy(child: ChildProcess, url: string, logTail: () => string): Promise<void> {
   const deadline = Date.now() + startUpBoundMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) assert.fail(`Superset exited (${child.exitCode ?? child.signalCode}) before answering on ${url}/health:\n${logTail()}`);
-    if (await fetch(`${url}/health`).then((response) => response.ok, () => false)) return;
-    if (Date.now() > deadline) assert.fail(`Superset did not answer on ${url}/health within ${startUpBoundMs / 60_000} minutes:\n${logTail()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      assert.fail(
+        `Superset exited (${child.exitCode ?? child.signalCode}) before answering on ${url}/health:\n${logTail()}`,
+      );
+    if (
+      await fetch(`${url}/health`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
+    if (Date.now() > deadline)
+      assert.fail(`Superset did not answer on ${url}/health within ${startUpBoundMs / 60_000} minutes:\n${logTail()}`);
     await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
   }
 }
@@ -35,11 +45,15 @@ export async function startSuperset(publishedPath: string): Promise<Superset> {
   const port = await findFreePort();
   const logPath = join(dir, 'superset.log');
   const log = createWriteStream(logPath);
-  const child: ChildProcess = spawn(join(supersetVenvBin, 'superset'), ['run', '--host', '127.0.0.1', '--port', String(port), '--with-threads'], {
-    cwd: dir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    join(supersetVenvBin, 'superset'),
+    ['run', '--host', '127.0.0.1', '--port', String(port), '--with-threads'],
+    {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const stop = () =>

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, test } from 'vitest';
-import { CHAOS_KINDS, CHAOS_MIGRATIONS, generateSource, simulateDay, type SimulateDayOutput } from '../../../orchestration/src/source/generator/index.js';
+import {
+  CHAOS_KINDS,
+  CHAOS_MIGRATIONS,
+  generateSource,
+  simulateDay,
+  type SimulateDayOutput,
+} from '../../../orchestration/src/source/generator/index.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 
 // The generated source is a fixture many tests and the planted answers rely on: a change to how the
@@ -38,7 +44,9 @@ async function dumpSource(): Promise<string> {
   );
   const parts: string[] = [];
   for (const { table_name: table, key_columns: keys, all_columns: columns } of tables.rows) {
-    const rows = await source.client.query<{ line: string }>(`select t::text as line from public.${table} as t order by ${keys}`);
+    const rows = await source.client.query<{ line: string }>(
+      `select t::text as line from public.${table} as t order by ${keys}`,
+    );
     parts.push(`${table} (${columns})\n${rows.rows.map((row) => row.line).join('\n')}`);
   }
   return parts.join('\n\n');
@@ -48,9 +56,16 @@ test('the same seed and days generate the same bytes as before kysely', async ()
   await generateSource(source.client, { scale: 0.05, years: 1, seed: 5, endDate: '2026-03-31' });
   const chaosDays: SimulateDayOutput[] = [];
   for (let day = 0; day < 4; day += 1) chaosDays.push(await simulateDay(source.client, { seed: 5, chaos: true }));
-  assert.deepEqual(chaosDays.flatMap((day) => day.chaos?.migrations ?? []), [...CHAOS_MIGRATIONS], 'the last chaos day runs after every migration');
+  assert.deepEqual(
+    chaosDays.flatMap((day) => day.chaos?.migrations ?? []),
+    [...CHAOS_MIGRATIONS],
+    'the last chaos day runs after every migration',
+  );
   for (const kind of CHAOS_KINDS) {
-    assert.ok(chaosDays.some((day) => (day.chaos?.counts[kind] ?? 0) > 0), `the chaos days make a ${kind} edit, so the hash covers its queries`);
+    assert.ok(
+      chaosDays.some((day) => (day.chaos?.counts[kind] ?? 0) > 0),
+      `the chaos days make a ${kind} edit, so the hash covers its queries`,
+    );
   }
   for (let day = 0; day < 2; day += 1) await simulateDay(source.client, { seed: 5 });
   const dump = await dumpSource();

@@ -24,7 +24,9 @@ beforeAll(async () => {
   config = testConfig();
   source = await startTempPostgres({ migrate: true });
   await generateSource(source.client, { scale: 0.05, years: 1, seed: 5, endDate: '2026-06-30' });
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: config.temporalBin } },
+  });
 });
 
 afterAll(async () => {
@@ -37,7 +39,14 @@ async function run(workflowId: string, args: NightlyLoadInput): Promise<RunSumma
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
+    deps: {
+      config,
+      sourceUrl: source.connectionString,
+      tables: loadTablesConfig(config.tablesConfigPath),
+      discover: loadRebarFile(config.tablesConfigPath).discover,
+      dbt: { projectDir: config.dbtProjectDir },
+      loader: createWarehouse(config),
+    },
   });
   return worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [args] }));
 }
@@ -47,7 +56,11 @@ async function foremanHours(where: string): Promise<{ source: string; published:
   const sourceSum = await source.client.query<{ hours: string }>(
     `select coalesce(sum((workers -> 0 ->> 'hours')::numeric), 0)::text as hours from crew_checkins where deleted_at is null and ${where}`,
   );
-  const ids = (await source.client.query<{ id: string }>(`select id::text as id from crew_checkins where deleted_at is null and ${where}`)).rows.map((row) => row.id);
+  const ids = (
+    await source.client.query<{ id: string }>(
+      `select id::text as id from crew_checkins where deleted_at is null and ${where}`,
+    )
+  ).rows.map((row) => row.id);
   const [published] = await queryDuckDb(
     config.publishedPath,
     `select coalesce(sum(hours_worked), 0)::decimal(18, 2)::varchar as hours from marts.fct_crew_checkins
@@ -59,47 +72,97 @@ async function foremanHours(where: string): Promise<{ source: string; published:
 test('a backfill re-reads a cursor window the nightly cursor has passed, leaves rows outside it and every watermark alone, and rebuilds only the models downstream of the tables it read', async () => {
   const first = await run('backfill-first-nightly', {});
   assert.equal(first.status, 'success');
-  const watermarksBefore = await queryDuckDb(config.warehousePath, 'select table_name, cursor_value, primary_key_values from _rebar.watermarks order by table_name');
+  const watermarksBefore = await queryDuckDb(
+    config.warehousePath,
+    'select table_name, cursor_value, primary_key_values from _rebar.watermarks order by table_name',
+  );
 
   // An app bug: check-ins corrected without touching updated_at (triggers off), inside the window and before it.
   const inWindow = `updated_at >= '${WINDOW.from}' and updated_at < '${WINDOW.to}'`;
   const beforeWindow = `updated_at >= '2026-02-01' and updated_at < '2026-02-08'`;
   await source.client.query('set session_replication_role = replica');
-  const changed = await source.client.query(`update crew_checkins set workers = jsonb_set(workers, '{0,hours}', '11.75') where ${inWindow}`);
-  const outside = await source.client.query(`update crew_checkins set workers = jsonb_set(workers, '{0,hours}', '11.75') where ${beforeWindow}`);
+  const changed = await source.client.query(
+    `update crew_checkins set workers = jsonb_set(workers, '{0,hours}', '11.75') where ${inWindow}`,
+  );
+  const outside = await source.client.query(
+    `update crew_checkins set workers = jsonb_set(workers, '{0,hours}', '11.75') where ${beforeWindow}`,
+  );
   await source.client.query('set session_replication_role = origin');
   assert.ok((changed.rowCount ?? 0) > 0 && (outside.rowCount ?? 0) > 0, 'the source has check-ins in both periods');
-  assert.notEqual((await foremanHours(inWindow)).source, (await foremanHours(inWindow)).published, 'the published fact misses the silent change');
+  assert.notEqual(
+    (await foremanHours(inWindow)).source,
+    (await foremanHours(inWindow)).published,
+    'the published fact misses the silent change',
+  );
 
   const backfill = await run('backfill-crew-checkins', { backfill: WINDOW, tables: ['crew_checkins'] });
-  assert.equal(backfill.status, 'success', JSON.stringify(backfill.models.filter((node) => !['success', 'pass'].includes(node.status))));
+  assert.equal(
+    backfill.status,
+    'success',
+    JSON.stringify(backfill.models.filter((node) => !['success', 'pass'].includes(node.status))),
+  );
   assert.equal(backfill.kind, 'backfill');
   assert.deepEqual(backfill.backfill, WINDOW);
-  assert.deepEqual(backfill.tables.map((table) => table.table), ['crew_checkins']);
-  assert.equal(backfill.tables[0]?.rowsWritten, changed.rowCount, 'exactly the changed rows in the window were rewritten');
-  assert.equal(backfill.tables[0]?.warehouseRows, backfill.tables[0]?.sourceRows, 'raw still reconciles with the source');
+  assert.deepEqual(
+    backfill.tables.map((table) => table.table),
+    ['crew_checkins'],
+  );
+  assert.equal(
+    backfill.tables[0]?.rowsWritten,
+    changed.rowCount,
+    'exactly the changed rows in the window were rewritten',
+  );
+  assert.equal(
+    backfill.tables[0]?.warehouseRows,
+    backfill.tables[0]?.sourceRows,
+    'raw still reconciles with the source',
+  );
 
   const built = backfill.models.filter((node) => node.resourceType === 'model').map((node) => node.uniqueId);
-  assert.ok(built.includes('model.rebar.stg_rebar_source__crew_checkins') && built.includes('model.rebar.fct_crew_checkins'), built.join(', '));
-  assert.ok(!built.includes('model.rebar.stg_rebar_source__haul_offs') && !built.includes('model.rebar.dim_date'), `only models downstream of crew_checkins: ${built.join(', ')}`);
+  assert.ok(
+    built.includes('model.rebar.stg_rebar_source__crew_checkins') && built.includes('model.rebar.fct_crew_checkins'),
+    built.join(', '),
+  );
+  assert.ok(
+    !built.includes('model.rebar.stg_rebar_source__haul_offs') && !built.includes('model.rebar.dim_date'),
+    `only models downstream of crew_checkins: ${built.join(', ')}`,
+  );
 
   const window = await foremanHours(inWindow);
-  assert.equal(window.published, window.source, 'the window\'s check-ins are rebuilt and published');
+  assert.equal(window.published, window.source, "the window's check-ins are rebuilt and published");
   const before = await foremanHours(beforeWindow);
   assert.notEqual(before.published, before.source, 'rows before the window are not re-read');
-  assert.deepEqual(await queryDuckDb(config.warehousePath, 'select table_name, cursor_value, primary_key_values from _rebar.watermarks order by table_name'), watermarksBefore, 'no watermark moved');
-  console.log(`backfill ${WINDOW.from}..${WINDOW.to}: ${backfill.tables[0]?.rowsExtracted} rows re-read, ${backfill.tables[0]?.rowsWritten} rewritten; ${built.length} models rebuilt; foreman hours in the window ${window.source}`);
+  assert.deepEqual(
+    await queryDuckDb(
+      config.warehousePath,
+      'select table_name, cursor_value, primary_key_values from _rebar.watermarks order by table_name',
+    ),
+    watermarksBefore,
+    'no watermark moved',
+  );
+  console.log(
+    `backfill ${WINDOW.from}..${WINDOW.to}: ${backfill.tables[0]?.rowsExtracted} rows re-read, ${backfill.tables[0]?.rowsWritten} rewritten; ${built.length} models rebuilt; foreman hours in the window ${window.source}`,
+  );
 
-  const history = await queryDuckDb(config.publishedPath, `select summary->>'kind' as kind from _rebar.runs where workflow_id = 'backfill-crew-checkins'`);
+  const history = await queryDuckDb(
+    config.publishedPath,
+    `select summary->>'kind' as kind from _rebar.runs where workflow_id = 'backfill-crew-checkins'`,
+  );
   assert.deepEqual(history, [{ kind: 'backfill' }]);
 });
 
 test('without --tables a date window takes every table with a time cursor; bad windows are refused before anything runs', async () => {
-  const backfill = await run('backfill-all', { backfill: { from: '2026-06-01', to: '2026-06-02' }, dbtSelect: 'us_holidays' });
+  const backfill = await run('backfill-all', {
+    backfill: { from: '2026-06-01', to: '2026-06-02' },
+    dbtSelect: 'us_holidays',
+  });
   assert.equal(backfill.status, 'success');
   const tables = backfill.tables.map((table) => table.table);
   assert.ok(tables.includes('crew_checkins') && tables.includes('projects'));
-  assert.ok(!tables.includes('platform_events') && !tables.includes('area_events'), `sequence-cursor tables are left out: ${tables.join(', ')}`);
+  assert.ok(
+    !tables.includes('platform_events') && !tables.includes('area_events'),
+    `sequence-cursor tables are left out: ${tables.join(', ')}`,
+  );
 
   const cliEnv = { REBAR_STATE_DIR: config.stateDir, REBAR_SOURCE_URL: source.connectionString };
   const reversed = await runCli(['backfill', '--from', '2026-03-15', '--to', '2026-03-01'], cliEnv);

@@ -23,17 +23,30 @@ beforeAll(async () => {
   project = dbtProjectCopy('rebar-cost-project-');
   const yaml = readFileSync(join(projectRoot, 'rebar.yml'), 'utf8');
   assert.ok(yaml.includes('dbt: { project_dir: . }'), 'rebar.yml names its dbt project as project_dir: .');
-  writeFileSync(join(dir, 'rebar.yml'), yaml.replace('dbt: { project_dir: . }', `dbt: { project_dir: ${JSON.stringify(project)} }`));
-  const env = { REBAR_STATE_DIR: join(dir, 'state'), REBAR_LOG_LEVEL: 'warn', REBAR_TABLES_CONFIG: join(dir, 'rebar.yml') };
+  writeFileSync(
+    join(dir, 'rebar.yml'),
+    yaml.replace('dbt: { project_dir: . }', `dbt: { project_dir: ${JSON.stringify(project)} }`),
+  );
+  const env = {
+    REBAR_STATE_DIR: join(dir, 'state'),
+    REBAR_LOG_LEVEL: 'warn',
+    REBAR_TABLES_CONFIG: join(dir, 'rebar.yml'),
+  };
   state = { env, config: loadConfig(env) };
   await rebar(state, ['generate', '--scale', '0.02', '--seed', '42']);
 }, 900_000);
 
 /** The newest run's summary and the dbt nodes it recorded, from the working warehouse's run history. */
 async function lastRun(): Promise<{ summary: RunSummary; nodes: string[] }> {
-  const [run] = await queryDuckDb(state.config.warehousePath, 'select run_id, summary::varchar as summary from _rebar.runs order by started_at desc limit 1');
+  const [run] = await queryDuckDb(
+    state.config.warehousePath,
+    'select run_id, summary::varchar as summary from _rebar.runs order by started_at desc limit 1',
+  );
   assert.ok(run, 'a run was recorded');
-  const nodes = await queryDuckDb(state.config.warehousePath, `select unique_id from _rebar.run_models where run_id = '${String(run.run_id)}' order by unique_id`);
+  const nodes = await queryDuckDb(
+    state.config.warehousePath,
+    `select unique_id from _rebar.run_models where run_id = '${String(run.run_id)}' order by unique_id`,
+  );
   return { summary: JSON.parse(String(run.summary)) as RunSummary, nodes: nodes.map((node) => String(node.unique_id)) };
 }
 
@@ -48,41 +61,82 @@ test('the first nightly builds the whole project; the next, with nothing changed
   const first = await nightly();
   assert.equal(first.summary.dbtBuild?.scope, 'full', first.stdout);
   assert.match(first.summary.dbtBuild?.reason ?? '', /no earlier successful build/);
-  assert.ok(first.nodes.includes('model.rebar.dim_company') && first.nodes.includes('model.rebar.fct_haul_offs'), 'the whole project was built');
+  assert.ok(
+    first.nodes.includes('model.rebar.dim_company') && first.nodes.includes('model.rebar.fct_haul_offs'),
+    'the whole project was built',
+  );
   fullBuildNodes = first.nodes;
 
   const quiet = await nightly();
-  const changed = quiet.summary.tables.filter((table) => table.rowsWritten + table.rowsTombstoned > 0 || table.schemaChanges.length > 0);
-  assert.deepEqual(changed.map((table) => table.table), [], 'nothing changed at the source');
+  const changed = quiet.summary.tables.filter(
+    (table) => table.rowsWritten + table.rowsTombstoned > 0 || table.schemaChanges.length > 0,
+  );
+  assert.deepEqual(
+    changed.map((table) => table.table),
+    [],
+    'nothing changed at the source',
+  );
   assert.equal(quiet.summary.status, 'success');
   assert.equal(quiet.summary.dbtBuild?.scope, 'skipped', quiet.stdout);
   assert.deepEqual(quiet.nodes, [], 'no dbt node ran');
   assert.match(quiet.stdout, /dbt build: no dbt build: no source table changed/);
   // The gate judged the whole warehouse on the first run's results, and readers get this run's history.
   assert.equal(quiet.summary.publishGate?.status, 'passed');
-  assert.equal(quiet.summary.publishGate?.status === 'passed' && quiet.summary.publishGate.nodesChecked > 100, true, JSON.stringify(quiet.summary.publishGate));
+  assert.equal(
+    quiet.summary.publishGate?.status === 'passed' && quiet.summary.publishGate.nodesChecked > 100,
+    true,
+    JSON.stringify(quiet.summary.publishGate),
+  );
   assert.equal(quiet.summary.published, true);
-  const published = await queryDuckDb(state.config.publishedPath, `select status from _rebar.runs where run_id = '${quiet.summary.runId}'`);
-  assert.deepEqual(published.map((row) => row.status), ['success'], 'the published file holds this run');
+  const published = await queryDuckDb(
+    state.config.publishedPath,
+    `select status from _rebar.runs where run_id = '${quiet.summary.runId}'`,
+  );
+  assert.deepEqual(
+    published.map((row) => row.status),
+    ['success'],
+    'the published file holds this run',
+  );
   assert.equal(quiet.summary.freshness?.status, 'not_checked');
 }, 900_000);
 
 test('one changed source table rebuilds and re-tests only what it feeds, and the marts carry the change', async () => {
-  const [row] = await querySource<{ id: number }>(state, `
+  const [row] = await querySource<{ id: number }>(
+    state,
+    `
     update haul_offs set hauler = 'Cost Follows Work Hauling', updated_at = (select max(updated_at) from haul_offs) + interval '1 second'
-     where id = (select min(id) from haul_offs where deleted_at is null) returning id`);
+     where id = (select min(id) from haul_offs where deleted_at is null) returning id`,
+  );
   assert.ok(row, 'a haul-off to change');
   const run = await nightly();
-  assert.deepEqual(run.summary.tables.filter((table) => table.rowsWritten > 0).map((table) => [table.table, table.rowsWritten]), [['haul_offs', 1]]);
+  assert.deepEqual(
+    run.summary.tables.filter((table) => table.rowsWritten > 0).map((table) => [table.table, table.rowsWritten]),
+    [['haul_offs', 1]],
+  );
   assert.equal(run.summary.dbtBuild?.scope, 'changed', run.stdout);
   assert.equal(run.summary.dbtBuild?.select, 'source:*.haul_offs+');
-  for (const rebuilt of ['model.rebar.stg_rebar_source__haul_offs', 'model.rebar.fct_haul_offs']) assert.ok(run.nodes.includes(rebuilt), `${rebuilt} rebuilt`);
-  assert.ok(run.nodes.some((node) => node.startsWith('test.rebar.') && node.includes('fct_haul_offs')), 'the tests on fct_haul_offs ran');
-  for (const untouched of ['model.rebar.stg_rebar_source__companies', 'model.rebar.dim_company', 'model.rebar.fct_crew_checkins']) assert.ok(!run.nodes.includes(untouched), `${untouched} not rebuilt`);
+  for (const rebuilt of ['model.rebar.stg_rebar_source__haul_offs', 'model.rebar.fct_haul_offs'])
+    assert.ok(run.nodes.includes(rebuilt), `${rebuilt} rebuilt`);
+  assert.ok(
+    run.nodes.some((node) => node.startsWith('test.rebar.') && node.includes('fct_haul_offs')),
+    'the tests on fct_haul_offs ran',
+  );
+  for (const untouched of [
+    'model.rebar.stg_rebar_source__companies',
+    'model.rebar.dim_company',
+    'model.rebar.fct_crew_checkins',
+  ])
+    assert.ok(!run.nodes.includes(untouched), `${untouched} not rebuilt`);
   assert.ok(run.nodes.length < fullBuildNodes.length / 2, `${run.nodes.length} of ${fullBuildNodes.length} nodes`);
   assert.equal(run.summary.publishGate?.status, 'passed');
-  assert.equal(run.summary.freshness?.status === 'checked' && run.summary.freshness.tables.map((table) => table.table).join(), 'haul_offs');
-  const marts = await queryDuckDb(state.config.publishedPath, `select hauler_name from marts.fct_haul_offs where haul_off_id = ${Number(row.id)}`);
+  assert.equal(
+    run.summary.freshness?.status === 'checked' && run.summary.freshness.tables.map((table) => table.table).join(),
+    'haul_offs',
+  );
+  const marts = await queryDuckDb(
+    state.config.publishedPath,
+    `select hauler_name from marts.fct_haul_offs where haul_off_id = ${Number(row.id)}`,
+  );
   assert.deepEqual(marts, [{ hauler_name: 'Cost Follows Work Hauling' }]);
 }, 900_000);
 

@@ -23,15 +23,20 @@ let workflowBundle: WorkflowBundleWithSourceMap;
 let runs = 0;
 const config = testConfig();
 const demoTables = loadTablesConfig(config.tablesConfigPath);
-const tablesNamed = (...names: string[]): TableConfig[] => names.map((name) => {
-  const table = demoTables.find((candidate) => candidate.name === name);
-  assert.ok(table, `${name} is in the shipped rebar.yml`);
-  return table;
-});
+const tablesNamed = (...names: string[]): TableConfig[] =>
+  names.map((name) => {
+    const table = demoTables.find((candidate) => candidate.name === name);
+    assert.ok(table, `${name} is in the shipped rebar.yml`);
+    return table;
+  });
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: join(projectRoot, 'orchestration', 'src', 'temporal', 'workflows', 'index.ts') });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: config.temporalBin } },
+  });
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: join(projectRoot, 'orchestration', 'src', 'temporal', 'workflows', 'index.ts'),
+  });
 });
 
 afterAll(async () => {
@@ -39,12 +44,31 @@ afterAll(async () => {
 });
 
 function loadedTable(table: string, rowsWritten: number): TableRunResult {
-  return { table, status: 'success', rowsExtracted: rowsWritten, rowsWritten, rowsTombstoned: 0, bytes: 100 * rowsWritten, durationMs: 5, schemaChanges: [], sourceRows: 100, warehouseRows: 100 };
+  return {
+    table,
+    status: 'success',
+    rowsExtracted: rowsWritten,
+    rowsWritten,
+    rowsTombstoned: 0,
+    bytes: 100 * rowsWritten,
+    durationMs: 5,
+    schemaChanges: [],
+    sourceRows: 100,
+    warehouseRows: 100,
+  };
 }
 
-const node = (uniqueId: string, resourceType: string, status: string, attachedNode: string | null = null, message: string | null = null): ModelRunResult =>
-  ({ uniqueId, resourceType, status, durationSeconds: 0.1, attachedNode, message });
-const BUILT = [node('model.rebar.fct_crew_checkins', 'model', 'success'), node('test.rebar.not_null_fct_crew_checkins_checkin_id', 'test', 'pass', 'model.rebar.fct_crew_checkins')];
+const node = (
+  uniqueId: string,
+  resourceType: string,
+  status: string,
+  attachedNode: string | null = null,
+  message: string | null = null,
+): ModelRunResult => ({ uniqueId, resourceType, status, durationSeconds: 0.1, attachedNode, message });
+const BUILT = [
+  node('model.rebar.fct_crew_checkins', 'model', 'success'),
+  node('test.rebar.not_null_fct_crew_checkins_checkin_id', 'test', 'pass', 'model.rebar.fct_crew_checkins'),
+];
 
 /** An activity that records, in call order, that it ran and with what input. */
 function recorded<I, O>(order: string[], name: string, work: (input: I) => Promise<O>) {
@@ -63,8 +87,17 @@ function fakeActivities(tables: TableConfig[], overrides: Partial<Activities> = 
     planLoad: async () => ({ tables, parallelism: 3 }),
     extractTable: async ({ table }) => loadedTable(table.name, 0),
     pruneRetention: async () => ({ pruned: [] }),
-    runDbtBuild: async () => ({ exitCode: 0, nodes: BUILT, errors: [], build: { scope: 'changed', reason: 'only what the changed tables feed' } }),
-    checkPublishGate: async ({ nodes }) => ({ gate: { status: 'passed', nodesChecked: nodes.length, neverBuilt: 0, retested: 0 }, retested: [], errors: [] }),
+    runDbtBuild: async () => ({
+      exitCode: 0,
+      nodes: BUILT,
+      errors: [],
+      build: { scope: 'changed', reason: 'only what the changed tables feed' },
+    }),
+    checkPublishGate: async ({ nodes }) => ({
+      gate: { status: 'passed', nodesChecked: nodes.length, neverBuilt: 0, retested: 0 },
+      retested: [],
+      errors: [],
+    }),
     checkSourceFreshness: async () => ({ status: 'not_checked', reason: 'not part of this test' }),
     listAlerts: async () => ({ status: 'listed', total: 0, byType: {}, first: [] }),
     recordRun: async () => ({ recorded: true }),
@@ -93,19 +126,29 @@ type FakeActivities = ReturnType<typeof fakeActivities>;
 async function newWorker(activities: FakeActivities): Promise<{ worker: Worker; taskQueue: string }> {
   const taskQueue = `nightly-activities-${++runs}`;
   const functions = Object.fromEntries(Object.entries(activities).filter(([, value]) => typeof value === 'function'));
-  const worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle, activities: functions });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle,
+    activities: functions,
+  });
   return { worker, taskQueue };
 }
 
 async function succeeds(activities: FakeActivities, input: NightlyLoadInput = {}): Promise<RunSummary> {
   const { worker, taskQueue } = await newWorker(activities);
-  return worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId: `${taskQueue}-run`, args: [input] }));
+  return worker.runUntil(
+    env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId: `${taskQueue}-run`, args: [input] }),
+  );
 }
 
 async function fails(activities: FakeActivities, input: NightlyLoadInput = {}): Promise<FailedRun> {
   const { worker, taskQueue } = await newWorker(activities);
   try {
-    await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId: `${taskQueue}-run`, args: [input] }));
+    await worker.runUntil(
+      env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId: `${taskQueue}-run`, args: [input] }),
+    );
   } catch (error) {
     const failed = failedRunOf(error);
     assert.ok(failed, `a NightlyLoadFailed carrying its run summary, got: ${String(error)}`);
@@ -120,96 +163,204 @@ test('a clean night extracts every planned table, builds only what changed, pass
   });
   const summary = await succeeds(activities);
   assert.deepEqual([summary.status, summary.published, summary.publishGate?.status], ['success', true, 'passed']);
-  assert.deepEqual(activities.extractTable.inputs.map((input) => input.table.name).sort(), ['companies', 'crew_checkins']);
+  assert.deepEqual(activities.extractTable.inputs.map((input) => input.table.name).sort(), [
+    'companies',
+    'crew_checkins',
+  ]);
   // The scope dbt is given: the tables whose raw rows changed, not every table loaded.
-  assert.deepEqual(activities.runDbtBuild.inputs.map(({ runId: _runId, ...scope }) => scope), [{ changedTables: ['crew_checkins'] }]);
-  assert.deepEqual(activities.checkPublishGate.inputs.map((input) => [input.nodes, input.changedTables]), [[BUILT, ['crew_checkins']]]);
-  assert.deepEqual(activities.checkSourceFreshness.inputs.map((input) => input.tables), [['crew_checkins']]);
+  assert.deepEqual(
+    activities.runDbtBuild.inputs.map(({ runId: _runId, ...scope }) => scope),
+    [{ changedTables: ['crew_checkins'] }],
+  );
+  assert.deepEqual(
+    activities.checkPublishGate.inputs.map((input) => [input.nodes, input.changedTables]),
+    [[BUILT, ['crew_checkins']]],
+  );
+  assert.deepEqual(
+    activities.checkSourceFreshness.inputs.map((input) => input.tables),
+    [['crew_checkins']],
+  );
   // Recorded before publishing, so that the published copy holds its own run.
-  assert.deepEqual(activities.order.filter((name) => name === 'recordRun' || name === 'publishWarehouse'), ['recordRun', 'publishWarehouse']);
-  assert.deepEqual(activities.recordRun.inputs.map((run) => run.status), ['success']);
+  assert.deepEqual(
+    activities.order.filter((name) => name === 'recordRun' || name === 'publishWarehouse'),
+    ['recordRun', 'publishWarehouse'],
+  );
+  assert.deepEqual(
+    activities.recordRun.inputs.map((run) => run.status),
+    ['success'],
+  );
   assert.deepEqual(activities.sendAlert.inputs, [], 'no open alerts, nothing failed: nobody is paged');
 });
 
 test('planLoad decides the dbt scope: an extract-only plan builds nothing and publishes raw; a backfill builds what its tables feed', async () => {
   const extractOnly = fakeActivities(tablesNamed('companies'), {
-    planLoad: async () => ({ tables: tablesNamed('companies'), parallelism: 1, extractOnly: 'the tables config names no dbt project' }),
+    planLoad: async () => ({
+      tables: tablesNamed('companies'),
+      parallelism: 1,
+      extractOnly: 'the tables config names no dbt project',
+    }),
   });
   const raw = await succeeds(extractOnly);
-  assert.deepEqual([raw.status, raw.published, raw.extractOnly, raw.models], ['success', true, 'the tables config names no dbt project', []]);
-  assert.deepEqual(extractOnly.order, ['planLoad', 'extractTable', 'pruneRetention', 'recordRun', 'publishWarehouse'], 'no dbt, gate, freshness or alerts');
+  assert.deepEqual(
+    [raw.status, raw.published, raw.extractOnly, raw.models],
+    ['success', true, 'the tables config names no dbt project', []],
+  );
+  assert.deepEqual(
+    extractOnly.order,
+    ['planLoad', 'extractTable', 'pruneRetention', 'recordRun', 'publishWarehouse'],
+    'no dbt, gate, freshness or alerts',
+  );
 
   const window = { from: '2026-03-01', to: '2026-03-15' };
-  const backfill = fakeActivities(tablesNamed('crew_checkins', 'haul_offs'), { extractTable: async ({ table }) => loadedTable(table.name, 3) });
+  const backfill = fakeActivities(tablesNamed('crew_checkins', 'haul_offs'), {
+    extractTable: async ({ table }) => loadedTable(table.name, 3),
+  });
   const summary = await succeeds(backfill, { backfill: window, tables: ['crew_checkins', 'haul_offs'] });
   assert.deepEqual([summary.kind, summary.status, summary.published], ['backfill', 'success', true]);
   assert.deepEqual(backfill.planLoad.inputs, [{ tables: ['crew_checkins', 'haul_offs'], window }]);
-  assert.deepEqual(backfill.extractTable.inputs.map((input) => [input.table.name, input.window]), [['crew_checkins', window], ['haul_offs', window]]);
-  assert.deepEqual(backfill.runDbtBuild.inputs.map(({ runId: _runId, ...scope }) => scope), [{ select: 'source:rebar_source.crew_checkins+ source:rebar_source.haul_offs+' }]);
+  assert.deepEqual(
+    backfill.extractTable.inputs.map((input) => [input.table.name, input.window]),
+    [
+      ['crew_checkins', window],
+      ['haul_offs', window],
+    ],
+  );
+  assert.deepEqual(
+    backfill.runDbtBuild.inputs.map(({ runId: _runId, ...scope }) => scope),
+    [{ select: 'source:rebar_source.crew_checkins+ source:rebar_source.haul_offs+' }],
+  );
   assert.equal(backfill.publishWarehouse.inputs.length, 1, 'the gate passed: the backfill publishes');
 });
 
 test('the publish gate refusing keeps readers on the last published warehouse: recorded failed, alerted, not published', async () => {
   const reason = 'not published: test test.rebar.planted on model.rebar.stg_companies: fail since run r1';
   const activities = fakeActivities(tablesNamed('companies'), {
-    checkPublishGate: async ({ nodes }) => ({ gate: { status: 'refused', nodesChecked: nodes.length, neverBuilt: 0, retested: 0, blocking: [], reason }, retested: [], errors: [] }),
+    checkPublishGate: async ({ nodes }) => ({
+      gate: { status: 'refused', nodesChecked: nodes.length, neverBuilt: 0, retested: 0, blocking: [], reason },
+      retested: [],
+      errors: [],
+    }),
   });
   const { summary, failure } = await fails(activities);
   assert.deepEqual([summary.status, summary.published, summary.publishGate?.status], ['failed', false, 'refused']);
-  assert.match(failure, /^Nightly load failed; readers keep the previously published warehouse\. not published: test test\.rebar\.planted/);
+  assert.match(
+    failure,
+    /^Nightly load failed; readers keep the previously published warehouse\. not published: test test\.rebar\.planted/,
+  );
   assert.deepEqual(activities.publishWarehouse.inputs, []);
-  assert.deepEqual(activities.recordRun.inputs.map((run) => run.status), ['failed']);
-  assert.deepEqual(activities.sendAlert.inputs.map((input) => input.payload.kind), ['run_failed']);
+  assert.deepEqual(
+    activities.recordRun.inputs.map((run) => run.status),
+    ['failed'],
+  );
+  assert.deepEqual(
+    activities.sendAlert.inputs.map((input) => input.payload.kind),
+    ['run_failed'],
+  );
 });
 
 test('a failed dbt build is not published and the gate is not asked; the failure names the test and its model', async () => {
-  const failing = node('test.rebar.relationships_fct_haul_offs_haul_date', 'test', 'fail', 'model.rebar.fct_haul_offs', 'Got 1 result, configured to fail if != 0');
+  const failing = node(
+    'test.rebar.relationships_fct_haul_offs_haul_date',
+    'test',
+    'fail',
+    'model.rebar.fct_haul_offs',
+    'Got 1 result, configured to fail if != 0',
+  );
   const activities = fakeActivities(tablesNamed('haul_offs'), {
-    runDbtBuild: async () => ({ exitCode: 1, nodes: [node('model.rebar.fct_haul_offs', 'model', 'success'), failing], errors: [], build: { scope: 'full', reason: 'first build' } }),
+    runDbtBuild: async () => ({
+      exitCode: 1,
+      nodes: [node('model.rebar.fct_haul_offs', 'model', 'success'), failing],
+      errors: [],
+      build: { scope: 'full', reason: 'first build' },
+    }),
   });
   const { summary, failure } = await fails(activities);
-  assert.match(failure, /test test\.rebar\.relationships_fct_haul_offs_haul_date on model\.rebar\.fct_haul_offs fail: Got 1 result/);
+  assert.match(
+    failure,
+    /test test\.rebar\.relationships_fct_haul_offs_haul_date on model\.rebar\.fct_haul_offs fail: Got 1 result/,
+  );
   assert.deepEqual([summary.status, summary.published, summary.publishGate], ['failed', false, undefined]);
-  assert.deepEqual([activities.checkPublishGate.inputs, activities.publishWarehouse.inputs, activities.listAlerts.inputs], [[], [], []]);
+  assert.deepEqual(
+    [activities.checkPublishGate.inputs, activities.publishWarehouse.inputs, activities.listAlerts.inputs],
+    [[], [], []],
+  );
   assert.deepEqual(summary.alerts, { status: 'not_listed', reason: 'the dbt build did not succeed' });
-  assert.deepEqual(activities.recordRun.inputs.map((run) => run.status), ['failed']);
+  assert.deepEqual(
+    activities.recordRun.inputs.map((run) => run.status),
+    ['failed'],
+  );
 });
 
 test('tables that keep failing (non-retryable: once; retryable: five attempts) are reported while the others load; nothing is published', async () => {
   const activities = fakeActivities(tablesNamed('companies', 'projects', 'crew_checkins'), {
     extractTable: async ({ table }) => {
-      if (table.name === 'companies') throw ApplicationFailure.nonRetryable('relation "companies" does not exist', 'SourceTableError');
-      if (table.name === 'projects') throw new Error(`source connection reset (attempt ${Context.current().info.attempt})`);
+      if (table.name === 'companies')
+        throw ApplicationFailure.nonRetryable('relation "companies" does not exist', 'SourceTableError');
+      if (table.name === 'projects')
+        throw new Error(`source connection reset (attempt ${Context.current().info.attempt})`);
       return loadedTable(table.name, 4);
     },
   });
   const { summary, failure } = await fails(activities);
   const attempts = (name: string) => activities.extractTable.inputs.filter((input) => input.table.name === name).length;
   assert.deepEqual([attempts('companies'), attempts('projects'), attempts('crew_checkins')], [1, 5, 1]);
-  assert.deepEqual(summary.tables.map((table) => [table.table, table.status, table.error ?? null]), [
-    ['companies', 'failed', 'relation "companies" does not exist'],
-    ['projects', 'failed', 'source connection reset (attempt 5)'],
-    ['crew_checkins', 'success', null],
-  ]);
-  assert.match(failure, /table companies: relation "companies" does not exist; table projects: source connection reset \(attempt 5\)/);
+  assert.deepEqual(
+    summary.tables.map((table) => [table.table, table.status, table.error ?? null]),
+    [
+      ['companies', 'failed', 'relation "companies" does not exist'],
+      ['projects', 'failed', 'source connection reset (attempt 5)'],
+      ['crew_checkins', 'success', null],
+    ],
+  );
+  assert.match(
+    failure,
+    /table companies: relation "companies" does not exist; table projects: source connection reset \(attempt 5\)/,
+  );
   // Only the table that loaded is pruned and built; a failed load is never checked by the gate nor published.
-  assert.deepEqual(activities.pruneRetention.inputs.map((input) => input.tables.map((table) => table.name)), [['crew_checkins']]);
-  assert.deepEqual(activities.runDbtBuild.inputs.map((input) => input.changedTables), [['crew_checkins']]);
+  assert.deepEqual(
+    activities.pruneRetention.inputs.map((input) => input.tables.map((table) => table.name)),
+    [['crew_checkins']],
+  );
+  assert.deepEqual(
+    activities.runDbtBuild.inputs.map((input) => input.changedTables),
+    [['crew_checkins']],
+  );
   assert.deepEqual([activities.checkPublishGate.inputs, activities.publishWarehouse.inputs], [[], []]);
-  assert.deepEqual(activities.recordRun.inputs.map((run) => [run.status, run.tables.filter((table) => table.status === 'failed').length]), [['failed', 2]]);
+  assert.deepEqual(
+    activities.recordRun.inputs.map((run) => [
+      run.status,
+      run.tables.filter((table) => table.status === 'failed').length,
+    ]),
+    [['failed', 2]],
+  );
 }, 300_000);
 
 test('an extract that fails twice and then succeeds is retried: the run loads it and publishes', async () => {
   const activities = fakeActivities(tablesNamed('companies', 'crew_checkins'), {
     extractTable: async ({ table }) => {
-      if (table.name === 'crew_checkins' && Context.current().info.attempt < 3) throw new Error('could not connect to the source: too many clients already');
+      if (table.name === 'crew_checkins' && Context.current().info.attempt < 3)
+        throw new Error('could not connect to the source: too many clients already');
       return loadedTable(table.name, 2);
     },
   });
   const summary = await succeeds(activities);
-  assert.deepEqual(activities.extractTable.inputs.map((input) => input.table.name).sort(), ['companies', 'crew_checkins', 'crew_checkins', 'crew_checkins']);
-  assert.deepEqual(summary.tables.map((table) => [table.table, table.status, table.rowsWritten]), [['companies', 'success', 2], ['crew_checkins', 'success', 2]]);
-  assert.deepEqual([summary.status, summary.published, activities.publishWarehouse.inputs.length], ['success', true, 1]);
+  assert.deepEqual(activities.extractTable.inputs.map((input) => input.table.name).sort(), [
+    'companies',
+    'crew_checkins',
+    'crew_checkins',
+    'crew_checkins',
+  ]);
+  assert.deepEqual(
+    summary.tables.map((table) => [table.table, table.status, table.rowsWritten]),
+    [
+      ['companies', 'success', 2],
+      ['crew_checkins', 'success', 2],
+    ],
+  );
+  assert.deepEqual(
+    [summary.status, summary.published, activities.publishWarehouse.inputs.length],
+    ['success', true, 1],
+  );
 }, 300_000);
 
 test('a cancelled run waits for its extracts to stop, records itself cancelled and publishes nothing, paging nobody', async () => {
@@ -229,14 +380,25 @@ test('a cancelled run waits for its extracts to stop, records itself cancelled a
   });
   const { worker, taskQueue } = await newWorker(activities);
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(nightlyLoad, { taskQueue, workflowId: `${taskQueue}-run`, args: [{ heartbeatTimeoutSeconds: 2 }] });
+    const handle = await env.client.workflow.start(nightlyLoad, {
+      taskQueue,
+      workflowId: `${taskQueue}-run`,
+      args: [{ heartbeatTimeoutSeconds: 2 }],
+    });
     await started;
     await handle.cancel();
-    await assert.rejects(handle.result(), (error) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure);
+    await assert.rejects(
+      handle.result(),
+      (error) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
+    );
   });
-  assert.deepEqual(activities.recordRun.inputs.map((run) => [run.status, run.cancelReason, run.published, run.tables]), [
-    ['cancelled', 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)', false, []],
-  ]);
-  assert.deepEqual([activities.runDbtBuild.inputs, activities.publishWarehouse.inputs, activities.sendAlert.inputs], [[], [], []]);
+  assert.deepEqual(
+    activities.recordRun.inputs.map((run) => [run.status, run.cancelReason, run.published, run.tables]),
+    [['cancelled', 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)', false, []]],
+  );
+  assert.deepEqual(
+    [activities.runDbtBuild.inputs, activities.publishWarehouse.inputs, activities.sendAlert.inputs],
+    [[], [], []],
+  );
   assert.equal(activities.order.at(-1), 'recordRun', 'recorded after the extracts stopped');
 }, 300_000);

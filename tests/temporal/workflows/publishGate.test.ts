@@ -46,7 +46,9 @@ beforeAll(async () => {
   config = { ...testConfig(), dbtProjectDir: projectWithPlantedTest() };
   source = await startTempPostgres({ migrate: true });
   await generateSource(source.client, { scale: 0.05, years: 1, seed: 13, endDate: '2026-06-30' });
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: config.temporalBin } },
+  });
 });
 
 afterAll(async () => {
@@ -55,15 +57,28 @@ afterAll(async () => {
 });
 
 /** One nightlyLoad on a fresh worker: its summary, and the failure message when it failed. */
-async function run(workflowId: string, args: NightlyLoadInput): Promise<{ summary: RunSummary; failure: string | undefined }> {
+async function run(
+  workflowId: string,
+  args: NightlyLoadInput,
+): Promise<{ summary: RunSummary; failure: string | undefined }> {
   const worker = await createRebarWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables: loadTablesConfig(config.tablesConfigPath), discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
+    deps: {
+      config,
+      sourceUrl: source.connectionString,
+      tables: loadTablesConfig(config.tablesConfigPath),
+      discover: loadRebarFile(config.tablesConfigPath).discover,
+      dbt: { projectDir: config.dbtProjectDir },
+      loader: createWarehouse(config),
+    },
   });
   try {
-    return { summary: await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [args] })), failure: undefined };
+    return {
+      summary: await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [args] })),
+      failure: undefined,
+    };
   } catch (error) {
     const failed = failedRunOf(error);
     assert.ok(failed, String(error));
@@ -75,18 +90,47 @@ const publishedChecksum = () => createHash('sha256').update(readFileSync(config.
 
 /** The run id of a run, from the working warehouse's run history. */
 async function runIdOf(workflowId: string): Promise<string> {
-  const [row] = await queryDuckDb(config.warehousePath, `select run_id from _rebar.runs where workflow_id = '${workflowId}'`);
+  const [row] = await queryDuckDb(
+    config.warehousePath,
+    `select run_id from _rebar.runs where workflow_id = '${workflowId}'`,
+  );
   return String(row?.run_id);
 }
 
 /** A refused run: it loaded and built what it selected, then kept readers on the last published warehouse, naming why. */
-function assertRefused(result: { summary: RunSummary; failure: string | undefined }, published: string, failedRunId: string): void {
+function assertRefused(
+  result: { summary: RunSummary; failure: string | undefined },
+  published: string,
+  failedRunId: string,
+): void {
   assert.ok(result.failure, 'the run reports that it did not publish');
-  assert.deepEqual(result.summary.tables.filter((table) => table.status !== 'success'), [], 'every table it read loaded');
-  assert.deepEqual(result.summary.models.filter((node) => !['success', 'pass', 'warn'].includes(node.status)).map((node) => node.uniqueId), [], 'every node it ran passed');
-  assert.deepEqual([result.summary.status, result.summary.published, result.summary.publishGate?.status], ['failed', false, 'refused']);
-  assert.match(result.failure, new RegExp(`test ${PLANTED.replace(/\./g, '\\.')} on model\\.rebar\\.stg_rebar_source__companies: fail \\(1 failing row\\) since run ${failedRunId} \\(workflow gate-bad-night, a full nightly build\\)`));
-  assert.match(result.failure, /skipped since run .*\(\d+ skipped because of the above\)/, 'the nodes the failed night skipped are counted too');
+  assert.deepEqual(
+    result.summary.tables.filter((table) => table.status !== 'success'),
+    [],
+    'every table it read loaded',
+  );
+  assert.deepEqual(
+    result.summary.models
+      .filter((node) => !['success', 'pass', 'warn'].includes(node.status))
+      .map((node) => node.uniqueId),
+    [],
+    'every node it ran passed',
+  );
+  assert.deepEqual(
+    [result.summary.status, result.summary.published, result.summary.publishGate?.status],
+    ['failed', false, 'refused'],
+  );
+  assert.match(
+    result.failure,
+    new RegExp(
+      `test ${PLANTED.replace(/\./g, '\\.')} on model\\.rebar\\.stg_rebar_source__companies: fail \\(1 failing row\\) since run ${failedRunId} \\(workflow gate-bad-night, a full nightly build\\)`,
+    ),
+  );
+  assert.match(
+    result.failure,
+    /skipped since run .*\(\d+ skipped because of the above\)/,
+    'the nodes the failed night skipped are counted too',
+  );
   assert.match(result.failure, /run `rebar nightly`/);
   assert.match(formatSummary(result.summary), /Publish gate: REFUSED \(\d+ dbt nodes in the warehouse checked/);
   assert.equal(publishedChecksum(), published, 'the published file is unchanged, byte for byte');
@@ -100,7 +144,9 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   const afterFirst = publishedChecksum();
 
   // The failed night: a company gets the name the planted test rejects; the marts on it are skipped.
-  await source.client.query("update companies set name = 'PLANTED FAILURE', updated_at = timestamptz '2026-07-01 08:00:00+00' where id = 1");
+  await source.client.query(
+    "update companies set name = 'PLANTED FAILURE', updated_at = timestamptz '2026-07-01 08:00:00+00' where id = 1",
+  );
   const bad = await run('gate-bad-night', {});
   assert.equal(bad.summary.status, 'failed');
   assert.match(bad.failure ?? '', /planted_company_name_check/);
@@ -110,35 +156,69 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   // A backfill of check-ins rebuilds and tests only what check-ins feed, all of which passes.
   const backfill = await run('gate-backfill', { backfill: WINDOW, tables: ['crew_checkins'] });
   console.log(`backfill after a failed night: ${backfill.failure?.slice(0, 600)}`);
-  assert.deepEqual(backfill.summary.tables.map((table) => table.table), ['crew_checkins']);
-  assert.ok(backfill.summary.models.some((node) => node.uniqueId === 'model.rebar.fct_crew_checkins' && node.status === 'success'), 'the backfill rebuilt fct_crew_checkins');
+  assert.deepEqual(
+    backfill.summary.tables.map((table) => table.table),
+    ['crew_checkins'],
+  );
+  assert.ok(
+    backfill.summary.models.some(
+      (node) => node.uniqueId === 'model.rebar.fct_crew_checkins' && node.status === 'success',
+    ),
+    'the backfill rebuilt fct_crew_checkins',
+  );
   assertRefused(backfill, afterFirst, badRunId);
 
   // The cause is removed at the source; a --select run that does not build the companies view
   // still re-runs the tests that read the reloaded companies table through views (the planted one
   // passes now), but the marts the failed night skipped have not been built since: still refused.
-  await source.client.query("update companies set name = 'Restored Co', updated_at = timestamptz '2026-07-01 09:00:00+00' where id = 1");
+  await source.client.query(
+    "update companies set name = 'Restored Co', updated_at = timestamptz '2026-07-01 09:00:00+00' where id = 1",
+  );
   const rechecked = await run('gate-recheck', { dbtSelect: 'stg_rebar_source__crew_checkins' });
   const planted = rechecked.summary.models.find((node) => node.uniqueId === PLANTED);
   assert.equal(planted?.status, 'pass', 'the planted test was re-run by the gate and passes');
   assert.ok(rechecked.summary.publishGate?.status === 'refused' && rechecked.summary.publishGate.retested > 0);
   assert.doesNotMatch(rechecked.failure ?? '', /planted_company_name_check/);
   assert.match(rechecked.failure ?? '', new RegExp(`model model\\.rebar\\.\\w+: skipped since run ${badRunId}`));
-  assert.ok(rechecked.summary.publishGate?.status === 'refused' && rechecked.summary.publishGate.blocking.some((node) => node.uniqueId === 'model.rebar.dim_company' && node.status === 'skipped'));
+  assert.ok(
+    rechecked.summary.publishGate?.status === 'refused' &&
+      rechecked.summary.publishGate.blocking.some(
+        (node) => node.uniqueId === 'model.rebar.dim_company' && node.status === 'skipped',
+      ),
+  );
   assert.equal(publishedChecksum(), afterFirst);
 
   // A full nightly builds and tests everything: published.
   const fixed = await run('gate-fixed', {});
   assert.equal(fixed.summary.status, 'success', fixed.failure);
-  assert.deepEqual([first.summary.publishGate?.status, fixed.summary.published, fixed.summary.publishGate?.status], ['passed', true, 'passed']);
+  assert.deepEqual(
+    [first.summary.publishGate?.status, fixed.summary.published, fixed.summary.publishGate?.status],
+    ['passed', true, 'passed'],
+  );
   // Judged on what it built: every node of the project checked, none counted as never built.
   const gate = fixed.summary.publishGate;
-  assert.ok(gate?.status === 'passed' && gate.neverBuilt === 0 && gate.nodesChecked === fixed.summary.models.length, JSON.stringify(gate));
+  assert.ok(
+    gate?.status === 'passed' && gate.neverBuilt === 0 && gate.nodesChecked === fixed.summary.models.length,
+    JSON.stringify(gate),
+  );
   assert.notEqual(publishedChecksum(), afterFirst);
-  const [company] = await queryDuckDb(config.publishedPath, 'select company_name from marts.dim_company where company_id = 1');
+  const [company] = await queryDuckDb(
+    config.publishedPath,
+    'select company_name from marts.dim_company where company_id = 1',
+  );
   assert.equal(company?.company_name, 'Restored Co');
-  const history = await queryDuckDb(config.publishedPath, "select workflow_id, status from _rebar.runs where workflow_id like 'gate-%' order by started_at");
-  assert.deepEqual(history.map((row) => `${String(row.workflow_id)} ${String(row.status)}`), [
-    'gate-first success', 'gate-bad-night failed', 'gate-backfill failed', 'gate-recheck failed', 'gate-fixed success',
-  ]);
+  const history = await queryDuckDb(
+    config.publishedPath,
+    "select workflow_id, status from _rebar.runs where workflow_id like 'gate-%' order by started_at",
+  );
+  assert.deepEqual(
+    history.map((row) => `${String(row.workflow_id)} ${String(row.status)}`),
+    [
+      'gate-first success',
+      'gate-bad-night failed',
+      'gate-backfill failed',
+      'gate-recheck failed',
+      'gate-fixed success',
+    ],
+  );
 }, 2_400_000); // five runs, each a dbt build of the project: generous for a busy two-core machine

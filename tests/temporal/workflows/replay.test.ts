@@ -14,10 +14,13 @@ const HISTORIES = join(projectRoot, 'tests', 'fixtures', 'histories');
 const WORKFLOWS = join(projectRoot, 'orchestration', 'src', 'temporal', 'workflows', 'index.ts');
 
 function recordedHistories(): { workflowId: string; history: temporal.api.history.v1.History }[] {
-  return readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.binpb.gz')).sort().map((file) => ({
-    workflowId: relative(HISTORIES, join(HISTORIES, file)),
-    history: temporal.api.history.v1.History.decode(gunzipSync(readFileSync(join(HISTORIES, file)))),
-  }));
+  return readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.binpb.gz'))
+    .sort()
+    .map((file) => ({
+      workflowId: relative(HISTORIES, join(HISTORIES, file)),
+      history: temporal.api.history.v1.History.decode(gunzipSync(readFileSync(join(HISTORIES, file)))),
+    }));
 }
 
 test('every recorded nightlyLoad history replays on the current workflow code without a nondeterminism error', async () => {

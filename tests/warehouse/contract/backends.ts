@@ -25,7 +25,14 @@ export interface BackendFactory {
 }
 
 const asText = (rows: Record<string, unknown>[]): TextRow[] =>
-  rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key.toLowerCase(), value === null || value === undefined ? null : String(value)])));
+  rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([key, value]) => [
+        key.toLowerCase(),
+        value === null || value === undefined ? null : String(value),
+      ]),
+    ),
+  );
 
 export const duckdb: BackendFactory = {
   name: 'duckdb',
@@ -34,7 +41,10 @@ export const duckdb: BackendFactory = {
     return {
       config,
       warehouse: createWarehouse(config),
-      query: (sql) => withDuckDb(config.warehousePath, async (connection) => asText((await connection.runAndReadAll(sql)).getRowObjectsJS())),
+      query: (sql) =>
+        withDuckDb(config.warehousePath, async (connection) =>
+          asText((await connection.runAndReadAll(sql)).getRowObjectsJS()),
+        ),
       publishedMart: (name) => `marts.${name}`,
       stop: async () => undefined,
     };

@@ -11,11 +11,21 @@ import { extractOnce } from '../../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 
 let source: TempPostgres;
-const sites: TableConfig = { name: 'sites', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined };
+const sites: TableConfig = {
+  name: 'sites',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
+};
 
 beforeAll(async () => {
   source = await startTempPostgres();
-  await source.client.query("create table sites (id bigint primary key, name text, updated_at timestamptz not null default now()); insert into sites (id, name) values (1, 'Yard')");
+  await source.client.query(
+    "create table sites (id bigint primary key, name text, updated_at timestamptz not null default now()); insert into sites (id, name) values (1, 'Yard')",
+  );
 });
 
 afterAll(async () => {
@@ -32,6 +42,9 @@ test('a corrupted watermark stops the table with the row to fix, and raw is left
   connection.closeSync();
   instance.closeSync();
   const before = await queryDuckDb(warehouse, 'select * from raw.sites');
-  await assert.rejects(extractOnce(source.client, loader, sites, 'run-2'), /stored watermark for sites in _rebar\.watermarks cannot be read \(corrupted\)\. Run `rebar reset sites --watermark-only`/);
+  await assert.rejects(
+    extractOnce(source.client, loader, sites, 'run-2'),
+    /stored watermark for sites in _rebar\.watermarks cannot be read \(corrupted\)\. Run `rebar reset sites --watermark-only`/,
+  );
   assert.deepEqual(await queryDuckDb(warehouse, 'select * from raw.sites'), before);
 });

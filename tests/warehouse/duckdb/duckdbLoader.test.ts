@@ -10,7 +10,15 @@ import { extractOnce } from '../../support/extractOnce.js';
 import { createTicketsAndEvents } from '../../support/ticketsSource.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 
-const tickets: TableConfig = { name: 'tickets', primaryKey: ['id'], cursor: 'updated_at', softDelete: 'deleted_at', mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined };
+const tickets: TableConfig = {
+  name: 'tickets',
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: 'deleted_at',
+  mode: 'merge',
+  lookback: '0',
+  hardDeleteCheckHours: undefined,
+};
 
 let source: TempPostgres;
 let warehouse: string;
@@ -37,7 +45,9 @@ async function assertRawEqualsSource(table: string, columns: string, orderBy: st
   const actual = await queryDuckDb(warehouse, `select ${columns} from raw.${table} order by ${orderBy}`);
   assert.deepEqual(
     actual.map((row) => Object.values(row).map((value) => (value === null ? null : String(value)))),
-    expected.rows.map((row: Record<string, unknown>) => Object.values(row).map((value) => (value === null ? null : String(value)))),
+    expected.rows.map((row: Record<string, unknown>) =>
+      Object.values(row).map((value) => (value === null ? null : String(value))),
+    ),
   );
 }
 
@@ -47,8 +57,15 @@ test('a first run loads every row with exact values: empty string vs NULL, jsonb
   assert.equal(first.rowsExtracted, 3);
   assert.equal(first.rowsWritten, 3);
   assert.deepEqual(first.watermark, { cursor: '2026-01-06 08:30:00.123456+00', primaryKey: ['3'] });
-  await assertRawEqualsSource('tickets', "id, title, amount::text as amount, is_billable, details::text as details, work_date::text as work_date", 'id');
-  const [row] = await queryDuckDb(warehouse, "select title is null as title_null, title = '' as title_empty from raw.tickets where id = 2");
+  await assertRawEqualsSource(
+    'tickets',
+    'id, title, amount::text as amount, is_billable, details::text as details, work_date::text as work_date',
+    'id',
+  );
+  const [row] = await queryDuckDb(
+    warehouse,
+    "select title is null as title_null, title = '' as title_empty from raw.tickets where id = 2",
+  );
   assert.deepEqual(row, { title_null: false, title_empty: true });
 });
 
@@ -59,9 +76,16 @@ test('a second run reads only rows past the watermark and merges updates, insert
   await source.client.query("insert into tickets (id, title, updated_at) values (4, 'New', now())");
   const second = await extractOnce(source.client, loader, tickets, 'load-2');
   assert.equal(second.rowsExtracted, 3, 'only the changed rows are read');
-  const [counts] = await queryDuckDb(warehouse, 'select count(*)::int as total, count(distinct id)::int as keys, count(deleted_at)::int as deleted from raw.tickets');
+  const [counts] = await queryDuckDb(
+    warehouse,
+    'select count(*)::int as total, count(distinct id)::int as keys, count(deleted_at)::int as deleted from raw.tickets',
+  );
   assert.deepEqual(counts, { total: 4, keys: 4, deleted: 1 });
-  await assertRawEqualsSource('tickets', 'id, title, amount::text as amount, deleted_at is not null as is_deleted', 'id');
+  await assertRawEqualsSource(
+    'tickets',
+    'id, title, amount::text as amount, deleted_at is not null as is_deleted',
+    'id',
+  );
 
   const third = await extractOnce(source.client, loader, tickets, 'load-3');
   assert.equal(third.rowsExtracted, 0, 'nothing changed, nothing read');
@@ -70,7 +94,9 @@ test('a second run reads only rows past the watermark and merges updates, insert
 
 test('a column added at the source appears in raw on the next run and is reported', async () => {
   const loader = new DuckDbWarehouse(warehouse, `${warehouse}.published`);
-  await source.client.query("alter table tickets add column crew_size integer; update tickets set crew_size = 7 where id = 3");
+  await source.client.query(
+    'alter table tickets add column crew_size integer; update tickets set crew_size = 7 where id = 3',
+  );
   const output = await extractOnce(source.client, loader, tickets, 'load-drift');
   assert.deepEqual(output.schemaChanges, [
     'added column crew_size INTEGER',
@@ -79,5 +105,8 @@ test('a column added at the source appears in raw on the next run and is reporte
     'column crew_size appeared; re-read 4 rows for it, 0 of them changed in raw',
   ]);
   const rows = await queryDuckDb(warehouse, 'select id, crew_size from raw.tickets order by id');
-  assert.deepEqual(rows.map((row) => row.crew_size), [null, null, 7, null]);
+  assert.deepEqual(
+    rows.map((row) => row.crew_size),
+    [null, null, 7, null],
+  );
 });

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { test } from 'vitest';
 import { DuckDbWarehouse } from '../../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
-import { ALERT_MESSAGE_MAX, ALERTS_LISTED, alertsNotBuiltReason } from '../../../orchestration/src/runs/alertsSummary.js';
+import {
+  ALERT_MESSAGE_MAX,
+  ALERTS_LISTED,
+  alertsNotBuiltReason,
+} from '../../../orchestration/src/runs/alertsSummary.js';
 import { formatAlerts } from '../../../orchestration/src/cli/formatAlerts.js';
 
 /** A warehouse file in which this test plays the dbt model: marts.fct_alerts with the mart's columns. */
@@ -56,7 +60,10 @@ test('open alerts are counted by type and the first 20 listed, taken in turn fro
   ]);
   const printed = formatAlerts(alerts);
   console.log(printed.join('\n'));
-  assert.equal(printed[0], 'Alerts: 25 open (area_stuck_working 22, burn_rate_over_budget 2, no_recent_checkin 1); from marts.fct_alerts:');
+  assert.equal(
+    printed[0],
+    'Alerts: 25 open (area_stuck_working 22, burn_rate_over_budget 2, no_recent_checkin 1); from marts.fct_alerts:',
+  );
   assert.equal(printed.length, 22);
   assert.equal(printed.at(-1), '  ... and 5 more: select * from marts.fct_alerts');
 });
@@ -65,19 +72,37 @@ test('an empty alerts table lists none; a very long message is cut', async () =>
   const empty = await loaderFor(await warehouseWithAlerts(undefined)).readAlerts({ limit: ALERTS_LISTED });
   assert.deepEqual(empty, { status: 'listed', total: 0, byType: {}, first: [] });
   assert.deepEqual(formatAlerts(empty), ['Alerts: none open (marts.fct_alerts is empty).']);
-  const long = await loaderFor(await warehouseWithAlerts("insert into marts.fct_alerts values ('pfa-1', 'pfa_forecast_over_plan', 3, null, date '2026-11-23', 1.5, 1.25, repeat('x', 5000))")).readAlerts({ limit: ALERTS_LISTED });
+  const long = await loaderFor(
+    await warehouseWithAlerts(
+      "insert into marts.fct_alerts values ('pfa-1', 'pfa_forecast_over_plan', 3, null, date '2026-11-23', 1.5, 1.25, repeat('x', 5000))",
+    ),
+  ).readAlerts({ limit: ALERTS_LISTED });
   assert.equal(long.status === 'listed' && long.first[0]?.message.length, ALERT_MESSAGE_MAX);
 });
 
 test('a warehouse whose dbt selection never built the alerts mart says so instead of failing', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'rebar-alerts-')), 'warehouse.duckdb');
   const alerts = await loaderFor(path).readAlerts({ limit: ALERTS_LISTED });
-  assert.deepEqual(alerts, { status: 'not_listed', reason: 'marts.fct_alerts does not exist in the warehouse (no dbt build has built it)' });
-  assert.deepEqual(formatAlerts(alerts), ['Alerts: not listed: marts.fct_alerts does not exist in the warehouse (no dbt build has built it).']);
+  assert.deepEqual(alerts, {
+    status: 'not_listed',
+    reason: 'marts.fct_alerts does not exist in the warehouse (no dbt build has built it)',
+  });
+  assert.deepEqual(formatAlerts(alerts), [
+    'Alerts: not listed: marts.fct_alerts does not exist in the warehouse (no dbt build has built it).',
+  ]);
 });
 
 test('alerts are read only after a dbt build that succeeded and built the alerts model in this run', () => {
-  const built = [{ uniqueId: 'model.rebar.fct_alerts', resourceType: 'model', status: 'success', durationSeconds: 1, attachedNode: null, message: null }];
+  const built = [
+    {
+      uniqueId: 'model.rebar.fct_alerts',
+      resourceType: 'model',
+      status: 'success',
+      durationSeconds: 1,
+      attachedNode: null,
+      message: null,
+    },
+  ];
   assert.equal(alertsNotBuiltReason(0, built), undefined);
   assert.equal(alertsNotBuiltReason(1, built), 'the dbt build did not succeed');
   assert.equal(alertsNotBuiltReason(0, []), "marts.fct_alerts is not part of this run's dbt selection");

@@ -19,7 +19,9 @@ import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 const SECOND = 1000;
 const DAY = 86_400_000;
-const events = loadTablesConfig(join(projectRoot, 'rebar.yml')).find((table) => table.name === 'platform_events') as IncrementalTableConfig;
+const events = loadTablesConfig(join(projectRoot, 'rebar.yml')).find(
+  (table) => table.name === 'platform_events',
+) as IncrementalTableConfig;
 const cutoffs: RetentionCutoff[] = retentionCutoffs(loadRetentionPolicy(loadConfig({}).retentionPolicyPath), NOW);
 const cutoffOf = (category: string) => Date.parse(cutoffs.find((cutoff) => cutoff.category === category)?.cutoff ?? '');
 
@@ -38,19 +40,25 @@ const planted: { eventType: string; category: string; createdAt: Date }[] = [
   { eventType: 'audit:ancient', category: 'audit', createdAt: new Date('1996-01-01T00:00:00Z') },
 ];
 
-async function insertEvents(rows: { eventType: string; category: string; createdAt: Date; id?: number }[]): Promise<void> {
+async function insertEvents(
+  rows: { eventType: string; category: string; createdAt: Date; id?: number }[],
+): Promise<void> {
   for (const row of rows) {
     await source.client.query(
       row.id === undefined
         ? 'insert into platform_events (event_type, category, created_at) values ($1, $2, $3)'
         : 'insert into platform_events (id, event_type, category, created_at) values ($4, $1, $2, $3)',
-      row.id === undefined ? [row.eventType, row.category, row.createdAt.toISOString()] : [row.eventType, row.category, row.createdAt.toISOString(), row.id],
+      row.id === undefined
+        ? [row.eventType, row.category, row.createdAt.toISOString()]
+        : [row.eventType, row.category, row.createdAt.toISOString(), row.id],
     );
   }
 }
 
 async function rawEventTypes(): Promise<string[]> {
-  return (await queryDuckDb(warehouse, 'select event_type from raw.platform_events order by id')).map((row) => String(row.event_type));
+  return (await queryDuckDb(warehouse, 'select event_type from raw.platform_events order by id')).map((row) =>
+    String(row.event_type),
+  );
 }
 
 beforeAll(async () => {
@@ -68,9 +76,12 @@ afterAll(async () => {
   await source?.close();
 });
 
-test('exactly the events past their category\'s retention are pruned, and each category\'s count and cutoff are recorded', async () => {
+test("exactly the events past their category's retention are pruned, and each category's count and cutoff are recorded", async () => {
   const loaded = await extractOnce(source.client, loader, events, 'run-1');
-  assert.deepEqual([loaded.rowsWritten, loaded.sourceRows, loaded.warehouseRows], [planted.length, planted.length, planted.length]);
+  assert.deepEqual(
+    [loaded.rowsWritten, loaded.sourceRows, loaded.warehouseRows],
+    [planted.length, planted.length, planted.length],
+  );
 
   const output = await loader.pruneExpiredRows({ table: events, cutoffs, loadId: 'run-1' });
   assert.deepEqual(output, {
@@ -99,17 +110,31 @@ test('exactly the events past their category\'s retention are pruned, and each c
 test('pruning is idempotent: the next run prunes 0, and a retried attempt of the same run keeps its count', async () => {
   const before = await rawEventTypes();
   const next = await loader.pruneExpiredRows({ table: events, cutoffs, loadId: 'run-2' });
-  assert.deepEqual(next.pruned.map((result) => result.rowsPruned), [0, 0, 0, 0]);
+  assert.deepEqual(
+    next.pruned.map((result) => result.rowsPruned),
+    [0, 0, 0, 0],
+  );
   const retried = await loader.pruneExpiredRows({ table: events, cutoffs, loadId: 'run-1' });
-  assert.deepEqual(retried.pruned.map((result) => result.rowsPruned), [1, 1, 1, 1], 'run-1 still reports what it pruned');
+  assert.deepEqual(
+    retried.pruned.map((result) => result.rowsPruned),
+    [1, 1, 1, 1],
+    'run-1 still reports what it pruned',
+  );
   assert.deepEqual(await rawEventTypes(), before);
-  const [prunes] = await queryDuckDb(warehouse, "select count(*)::int as runs, sum(rows_pruned)::int as rows from _rebar.retention_prunes where table_name = 'platform_events'");
+  const [prunes] = await queryDuckDb(
+    warehouse,
+    "select count(*)::int as runs, sum(rows_pruned)::int as rows from _rebar.retention_prunes where table_name = 'platform_events'",
+  );
   assert.deepEqual(prunes, { runs: 8, rows: 4 });
 });
 
 test('a lookback re-read does not bring pruned rows back, a backdated late row past the cutoff is not loaded, and the run still reconciles', async () => {
   await insertEvents([
-    { eventType: 'interaction:late-backdated', category: 'interaction', createdAt: new Date(cutoffOf('interaction') - 30 * DAY) },
+    {
+      eventType: 'interaction:late-backdated',
+      category: 'interaction',
+      createdAt: new Date(cutoffOf('interaction') - 30 * DAY),
+    },
     { eventType: 'interaction:new', category: 'interaction', createdAt: NOW },
   ]);
   // The default lookback (1000 sequence values) re-reads every planted id, the pruned ones included.
@@ -119,7 +144,11 @@ test('a lookback re-read does not bring pruned rows back, a backdated late row p
   const types = await rawEventTypes();
   assert.ok(!types.some((type) => type.endsWith(':outside') || type.endsWith(':late-backdated')), types.join(', '));
   assert.ok(types.includes('interaction:new'));
-  assert.deepEqual([rerun.sourceRows, rerun.warehouseRows], [planted.length - 4 + 1, planted.length - 4 + 1], 'source rows past the pruned cutoff are not expected in raw');
+  assert.deepEqual(
+    [rerun.sourceRows, rerun.warehouseRows],
+    [planted.length - 4 + 1, planted.length - 4 + 1],
+    'source rows past the pruned cutoff are not expected in raw',
+  );
 
   const comparison = await compareTables(source.client, warehouse, [events]);
   assert.deepEqual(comparison.mismatches, []);
@@ -140,24 +169,44 @@ test('a row that is genuinely missing from raw still shows as unreconciled', asy
 
 test('retention columns the source lacks, or an age column that is not a timestamp, stop the table by name; raw is untouched', async () => {
   const before = await rawEventTypes();
-  const misnamed: IncrementalTableConfig = { ...events, retention: { categoryColumn: 'category', timestampColumn: 'createdat' } };
+  const misnamed: IncrementalTableConfig = {
+    ...events,
+    retention: { categoryColumn: 'category', timestampColumn: 'createdat' },
+  };
   await assert.rejects(
     extractOnce(source.client, loader, misnamed, 'run-bad-column'),
     /^SourceTableError: Table platform_events: retention timestamp_column "createdat" does not exist; columns are id, event_type, category, user_id, project_id, data, created_at\. Fix retention\.timestamp_column in the tables config\.$/,
   );
-  const textAge: IncrementalTableConfig = { ...events, retention: { categoryColumn: 'category', timestampColumn: 'event_type' } };
-  await assert.rejects(extractOnce(source.client, loader, textAge, 'run-bad-type'), /retention timestamp_column "event_type" has type text; it must be a timestamp or date column/);
+  const textAge: IncrementalTableConfig = {
+    ...events,
+    retention: { categoryColumn: 'category', timestampColumn: 'event_type' },
+  };
   await assert.rejects(
-    loader.pruneExpiredRows({ table: { ...events, retention: { categoryColumn: 'kind', timestampColumn: 'created_at' } }, cutoffs, loadId: 'run-bad-raw' }),
+    extractOnce(source.client, loader, textAge, 'run-bad-type'),
+    /retention timestamp_column "event_type" has type text; it must be a timestamp or date column/,
+  );
+  await assert.rejects(
+    loader.pruneExpiredRows({
+      table: { ...events, retention: { categoryColumn: 'kind', timestampColumn: 'created_at' } },
+      cutoffs,
+      loadId: 'run-bad-raw',
+    }),
     /raw\.platform_events has no column "kind" \(retention\.category_column\); columns are .*Fix retention\.category_column in the tables config\./,
   );
   assert.deepEqual(await rawEventTypes(), before);
-  const [prunes] = await queryDuckDb(warehouse, "select count(*)::int as runs from _rebar.retention_prunes where load_id like 'run-bad%'");
+  const [prunes] = await queryDuckDb(
+    warehouse,
+    "select count(*)::int as runs from _rebar.retention_prunes where load_id like 'run-bad%'",
+  );
   assert.equal(prunes?.runs, 0);
 });
 
 test('a table that has not been loaded yet has nothing to prune and records nothing', async () => {
-  const output = await loader.pruneExpiredRows({ table: { ...events, name: 'not_loaded_yet' }, cutoffs, loadId: 'run-5' });
+  const output = await loader.pruneExpiredRows({
+    table: { ...events, name: 'not_loaded_yet' },
+    cutoffs,
+    loadId: 'run-5',
+  });
   assert.deepEqual(output, { pruned: [], tableExists: false });
 });
 
@@ -168,14 +217,29 @@ for (const [ageType, inside, outside] of [
 ] as const) {
   test(`an age column of type ${ageType} is compared the same way at the source and in raw`, async () => {
     const name = `site_log_${ageType.split(' ')[0]}`;
-    await source.client.query(`create table ${name} (id bigserial primary key, kind text not null, logged_at ${ageType} not null)`);
-    await source.client.query(`insert into ${name} (kind, logged_at) values ('interaction', $1), ('interaction', $2), ('other', $2)`, [inside, outside]);
-    const table: IncrementalTableConfig = { ...events, name, retention: { categoryColumn: 'kind', timestampColumn: 'logged_at' } };
+    await source.client.query(
+      `create table ${name} (id bigserial primary key, kind text not null, logged_at ${ageType} not null)`,
+    );
+    await source.client.query(
+      `insert into ${name} (kind, logged_at) values ('interaction', $1), ('interaction', $2), ('other', $2)`,
+      [inside, outside],
+    );
+    const table: IncrementalTableConfig = {
+      ...events,
+      name,
+      retention: { categoryColumn: 'kind', timestampColumn: 'logged_at' },
+    };
     await extractOnce(source.client, loader, table, 'log-1');
     const pruned = await loader.pruneExpiredRows({ table, cutoffs, loadId: 'log-1' });
     assert.equal(pruned.pruned.find((result) => result.category === 'interaction')?.rowsPruned, 1);
-    const kept = await queryDuckDb(warehouse, `select kind, logged_at::varchar as logged_at from raw.${name} order by id`);
-    assert.deepEqual(kept.map((row) => `${row.kind} ${String(row.logged_at).slice(0, 10)}`), [`interaction ${inside.slice(0, 10)}`, `other ${outside.slice(0, 10)}`]);
+    const kept = await queryDuckDb(
+      warehouse,
+      `select kind, logged_at::varchar as logged_at from raw.${name} order by id`,
+    );
+    assert.deepEqual(
+      kept.map((row) => `${row.kind} ${String(row.logged_at).slice(0, 10)}`),
+      [`interaction ${inside.slice(0, 10)}`, `other ${outside.slice(0, 10)}`],
+    );
     const again = await extractOnce(source.client, loader, table, 'log-2');
     assert.deepEqual([again.rowsWritten, again.sourceRows, again.warehouseRows], [0, 2, 2]);
     assert.deepEqual((await compareTables(source.client, warehouse, [table])).mismatches, []);
@@ -189,8 +253,14 @@ test('a prune that fails part-way rolls back: no category is pruned and nothing 
     { category: 'transaction', retentionYears: 7, cutoff: new Date(NOW.getTime() + DAY).toISOString() },
     { category: 'content', retentionYears: 7, cutoff: 'not an instant' },
   ];
-  await assert.rejects(loader.pruneExpiredRows({ table: events, cutoffs: failing, loadId: 'run-broken' }), /Retention cutoff "not an instant" is not an instant/);
+  await assert.rejects(
+    loader.pruneExpiredRows({ table: events, cutoffs: failing, loadId: 'run-broken' }),
+    /Retention cutoff "not an instant" is not an instant/,
+  );
   assert.deepEqual(await rawEventTypes(), before, 'the transaction events the first delete removed are back');
-  const [recorded] = await queryDuckDb(warehouse, "select count(*)::int as n from _rebar.retention_prunes where load_id = 'run-broken'");
+  const [recorded] = await queryDuckDb(
+    warehouse,
+    "select count(*)::int as n from _rebar.retention_prunes where load_id = 'run-broken'",
+  );
   assert.equal(recorded?.n, 0);
 });

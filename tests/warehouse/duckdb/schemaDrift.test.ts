@@ -13,7 +13,15 @@ import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres
 let source: TempPostgres;
 let warehouse: string;
 let loader: DuckDbWarehouse;
-const table = (name: string): TableConfig => ({ name, primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: undefined, hardDeleteCheckHours: undefined });
+const table = (name: string): TableConfig => ({
+  name,
+  primaryKey: ['id'],
+  cursor: 'updated_at',
+  softDelete: undefined,
+  mode: 'merge',
+  lookback: undefined,
+  hardDeleteCheckHours: undefined,
+});
 
 beforeAll(async () => {
   source = await startTempPostgres();
@@ -56,7 +64,10 @@ test('columns added, dropped, widened and renamed at the source: raw follows, ke
     'widened column price from DECIMAL(8,2) to DECIMAL(12,4)',
     'widened column qty from INTEGER to BIGINT',
   ]);
-  const rows = await queryDuckDb(warehouse, 'select id, qty, price::varchar as price, note, notes, legacy, crew from raw.jobs order by id');
+  const rows = await queryDuckDb(
+    warehouse,
+    'select id, qty, price::varchar as price, note, notes, legacy, crew from raw.jobs order by id',
+  );
   assert.deepEqual(rows, [
     { id: 1n, qty: 5n, price: '12.5000', note: null, notes: 'first', legacy: null, crew: 'A' },
     // re-read by the lookback window, so it already has the source's new shape
@@ -65,12 +76,17 @@ test('columns added, dropped, widened and renamed at the source: raw follows, ke
   ]);
   const third = await extractOnce(source.client, loader, table('jobs'), 'run-3');
   assert.deepEqual(third.schemaChanges, [], 'a change is reported once, not on every run');
-  const [logged] = await queryDuckDb(warehouse, "select count(*)::int as n from _rebar.schema_changes where table_name = 'jobs'");
+  const [logged] = await queryDuckDb(
+    warehouse,
+    "select count(*)::int as n from _rebar.schema_changes where table_name = 'jobs'",
+  );
   assert.equal(logged?.n, 8);
 });
 
 test('a narrowing type change keeps the wider raw type and says so', async () => {
-  await source.client.query("alter table jobs alter column crew type integer using (case crew when 'A' then 1 when 'B' then 2 end); update jobs set updated_at = now() where id = 3");
+  await source.client.query(
+    "alter table jobs alter column crew type integer using (case crew when 'A' then 1 when 'B' then 2 end); update jobs set updated_at = now() where id = 3",
+  );
   const output = await extractOnce(source.client, loader, table('jobs'), 'run-4');
   assert.deepEqual(output.schemaChanges, ['column crew is integer at the source now; raw keeps VARCHAR']);
   const [row] = await queryDuckDb(warehouse, 'select crew from raw.jobs where id = 3');
@@ -78,11 +94,16 @@ test('a narrowing type change keeps the wider raw type and says so', async () =>
 });
 
 test('a table added between runs loads in full; a table dropped or renamed at the source fails by name and leaves raw as it was', async () => {
-  await source.client.query("create table crews (id bigint primary key, name text, updated_at timestamptz not null default now()); insert into crews (id, name) values (1, 'North')");
+  await source.client.query(
+    "create table crews (id bigint primary key, name text, updated_at timestamptz not null default now()); insert into crews (id, name) values (1, 'North')",
+  );
   const added = await extractOnce(source.client, loader, table('crews'), 'run-5');
   assert.equal(added.rowsWritten, 1);
   await source.client.query('alter table crews rename to crew_teams');
-  await assert.rejects(extractOnce(source.client, loader, table('crews'), 'run-6'), /Source table public\.crews does not exist \(or this user cannot see it\); fix the name in the tables config or grant access/);
+  await assert.rejects(
+    extractOnce(source.client, loader, table('crews'), 'run-6'),
+    /Source table public\.crews does not exist \(or this user cannot see it\); fix the name in the tables config or grant access/,
+  );
   const [kept] = await queryDuckDb(warehouse, 'select count(*)::int as n from raw.crews');
   assert.equal(kept?.n, 1);
 });

@@ -30,7 +30,9 @@ beforeAll(async () => {
   // selection does not pull in relationship tests of intermediate models it does not build.
   process.env.DBT_INDIRECT_SELECTION = 'cautious';
   await generateSource(source.client, { scale: 0.05, years: 1, seed: 11, endDate: '2026-06-30' });
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: config.temporalBin } } });
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: config.temporalBin } },
+  });
 });
 
 afterAll(async () => {
@@ -53,13 +55,24 @@ async function runNightly(workflowId: string): Promise<RunSummary> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
-    deps: { config, sourceUrl: source.connectionString, tables, discover: loadRebarFile(config.tablesConfigPath).discover, dbt: { projectDir: config.dbtProjectDir }, loader: createWarehouse(config) },
+    deps: {
+      config,
+      sourceUrl: source.connectionString,
+      tables,
+      discover: loadRebarFile(config.tablesConfigPath).discover,
+      dbt: { projectDir: config.dbtProjectDir },
+      loader: createWarehouse(config),
+    },
   });
   try {
-    return await worker.runUntil(env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [{ dbtSelect: DBT_SELECT }] }));
+    return await worker.runUntil(
+      env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [{ dbtSelect: DBT_SELECT }] }),
+    );
   } catch (error) {
     const cause = error instanceof WorkflowFailedError ? (error.cause as Error & { details?: unknown[] }) : undefined;
-    assert.fail(`the nightly run failed: ${cause?.message ?? String(error)} ${JSON.stringify(cause?.details?.[0] ?? '').slice(0, 3000)}`);
+    assert.fail(
+      `the nightly run failed: ${cause?.message ?? String(error)} ${JSON.stringify(cause?.details?.[0] ?? '').slice(0, 3000)}`,
+    );
   }
 }
 
@@ -67,11 +80,16 @@ async function runNightly(workflowId: string): Promise<RunSummary> {
  * Every row of a source table as text, ordered by primary key, and the same from RAW in
  * Snowflake: timestamps as epoch microseconds, JSON re-serialised, everything else cast to text.
  */
-async function tableContents(table: TableConfig, skipRows?: string): Promise<{ source: (string | null)[][]; raw: (string | null)[][] }> {
-  const columns = (await source.client.query<{ column_name: string; data_type: string }>(
-    "select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
-    [table.name],
-  )).rows;
+async function tableContents(
+  table: TableConfig,
+  skipRows?: string,
+): Promise<{ source: (string | null)[][]; raw: (string | null)[][] }> {
+  const columns = (
+    await source.client.query<{ column_name: string; data_type: string }>(
+      "select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
+      [table.name],
+    )
+  ).rows;
   const pgList = columns.map(({ column_name: name, data_type: type }) => {
     if (type.startsWith('timestamp')) return `(extract(epoch from "${name}") * 1000000)::bigint::text`;
     return `"${name}"::text`;
@@ -83,10 +101,20 @@ async function tableContents(table: TableConfig, skipRows?: string): Promise<{ s
   });
   // Qualified: an output column of the same name (the key as text) would otherwise be what is sorted.
   const order = table.primaryKey.map((key) => `${table.name}."${key}"`).join(', ');
-  const pgRows = (await source.client.query({ text: `select ${pgList.join(', ')} from ${table.name} ${skipRows ? `where not (${skipRows})` : ''} order by ${order}`, rowMode: 'array' })).rows as (string | null)[][];
-  const sfRows = (await querySnowflake(config, `select ${sfList.join(', ')} from raw.${table.name} order by ${order.toUpperCase()}`)).map((row) => Object.values(row).map((value) => (value === null ? null : String(value))));
+  const pgRows = (
+    await source.client.query({
+      text: `select ${pgList.join(', ')} from ${table.name} ${skipRows ? `where not (${skipRows})` : ''} order by ${order}`,
+      rowMode: 'array',
+    })
+  ).rows as (string | null)[][];
+  const sfRows = (
+    await querySnowflake(config, `select ${sfList.join(', ')} from raw.${table.name} order by ${order.toUpperCase()}`)
+  ).map((row) => Object.values(row).map((value) => (value === null ? null : String(value))));
   const jsonColumns = columns.map((column) => column.data_type === 'jsonb' || column.data_type === 'json');
-  const normalise = (rows: (string | null)[][]) => rows.map((row) => row.map((value, index) => (value !== null && jsonColumns[index] ? JSON.stringify(JSON.parse(value)) : value)));
+  const normalise = (rows: (string | null)[][]) =>
+    rows.map((row) =>
+      row.map((value, index) => (value !== null && jsonColumns[index] ? JSON.stringify(JSON.parse(value)) : value)),
+    );
   return { source: normalise(pgRows), raw: normalise(sfRows) };
 }
 
@@ -94,9 +122,12 @@ async function tableContents(table: TableConfig, skipRows?: string): Promise<{ s
 async function assertRawEqualsSource(summary: RunSummary): Promise<string> {
   const lines: string[] = [];
   for (const table of loadTablesConfig(config.tablesConfigPath)) {
-    const skip = table.name === 'platform_events'
-      ? summary.retention.pruned.map((result) => `(category = '${result.category}' and created_at < '${result.cutoff}'::timestamptz)`).join(' or ') || undefined
-      : undefined;
+    const skip =
+      table.name === 'platform_events'
+        ? summary.retention.pruned
+            .map((result) => `(category = '${result.category}' and created_at < '${result.cutoff}'::timestamptz)`)
+            .join(' or ') || undefined
+        : undefined;
     const { source: expected, raw } = await tableContents(table, skip);
     assert.equal(raw.length, expected.length, `${table.name}: row count`);
     assert.deepEqual(raw, expected, `${table.name}: content`);
@@ -109,10 +140,20 @@ test('the nightly workflow with REBAR_TARGET=snowflake loads every table into RA
   const started = Date.now();
   const summary = await runNightly('nightly-snowflake');
   console.log(`nightly run against fakesnow took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  assert.deepEqual(summary.tables.filter((table) => table.status !== 'success'), []);
+  assert.deepEqual(
+    summary.tables.filter((table) => table.status !== 'success'),
+    [],
+  );
   assert.equal(summary.retention.error, null);
-  const built = (type: string) => summary.models.filter((model) => model.resourceType === type && (model.status === 'success' || model.status === 'pass')).length;
-  assert.deepEqual([built('seed'), built('model')], [6, 15], JSON.stringify(summary.models.filter((model) => !['success', 'pass'].includes(model.status))));
+  const built = (type: string) =>
+    summary.models.filter(
+      (model) => model.resourceType === type && (model.status === 'success' || model.status === 'pass'),
+    ).length;
+  assert.deepEqual(
+    [built('seed'), built('model')],
+    [6, 15],
+    JSON.stringify(summary.models.filter((model) => !['success', 'pass'].includes(model.status))),
+  );
   assert.ok(built('test') > 100, `${built('test')} dbt tests passed`);
   assert.equal(summary.published, true);
   assert.deepEqual(unreconciledTables(summary.tables), []);
@@ -120,21 +161,45 @@ test('the nightly workflow with REBAR_TARGET=snowflake loads every table into RA
   assert.equal(summary.tables.length, tables.length);
 
   const pruned = new Map(summary.retention.pruned.map((result) => [`${result.table}/${result.category}`, result]));
-  assert.ok([...pruned.values()].some((result) => result.rowsPruned > 0), 'the demo year reaches past the 1-year interaction retention');
+  assert.ok(
+    [...pruned.values()].some((result) => result.rowsPruned > 0),
+    'the demo year reaches past the 1-year interaction retention',
+  );
   console.log(`raw equals the source, row for row and value for value: ${await assertRawEqualsSource(summary)}`);
   for (const result of summary.retention.pruned) {
-    const { rows } = await source.client.query<{ n: number }>('select count(*)::int as n from platform_events where category = $1 and created_at < $2', [result.category, result.cutoff]);
-    assert.equal(result.rowsPruned, rows[0]?.n, `${result.category}: every source event older than ${result.cutoff} pruned`);
+    const { rows } = await source.client.query<{ n: number }>(
+      'select count(*)::int as n from platform_events where category = $1 and created_at < $2',
+      [result.category, result.cutoff],
+    );
+    assert.equal(
+      result.rowsPruned,
+      rows[0]?.n,
+      `${result.category}: every source event older than ${result.cutoff} pruned`,
+    );
   }
 
-  const [run] = await querySnowflake(config, "select status, rows_extracted from _rebar.runs where workflow_id = 'nightly-snowflake'");
-  assert.deepEqual(run, { STATUS: 'success', ROWS_EXTRACTED: summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0) });
-  const [publishedRun] = await querySnowflake(config, "select status from published._rebar_runs where workflow_id = 'nightly-snowflake'");
+  const [run] = await querySnowflake(
+    config,
+    "select status, rows_extracted from _rebar.runs where workflow_id = 'nightly-snowflake'",
+  );
+  assert.deepEqual(run, {
+    STATUS: 'success',
+    ROWS_EXTRACTED: summary.tables.reduce((sum, table) => sum + table.rowsExtracted, 0),
+  });
+  const [publishedRun] = await querySnowflake(
+    config,
+    "select status from published._rebar_runs where workflow_id = 'nightly-snowflake'",
+  );
   assert.deepEqual(publishedRun, { STATUS: 'success' }, 'readers see the run history of the published version');
   const [staged] = await querySnowflake(config, 'select count(*) as n from staging.stg_rebar_source__crew_checkins');
-  const { rows: [sourceCheckins] } = await source.client.query<{ n: number }>('select count(*)::int as n from crew_checkins');
+  const {
+    rows: [sourceCheckins],
+  } = await source.client.query<{ n: number }>('select count(*)::int as n from crew_checkins');
   assert.equal(staged?.N, sourceCheckins?.n, 'dbt-snowflake staged what the loader loaded');
-  const [reconciled] = await querySnowflake(config, 'select count(*) as n from _rebar.run_tables where source_rows = warehouse_rows');
+  const [reconciled] = await querySnowflake(
+    config,
+    'select count(*) as n from _rebar.run_tables where source_rows = warehouse_rows',
+  );
   assert.equal(reconciled?.N, tables.length);
 
   // A day passes at the source (inserts, updates, soft deletes): the next run merges just the changes.
@@ -142,18 +207,29 @@ test('the nightly workflow with REBAR_TARGET=snowflake loads every table into RA
   const changed = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
   const changes = changed(day.inserted) + changed(day.updated) + changed(day.softDeleted);
   const next = await runNightly('nightly-snowflake-2');
-  assert.deepEqual(next.tables.filter((table) => table.status !== 'success'), []);
+  assert.deepEqual(
+    next.tables.filter((table) => table.status !== 'success'),
+    [],
+  );
   const written = next.tables.reduce((sum, table) => sum + table.rowsWritten, 0);
-  console.log(`after one simulated day (${changed(day.inserted)} inserted, ${changed(day.updated)} updated, ${changed(day.softDeleted)} soft-deleted): ${written} rows merged`);
-  assert.equal(written, changes, "every change merged once, nothing else rewritten");
+  console.log(
+    `after one simulated day (${changed(day.inserted)} inserted, ${changed(day.updated)} updated, ${changed(day.softDeleted)} soft-deleted): ${written} rows merged`,
+  );
+  assert.equal(written, changes, 'every change merged once, nothing else rewritten');
   assert.equal(next.published, true);
   await assertRawEqualsSource(summary);
   assert.deepEqual(unreconciledTables(next.tables), []);
 
   // A run with nothing changed at the source writes nothing (the lookback re-reads, unchanged rows are skipped).
   const idle = await runNightly('nightly-snowflake-3');
-  assert.deepEqual(idle.tables.filter((table) => table.status !== 'success'), []);
-  assert.equal(idle.tables.reduce((sum, table) => sum + table.rowsWritten, 0), 0);
+  assert.deepEqual(
+    idle.tables.filter((table) => table.status !== 'success'),
+    [],
+  );
+  assert.equal(
+    idle.tables.reduce((sum, table) => sum + table.rowsWritten, 0),
+    0,
+  );
   assert.deepEqual(unreconciledTables(idle.tables), []);
 });
 
@@ -162,19 +238,44 @@ test('dbt-snowflake (--target prod) builds the seeds, staging and intermediate m
   // tests (fully qualified temporary tables) are beyond it; docs/snowflake.md lists the gaps.
   const { target, env } = dbtTargetEnv(config);
   const targetPath = join(config.stateDir, 'dbt-snowflake-target');
-  const select = ['--select', 'path:seeds', 'path:models/staging', 'path:models/intermediate', '--exclude', 'path:models/marts+', 'path:snapshots+', 'resource_type:unit_test'];
-  const result = await runDbt({ dbtBin: config.dbtBin, projectDir: config.dbtProjectDir, args: ['build', '--target', target, ...select], env: { ...childProcessEnv(), ...env }, targetPath });
+  const select = [
+    '--select',
+    'path:seeds',
+    'path:models/staging',
+    'path:models/intermediate',
+    '--exclude',
+    'path:models/marts+',
+    'path:snapshots+',
+    'resource_type:unit_test',
+  ];
+  const result = await runDbt({
+    dbtBin: config.dbtBin,
+    projectDir: config.dbtProjectDir,
+    args: ['build', '--target', target, ...select],
+    env: { ...childProcessEnv(), ...env },
+    targetPath,
+  });
   const failed = result.nodes.filter((node) => node.status !== 'success' && node.status !== 'pass');
-  assert.deepEqual([result.exitCode, failed.map((node) => `${node.uniqueId}: ${node.message ?? ''}`)], [0, []], result.errors.join('\n'));
+  assert.deepEqual(
+    [result.exitCode, failed.map((node) => `${node.uniqueId}: ${node.message ?? ''}`)],
+    [0, []],
+    result.errors.join('\n'),
+  );
   const count = (type: string) => result.nodes.filter((node) => node.uniqueId.startsWith(`${type}.`)).length;
-  console.log(`dbt build --target prod on fakesnow: ${count('seed')} seeds, ${count('model')} models, ${count('test')} tests, all pass`);
+  console.log(
+    `dbt build --target prod on fakesnow: ${count('seed')} seeds, ${count('model')} models, ${count('test')} tests, all pass`,
+  );
   assert.ok(count('model') >= 20 && count('test') >= 150, `${count('model')} models, ${count('test')} tests`);
 
   // The Snowflake SQL computes what the source says: workers unnested from JSON, hours summed.
-  const { rows: [expected] } = await source.client.query<{ workers: string; hours: string }>(`
+  const {
+    rows: [expected],
+  } = await source.client.query<{ workers: string; hours: string }>(`
     select count(*)::text as workers, sum((worker->>'hours')::numeric)::text as hours
     from crew_checkins cross join jsonb_array_elements(workers) as worker where deleted_at is null`);
-  const [actual] = await querySnowflake(config, 'select count(*) as workers, sum(hours_worked) as hours from intermediate.int_crew_checkin_workers');
+  const [actual] = await querySnowflake(
+    config,
+    'select count(*) as workers, sum(hours_worked) as hours from intermediate.int_crew_checkin_workers',
+  );
   assert.deepEqual([String(actual?.WORKERS), Number(actual?.HOURS)], [expected?.workers, Number(expected?.hours)]);
 });
-

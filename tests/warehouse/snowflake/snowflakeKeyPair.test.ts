@@ -11,7 +11,15 @@ import { startFakesnow, type Fakesnow } from '../../support/fakesnow.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
 
-const table: TableConfig = { name: 'notes', primaryKey: ['id'], cursor: 'id', softDelete: undefined, mode: 'append', lookback: '0', hardDeleteCheckHours: undefined };
+const table: TableConfig = {
+  name: 'notes',
+  primaryKey: ['id'],
+  cursor: 'id',
+  softDelete: undefined,
+  mode: 'append',
+  lookback: '0',
+  hardDeleteCheckHours: undefined,
+};
 const passphrase = 'key-passphrase-never-logged';
 const keys = mkdtempSync(join(tmpdir(), 'rebar-keypair-'));
 
@@ -20,7 +28,9 @@ function writeKeyPair(name: string, keyPassphrase?: string): { privateKeyPath: s
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: keyPassphrase ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: keyPassphrase } : { type: 'pkcs8', format: 'pem' },
+    privateKeyEncoding: keyPassphrase
+      ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: keyPassphrase }
+      : { type: 'pkcs8', format: 'pem' },
   });
   const paths = { privateKeyPath: join(keys, `${name}.p8`), publicKeyPath: join(keys, `${name}.pub`) };
   writeFileSync(paths.privateKeyPath, privateKey, { mode: 0o600 });
@@ -35,12 +45,19 @@ let source: TempPostgres;
 
 function keyPairEnv(privateKeyPath: string, keyPassphrase?: string): Record<string, string> {
   const env = Object.fromEntries(Object.entries(fakesnow.env).filter(([name]) => name !== 'SNOWFLAKE_PASSWORD'));
-  return { ...env, SNOWFLAKE_PRIVATE_KEY_PATH: privateKeyPath, ...(keyPassphrase ? { SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: keyPassphrase } : {}) };
+  return {
+    ...env,
+    SNOWFLAKE_PRIVATE_KEY_PATH: privateKeyPath,
+    ...(keyPassphrase ? { SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: keyPassphrase } : {}),
+  };
 }
 
 beforeAll(async () => {
   // The emulator accepts only a JWT signed by the registered key (as ALTER USER ... SET RSA_PUBLIC_KEY does).
-  [fakesnow, source] = await Promise.all([startFakesnow('REBAR', { requirePublicKeyFile: registered.publicKeyPath }), startTempPostgres()]);
+  [fakesnow, source] = await Promise.all([
+    startFakesnow('REBAR', { requirePublicKeyFile: registered.publicKeyPath }),
+    startTempPostgres(),
+  ]);
   await source.client.query("create table notes (id bigint primary key, note text); insert into notes values (1, 'a')");
 });
 
@@ -58,7 +75,10 @@ test('an encrypted private key with its passphrase logs in by key pair and loads
 test('a wrong passphrase is refused naming the key file and the variable to fix, never the passphrase', async () => {
   const wrong = 'wrong-passphrase-never-logged';
   const loader = createWarehouse(testConfig(keyPairEnv(registered.privateKeyPath, wrong)));
-  const error = await loader.getWatermark(table).then(() => undefined, (failure: unknown) => failure as Error);
+  const error = await loader.getWatermark(table).then(
+    () => undefined,
+    (failure: unknown) => failure as Error,
+  );
   assert.ok(error, 'refused');
   console.log(`wrong passphrase reported as: ${error.message}`);
   assert.match(error.message, /SNOWFLAKE_PRIVATE_KEY_PASSPHRASE/);
@@ -68,7 +88,10 @@ test('a wrong passphrase is refused naming the key file and the variable to fix,
 
 test('a key the user is not registered with is refused at login, naming account and user', async () => {
   const loader = createWarehouse(testConfig(keyPairEnv(other.privateKeyPath)));
-  const error = await loader.getWatermark(table).then(() => undefined, (failure: unknown) => failure as Error);
+  const error = await loader.getWatermark(table).then(
+    () => undefined,
+    (failure: unknown) => failure as Error,
+  );
   assert.ok(error, 'refused');
   console.log(`unregistered key reported as: ${error.message}`);
   assert.match(error.message, /Cannot connect to Snowflake account fakesnow as user fake/);
@@ -77,5 +100,8 @@ test('a key the user is not registered with is refused at login, naming account 
 
 test('an encrypted key without its passphrase is refused, saying which variable to set', async () => {
   const loader = createWarehouse(testConfig(keyPairEnv(registered.privateKeyPath)));
-  await assert.rejects(loader.getWatermark(table), /is encrypted: set SNOWFLAKE_PRIVATE_KEY_PASSPHRASE to its passphrase/);
+  await assert.rejects(
+    loader.getWatermark(table),
+    /is encrypted: set SNOWFLAKE_PRIVATE_KEY_PASSPHRASE to its passphrase/,
+  );
 });

@@ -29,13 +29,28 @@ afterAll(async () => {
 
 test('on Snowflake too, char(n) lands unpadded and column_types lands NaN as FLOAT and as VARCHAR', async () => {
   const quotes: IncrementalTableConfig = {
-    name: 'quotes', primaryKey: ['id'], cursor: 'updated_at', softDelete: undefined, mode: 'merge', lookback: '0', hardDeleteCheckHours: undefined,
+    name: 'quotes',
+    primaryKey: ['id'],
+    cursor: 'updated_at',
+    softDelete: undefined,
+    mode: 'merge',
+    lookback: '0',
+    hardDeleteCheckHours: undefined,
     columnTypes: { price: 'double', exact: 'varchar' },
   };
   const loaded = await extractOnce(source.client, createWarehouse(config), quotes, 'values-1');
   assert.equal(loaded.rowsWritten, 2);
-  const rows = await querySnowflake(config, "select id, code, length(code) as code_length, price = 'NaN'::float as price_is_nan, cast(price as varchar) as price, exact from raw.quotes order by id");
-  assert.deepEqual(rows.map((row) => [row.ID, row.CODE, row.CODE_LENGTH, row.PRICE_IS_NAN, row.EXACT]), [[1, 'EN', 2, false, '10.50'], [2, 'FR', 2, true, 'NaN']]);
+  const rows = await querySnowflake(
+    config,
+    "select id, code, length(code) as code_length, price = 'NaN'::float as price_is_nan, cast(price as varchar) as price, exact from raw.quotes order by id",
+  );
+  assert.deepEqual(
+    rows.map((row) => [row.ID, row.CODE, row.CODE_LENGTH, row.PRICE_IS_NAN, row.EXACT]),
+    [
+      [1, 'EN', 2, false, '10.50'],
+      [2, 'FR', 2, true, 'NaN'],
+    ],
+  );
   const [english] = await querySnowflake(config, "select id from raw.quotes where code = 'EN'");
   assert.equal(english?.ID, 1);
 });

@@ -24,7 +24,8 @@ export async function prepareDemoData(url: string, options: DemoDataOptions): Pr
       });
       return `Demo source generated: ${generated.totalRows} rows from ${generated.startDate} to ${generated.endDate} (scale ${options.scale}, seed ${options.seed})`;
     }
-    if (!options.simulate) return `Demo source already filled; not simulating a new day (${options.notSimulatingBecause ?? '--no-simulate'})`;
+    if (!options.simulate)
+      return `Demo source already filled; not simulating a new day (${options.notSimulatingBecause ?? '--no-simulate'})`;
     const day = await simulateDay(client, { seed: options.seed });
     const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, count) => sum + count, 0);
     return `Demo source moved to ${day.day}: ${total(day.inserted)} rows inserted, ${total(day.updated)} updated, ${total(day.softDeleted)} soft-deleted`;

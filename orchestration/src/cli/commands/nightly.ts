@@ -81,7 +81,12 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
   const services = await openRunServices({ config, log });
   try {
     const { source } = services;
-    const setup = await resolveRunSetup({ file, source, all: input.workflow.all === true, alternative: input.workflow.backfill ? undefined : 'pass --all to load every table without models' });
+    const setup = await resolveRunSetup({
+      file,
+      source,
+      all: input.workflow.all === true,
+      alternative: input.workflow.backfill ? undefined : 'pass --all to load every table without models',
+    });
     if (setup.notice) log(setup.notice);
     if (source.isDemo) log(await prepareDemoData(source.url, input.demo));
     await input.checkBeforeStart?.(source.url, setup.tables);
@@ -99,16 +104,30 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
       if (previous) log(previous);
       // Before the in-process worker polls: it would otherwise resume a killed command's run beside
       // this one. A dev server this command started has no live run in it; a live worker's has.
-      await settleOrphans({ client, taskQueue: temporal.taskQueue, loader, temporalIsLocal: temporal.uiUrl !== undefined && !services.worker, newWorkflowId: workflowId, log });
+      await settleOrphans({
+        client,
+        taskQueue: temporal.taskQueue,
+        loader,
+        temporalIsLocal: temporal.uiUrl !== undefined && !services.worker,
+        newWorkflowId: workflowId,
+        log,
+      });
       // Before the worker exists: a worker created and never run cannot be closed.
       await refuseIfInterrupted(interruption, config);
       const worker = workerConnection
         ? await createRebarWorker({
-          connection: workerConnection,
-          namespace: temporal.namespace,
-          taskQueue: temporal.taskQueue,
-          deps: { config, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader },
-        })
+            connection: workerConnection,
+            namespace: temporal.namespace,
+            taskQueue: temporal.taskQueue,
+            deps: {
+              config,
+              sourceUrl: source.url,
+              tables: setup.tables,
+              discover: setup.discover,
+              dbt: setup.dbt,
+              loader,
+            },
+          })
         : undefined;
       log(`Starting workflow nightlyLoad (${workflowId}) on task queue ${temporal.taskQueue}`);
       const startAndWait = async () => {
@@ -128,10 +147,14 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
         const summary = worker ? await worker.runUntil(startAndWait) : await startAndWait();
         return { summary, failure: undefined, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
       } catch (error) {
-        if (interruption.requested) throw new RunInterruptedError(`Interrupted: run ${workflowId} cancelled; nothing published; ${await readersKeep(config)}`);
+        if (interruption.requested)
+          throw new RunInterruptedError(
+            `Interrupted: run ${workflowId} cancelled; nothing published; ${await readersKeep(config)}`,
+          );
         const failed = failedRunOf(error);
         if (failed) return { ...failed, temporalUiUrl: temporal.uiUrl, sourceIsDemo: setup.sourceIsDemo };
-        if (error instanceof WorkflowFailedError) throw new RunFailedError(`the run failed: ${error.cause?.message ?? error.message}`);
+        if (error instanceof WorkflowFailedError)
+          throw new RunFailedError(`the run failed: ${error.cause?.message ?? error.message}`);
         throw error;
       }
     } finally {
@@ -147,7 +170,12 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
  * The run's result, polling its progress query for the reporter meanwhile. The polling has stopped,
  * with no query in flight, before this returns and the caller closes the connection.
  */
-async function withProgress(handle: WorkflowHandle<typeof nightlyLoad>, connection: Connection, reporter: ProgressReporter | undefined, logLevel: string): Promise<RunSummary> {
+async function withProgress(
+  handle: WorkflowHandle<typeof nightlyLoad>,
+  connection: Connection,
+  reporter: ProgressReporter | undefined,
+  logLevel: string,
+): Promise<RunSummary> {
   if (!reporter) return handle.result();
   const logger = createLogger(logLevel);
   const polling = pollProgress({
@@ -155,7 +183,11 @@ async function withProgress(handle: WorkflowHandle<typeof nightlyLoad>, connecti
     connection,
     reporter,
     // A missed progress update is harmless: the next query, a second later, brings it.
-    onError: (error) => logger.debug({ event: 'progress_query_failed', error: error instanceof Error ? error.message : String(error) }, 'progress query failed'),
+    onError: (error) =>
+      logger.debug(
+        { event: 'progress_query_failed', error: error instanceof Error ? error.message : String(error) },
+        'progress query failed',
+      ),
   });
   try {
     return await handle.result();
@@ -167,15 +199,26 @@ async function withProgress(handle: WorkflowHandle<typeof nightlyLoad>, connecti
 
 /** A signal during the set-up: stop before the workflow starts, through the finally blocks that stop what started. */
 async function refuseIfInterrupted(interruption: Interruption, config: RebarConfig): Promise<void> {
-  if (interruption.requested) throw new RunInterruptedError(`Interrupted before the run started; nothing published; ${await readersKeep(config)}`);
+  if (interruption.requested)
+    throw new RunInterruptedError(
+      `Interrupted before the run started; nothing published; ${await readersKeep(config)}`,
+    );
 }
 
 /** Which run readers still see: the latest successful run recorded in the published file. */
 async function readersKeep(config: RebarConfig): Promise<string> {
   if (config.target !== 'duckdb') return 'readers keep the previously published warehouse';
   if (!existsSync(config.publishedPath)) return 'nothing has been published yet';
-  const latest = await withReadOnlyWarehouse(config.publishedPath, async (connection) =>
-    (await connection.runAndReadAll(`select workflow_id from _rebar.runs where status = 'success' order by finished_at desc limit 1`)).getRowsJS()[0]?.[0],
+  const latest = await withReadOnlyWarehouse(
+    config.publishedPath,
+    async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `select workflow_id from _rebar.runs where status = 'success' order by finished_at desc limit 1`,
+        )
+      ).getRowsJS()[0]?.[0],
   ).catch(() => undefined);
-  return latest === undefined ? 'readers keep the previously published warehouse' : `readers keep run ${String(latest)}`;
+  return latest === undefined
+    ? 'readers keep the previously published warehouse'
+    : `readers keep run ${String(latest)}`;
 }

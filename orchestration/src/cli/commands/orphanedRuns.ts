@@ -41,14 +41,24 @@ export async function settleOrphans(input: SettleOrphansInput): Promise<void> {
     const reason = `terminated at start-up of run ${input.newWorkflowId}: the process running it was killed`;
     await input.client.workflow.getHandle(orphan.workflowId, orphan.runId).terminate(reason);
     await input.loader.recordRun(orphanSummary(orphan, reason));
-    input.log(`Earlier run ${orphan.workflowId} (started ${orphan.startedAt.toISOString()}) was left running by a killed process: terminated and recorded as cancelled; nothing of it was published.`);
+    input.log(
+      `Earlier run ${orphan.workflowId} (started ${orphan.startedAt.toISOString()}) was left running by a killed process: terminated and recorded as cancelled; nothing of it was published.`,
+    );
   }
 }
 
 function orphanSummary(orphan: RunningLoad, reason: string): RunSummary {
   return {
-    runId: orphan.runId, workflowId: orphan.workflowId, startedAt: orphan.startedAt.toISOString(), finishedAt: new Date().toISOString(),
-    status: 'cancelled', cancelReason: reason, tables: [], models: [], published: false, retention: { pruned: [], error: null },
+    runId: orphan.runId,
+    workflowId: orphan.workflowId,
+    startedAt: orphan.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    status: 'cancelled',
+    cancelReason: reason,
+    tables: [],
+    models: [],
+    published: false,
+    retention: { pruned: [], error: null },
     alerts: { status: 'not_listed', reason: 'the run was cancelled' },
   };
 }
@@ -56,8 +66,14 @@ function orphanSummary(orphan: RunningLoad, reason: string): RunSummary {
 /** The next run says what became of an interrupted one: the latest recorded run, when it was cancelled. */
 export async function cancelledRunNote(config: RebarConfig): Promise<string | undefined> {
   if (config.target !== 'duckdb' || !existsSync(config.warehousePath)) return undefined;
-  const latest = await withReadOnlyWarehouse(config.warehousePath, async (connection) =>
-    (await connection.runAndReadAll(`select workflow_id, status, summary->>'cancelReason' from _rebar.runs order by finished_at desc limit 1`)).getRowsJS()[0],
+  const latest = await withReadOnlyWarehouse(
+    config.warehousePath,
+    async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `select workflow_id, status, summary->>'cancelReason' from _rebar.runs order by finished_at desc limit 1`,
+        )
+      ).getRowsJS()[0],
   ).catch(() => undefined);
   if (!latest || latest[1] !== 'cancelled') return undefined;
   return `The previous run ${String(latest[0])} was cancelled (${String(latest[2] ?? 'no reason recorded')}); nothing of it was published.`;

@@ -6,13 +6,14 @@ import { holdStateFolder } from '../../state/stateFolder.js';
 import { withTemporalClient } from './temporalClient.js';
 import { UserError } from '../../errors/userError.js';
 
-export class ResetRefusedError extends UserError {
-}
+export class ResetRefusedError extends UserError {}
 
 export function registerResetCommand(program: Command, config: () => RebarConfig): void {
   program
     .command('reset')
-    .description("Forget tables' watermarks and raw rows, so the next run reads them from the start (e.g. after changing a primary key)")
+    .description(
+      "Forget tables' watermarks and raw rows, so the next run reads them from the start (e.g. after changing a primary key)",
+    )
     .argument('<tables...>', 'tables from the tables config')
     .option('--watermark-only', 'forget only the watermark: raw keeps its rows and the re-read merges into them')
     .action(async (names: string[], options: { watermarkOnly?: boolean }) => {
@@ -20,7 +21,11 @@ export function registerResetCommand(program: Command, config: () => RebarConfig
       const tables = selectTables(settings, names);
       await refuseWhileRunning(settings);
       // Writes the warehouse: not while another rebar command (or a worker) holds the folder.
-      const folder = await holdStateFolder({ config: settings, log: (line) => process.stdout.write(`${line}\n`), stopLeftovers: false });
+      const folder = await holdStateFolder({
+        config: settings,
+        log: (line) => process.stdout.write(`${line}\n`),
+        stopLeftovers: false,
+      });
       try {
         await resetTables(settings, tables, options.watermarkOnly === true);
       } finally {
@@ -34,7 +39,10 @@ async function resetTables(settings: RebarConfig, tables: TableConfig[], waterma
   for (const table of tables) {
     const reset = await loader.resetTable({ table, keepRows: watermarkOnly }).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      if (/lock/i.test(message)) throw new ResetRefusedError(`Not reset: another process holds the warehouse (${message.split('\n')[0]}). A load or dbt is running; run rebar reset again once it has finished (rebar status shows runs in progress).`);
+      if (/lock/i.test(message))
+        throw new ResetRefusedError(
+          `Not reset: another process holds the warehouse (${message.split('\n')[0]}). A load or dbt is running; run rebar reset again once it has finished (rebar status shows runs in progress).`,
+        );
       throw error;
     });
     const watermark = reset.hadWatermark ? 'watermark forgotten' : 'had no watermark';
@@ -46,7 +54,10 @@ async function resetTables(settings: RebarConfig, tables: TableConfig[], waterma
 function selectTables(settings: RebarConfig, names: string[]): TableConfig[] {
   const configured = loadTablesConfig(settings.tablesConfigPath);
   const unknown = names.filter((name) => !configured.some((table) => table.name === name));
-  if (unknown.length > 0) throw new ResetRefusedError(`Unknown table(s) ${unknown.join(', ')}: configured tables are ${configured.map((table) => table.name).join(', ')}. Nothing was reset.`);
+  if (unknown.length > 0)
+    throw new ResetRefusedError(
+      `Unknown table(s) ${unknown.join(', ')}: configured tables are ${configured.map((table) => table.name).join(', ')}. Nothing was reset.`,
+    );
   return configured.filter((table) => names.includes(table.name));
 }
 
@@ -58,8 +69,14 @@ async function refuseWhileRunning(settings: RebarConfig): Promise<void> {
   if (!settings.temporalAddress) return;
   const running = await withTemporalClient(settings, async (client) => {
     const ids: string[] = [];
-    for await (const execution of client.workflow.list({ query: `WorkflowType = 'nightlyLoad' AND ExecutionStatus = 'Running'` })) ids.push(execution.workflowId);
+    for await (const execution of client.workflow.list({
+      query: `WorkflowType = 'nightlyLoad' AND ExecutionStatus = 'Running'`,
+    }))
+      ids.push(execution.workflowId);
     return ids;
   });
-  if (running.length > 0) throw new ResetRefusedError(`Not reset: a load is running (${running.join(', ')}). Run rebar reset again once it has finished (rebar status shows runs in progress).`);
+  if (running.length > 0)
+    throw new ResetRefusedError(
+      `Not reset: a load is running (${running.join(', ')}). Run rebar reset again once it has finished (rebar status shows runs in progress).`,
+    );
 }

@@ -4,8 +4,7 @@ import { isDemoSource } from '../../source/isDemoSource.js';
 import { UserError } from '../../errors/userError.js';
 
 /** The tables config names the demo while the source is another database, and the command cannot go on without models. */
-export class DemoFileForeignSourceError extends UserError {
-}
+export class DemoFileForeignSourceError extends UserError {}
 
 /** How a worker extracts and builds, decided once at start-up from the tables config and the source. */
 export interface RunSetup {
@@ -35,7 +34,8 @@ export interface ResolveRunSetupInput {
 export async function resolveRunSetup(input: ResolveRunSetupInput): Promise<RunSetup> {
   const { file } = input;
   const sourceIsDemo = input.source.isDemo || (await isDemoSource(input.source.url));
-  if (!file.describesDemo || sourceIsDemo) return { tables: file.tables, discover: file.discover, dbt: dbtProjectOf(file), sourceIsDemo, notice: undefined };
+  if (!file.describesDemo || sourceIsDemo)
+    return { tables: file.tables, discover: file.discover, dbt: dbtProjectOf(file), sourceIsDemo, notice: undefined };
   if (!input.all) {
     throw new DemoFileForeignSourceError(
       `${file.path} describes the demo source, but REBAR_SOURCE_URL points at another database: run \`rebar init\` to write a tables config for it (docs/your-database.md)${input.alternative ? `, or ${input.alternative}` : ''}`,

@@ -6,7 +6,8 @@ import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { formatRows } from '../formatRows.js';
 
 function parseFormat(value: string): SqlFormat {
-  if (!SQL_FORMATS.includes(value as SqlFormat)) throw new InvalidArgumentError(`--format must be one of ${SQL_FORMATS.join(', ')} (got "${value}")`);
+  if (!SQL_FORMATS.includes(value as SqlFormat))
+    throw new InvalidArgumentError(`--format must be one of ${SQL_FORMATS.join(', ')} (got "${value}")`);
   return value as SqlFormat;
 }
 
@@ -15,7 +16,11 @@ export function registerSqlCommand(program: Command, config: () => RebarConfig):
     .command('sql')
     .description('Run ad-hoc SQL on the published warehouse, read-only (never blocks or sees a running load)')
     .argument('<query>', 'the SQL, e.g. "select * from marts.dim_project where is_current"')
-    .option('--format <format>', `output: ${SQL_FORMATS.join(', ')} (default: from the --output file's extension .csv, .parquet, .json, .jsonl/.ndjson, else table); json writes DECIMAL and BIGINT values as exact JSON numbers`, parseFormat)
+    .option(
+      '--format <format>',
+      `output: ${SQL_FORMATS.join(', ')} (default: from the --output file's extension .csv, .parquet, .json, .jsonl/.ndjson, else table); json writes DECIMAL and BIGINT values as exact JSON numbers`,
+      parseFormat,
+    )
     .option('--output <file>', 'write the result to this file (required for parquet); its extension sets the format')
     .action(async (query: string, options: { format?: SqlFormat; output?: string }) => {
       const format = resolveSqlFormat(options.format, options.output);

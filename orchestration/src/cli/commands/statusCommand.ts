@@ -14,7 +14,9 @@ import { withTemporalClient } from './temporalClient.js';
 export function registerStatusCommand(program: Command, config: () => RebarConfig): void {
   program
     .command('status')
-    .description('What ran, what is running and how fresh each source table is; exits 1 when stale (no success within twice the schedule interval)')
+    .description(
+      'What ran, what is running and how fresh each source table is; exits 1 when stale (no success within twice the schedule interval)',
+    )
     .option('--runs <n>', 'how many recent runs to list', positiveNumber, 10)
     .option('--json', 'print JSON')
     .option('--notify', 'when stale, also post a run_stale alert to REBAR_ALERT_WEBHOOK_URL')
@@ -22,7 +24,12 @@ export function registerStatusCommand(program: Command, config: () => RebarConfi
       const settings = config();
       const now = new Date();
       const { history, from } = await createWarehouse(settings).runHistory(options.runs);
-      const report = assessStaleness(history, loadTablesConfig(settings.tablesConfigPath).map((table) => table.name), scheduleIntervalSeconds(settings.scheduleCron, settings.scheduleTimezone, now), now);
+      const report = assessStaleness(
+        history,
+        loadTablesConfig(settings.tablesConfigPath).map((table) => table.name),
+        scheduleIntervalSeconds(settings.scheduleCron, settings.scheduleTimezone, now),
+        now,
+      );
       const view: StatusView = { report, runs: history.runs, live: await liveRuns(settings), historyFrom: from };
       process.stdout.write(`${options.json ? JSON.stringify(view, null, 2) : formatStatus(view)}\n`);
       if (report.stale && options.notify) await notifyStale(settings, report);
@@ -31,7 +38,10 @@ export function registerStatusCommand(program: Command, config: () => RebarConfi
 }
 
 async function liveRuns(settings: RebarConfig): Promise<StatusView['live']> {
-  if (!settings.temporalAddress) return { unavailable: 'unknown: set TEMPORAL_ADDRESS to the Temporal server the workers use to see runs in progress' };
+  if (!settings.temporalAddress)
+    return {
+      unavailable: 'unknown: set TEMPORAL_ADDRESS to the Temporal server the workers use to see runs in progress',
+    };
   try {
     return await withTemporalClient(settings, (client) => listLiveRuns(client));
   } catch (error) {
@@ -40,11 +50,16 @@ async function liveRuns(settings: RebarConfig): Promise<StatusView['live']> {
 }
 
 async function notifyStale(settings: RebarConfig, report: StatusView['report']): Promise<void> {
-  if (!settings.alertWebhookUrl) throw new Error('--notify needs REBAR_ALERT_WEBHOOK_URL: set it to the webhook that receives Rebar alerts (JSON POST)');
+  if (!settings.alertWebhookUrl)
+    throw new Error(
+      '--notify needs REBAR_ALERT_WEBHOOK_URL: set it to the webhook that receives Rebar alerts (JSON POST)',
+    );
   const payload = buildRunStaleAlert({
     lastSuccessAt: report.lastSuccessAt,
     staleAfterSeconds: report.staleAfterSeconds,
-    staleTables: report.tables.filter((table) => table.stale).map((table) => ({ table: table.table, lastLoadedAt: table.lastLoadedAt })),
+    staleTables: report.tables
+      .filter((table) => table.stale)
+      .map((table) => ({ table: table.table, lastLoadedAt: table.lastLoadedAt })),
     checkedAt: report.checkedAt,
   });
   // The worker's own sender: the same timeout, and the same scrubbing of every secret it knows.

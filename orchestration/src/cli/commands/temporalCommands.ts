@@ -18,14 +18,20 @@ import { defaultTemporalAddress } from './temporalClient.js';
 export function registerTemporalCommands(program: Command, config: () => RebarConfig): void {
   program
     .command('worker')
-    .description(`Run a Temporal worker for nightlyLoad until interrupted (TEMPORAL_ADDRESS, default ${defaultTemporalAddress}); holds the state folder, and nightly/load/backfill on it run through this worker`)
+    .description(
+      `Run a Temporal worker for nightlyLoad until interrupted (TEMPORAL_ADDRESS, default ${defaultTemporalAddress}); holds the state folder, and nightly/load/backfill on it run through this worker`,
+    )
     .action(async () => {
       const settings = config();
       installTemporalLogging(settings.logLevel, settings.stateDir);
       const file = loadRebarFile(settings.tablesConfigPath);
       checkRetentionPolicy(file.tables, settings.retentionPolicyPath);
       // The folder is the worker's while it runs: CLI runs on it hand their workflows to this worker (.rebar/services.json).
-      const folder = await holdStateFolder({ config: settings, log: (line) => process.stdout.write(`${line}\n`), stopLeftovers: true });
+      const folder = await holdStateFolder({
+        config: settings,
+        log: (line) => process.stdout.write(`${line}\n`),
+        stopLeftovers: true,
+      });
       try {
         const source = await openSource(settings);
         try {
@@ -38,7 +44,14 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
               connection,
               namespace: settings.temporalNamespace,
               taskQueue: settings.taskQueue,
-              deps: { config: settings, sourceUrl: source.url, tables: setup.tables, discover: setup.discover, dbt: setup.dbt, loader: createWarehouse(settings) },
+              deps: {
+                config: settings,
+                sourceUrl: source.url,
+                tables: setup.tables,
+                discover: setup.discover,
+                dbt: setup.dbt,
+                loader: createWarehouse(settings),
+              },
               runLog: (line) => process.stdout.write(`${line}\n`),
             });
             const withdraw = advertiseWorker(settings.stateDir, {
@@ -49,7 +62,9 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
               demoSourceUrl: source.isDemo ? source.url : undefined,
             });
             try {
-              process.stdout.write(`Worker polling task queue ${settings.taskQueue}${setup.dbt.projectDir === undefined ? `; extract-only runs (${setup.dbt.why})` : `; builds the dbt project in ${setup.dbt.projectDir}`}; Ctrl-C to stop\n`);
+              process.stdout.write(
+                `Worker polling task queue ${settings.taskQueue}${setup.dbt.projectDir === undefined ? `; extract-only runs (${setup.dbt.why})` : `; builds the dbt project in ${setup.dbt.projectDir}`}; Ctrl-C to stop\n`,
+              );
               await worker.run();
             } finally {
               withdraw();

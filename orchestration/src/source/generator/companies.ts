@@ -1,4 +1,12 @@
-import { COMPANY_SUFFIXES, COMPANY_WORDS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, REGIONS, TRADE_WEIGHTS } from './catalog.js';
+import {
+  COMPANY_SUFFIXES,
+  COMPANY_WORDS,
+  FIRST_NAMES,
+  INDUSTRIES,
+  LAST_NAMES,
+  REGIONS,
+  TRADE_WEIGHTS,
+} from './catalog.js';
 import type { CompanyStaff } from './crew.js';
 import { type Day, formatInstant, instantOn } from './dayClock.js';
 import type { IdAllocator } from './idAllocator.js';
@@ -66,7 +74,8 @@ export function writeCompanies(
       const drawnPace = random.between(0.85, 1.15);
       foremanPace.set(foremanId, index === 0 && count === 0 ? PLANTED_FAST_FOREMAN_PACE : drawnPace);
     }
-    for (let count = 0; count < Math.max(1, Math.ceil(foremanCount / 2)); count += 1) staff.managers.push(addUser('project_manager', null));
+    for (let count = 0; count < Math.max(1, Math.ceil(foremanCount / 2)); count += 1)
+      staff.managers.push(addUser('project_manager', null));
     for (let count = 0; count < 2; count += 1) staff.office.push(addUser('office', null));
     for (let count = 0; count < foremanCount * 10; count += 1) {
       const trade = random.weighted(TRADE_WEIGHTS);

@@ -40,10 +40,24 @@ export interface CheckinWorker {
 }
 
 /** Who was on site today: the foreman plus most of the pool, with the hours each worked. */
-export function crewForDay(foremanId: number, pool: readonly CrewMember[], crewSize: number, random: SeededRandom): CheckinWorker[] {
+export function crewForDay(
+  foremanId: number,
+  pool: readonly CrewMember[],
+  crewSize: number,
+  random: SeededRandom,
+): CheckinWorker[] {
   const presence = pool.length === 0 ? 0 : Math.min(1, (crewSize / pool.length) * 0.97);
-  const hours = () => random.weighted<number>([[8, 10], [10, 2], [9, 2], [7, 1], [6, 1], [4.5, 0.5]]);
+  const hours = () =>
+    random.weighted<number>([
+      [8, 10],
+      [10, 2],
+      [9, 2],
+      [7, 1],
+      [6, 1],
+      [4.5, 0.5],
+    ]);
   const workers: CheckinWorker[] = [{ user_id: foremanId, role: 'foreman', hours: hours() }];
-  for (const member of pool) if (random.chance(presence)) workers.push({ user_id: member.userId, role: member.trade, hours: hours() });
+  for (const member of pool)
+    if (random.chance(presence)) workers.push({ user_id: member.userId, role: member.trade, hours: hours() });
   return workers;
 }

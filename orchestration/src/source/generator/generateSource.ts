@@ -34,7 +34,8 @@ export interface GenerateSourceOutput {
  * `seed`, in one transaction: either all of it is written or none.
  */
 export async function generateSource(client: pg.ClientBase, input: GenerateSourceInput): Promise<GenerateSourceOutput> {
-  if (!(input.scale > 0) || !(input.years > 0)) throw new Error(`--scale and --years must be positive numbers (got scale ${input.scale}, years ${input.years})`);
+  if (!(input.scale > 0) || !(input.years > 0))
+    throw new Error(`--scale and --years must be positive numbers (got scale ${input.scale}, years ${input.years})`);
   const endDay = parseIsoDate(input.endDate);
   const startDay = endDay - Math.round(365 * input.years) + 1;
   const db = sourceDb(client);
@@ -57,7 +58,9 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
   const planted = noPlantedProjects(firstCompany.staff.foremen[0] as number);
 
   const planning = random.fork(2);
-  const creationDays = Array.from({ length: projectCount }, () => planning.int(startDay, Math.max(startDay, endDay - 10))).sort((a, b) => a - b);
+  const creationDays = Array.from({ length: projectCount }, () =>
+    planning.int(startDay, Math.max(startDay, endDay - 10)),
+  ).sort((a, b) => a - b);
 
   // By hand, not db.transaction(): the COPY streams in between run on the raw client.
   await client.query('begin');
@@ -70,10 +73,21 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
         const company = companies[next % companies.length] as (typeof companies)[number];
         // Every other project of the first company goes to the planted fast foreman, so his lead shows on several projects.
         const foremanId = next % (2 * companies.length) === 0 ? planted.fastForemanId : undefined;
-        const plan = planProject(planning, ids, { staff: company.staff, createdDay: day, pace: (id) => foremanPace.get(id) ?? 1, foremanId });
+        const plan = planProject(planning, ids, {
+          staff: company.staff,
+          createdDay: day,
+          pace: (id) => foremanPace.get(id) ?? 1,
+          foremanId,
+        });
         plantInto(plan, planted, endDay);
         writeProjectAsOf(writer, plan, endDay, planning);
-        writeMilestoneEvent(context, { eventType: 'project.created', category: 'content', userId: plan.managerId, projectId: plan.id, at: plan.createdAt });
+        writeMilestoneEvent(context, {
+          eventType: 'project.created',
+          category: 'content',
+          userId: plan.managerId,
+          projectId: plan.id,
+          at: plan.createdAt,
+        });
         live.push(plan);
         next += 1;
       }
@@ -85,8 +99,15 @@ export async function generateSource(client: pg.ClientBase, input: GenerateSourc
       await writer.flushIfFull();
     }
     await writer.flush();
-    await db.insertInto('demo_clock').values({ simulated_through: isoDate(endDay), seed: input.seed })
-      .onConflict((conflict) => conflict.column('singleton').doUpdateSet((eb) => ({ simulated_through: eb.ref('excluded.simulated_through'), seed: eb.ref('excluded.seed') })))
+    await db
+      .insertInto('demo_clock')
+      .values({ simulated_through: isoDate(endDay), seed: input.seed })
+      .onConflict((conflict) =>
+        conflict.column('singleton').doUpdateSet((eb) => ({
+          simulated_through: eb.ref('excluded.simulated_through'),
+          seed: eb.ref('excluded.seed'),
+        })),
+      )
       .execute();
     await client.query('commit');
   } catch (error) {
@@ -113,33 +134,63 @@ function writeLifecycleDay(
 ): void {
   const { foremanPace } = options;
   if (day === dayOf(plan.createdAt) + 2 && random.chance(0.85)) {
-    writeMilestoneEvent(context, { eventType: 'proposal.submitted', category: 'transaction', userId: plan.managerId, projectId: plan.id, at: instantOn(day, random) });
+    writeMilestoneEvent(context, {
+      eventType: 'proposal.submitted',
+      category: 'transaction',
+      userId: plan.managerId,
+      projectId: plan.id,
+      at: instantOn(day, random),
+    });
   }
   if (!isWorkingOn(plan, day)) return;
   if (day === plan.actualStart) {
-    writePfaRecords(context.writer, context.ids, random, { organizationId: plan.companyId, projectId: plan.id, startDay: day, pace: foremanPace, asOf: context.asOf });
+    writePfaRecords(context.writer, context.ids, random, {
+      organizationId: plan.companyId,
+      projectId: plan.id,
+      startDay: day,
+      pace: foremanPace,
+      asOf: context.asOf,
+    });
     if (random.chance(0.75)) {
-      writeMilestoneEvent(context, { eventType: 'milestone.approved', category: 'transaction', userId: plan.managerId, projectId: plan.id, at: instantOn(day, random) });
+      writeMilestoneEvent(context, {
+        eventType: 'milestone.approved',
+        category: 'transaction',
+        userId: plan.managerId,
+        projectId: plan.id,
+        at: instantOn(day, random),
+      });
     }
   }
   if ((day - plan.actualStart) % 30 === 29) {
     writeMilestoneEvent(context, {
-      eventType: 'payment.completed', category: 'transaction', userId: plan.managerId, projectId: plan.id, at: instantOn(day, random),
+      eventType: 'payment.completed',
+      category: 'transaction',
+      userId: plan.managerId,
+      projectId: plan.id,
+      at: instantOn(day, random),
       data: { amount: Math.round(plan.contractValue / Math.max(1, (plan.plannedEnd - plan.plannedStart) / 30)) },
     });
   }
   for (const area of plan.areas) {
-    if (dayOf(area.startedAt) === day) writeAreaStatusEvent(context, area.id, 'not_started', 'working', plan.foremanId, area.startedAt);
-    if (dayOf(area.doneAt) === day) writeAreaStatusEvent(context, area.id, 'working', 'done', plan.foremanId, area.doneAt);
+    if (dayOf(area.startedAt) === day)
+      writeAreaStatusEvent(context, area.id, 'not_started', 'working', plan.foremanId, area.startedAt);
+    if (dayOf(area.doneAt) === day)
+      writeAreaStatusEvent(context, area.id, 'working', 'done', plan.foremanId, area.doneAt);
   }
   if (options.fieldWork) writeProjectDay(context, plan, day, random);
 }
 
 async function assertEmpty(db: Kysely<SourceDatabase>): Promise<void> {
-  const found = await db.selectNoFrom((eb) => eb.or([
-    eb.exists(eb.selectFrom('companies').select(eb.lit(1).as('one'))),
-    eb.exists(eb.selectFrom('projects').select(eb.lit(1).as('one'))),
-  ]).as('has_rows')).executeTakeFirst();
+  const found = await db
+    .selectNoFrom((eb) =>
+      eb
+        .or([
+          eb.exists(eb.selectFrom('companies').select(eb.lit(1).as('one'))),
+          eb.exists(eb.selectFrom('projects').select(eb.lit(1).as('one'))),
+        ])
+        .as('has_rows'),
+    )
+    .executeTakeFirst();
   if (found?.has_rows) {
     throw new Error(
       'The source already holds data: `rebar generate` only fills an empty database. Use `rebar simulate-day` to add a day of activity, or point REBAR_SOURCE_URL at an empty database.',

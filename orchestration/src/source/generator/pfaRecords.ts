@@ -25,10 +25,22 @@ export function writePfaRecords(
     const createdAt = instantOn(input.startDay, random);
     const revisedDay = Math.min(input.startDay + random.int(5, 45), input.asOf);
     const isRevised = revisedDay > input.startDay;
-    const forecastCost = isRevised ? Math.round(planCost * random.weighted<number>([[random.between(0.9, 1.25), 8], [random.between(1.3, 1.7), 2]])) : planCost;
+    const forecastCost = isRevised
+      ? Math.round(
+          planCost *
+            random.weighted<number>([
+              [random.between(0.9, 1.25), 8],
+              [random.between(1.3, 1.7), 2],
+            ]),
+        )
+      : planCost;
     const actualRecordedDay = forecastEnd + random.int(7, 40);
     const hasActual = actualRecordedDay <= input.asOf;
-    const lastChange: Instant = hasActual ? instantOn(actualRecordedDay, random) : isRevised ? instantOn(revisedDay, random) : createdAt;
+    const lastChange: Instant = hasActual
+      ? instantOn(actualRecordedDay, random)
+      : isRevised
+        ? instantOn(revisedDay, random)
+        : createdAt;
     writer.add('pfa_records', {
       id: ids.next('pfa_records'),
       organization_id: input.organizationId,

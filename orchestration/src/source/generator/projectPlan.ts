@@ -73,7 +73,9 @@ export function planProject(
     plannedEnd,
     actualStart,
     actualEnd: Math.max(actualStart, ...areas.map((area) => dayOf(area.doneAt))),
-    cancelledAt: random.chance(0.04) ? instantOn(input.createdDay + random.int(1, plannedStart - input.createdDay - 1), random) : null,
+    cancelledAt: random.chance(0.04)
+      ? instantOn(input.createdDay + random.int(1, plannedStart - input.createdDay - 1), random)
+      : null,
     areas,
     crewSize,
     crewPool: crewPoolFor(id, crewSize, staff.laborers),
@@ -91,9 +93,16 @@ function planAreas(
   const slot = duration / count;
   return Array.from({ length: count }, (_, index) => {
     const plannedStart = input.plannedStart + Math.floor(index * slot * 0.85);
-    const plannedEnd = Math.min(input.plannedEnd, plannedStart + Math.max(3, Math.round(slot * random.between(1.2, 2.2))));
-    const startDay = input.actualStart + Math.round((plannedStart - input.plannedStart) * input.pace) + random.int(0, 2);
-    const doneDay = Math.max(startDay + 1, input.actualStart + Math.round((plannedEnd - input.plannedStart) * input.pace) + random.int(-2, 3));
+    const plannedEnd = Math.min(
+      input.plannedEnd,
+      plannedStart + Math.max(3, Math.round(slot * random.between(1.2, 2.2))),
+    );
+    const startDay =
+      input.actualStart + Math.round((plannedStart - input.plannedStart) * input.pace) + random.int(0, 2);
+    const doneDay = Math.max(
+      startDay + 1,
+      input.actualStart + Math.round((plannedEnd - input.plannedStart) * input.pace) + random.int(-2, 3),
+    );
     const label = prefix === 'Level' || prefix === 'Phase' ? String(index + 1) : String.fromCharCode(65 + index);
     return {
       id: ids.next('areas'),
@@ -122,9 +131,11 @@ export function writeProjectAsOf(writer: SourceWriter, plan: ProjectPlan, asOf: 
   const status = projectStatusAt(plan, asOf);
   const startedAt = status === 'active' || status === 'completed' ? instantOn(plan.actualStart, random, 11, 13) : null;
   const lastChange =
-    status === 'cancelled' ? (plan.cancelledAt as Instant)
-    : status === 'completed' ? Math.max(...plan.areas.map((area) => area.doneAt)) + 1
-    : (startedAt ?? plan.createdAt);
+    status === 'cancelled'
+      ? (plan.cancelledAt as Instant)
+      : status === 'completed'
+        ? Math.max(...plan.areas.map((area) => area.doneAt)) + 1
+        : (startedAt ?? plan.createdAt);
   writer.add('projects', {
     id: plan.id,
     company_id: plan.companyId,

@@ -3,7 +3,14 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
-import { type CsvValue, emptyCounts, SOURCE_TABLE_COLUMNS, SOURCE_TABLES, type SourceRow, type SourceTable } from './sourceTables.js';
+import {
+  type CsvValue,
+  emptyCounts,
+  SOURCE_TABLE_COLUMNS,
+  SOURCE_TABLES,
+  type SourceRow,
+  type SourceTable,
+} from './sourceTables.js';
 
 const FLUSH_BYTES = 16 * 1024 * 1024;
 

@@ -39,9 +39,21 @@ export function createCheckPublishGate(deps: ActivityDeps) {
 async function judge(deps: ActivityDeps, input: CheckPublishGateInput): Promise<CheckPublishGateOutput> {
   const manifestPath = join(deps.config.stateDir, 'dbt-target', input.runId, 'manifest.json');
   // The build wrote it; a build on another worker did not write it here, so parse the project.
-  if (!existsSync(manifestPath)) await runDbtInActivity(deps, { command: ['parse'], targetPath: join(deps.config.stateDir, 'dbt-target', input.runId) });
+  if (!existsSync(manifestPath))
+    await runDbtInActivity(deps, {
+      command: ['parse'],
+      targetPath: join(deps.config.stateDir, 'dbt-target', input.runId),
+    });
   if (!existsSync(manifestPath)) {
-    return { gate: { status: 'not_checked', reason: 'not published: the publish gate could not list the project\'s dbt nodes (dbt wrote no manifest.json); see the dbt errors above' }, retested: [], errors: [] };
+    return {
+      gate: {
+        status: 'not_checked',
+        reason:
+          "not published: the publish gate could not list the project's dbt nodes (dbt wrote no manifest.json); see the dbt errors above",
+      },
+      retested: [],
+      errors: [],
+    };
   }
   const project = readProjectNodes(manifestPath);
   const latest = latestResults(await deps.loader.latestNodeResults(), input, input.nodes);
@@ -57,8 +69,16 @@ async function judge(deps: ActivityDeps, input: CheckPublishGateInput): Promise<
     });
     // A test dbt did not report (it stopped early) has not passed since its models changed.
     const reported = new Set(result.nodes.map((node) => node.uniqueId));
-    const unreported = recheck.filter((test) => !reported.has(test.uniqueId)).map((test): ModelRunResult => (
-      { uniqueId: test.uniqueId, resourceType: test.resourceType, status: 'not rechecked', durationSeconds: 0, attachedNode: null, message: 'dbt test did not report it' }));
+    const unreported = recheck
+      .filter((test) => !reported.has(test.uniqueId))
+      .map((test): ModelRunResult => ({
+        uniqueId: test.uniqueId,
+        resourceType: test.resourceType,
+        status: 'not rechecked',
+        durationSeconds: 0,
+        attachedNode: null,
+        message: 'dbt test did not report it',
+      }));
     retested = [...result.nodes, ...unreported];
     errors = result.errors;
   }

@@ -22,10 +22,16 @@ export function createCheckSourceFreshness(deps: ActivityDeps) {
     const checkedAt = new Date().toISOString();
     // Every source of the project, or the tables asked in whichever source declares them (the demo's
     // is rebar_source; a project `rebar init` wrote names its own).
-    const result = await runDbtInActivity(deps, { command: ['source', 'freshness', ...freshnessSelection(input.tables)], targetPath });
+    const result = await runDbtInActivity(deps, {
+      command: ['source', 'freshness', ...freshnessSelection(input.tables)],
+      targetPath,
+    });
     const artifact = join(targetPath, 'sources.json');
     if (!existsSync(artifact)) {
-      return { status: 'not_checked', reason: `dbt source freshness wrote no results (exit ${result.exitCode}): ${result.errors[0]?.slice(0, 300) ?? 'no error message'}` };
+      return {
+        status: 'not_checked',
+        reason: `dbt source freshness wrote no results (exit ${result.exitCode}): ${result.errors[0]?.slice(0, 300) ?? 'no error message'}`,
+      };
     }
     return { status: 'checked', checkedAt, tables: readSourceFreshnessResults(artifact) };
   };

@@ -65,10 +65,17 @@ export function createExtractTable(deps: ActivityDeps) {
     } catch (error) {
       // Cancelled: reported as a cancellation, not as a failure of the table.
       if (Context.current().cancellationSignal.aborted) throw error;
-      const message = scrubSecrets(error instanceof Error ? error.message : String(error), [sourcePassword(deps.sourceUrl), deps.sourceUrl]);
+      const message = scrubSecrets(error instanceof Error ? error.message : String(error), [
+        sourcePassword(deps.sourceUrl),
+        deps.sourceUrl,
+      ]);
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(message, 'SourceTableError');
       // Every attempt would read the same stored row: fail now, with the reset command in the message.
-      if (error instanceof WatermarkError) throw ApplicationFailure.nonRetryable(`Extracting ${describeTable(table)} failed: ${message}`, 'WatermarkError');
+      if (error instanceof WatermarkError)
+        throw ApplicationFailure.nonRetryable(
+          `Extracting ${describeTable(table)} failed: ${message}`,
+          'WatermarkError',
+        );
       throw sourceFailure(error, deps.sourceUrl, `Extracting ${describeTable(table)} failed`, 'ExtractFailed');
     } finally {
       await client.end().catch(() => undefined);

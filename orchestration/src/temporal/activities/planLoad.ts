@@ -20,7 +20,10 @@ export function createPlanLoad(deps: ActivityDeps) {
     if (!input.all) {
       const unknown = (input.tables ?? []).filter((name) => !configuredNames.includes(name));
       if (unknown.length > 0) {
-        throw ApplicationFailure.nonRetryable(`Unknown table(s) ${unknown.join(', ')}: configured tables are ${configuredNames.join(', ')}`, 'UnknownTable');
+        throw ApplicationFailure.nonRetryable(
+          `Unknown table(s) ${unknown.join(', ')}: configured tables are ${configuredNames.join(', ')}`,
+          'UnknownTable',
+        );
       }
     }
     try {
@@ -33,21 +36,28 @@ export function createPlanLoad(deps: ActivityDeps) {
       throw ApplicationFailure.retryable(message, 'SourceUnreachable');
     }
     const candidates = input.all
-      ? await withClient(deps.sourceUrl, (client) => discoverTables(client, { configured: deps.tables, discover: deps.discover })).catch((error: unknown) => {
-          if (error instanceof SourceSchemaError) throw ApplicationFailure.nonRetryable(error.message, 'SourceSchemaError');
+      ? await withClient(deps.sourceUrl, (client) =>
+          discoverTables(client, { configured: deps.tables, discover: deps.discover }),
+        ).catch((error: unknown) => {
+          if (error instanceof SourceSchemaError)
+            throw ApplicationFailure.nonRetryable(error.message, 'SourceSchemaError');
           throw sourceFailure(error, deps.sourceUrl, 'Discovering the source tables failed', 'DiscoveryFailed');
         })
       : deps.tables;
     const selected = input.tables ? candidates.filter((table) => input.tables?.includes(table.name)) : candidates;
     const missing = (input.tables ?? []).filter((name) => !selected.some((table) => table.name === name));
-    if (missing.length > 0) throw ApplicationFailure.nonRetryable(`Unknown table(s) ${missing.join(', ')}: the source has ${candidates.map((table) => table.name).join(', ')}`, 'UnknownTable');
+    if (missing.length > 0)
+      throw ApplicationFailure.nonRetryable(
+        `Unknown table(s) ${missing.join(', ')}: the source has ${candidates.map((table) => table.name).join(', ')}`,
+        'UnknownTable',
+      );
     await refusePartitionsWithParents(deps.sourceUrl, selected);
     const extractOnly = input.dbt === false ? '--no-dbt' : deps.dbt.projectDir === undefined ? deps.dbt.why : undefined;
     const plan = { parallelism: deps.config.extractParallelism, ...(extractOnly ? { extractOnly } : {}) };
     if (!input.window || input.tables) return { ...plan, tables: selected };
     const backfillable = await backfillableTables(deps.sourceUrl, selected, input.window).catch((error: unknown) => {
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(error.message, 'SourceTableError');
-      throw sourceFailure(error, deps.sourceUrl, 'Reading the source tables\' columns failed', 'SourceColumnsFailed');
+      throw sourceFailure(error, deps.sourceUrl, "Reading the source tables' columns failed", 'SourceColumnsFailed');
     });
     return { ...plan, tables: backfillable };
   };
@@ -55,21 +65,29 @@ export function createPlanLoad(deps: ActivityDeps) {
 
 /** A run holding a partition and its parent would load the partition's rows twice: refused before anything is read. */
 async function refusePartitionsWithParents(sourceUrl: string, tables: TableConfig[]): Promise<void> {
-  const overlaps = await withClient(sourceUrl, (client) => findPartitionOverlaps(client, tables)).catch((error: unknown) => {
-    throw sourceFailure(error, sourceUrl, 'Reading the source\'s partitions failed', 'PartitionsFailed');
-  });
-  if (overlaps.length > 0) throw ApplicationFailure.nonRetryable(partitionOverlapMessage(overlaps), 'PartitionWithParent');
+  const overlaps = await withClient(sourceUrl, (client) => findPartitionOverlaps(client, tables)).catch(
+    (error: unknown) => {
+      throw sourceFailure(error, sourceUrl, "Reading the source's partitions failed", 'PartitionsFailed');
+    },
+  );
+  if (overlaps.length > 0)
+    throw ApplicationFailure.nonRetryable(partitionOverlapMessage(overlaps), 'PartitionWithParent');
 }
 
 /** The tables a backfill window can bound: incremental ones whose cursor is a time for a date window, a number for a numeric one. */
-async function backfillableTables(sourceUrl: string, tables: TableConfig[], window: CursorWindow): Promise<TableConfig[]> {
+async function backfillableTables(
+  sourceUrl: string,
+  tables: TableConfig[],
+  window: CursorWindow,
+): Promise<TableConfig[]> {
   const kind = cursorWindowKind(window);
   return withClient(sourceUrl, async (client) => {
     const kept: TableConfig[] = [];
     for (const table of tables) {
       if (table.mode === 'full_refresh') continue;
       const columns = await readSourceColumns(client, table);
-      if (cursorKindOfPg(columns.find((column) => column.name === table.cursor)?.pgType ?? '') === kind) kept.push(table);
+      if (cursorKindOfPg(columns.find((column) => column.name === table.cursor)?.pgType ?? '') === kind)
+        kept.push(table);
     }
     return kept;
   });

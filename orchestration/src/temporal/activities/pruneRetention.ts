@@ -14,14 +14,17 @@ import type { PruneRetentionInput, PruneRetentionOutput } from './types.js';
  */
 export function createPruneRetention(deps: ActivityDeps) {
   return async function pruneRetention(input: PruneRetentionInput): Promise<PruneRetentionOutput> {
-    const tables = input.tables.filter((table): table is IncrementalTableConfig => table.mode !== 'full_refresh' && table.retention !== undefined);
+    const tables = input.tables.filter(
+      (table): table is IncrementalTableConfig => table.mode !== 'full_refresh' && table.retention !== undefined,
+    );
     if (tables.length === 0) return { pruned: [] };
     let policy: RetentionPeriod[];
     try {
       policy = loadRetentionPolicy(deps.config.retentionPolicyPath);
     } catch (error) {
       // An edit will not fix itself by retrying; nothing has been deleted yet.
-      if (error instanceof RetentionPolicyError) throw ApplicationFailure.nonRetryable(error.message, 'RetentionPolicyError');
+      if (error instanceof RetentionPolicyError)
+        throw ApplicationFailure.nonRetryable(error.message, 'RetentionPolicyError');
       throw error;
     }
     const cutoffs = retentionCutoffs(policy, new Date());
@@ -32,7 +35,13 @@ export function createPruneRetention(deps: ActivityDeps) {
         const output = await deps.loader.pruneExpiredRows({ table, cutoffs, loadId: input.runId });
         for (const result of output.pruned) {
           const period = cutoffs.find((cutoff) => cutoff.category === result.category);
-          pruned.push({ table: table.name, category: result.category, retentionYears: period?.retentionYears ?? 0, cutoff: result.cutoff, rowsPruned: result.rowsPruned });
+          pruned.push({
+            table: table.name,
+            category: result.category,
+            retentionYears: period?.retentionYears ?? 0,
+            cutoff: result.cutoff,
+            rowsPruned: result.rowsPruned,
+          });
         }
       }
       return { pruned };

@@ -19,7 +19,8 @@ export function createPublishWarehouse(deps: ActivityDeps) {
     try {
       return await deps.loader.publish({ runId: input.runId, settings });
     } catch (error) {
-      if (error instanceof PublishRefusedError || error instanceof PublishSettingsError) throw ApplicationFailure.nonRetryable(error.message, error.name);
+      if (error instanceof PublishRefusedError || error instanceof PublishSettingsError)
+        throw ApplicationFailure.nonRetryable(error.message, error.name);
       throw error;
     } finally {
       clearInterval(beat);

@@ -18,7 +18,9 @@ export function createRunDbtBuild(deps: ActivityDeps) {
   return async function runDbtBuild(input: RunDbtBuildInput): Promise<RunDbtBuildOutput> {
     const build = await scopeOf(deps, input);
     const targetPath = join(deps.config.stateDir, 'dbt-target', input.runId);
-    const manifestCache = build.projectFingerprint ? manifestCachePath(dirname(partialParseCachePath(deps)), build.projectFingerprint) : undefined;
+    const manifestCache = build.projectFingerprint
+      ? manifestCachePath(dirname(partialParseCachePath(deps)), build.projectFingerprint)
+      : undefined;
     if (build.scope === 'skipped') {
       // The publish gate reads the project's nodes from the run's target; without it, it parses the project.
       if (manifestCache) restoreManifest(manifestCache, targetPath);
@@ -50,9 +52,17 @@ export function createRunDbtBuild(deps: ActivityDeps) {
 /** A nightly's scope from the run history; otherwise what it was asked (--select, --full-refresh, a backfill's selection). */
 async function scopeOf(deps: ActivityDeps, input: RunDbtBuildInput): Promise<DbtBuildScope> {
   if (input.changedTables !== undefined) {
-    return nightlyBuildScope(input.changedTables, projectFingerprint(projectDir(deps)), await deps.loader.previousBuild());
+    return nightlyBuildScope(
+      input.changedTables,
+      projectFingerprint(projectDir(deps)),
+      await deps.loader.previousBuild(),
+    );
   }
   if (input.select) return { scope: 'full', reason: `the selection ${input.select}`, select: input.select };
   // --full-refresh: the whole project as it is now, so it counts as the last build of this project.
-  return { scope: 'full', reason: 'the whole project, as asked', projectFingerprint: projectFingerprint(projectDir(deps)) };
+  return {
+    scope: 'full',
+    reason: 'the whole project, as asked',
+    projectFingerprint: projectFingerprint(projectDir(deps)),
+  };
 }

@@ -16,11 +16,20 @@ const heartbeatEveryMs = 1_000;
  * folder, and one project's parse must never be handed to the other.
  */
 export const partialParseCachePath = (deps: ActivityDeps) =>
-  join(deps.config.stateDir, 'dbt-target', 'partial-parse', `${createHash('sha256').update(projectDir(deps)).digest('hex').slice(0, 16)}.msgpack`);
+  join(
+    deps.config.stateDir,
+    'dbt-target',
+    'partial-parse',
+    `${createHash('sha256').update(projectDir(deps)).digest('hex').slice(0, 16)}.msgpack`,
+  );
 
 /** The dbt project to run; an activity that runs dbt is never scheduled for an extract-only worker, so this is a bug if it throws. */
 export function projectDir(deps: ActivityDeps): string {
-  if (deps.dbt.projectDir === undefined) throw ApplicationFailure.nonRetryable(`dbt was asked to run, but ${deps.dbt.why}: runs of this worker are extract-only`, 'NoDbtProject');
+  if (deps.dbt.projectDir === undefined)
+    throw ApplicationFailure.nonRetryable(
+      `dbt was asked to run, but ${deps.dbt.why}: runs of this worker are extract-only`,
+      'NoDbtProject',
+    );
   return deps.dbt.projectDir;
 }
 
@@ -30,7 +39,15 @@ export function projectDir(deps: ActivityDeps): string {
  * cancellation (which stops dbt). A warehouse still held by another process (a dbt from a killed
  * worker winding down) is a retryable failure.
  */
-export async function runDbtInActivity(deps: ActivityDeps, input: { command: string[]; targetPath: string; onNodeFinished?: (node: ModelRunResult, total: number | undefined) => void; heartbeatDetails?: () => unknown }): Promise<RunDbtOutput> {
+export async function runDbtInActivity(
+  deps: ActivityDeps,
+  input: {
+    command: string[];
+    targetPath: string;
+    onNodeFinished?: (node: ModelRunResult, total: number | undefined) => void;
+    heartbeatDetails?: () => unknown;
+  },
+): Promise<RunDbtOutput> {
   const context = Context.current();
   const timer = setInterval(() => context.heartbeat(input.heartbeatDetails?.()), heartbeatEveryMs);
   restorePartialParse(partialParseCachePath(deps), input.targetPath);
@@ -49,8 +66,14 @@ export async function runDbtInActivity(deps: ActivityDeps, input: { command: str
       },
       signal: context.cancellationSignal,
     });
-    if (result.exitCode !== 0 && result.errors.some((error) => /Could not set lock on file|Conflicting lock/i.test(error))) {
-      throw ApplicationFailure.retryable(`dbt could not open the warehouse, which another process holds: ${result.errors[0]?.slice(0, 300)}`, 'WarehouseLocked');
+    if (
+      result.exitCode !== 0 &&
+      result.errors.some((error) => /Could not set lock on file|Conflicting lock/i.test(error))
+    ) {
+      throw ApplicationFailure.retryable(
+        `dbt could not open the warehouse, which another process holds: ${result.errors[0]?.slice(0, 300)}`,
+        'WarehouseLocked',
+      );
     }
     return result;
   } finally {

@@ -16,7 +16,9 @@ export function createSendAlert(deps: Pick<ActivityDeps, 'config' | 'sourceUrl'>
   return async function sendAlert(input: SendAlertInput): Promise<SendAlertOutput> {
     const url = deps.config.alertWebhookUrl;
     if (!url) return { sent: false, reason: 'no webhook configured' };
-    const { status } = await postAlert(url, withoutKnownSecrets(input.payload, deps, url), { timeoutMs: ALERT_WEBHOOK_TIMEOUT_MS });
+    const { status } = await postAlert(url, withoutKnownSecrets(input.payload, deps, url), {
+      timeoutMs: ALERT_WEBHOOK_TIMEOUT_MS,
+    });
     return { sent: true, status };
   };
 }
@@ -25,7 +27,11 @@ export function createSendAlert(deps: Pick<ActivityDeps, 'config' | 'sourceUrl'>
  * The payload was redacted where it was built; here the worker also knows the actual secrets, so
  * whatever slipped through (a password quoted outside a URL) is removed before it leaves the host.
  */
-function withoutKnownSecrets<Payload>(payload: Payload, deps: Pick<ActivityDeps, 'config' | 'sourceUrl'>, webhookUrl: string): Payload {
+function withoutKnownSecrets<Payload>(
+  payload: Payload,
+  deps: Pick<ActivityDeps, 'config' | 'sourceUrl'>,
+  webhookUrl: string,
+): Payload {
   const secrets = [
     deps.sourceUrl,
     sourcePassword(deps.sourceUrl),

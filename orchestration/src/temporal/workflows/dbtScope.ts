@@ -14,11 +14,18 @@ export interface DbtScopeInput {
  * --select, no --full-refresh) hands the activity the tables it changed: it builds only what they
  * feed, or the whole project when the project changed (runs/dbtBuildScope.ts).
  */
-export function dbtScope(input: DbtScopeInput, loadedTables: string[], changedTables?: string[]): { select?: string; fullRefresh?: boolean; changedTables?: string[] } {
+export function dbtScope(
+  input: DbtScopeInput,
+  loadedTables: string[],
+  changedTables?: string[],
+): { select?: string; fullRefresh?: boolean; changedTables?: string[] } {
   const fullRefresh = input.fullRefresh ? { fullRefresh: true } : {};
   if (!input.backfill) {
     if (changedTables !== undefined && input.select === undefined && !input.fullRefresh) return { changedTables };
     return { select: input.select, ...fullRefresh };
   }
-  return { select: input.select ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' '), ...fullRefresh };
+  return {
+    select: input.select ?? loadedTables.map((table) => `source:rebar_source.${table}+`).join(' '),
+    ...fullRefresh,
+  };
 }

@@ -1,4 +1,15 @@
-import { ActivityCancellationType, ActivityFailure, ApplicationFailure, CancellationScope, defineQuery, isCancellation, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunDbtBuildOutput } from '../activities/types.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
@@ -101,7 +112,9 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
     // Cancelled (Ctrl-C of the CLI that started it): recorded as such, no alert, nothing published.
     // Histories from before this existed ended their cancellation without recording it.
     if ((isCancellation(error) || CancellationScope.current().consideredCancelled) && patched('record-cancelled-run')) {
-      await CancellationScope.nonCancellable(() => recordRun(cancelledSummary(input, 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)')));
+      await CancellationScope.nonCancellable(() =>
+        recordRun(cancelledSummary(input, 'cancelled: the command that started it was interrupted (SIGINT/SIGTERM)')),
+      );
     }
     throw error;
   }
@@ -111,10 +124,19 @@ export async function nightlyLoad(input: NightlyLoadInput = {}): Promise<RunSumm
 function cancelledSummary(input: NightlyLoadInput, reason: string): RunSummary {
   const { workflowId, runId, startTime } = workflowInfo();
   return {
-    runId, workflowId, startedAt: startTime.toISOString(), finishedAt: new Date().toISOString(), status: 'cancelled', cancelReason: reason,
-    tables: [], models: [], published: false, retention: { pruned: [], error: null },
+    runId,
+    workflowId,
+    startedAt: startTime.toISOString(),
+    finishedAt: new Date().toISOString(),
+    status: 'cancelled',
+    cancelReason: reason,
+    tables: [],
+    models: [],
+    published: false,
+    retention: { pruned: [], error: null },
     alerts: { status: 'not_listed', reason: 'the run was cancelled' },
-    kind: input.backfill ? 'backfill' : 'nightly', backfill: input.backfill,
+    kind: input.backfill ? 'backfill' : 'nightly',
+    backfill: input.backfill,
   };
 }
 
@@ -122,28 +144,59 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   const { workflowId, runId } = workflowInfo();
   const startedAt = new Date().toISOString();
   const kind = input.backfill ? 'backfill' : 'nightly';
-  const progress: RunProgress = { phase: 'planning', startedAt, kind, tablesTotal: 0, tablesDone: 0, tablesFailed: 0, rowsExtracted: 0 };
+  const progress: RunProgress = {
+    phase: 'planning',
+    startedAt,
+    kind,
+    tablesTotal: 0,
+    tablesDone: 0,
+    tablesFailed: 0,
+    rowsExtracted: 0,
+  };
   setHandler(progressQuery, () => progress);
-  const { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, checkPublishGate, publishWarehouse } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
+  const { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, checkPublishGate, publishWarehouse } =
+    longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
-    plan = await planLoad({ tables: input.tables, all: input.all, window: input.backfill, ...(input.dbt === false ? { dbt: false } : {}) });
+    plan = await planLoad({
+      tables: input.tables,
+      all: input.all,
+      window: input.backfill,
+      ...(input.dbt === false ? { dbt: false } : {}),
+    });
   } catch (failure) {
     // Another nightlyLoad on this task queue (this warehouse) started earlier and still runs: this
     // one stops before touching the warehouse, records nothing there (the other run holds it) and
     // pages nobody.
-    if (failure instanceof ActivityFailure && failure.cause instanceof ApplicationFailure && failure.cause.type === 'AnotherRunHolds') {
+    if (
+      failure instanceof ActivityFailure &&
+      failure.cause instanceof ApplicationFailure &&
+      failure.cause.type === 'AnotherRunHolds'
+    ) {
       throw ApplicationFailure.nonRetryable(`Not run: ${failure.cause.message}`, 'RunRefused');
     }
     const summary: RunSummary = {
-      runId, workflowId, startedAt, finishedAt: new Date().toISOString(), status: 'failed', tables: [], models: [], published: false,
+      runId,
+      workflowId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      status: 'failed',
+      tables: [],
+      models: [],
+      published: false,
       retention: { pruned: [], error: null },
       alerts: { status: 'not_listed', reason: 'the run failed before extracting' },
-      kind, backfill: input.backfill, failure: `failed before extracting: ${failureMessage(failure)}`,
+      kind,
+      backfill: input.backfill,
+      failure: `failed before extracting: ${failureMessage(failure)}`,
     };
     await recordRun(summary);
     await notify(buildRunFailedAlert(summary, [failureMessage(failure)]));
-    throw ApplicationFailure.nonRetryable(`Nightly load failed before extracting: ${failureMessage(failure)}`, 'NightlyLoadFailed', summary);
+    throw ApplicationFailure.nonRetryable(
+      `Nightly load failed before extracting: ${failureMessage(failure)}`,
+      'NightlyLoadFailed',
+      summary,
+    );
   }
 
   // Workflow time: deterministic on replay, and what the run took as Temporal saw it.
@@ -153,7 +206,9 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   const tableSummaries = patched('extract-table-summaries');
   const tables = await mapBounded(plan.tables, plan.parallelism, async (table) => {
     const extractInput = { runId, table, window: input.backfill };
-    const extracting = tableSummaries ? extractTable.executeWithOptions({ summary: `extract ${table.name}` }, [extractInput]) : extractTable(extractInput);
+    const extracting = tableSummaries
+      ? extractTable.executeWithOptions({ summary: `extract ${table.name}` }, [extractInput])
+      : extractTable(extractInput);
     const result = await extracting.catch((failure: unknown) => failedTable(table.name, failure));
     progress.tablesDone += 1;
     if (result.status === 'failed') progress.tablesFailed += 1;
@@ -165,15 +220,28 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   const extracted = Date.now();
   progress.phase = 'pruning';
   const loaded = tables.filter((table) => table.status === 'success').map((table) => table.table);
-  const retention = await pruneRetention({ runId, tables: plan.tables.filter((table) => loaded.includes(table.name)) }).then(
+  const retention = await pruneRetention({
+    runId,
+    tables: plan.tables.filter((table) => loaded.includes(table.name)),
+  }).then(
     (output): RetentionSummary => ({ pruned: output.pruned, error: null }),
     (failure: unknown): RetentionSummary => ({ pruned: [], error: failureMessage(failure) }),
   );
 
   const pruned = Date.now();
-  const built = plan.extractOnly === undefined
-    ? await buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities: { runDbtBuild, checkPublishGate, checkSourceFreshness } })
-    : extractOnlyOutcome(tables, retention);
+  const built =
+    plan.extractOnly === undefined
+      ? await buildAndGate({
+          input,
+          runId,
+          workflowId,
+          progress,
+          tables,
+          retention,
+          loaded,
+          activities: { runDbtBuild, checkPublishGate, checkSourceFreshness },
+        })
+      : extractOnlyOutcome(tables, retention);
   const { dbt, models, publishGate, freshness, alerts, status, builtAt, build, freshnessSeconds } = built;
   const summary: RunSummary = {
     runId,
@@ -186,7 +254,12 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     retention,
     alerts,
     published: status === 'success',
-    phaseSeconds: { extract: (extracted - extractStarted) / 1000, prune: (pruned - extracted) / 1000, dbt: (builtAt - pruned) / 1000, ...(freshnessSeconds === undefined ? {} : { freshness: freshnessSeconds }) },
+    phaseSeconds: {
+      extract: (extracted - extractStarted) / 1000,
+      prune: (pruned - extracted) / 1000,
+      dbt: (builtAt - pruned) / 1000,
+      ...(freshnessSeconds === undefined ? {} : { freshness: freshnessSeconds }),
+    },
     kind,
     backfill: input.backfill,
     dbtSelect: input.dbtSelect,
@@ -194,7 +267,9 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     freshness,
     ...(build ? { dbtBuild: build } : {}),
     ...(plan.extractOnly === undefined ? {} : { extractOnly: plan.extractOnly }),
-    ...(status === 'success' ? {} : { failure: failedRunMessage(failureReasons({ tables, models, retention, publishGate }, dbt.errors)) }),
+    ...(status === 'success'
+      ? {}
+      : { failure: failedRunMessage(failureReasons({ tables, models, retention, publishGate }, dbt.errors)) }),
   };
   // Recorded before publishing so that the published copy holds its own run's history.
   progress.phase = 'recording';
@@ -202,7 +277,12 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   if (summary.published) {
     progress.phase = 'publishing';
     await publishWarehouse({ runId }).catch(async (failure: unknown) => {
-      const unpublished: RunSummary = { ...summary, status: 'failed', published: false, failure: `publishing failed: ${failureMessage(failure)}` };
+      const unpublished: RunSummary = {
+        ...summary,
+        status: 'failed',
+        published: false,
+        failure: `publishing failed: ${failureMessage(failure)}`,
+      };
       await recordRun(unpublished);
       await notify(buildRunFailedAlert(unpublished, [`publishing failed: ${failureMessage(failure)}`]));
       throw failure;
@@ -230,7 +310,10 @@ interface BuildAndGateInput {
   retention: RetentionSummary;
   /** Tables that loaded this run. */
   loaded: string[];
-  activities: Pick<ReturnType<typeof longRunningActivities>, 'runDbtBuild' | 'checkPublishGate' | 'checkSourceFreshness'>;
+  activities: Pick<
+    ReturnType<typeof longRunningActivities>,
+    'runDbtBuild' | 'checkPublishGate' | 'checkSourceFreshness'
+  >;
 }
 
 interface BuildOutcome {
@@ -249,36 +332,66 @@ interface BuildOutcome {
 }
 
 /** dbt build, the publish gate, source freshness and the alerts listing: the run's verdict on its models. */
-async function buildAndGate({ input, runId, workflowId, progress, tables, retention, loaded, activities }: BuildAndGateInput): Promise<BuildOutcome> {
+async function buildAndGate({
+  input,
+  runId,
+  workflowId,
+  progress,
+  tables,
+  retention,
+  loaded,
+  activities,
+}: BuildAndGateInput): Promise<BuildOutcome> {
   const { runDbtBuild, checkPublishGate, checkSourceFreshness } = activities;
   progress.phase = 'building';
   const changedTables = [
-    ...tables.filter((table) => table.rowsWritten + table.rowsTombstoned > 0 || table.schemaChanges.length > 0).map((table) => table.table),
+    ...tables
+      .filter((table) => table.rowsWritten + table.rowsTombstoned > 0 || table.schemaChanges.length > 0)
+      .map((table) => table.table),
     ...retention.pruned.filter((result) => result.rowsPruned > 0).map((result) => result.table),
   ];
   // Cost follows the work: a nightly builds only what its changed tables feed (runs started before
   // this existed replay with the whole project built every night). dbt vars may change any model: the whole project.
   const costFollowing = patched('cost-following-build');
-  const scope = dbtScope({ select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined }, loaded, costFollowing && !input.dbtVars ? [...new Set(changedTables)] : undefined);
-  const dbt: RunDbtBuildOutput = await runDbtBuild({ runId, ...(input.dbtVars ? { vars: input.dbtVars } : {}), ...scope }).catch((failure: unknown) => ({
+  const scope = dbtScope(
+    { select: input.dbtSelect, fullRefresh: input.dbtFullRefresh, backfill: input.backfill !== undefined },
+    loaded,
+    costFollowing && !input.dbtVars ? [...new Set(changedTables)] : undefined,
+  );
+  const dbt: RunDbtBuildOutput = await runDbtBuild({
+    runId,
+    ...(input.dbtVars ? { vars: input.dbtVars } : {}),
+    ...scope,
+  }).catch((failure: unknown) => ({
     exitCode: -1,
     nodes: [],
     errors: [failureMessage(failure)],
   }));
   // A build that had nothing to do (no changed table feeds a model) passed: nothing in the warehouse changed under dbt.
-  const nothingBuilt = dbt.build !== undefined && dbt.build.scope !== 'full' && dbt.exitCode === 0 && dbt.nodes.length === 0;
+  const nothingBuilt =
+    dbt.build !== undefined && dbt.build.scope !== 'full' && dbt.exitCode === 0 && dbt.nodes.length === 0;
 
   // The one publish gate (runs started before it existed replay without it): a run that loaded and
   // built cleanly still publishes only if every node the warehouse holds has passed, its own or an
   // earlier run's result (a partial build's downstream tests re-run first).
   const gateChecked = patched('publish-gate');
-  const builtCleanly = nothingBuilt ? loadedCleanly(tables, retention) : overallStatus(tables, dbt.nodes, dbt.exitCode === 0, retention) === 'success';
+  const builtCleanly = nothingBuilt
+    ? loadedCleanly(tables, retention)
+    : overallStatus(tables, dbt.nodes, dbt.exitCode === 0, retention) === 'success';
   let models = dbt.nodes;
   let publishGate: PublishGateSummary | undefined;
   if (gateChecked && builtCleanly) {
     progress.phase = 'checking the publish gate';
-    const checked = await checkPublishGate({ runId, workflowId, nodes: dbt.nodes, changedTables: [...new Set(changedTables)] }).catch((failure: unknown) => ({
-      gate: { status: 'not_checked', reason: `not published: the publish gate failed: ${failureMessage(failure)}` } satisfies PublishGateSummary,
+    const checked = await checkPublishGate({
+      runId,
+      workflowId,
+      nodes: dbt.nodes,
+      changedTables: [...new Set(changedTables)],
+    }).catch((failure: unknown) => ({
+      gate: {
+        status: 'not_checked',
+        reason: `not published: the publish gate failed: ${failureMessage(failure)}`,
+      } satisfies PublishGateSummary,
       retested: [],
       errors: [],
     }));
@@ -292,23 +405,34 @@ async function buildAndGate({ input, runId, workflowId, progress, tables, retent
   // Informational: how long ago each source table last received a row; it never fails the run. A
   // table that did not change keeps its last check (its newest row is the same), unless the project
   // (and with it the thresholds) changed.
-  const freshnessTables = scope.changedTables !== undefined && dbt.build?.scope !== 'full' ? scope.changedTables : undefined;
-  const freshness = freshnessTables?.length === 0
-    ? { status: 'not_checked' as const, reason: 'no source table changed this run: the last check stands (`rebar status` shows when it ran)' }
-    : await checkSourceFreshness({ runId, ...(freshnessTables ? { tables: freshnessTables } : {}) }).catch(
-      (failure: unknown): SourceFreshnessSummary => ({ status: 'not_checked', reason: failureMessage(failure) }),
-    );
+  const freshnessTables =
+    scope.changedTables !== undefined && dbt.build?.scope !== 'full' ? scope.changedTables : undefined;
+  const freshness =
+    freshnessTables?.length === 0
+      ? {
+          status: 'not_checked' as const,
+          reason: 'no source table changed this run: the last check stands (`rebar status` shows when it ran)',
+        }
+      : await checkSourceFreshness({ runId, ...(freshnessTables ? { tables: freshnessTables } : {}) }).catch(
+          (failure: unknown): SourceFreshnessSummary => ({ status: 'not_checked', reason: failureMessage(failure) }),
+        );
 
   const freshnessSeconds = (Date.now() - builtAt) / 1000;
 
   // Informational: an alerts table that cannot be read is reported, it does not fail the run. After a
   // build of only what changed, marts.fct_alerts is current either way: rebuilt, or nothing under it changed.
-  const notBuilt = dbt.build !== undefined && dbt.build.scope !== 'full'
-    ? (dbt.exitCode === 0 ? undefined : 'the dbt build did not succeed')
-    : alertsNotBuiltReason(dbt.exitCode, dbt.nodes);
+  const notBuilt =
+    dbt.build !== undefined && dbt.build.scope !== 'full'
+      ? dbt.exitCode === 0
+        ? undefined
+        : 'the dbt build did not succeed'
+      : alertsNotBuiltReason(dbt.exitCode, dbt.nodes);
   const alerts: AlertsSummary = notBuilt
     ? { status: 'not_listed', reason: notBuilt }
-    : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({ status: 'not_listed', reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}` }));
+    : await listAlerts({ runId }).catch((failure: unknown): AlertsSummary => ({
+        status: 'not_listed',
+        reason: `reading marts.fct_alerts failed: ${failureMessage(failure)}`,
+      }));
 
   const status = builtCleanly && (!gateChecked || publishGate?.status === 'passed') ? 'success' : 'failed';
   return { dbt, models, publishGate, freshness, alerts, status, builtAt, build: dbt.build, freshnessSeconds };
@@ -338,7 +462,19 @@ function withRetested(built: ModelRunResult[], retested: ModelRunResult[]): Mode
 }
 
 function failedTable(table: string, failure: unknown): TableRunResult {
-  return { table, status: 'failed', rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, durationMs: 0, schemaChanges: [], error: failureMessage(failure), sourceRows: null, warehouseRows: null };
+  return {
+    table,
+    status: 'failed',
+    rowsExtracted: 0,
+    rowsWritten: 0,
+    rowsTombstoned: 0,
+    bytes: 0,
+    durationMs: 0,
+    schemaChanges: [],
+    error: failureMessage(failure),
+    sourceRows: null,
+    warehouseRows: null,
+  };
 }
 
 function failureMessage(failure: unknown): string {

@@ -26,7 +26,10 @@ type Timestamp = ColumnType<unknown, string, string>;
 /** A whole number: DuckDB returns BIGINT as a JavaScript bigint, Snowflake NUMBER(38,0) as a number. */
 type Count = ColumnType<bigint | number, number, number>;
 type Real = ColumnType<number, number, number>;
-type Nullable<Column> = Column extends ColumnType<infer Select, infer Insert, infer Update> ? ColumnType<Select | null, Insert | null, Update | null> : never;
+type Nullable<Column> =
+  Column extends ColumnType<infer Select, infer Insert, infer Update>
+    ? ColumnType<Select | null, Insert | null, Update | null>
+    : never;
 
 export interface WatermarksTable {
   table_name: string;

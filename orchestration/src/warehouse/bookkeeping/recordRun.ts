@@ -18,17 +18,20 @@ function recordedMessage(model: ModelRunResult): string | null {
  */
 export async function recordRun(bookkeeping: Bookkeeping, summary: RunSummary): Promise<void> {
   const { db, run, types } = bookkeeping;
-  const timestamp = (value: string | null) => (value === null ? null : sql<string>`cast(${value} as ${sql.raw(types.timestamptz)})`);
+  const timestamp = (value: string | null) =>
+    value === null ? null : sql<string>`cast(${value} as ${sql.raw(types.timestamptz)})`;
   for (const table of RUN_HISTORY_TABLES) await run(db.deleteFrom(table).where('run_id', '=', summary.runId));
-  await run(db.insertInto('runs').values({
-    run_id: summary.runId,
-    workflow_id: summary.workflowId,
-    started_at: timestamp(summary.startedAt)!,
-    finished_at: timestamp(summary.finishedAt)!,
-    status: summary.status,
-    rows_extracted: summary.tables.reduce((total, table) => total + table.rowsExtracted, 0),
-    summary: JSON.stringify(summary),
-  }));
+  await run(
+    db.insertInto('runs').values({
+      run_id: summary.runId,
+      workflow_id: summary.workflowId,
+      started_at: timestamp(summary.startedAt)!,
+      finished_at: timestamp(summary.finishedAt)!,
+      status: summary.status,
+      rows_extracted: summary.tables.reduce((total, table) => total + table.rowsExtracted, 0),
+      summary: JSON.stringify(summary),
+    }),
+  );
   const tables: Insertable<RunTablesTable>[] = summary.tables.map((table) => ({
     run_id: summary.runId,
     table_name: table.table,
@@ -52,21 +55,25 @@ export async function recordRun(bookkeeping: Bookkeeping, summary: RunSummary): 
     attached_node: model.attachedNode,
     message: recordedMessage(model),
   }));
-  for (const batch of batches(tables, bookkeeping.insertBatchRows)) await run(db.insertInto('run_tables').values(batch));
-  for (const batch of batches(models, bookkeeping.insertBatchRows)) await run(db.insertInto('run_models').values(batch));
+  for (const batch of batches(tables, bookkeeping.insertBatchRows))
+    await run(db.insertInto('run_tables').values(batch));
+  for (const batch of batches(models, bookkeeping.insertBatchRows))
+    await run(db.insertInto('run_models').values(batch));
   const freshness = summary.freshness?.status === 'checked' ? summary.freshness : undefined;
   // One row per statement: each casts its timestamps, and Snowflake types a multi-row VALUES by its first row.
   for (const table of freshness?.tables ?? []) {
-    await run(db.insertInto('run_source_freshness').values({
-      run_id: summary.runId,
-      table_name: table.table,
-      status: table.status,
-      max_loaded_at: timestamp(table.maxLoadedAt),
-      age_seconds: table.ageSeconds,
-      warn_after_seconds: table.warnAfterSeconds,
-      error_after_seconds: table.errorAfterSeconds,
-      checked_at: timestamp(freshness?.checkedAt ?? null)!,
-    }));
+    await run(
+      db.insertInto('run_source_freshness').values({
+        run_id: summary.runId,
+        table_name: table.table,
+        status: table.status,
+        max_loaded_at: timestamp(table.maxLoadedAt),
+        age_seconds: table.ageSeconds,
+        warn_after_seconds: table.warnAfterSeconds,
+        error_after_seconds: table.errorAfterSeconds,
+        checked_at: timestamp(freshness?.checkedAt ?? null)!,
+      }),
+    );
   }
 }
 

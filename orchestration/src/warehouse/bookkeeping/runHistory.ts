@@ -34,9 +34,16 @@ export interface RunHistory {
   freshnessCheckedAt: string | null;
 }
 
-export const EMPTY_RUN_HISTORY: RunHistory = { runs: [], lastSuccessAt: null, tables: [], freshness: [], freshnessCheckedAt: null };
+export const EMPTY_RUN_HISTORY: RunHistory = {
+  runs: [],
+  lastSuccessAt: null,
+  tables: [],
+  freshness: [],
+  freshnessCheckedAt: null,
+};
 
-const iso = (epochMs: unknown) => (epochMs === null || epochMs === undefined ? null : new Date(Number(epochMs)).toISOString());
+const iso = (epochMs: unknown) =>
+  epochMs === null || epochMs === undefined ? null : new Date(Number(epochMs)).toISOString();
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 const textOrNull = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
@@ -45,28 +52,76 @@ const textOrNull = (value: unknown) => (value === null || value === undefined ? 
  * the _rebar tables (what `rebar status` shows). One definition for every warehouse; the caller
  * checks that _rebar.runs exists, and whether run_source_freshness does (files written before it existed lack it).
  */
-export async function readRunHistory(bookkeeping: Bookkeeping, limit: number, hasFreshness = true): Promise<RunHistory> {
+export async function readRunHistory(
+  bookkeeping: Bookkeeping,
+  limit: number,
+  hasFreshness = true,
+): Promise<RunHistory> {
   const { db, run, epochMs } = bookkeeping;
   const runs = await run(
-    db.selectFrom('runs')
-      .select(['run_id', 'workflow_id', 'status', 'rows_extracted', 'summary', epochMs('started_at').as('started_ms'), epochMs('finished_at').as('finished_ms')])
+    db
+      .selectFrom('runs')
+      .select([
+        'run_id',
+        'workflow_id',
+        'status',
+        'rows_extracted',
+        'summary',
+        epochMs('started_at').as('started_ms'),
+        epochMs('finished_at').as('finished_ms'),
+      ])
       // newest first; runs that started in the same instant in one fixed order (stable)
-      .orderBy('started_at', 'desc').orderBy('finished_at', 'desc').orderBy('run_id', 'desc')
+      .orderBy('started_at', 'desc')
+      .orderBy('finished_at', 'desc')
+      .orderBy('run_id', 'desc')
       .limit(Math.max(1, Math.floor(limit))),
   );
-  const lastSuccess = (await run(db.selectFrom('runs').select(({ fn }) => fn.max(epochMs('finished_at')).as('finished_ms')).where('status', '=', 'success')))[0];
-  const failures = await run(db.selectFrom('run_tables').select(['run_id', 'table_name', 'error']).where('status', '=', 'failed').orderBy('table_name'));
+  const lastSuccess = (
+    await run(
+      db
+        .selectFrom('runs')
+        .select(({ fn }) => fn.max(epochMs('finished_at')).as('finished_ms'))
+        .where('status', '=', 'success'),
+    )
+  )[0];
+  const failures = await run(
+    db
+      .selectFrom('run_tables')
+      .select(['run_id', 'table_name', 'error'])
+      .where('status', '=', 'failed')
+      .orderBy('table_name'),
+  );
   const loads = await run(
-    db.selectFrom('run_tables').innerJoin('runs', 'runs.run_id', 'run_tables.run_id')
-      .select(['run_tables.table_name', 'run_tables.status', 'run_tables.error', epochMs('runs.finished_at').as('finished_ms')])
-      .orderBy('run_tables.table_name').orderBy('runs.finished_at', 'desc'),
+    db
+      .selectFrom('run_tables')
+      .innerJoin('runs', 'runs.run_id', 'run_tables.run_id')
+      .select([
+        'run_tables.table_name',
+        'run_tables.status',
+        'run_tables.error',
+        epochMs('runs.finished_at').as('finished_ms'),
+      ])
+      .orderBy('run_tables.table_name')
+      .orderBy('runs.finished_at', 'desc'),
   );
-  const freshnessRows = !hasFreshness ? [] : await run(
-    db.selectFrom('run_source_freshness')
-      .select(['table_name', 'status', 'age_seconds', 'warn_after_seconds', 'error_after_seconds', epochMs('max_loaded_at').as('max_loaded_ms'), epochMs('checked_at').as('checked_ms')])
-      // each table's latest check first: a nightly checks only the tables it changed (docs/cost.md)
-      .orderBy('table_name').orderBy('checked_at', 'desc'),
-  );
+  const freshnessRows = !hasFreshness
+    ? []
+    : await run(
+        db
+          .selectFrom('run_source_freshness')
+          .select([
+            'table_name',
+            'status',
+            'age_seconds',
+            'warn_after_seconds',
+            'error_after_seconds',
+            epochMs('max_loaded_at').as('max_loaded_ms'),
+            epochMs('checked_at').as('checked_ms'),
+          ])
+          // each table's latest check first: a nightly checks only the tables it changed (docs/cost.md)
+          .orderBy('table_name')
+          .orderBy('checked_at', 'desc'),
+      );
   const latestFreshness = firstPerTable(freshnessRows);
   return {
     lastSuccessAt: iso(lastSuccess?.finished_ms),
@@ -82,12 +137,16 @@ export async function readRunHistory(bookkeeping: Bookkeeping, limit: number, ha
         status: String(row.status),
         published: summary.published === true,
         rowsExtracted: Number(row.rows_extracted),
-        failedTables: failures.filter((failure) => failure.run_id === row.run_id).map((failure) => ({ table: String(failure.table_name), error: String(failure.error ?? '') })),
+        failedTables: failures
+          .filter((failure) => failure.run_id === row.run_id)
+          .map((failure) => ({ table: String(failure.table_name), error: String(failure.error ?? '') })),
         reason: String(row.status) === 'success' ? null : runReason(summaryText),
       };
     }),
     tables: firstPerTable(loads).map((latest) => {
-      const successes = loads.filter((load) => load.table_name === latest.table_name && load.status === 'success').map((load) => Number(load.finished_ms));
+      const successes = loads
+        .filter((load) => load.table_name === latest.table_name && load.status === 'success')
+        .map((load) => Number(load.finished_ms));
       return {
         table: String(latest.table_name),
         lastLoadedAt: successes.length > 0 ? iso(Math.max(...successes)) : null,
@@ -103,7 +162,8 @@ export async function readRunHistory(bookkeeping: Bookkeeping, limit: number, ha
       warnAfterSeconds: numberOrNull(row.warn_after_seconds),
       errorAfterSeconds: numberOrNull(row.error_after_seconds),
     })),
-    freshnessCheckedAt: latestFreshness.length > 0 ? iso(Math.max(...latestFreshness.map((row) => Number(row.checked_ms)))) : null,
+    freshnessCheckedAt:
+      latestFreshness.length > 0 ? iso(Math.max(...latestFreshness.map((row) => Number(row.checked_ms)))) : null,
   };
 }
 

@@ -26,13 +26,19 @@ export async function pendingColumnRereads(connection: DuckDBConnection, table: 
  * committed chunk. Only rows whose value differs are rewritten, and those get this load's id and
  * time, so incremental models downstream (which select by _rebar_loaded_at) see them.
  */
-export async function rereadColumn(connection: DuckDBConnection, schema: string, input: RereadColumnInput): Promise<RereadColumnOutput> {
+export async function rereadColumn(
+  connection: DuckDBConnection,
+  schema: string,
+  input: RereadColumnInput,
+): Promise<RereadColumnOutput> {
   const { table, keyColumns, column } = input;
   const target = `${schema}.${quoteIdent(table.name)}`;
   const stage = quoteIdent(`_rebar_reread_${table.name}`);
   await stageFile(connection, stage, [...keyColumns, column], input.filePath);
   const rowsRead = Number((await connection.runAndReadAll(`select count(*) from ${stage}`)).getRowsJS()[0]?.[0] ?? 0);
-  const keyMatch = keyColumns.map((key) => `${target}.${quoteIdent(key.name)} = ${stage}.${quoteIdent(key.name)}`).join(' and ');
+  const keyMatch = keyColumns
+    .map((key) => `${target}.${quoteIdent(key.name)} = ${stage}.${quoteIdent(key.name)}`)
+    .join(' and ');
   const name = quoteIdent(column.name);
   const updated = await connection.run(
     `update ${target} set ${name} = ${stage}.${name}, _rebar_load_id = ${quoteLiteral(input.loadId)}, _rebar_loaded_at = current_timestamp
@@ -46,7 +52,15 @@ export async function rereadColumn(connection: DuckDBConnection, schema: string,
      set after_key = $3, rows_read = rows_read + $4, rows_changed = rows_changed + $5,
          finished_load_id = case when $6 then $7 end, finished_at = case when $6 then current_timestamp end
      where table_name = $1 and column_name = $2`,
-    [table.name, column.name, input.lastKey ? JSON.stringify(input.lastKey) : null, rowsRead, rowsChanged, input.finished, input.loadId],
+    [
+      table.name,
+      column.name,
+      input.lastKey ? JSON.stringify(input.lastKey) : null,
+      rowsRead,
+      rowsChanged,
+      input.finished,
+      input.loadId,
+    ],
   );
   return { rowsRead, rowsChanged };
 }

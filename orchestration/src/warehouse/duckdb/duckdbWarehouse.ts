@@ -8,9 +8,30 @@ import type { RunSummary } from '../../runs/runSummary.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import type {
-  ColumnReread, ContentCheckRecord, ContentCheckStore, RawRowsAsTextInput, RereadColumnInput, RereadColumnOutput,
-  LoadFileInput, LoadFileOutput, Warehouse, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishInput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
-  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput, RunHistoryOutput, ReadOnlyQueryInput, ReadOnlyQueryOutput,
+  ColumnReread,
+  ContentCheckRecord,
+  ContentCheckStore,
+  RawRowsAsTextInput,
+  RereadColumnInput,
+  RereadColumnOutput,
+  LoadFileInput,
+  LoadFileOutput,
+  Warehouse,
+  PruneExpiredRowsInput,
+  PruneExpiredRowsOutput,
+  PublishInput,
+  PublishOutput,
+  ReadAlertsInput,
+  ReadAlertsOutput,
+  ReplaceTableInput,
+  ReplaceTableOutput,
+  ResetTableInput,
+  ResetTableOutput,
+  TombstoneInput,
+  TombstoneOutput,
+  RunHistoryOutput,
+  ReadOnlyQueryInput,
+  ReadOnlyQueryOutput,
 } from '../warehouse.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { inTransaction, withDuckDb } from './connection.js';
@@ -78,7 +99,9 @@ export class DuckDbWarehouse implements Warehouse {
   }
 
   tombstoneMissingKeys(input: TombstoneInput): Promise<TombstoneOutput> {
-    return this.open((connection) => inTransaction(connection, () => tombstoneMissingKeys(connection, rawSchema, input)));
+    return this.open((connection) =>
+      inTransaction(connection, () => tombstoneMissingKeys(connection, rawSchema, input)),
+    );
   }
 
   publish(input: PublishInput): Promise<PublishOutput> {
@@ -112,16 +135,28 @@ export class DuckDbWarehouse implements Warehouse {
 
   readonly contentChecks: ContentCheckStore = {
     position: (table: TableConfig) => this.open((connection) => contentCheckPosition(connection, table)),
-    rawRowsAsText: (input: RawRowsAsTextInput) => withDuckDb(this.warehousePath, (connection) => rawRowsAsText(connection, rawSchema, input)),
-    record: (input: ContentCheckRecord) => this.open((connection) => inTransaction(connection, () => recordContentCheck(connection, input))),
+    rawRowsAsText: (input: RawRowsAsTextInput) =>
+      withDuckDb(this.warehousePath, (connection) => rawRowsAsText(connection, rawSchema, input)),
+    record: (input: ContentCheckRecord) =>
+      this.open((connection) => inTransaction(connection, () => recordContentCheck(connection, input))),
   };
 
   latestNodeResults(): Promise<RecordedNodeResult[]> {
-    return this.open((connection) => recordedNodeResults(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys), '_rebar'));
+    return this.open((connection) =>
+      recordedNodeResults(
+        async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys),
+        '_rebar',
+      ),
+    );
   }
 
   previousBuild(): Promise<PreviousBuild> {
-    return this.open((connection) => previousBuild(async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys), '_rebar'));
+    return this.open((connection) =>
+      previousBuild(
+        async (sql) => (await connection.runAndReadAll(sql)).getRowObjectsJS().map(lowerCaseKeys),
+        '_rebar',
+      ),
+    );
   }
 
   recordRun(summary: RunSummary): Promise<void> {

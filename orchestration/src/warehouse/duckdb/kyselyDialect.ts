@@ -1,7 +1,15 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import {
-  CompiledQuery, PostgresAdapter, PostgresQueryCompiler,
-  type DatabaseConnection, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, type QueryCompiler, type QueryResult,
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
 } from 'kysely';
 
 /**
@@ -27,7 +35,9 @@ export class DuckDbDialect implements Dialect {
   }
 
   createIntrospector(): DatabaseIntrospector {
-    throw new Error('The DuckDB kysely dialect types Rebar\'s own tables only; it has no introspector (read information_schema with plain SQL).');
+    throw new Error(
+      "The DuckDB kysely dialect types Rebar's own tables only; it has no introspector (read information_schema with plain SQL).",
+    );
   }
 }
 

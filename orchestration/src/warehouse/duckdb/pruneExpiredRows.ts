@@ -11,31 +11,49 @@ import { inTransaction } from './connection.js';
  * attempt of the same load adds to the count its earlier attempt recorded, so the run reports
  * everything it pruned, not only the last attempt's share (usually 0).
  */
-export async function pruneExpiredRows(connection: DuckDBConnection, rawSchema: string, input: PruneExpiredRowsInput): Promise<PruneExpiredRowsOutput> {
+export async function pruneExpiredRows(
+  connection: DuckDBConnection,
+  rawSchema: string,
+  input: PruneExpiredRowsInput,
+): Promise<PruneExpiredRowsOutput> {
   const { table, cutoffs, loadId } = input;
   const retention = table.retention;
   if (!retention) throw new Error(`Table ${table.name} has no retention in the tables config; nothing to prune.`);
   const columnTypes = new Map(
-    (await connection.runAndReadAll('select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2', [rawSchema, table.name]))
+    (
+      await connection.runAndReadAll(
+        'select column_name, data_type from information_schema.columns where table_schema = $1 and table_name = $2',
+        [rawSchema, table.name],
+      )
+    )
       .getRowsJS()
       .map((row) => [String(row[0]), String(row[1])]),
   );
   if (columnTypes.size === 0) return { pruned: [], tableExists: false };
-  for (const [key, column] of [['category_column', retention.categoryColumn], ['timestamp_column', retention.timestampColumn]] as const) {
+  for (const [key, column] of [
+    ['category_column', retention.categoryColumn],
+    ['timestamp_column', retention.timestampColumn],
+  ] as const) {
     if (!columnTypes.has(column)) {
-      throw new Error(`${rawSchema}.${table.name} has no column "${column}" (retention.${key}); columns are ${[...columnTypes.keys()].join(', ')}. Fix retention.${key} in the tables config.`);
+      throw new Error(
+        `${rawSchema}.${table.name} has no column "${column}" (retention.${key}); columns are ${[...columnTypes.keys()].join(', ')}. Fix retention.${key} in the tables config.`,
+      );
     }
   }
   const timestampType = columnTypes.get(retention.timestampColumn) ?? '';
   const kind = timestampKindOfDuckDb(timestampType);
   if (!kind) {
-    throw new Error(`${rawSchema}.${table.name}.${retention.timestampColumn} has type ${timestampType}; retention.timestamp_column must be a timestamp or date column. Fix it in the tables config.`);
+    throw new Error(
+      `${rawSchema}.${table.name}.${retention.timestampColumn} has type ${timestampType}; retention.timestamp_column must be a timestamp or date column. Fix it in the tables config.`,
+    );
   }
   const target = `${quoteIdent(rawSchema)}.${quoteIdent(table.name)}`;
   return inTransaction(connection, async () => {
     const pruned: PruneExpiredRowsOutput['pruned'] = [];
     for (const cutoff of cutoffs) {
-      const deleted = await connection.run(`delete from ${target} where ${expiredRowsPredicate(retention, kind, [cutoff])}`);
+      const deleted = await connection.run(
+        `delete from ${target} where ${expiredRowsPredicate(retention, kind, [cutoff])}`,
+      );
       await connection.run(
         `insert into _rebar.retention_prunes values ($1, $2, $3, $4, $5::timestamptz, $6, current_timestamp)
          on conflict (table_name, category, load_id) do update set
@@ -48,7 +66,11 @@ export async function pruneExpiredRows(connection: DuckDBConnection, rawSchema: 
         [table.name, cutoff.category, loadId],
       );
       const row = recorded.getRowsJS()[0];
-      pruned.push({ category: cutoff.category, cutoff: new Date(Number(row?.[1])).toISOString(), rowsPruned: Number(row?.[0] ?? 0) });
+      pruned.push({
+        category: cutoff.category,
+        cutoff: new Date(Number(row?.[1])).toISOString(),
+        rowsPruned: Number(row?.[0] ?? 0),
+      });
     }
     return { pruned, tableExists: true };
   });

@@ -45,13 +45,16 @@ export async function publishDuckDbFile(input: PublishFileInput): Promise<Publis
       }
       await connection.run(`create schema ${NEXT}.${quoteIdent(METADATA_SCHEMA_NAME)}`);
       if (settings.runHistory) {
-        for (const table of PUBLISHED_RUN_HISTORY) await copyRelation(connection, working, { schema: METADATA_SCHEMA_NAME, name: table, comment: null });
+        for (const table of PUBLISHED_RUN_HISTORY)
+          await copyRelation(connection, working, { schema: METADATA_SCHEMA_NAME, name: table, comment: null });
       }
       await connection.run(
         `create table ${NEXT}.${quoteIdent(METADATA_SCHEMA_NAME)}.${PUBLISHED_MARKER_TABLE} as
          select ${quoteLiteral(run.runId)} as run_id, ${quoteLiteral(run.workflowId)} as workflow_id, current_timestamp as published_at`,
       );
-      await connection.run(`comment on table ${NEXT}.${quoteIdent(METADATA_SCHEMA_NAME)}.${PUBLISHED_MARKER_TABLE} is 'The run that built and tested this published version, and when it was published.'`);
+      await connection.run(
+        `comment on table ${NEXT}.${quoteIdent(METADATA_SCHEMA_NAME)}.${PUBLISHED_MARKER_TABLE} is 'The run that built and tested this published version, and when it was published.'`,
+      );
       await connection.run('commit');
       await connection.run(`checkpoint ${NEXT}`);
       await connection.run(`detach ${NEXT}`);
@@ -74,12 +77,20 @@ interface Relation {
 }
 
 /** Every table and view of the published schemas; a schema listed in rebar.yml that the warehouse lacks is an error. */
-async function publishedRelations(connection: DuckDBConnection, working: string, settings: PublishSettings): Promise<Relation[]> {
+async function publishedRelations(
+  connection: DuckDBConnection,
+  working: string,
+  settings: PublishSettings,
+): Promise<Relation[]> {
   const catalog = quoteLiteral(working);
   // DuckDB marks main internal too, but a dbt project may build there: only the catalog views are not the user's.
-  const present = (await connection.runAndReadAll(
-    `select schema_name from duckdb_schemas() where database_name = ${catalog} and schema_name not in ('information_schema', 'pg_catalog') order by schema_name`,
-  )).getRowsJS().map((row) => String(row[0]));
+  const present = (
+    await connection.runAndReadAll(
+      `select schema_name from duckdb_schemas() where database_name = ${catalog} and schema_name not in ('information_schema', 'pg_catalog') order by schema_name`,
+    )
+  )
+    .getRowsJS()
+    .map((row) => String(row[0]));
   const missing = settings.schemas.filter((schema) => !present.includes(schema));
   if (settings.schemasConfigured && missing.length > 0) {
     throw new PublishSettingsError(
@@ -87,7 +98,10 @@ async function publishedRelations(connection: DuckDBConnection, working: string,
         `(it has ${present.join(', ')}): fix the name, or remove it from publish.schemas`,
     );
   }
-  const wanted = settings.schemas.filter((schema) => present.includes(schema)).map(quoteLiteral).join(', ');
+  const wanted = settings.schemas
+    .filter((schema) => present.includes(schema))
+    .map(quoteLiteral)
+    .join(', ');
   if (wanted === '') return [];
   const rows = await connection.runAndReadAll(
     `select schema_name, table_name as name, comment from duckdb_tables() where database_name = ${catalog} and schema_name in (${wanted})
@@ -95,7 +109,11 @@ async function publishedRelations(connection: DuckDBConnection, working: string,
      select schema_name, view_name as name, comment from duckdb_views() where database_name = ${catalog} and schema_name in (${wanted}) and not internal
      order by 1, 2`,
   );
-  return rows.getRowObjectsJS().map((row) => ({ schema: String(row.schema_name), name: String(row.name), comment: row.comment === null ? null : String(row.comment) }));
+  return rows.getRowObjectsJS().map((row) => ({
+    schema: String(row.schema_name),
+    name: String(row.name),
+    comment: row.comment === null ? null : String(row.comment),
+  }));
 }
 
 /** A table or view of the working warehouse as a table of the next published file, its descriptions with it. */
@@ -103,7 +121,9 @@ async function copyRelation(connection: DuckDBConnection, working: string, relat
   const schema = quoteIdent(relation.schema);
   const target = `${NEXT}.${schema}.${quoteIdent(relation.name)}`;
   await connection.run(`create schema if not exists ${NEXT}.${schema}`);
-  await connection.run(`create table ${target} as select * from ${quoteIdent(working)}.${schema}.${quoteIdent(relation.name)}`);
+  await connection.run(
+    `create table ${target} as select * from ${quoteIdent(working)}.${schema}.${quoteIdent(relation.name)}`,
+  );
   if (relation.comment) await connection.run(`comment on table ${target} is ${quoteLiteral(relation.comment)}`);
   const catalog = quoteLiteral(working);
   const columns = await connection.runAndReadAll(
@@ -111,7 +131,9 @@ async function copyRelation(connection: DuckDBConnection, working: string, relat
     [relation.schema, relation.name],
   );
   for (const [column, comment] of columns.getRowsJS()) {
-    await connection.run(`comment on column ${target}.${quoteIdent(String(column))} is ${quoteLiteral(String(comment))}`);
+    await connection.run(
+      `comment on column ${target}.${quoteIdent(String(column))} is ${quoteLiteral(String(comment))}`,
+    );
   }
 }
 

@@ -20,7 +20,11 @@ export async function readPublishedRun(publishedPath: string): Promise<Published
       `select count(*) as n from duckdb_tables() where database_name = current_database() and schema_name = '_rebar' and table_name = '${PUBLISHED_MARKER_TABLE}'`,
     );
     if (Number(marker.getRowObjectsJS()[0]?.n) === 0) return undefined;
-    const row = (await connection.runAndReadAll(`select run_id, strftime(published_at at time zone 'UTC', '%Y-%m-%d %H:%M:%S UTC') as published_at from _rebar.${PUBLISHED_MARKER_TABLE}`)).getRowObjectsJS()[0];
+    const row = (
+      await connection.runAndReadAll(
+        `select run_id, strftime(published_at at time zone 'UTC', '%Y-%m-%d %H:%M:%S UTC') as published_at from _rebar.${PUBLISHED_MARKER_TABLE}`,
+      )
+    ).getRowObjectsJS()[0];
     return row ? { runId: String(row.run_id), publishedAt: String(row.published_at) } : undefined;
   });
 }

@@ -8,11 +8,20 @@ import { ALERT_MESSAGE_MAX, type AlertsSummary } from '../../runs/alertsSummary.
  * never built the model has no table: that is reported, not an error.
  */
 export async function readAlerts(connection: DuckDBConnection, limit: number): Promise<AlertsSummary> {
-  const exists = await connection.runAndReadAll("select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'fct_alerts'");
+  const exists = await connection.runAndReadAll(
+    "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'fct_alerts'",
+  );
   if (Number(exists.getRowsJS()[0]?.[0] ?? 0) === 0) {
-    return { status: 'not_listed', reason: 'marts.fct_alerts does not exist in the warehouse (no dbt build has built it)' };
+    return {
+      status: 'not_listed',
+      reason: 'marts.fct_alerts does not exist in the warehouse (no dbt build has built it)',
+    };
   }
-  const counts = (await connection.runAndReadAll('select alert_type, count(*) from marts.fct_alerts group by alert_type order by alert_type')).getRowsJS();
+  const counts = (
+    await connection.runAndReadAll(
+      'select alert_type, count(*) from marts.fct_alerts group by alert_type order by alert_type',
+    )
+  ).getRowsJS();
   const byType = Object.fromEntries(counts.map((row) => [String(row[0]), Number(row[1])]));
   const listed = await connection.runAndReadAll(
     `select alert_type, message from (
@@ -23,6 +32,8 @@ export async function readAlerts(connection: DuckDBConnection, limit: number): P
       limit $1`,
     [limit],
   );
-  const first = listed.getRowsJS().map((row) => ({ alertType: String(row[0]), message: String(row[1]).slice(0, ALERT_MESSAGE_MAX) }));
+  const first = listed
+    .getRowsJS()
+    .map((row) => ({ alertType: String(row[0]), message: String(row[1]).slice(0, ALERT_MESSAGE_MAX) }));
   return { status: 'listed', total: counts.reduce((sum, row) => sum + Number(row[1]), 0), byType, first };
 }

@@ -22,15 +22,20 @@ const COPY_OPTIONS: Readonly<Record<SqlFormat, string>> = {
  */
 export async function readOnlyQuery(publishedPath: string, input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput> {
   if (!existsSync(publishedPath)) {
-    throw new SqlError(`No published warehouse at ${publishedPath}: run \`rebar nightly\` first (it builds and publishes the marts).`);
+    throw new SqlError(
+      `No published warehouse at ${publishedPath}: run \`rebar nightly\` first (it builds and publishes the marts).`,
+    );
   }
-  if (input.format === 'parquet' && !input.outputPath) throw new SqlError('--format parquet writes a file: add --output <file.parquet>.');
+  if (input.format === 'parquet' && !input.outputPath)
+    throw new SqlError('--format parquet writes a file: add --output <file.parquet>.');
   const sql = input.sql.trim().replace(/;\s*$/, '');
   return withReadOnlyWarehouse(publishedPath, async (connection) => {
     try {
       if (input.outputPath) {
         // DuckDB's COPY writes DECIMAL and BIGINT values into JSON files as exact numbers itself.
-        await connection.run(`copy (${sql}) to '${input.outputPath.replaceAll("'", "''")}' (${COPY_OPTIONS[input.format]})`);
+        await connection.run(
+          `copy (${sql}) to '${input.outputPath.replaceAll("'", "''")}' (${COPY_OPTIONS[input.format]})`,
+        );
         return { columns: [], rows: [], jsonRows: [], writtenTo: input.outputPath };
       }
       const result = await connection.runAndReadAll(sql);

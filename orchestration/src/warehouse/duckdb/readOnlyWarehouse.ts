@@ -11,7 +11,10 @@ export function databaseNameOf(warehousePath: string): string {
  * own name, which is also the default catalog: nothing can write the file, and no lock is taken
  * that a load or a publish would wait for.
  */
-export async function withReadOnlyWarehouse<T>(warehousePath: string, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+export async function withReadOnlyWarehouse<T>(
+  warehousePath: string,
+  work: (connection: DuckDBConnection) => Promise<T>,
+): Promise<T> {
   const database = `"${databaseNameOf(warehousePath).replaceAll('"', '""')}"`;
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();

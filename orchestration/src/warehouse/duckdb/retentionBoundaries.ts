@@ -9,7 +9,10 @@ import { expiredRowsPredicate, timestampKindOfPg, type RetentionBoundary } from 
  * are still gone from raw, and this must say so. Works on files without the table (read-only
  * copies published before retention existed): nothing has been pruned there.
  */
-export async function readRetentionBoundaries(connection: DuckDBConnection, tableName: string): Promise<RetentionBoundary[]> {
+export async function readRetentionBoundaries(
+  connection: DuckDBConnection,
+  tableName: string,
+): Promise<RetentionBoundary[]> {
   const exists = await connection.runAndReadAll(
     "select count(*) from information_schema.tables where table_schema = '_rebar' and table_name = 'retention_prunes'",
   );
@@ -18,7 +21,9 @@ export async function readRetentionBoundaries(connection: DuckDBConnection, tabl
     'select category, epoch_ms(max(cutoff)) as cutoff_ms from _rebar.retention_prunes where table_name = $1 group by category order by category',
     [tableName],
   );
-  return result.getRowsJS().map((row) => ({ category: String(row[0]), cutoff: new Date(Number(row[1])).toISOString() }));
+  return result
+    .getRowsJS()
+    .map((row) => ({ category: String(row[0]), cutoff: new Date(Number(row[1])).toISOString() }));
 }
 
 /**
@@ -26,7 +31,12 @@ export async function readRetentionBoundaries(connection: DuckDBConnection, tabl
  * re-read (or a backdated row committed late at the source) would load a row older than the cutoff
  * again, and it would come and go with every run. Returns how many it dropped.
  */
-export async function dropStagedRowsPastRetention(connection: DuckDBConnection, stage: string, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<number> {
+export async function dropStagedRowsPastRetention(
+  connection: DuckDBConnection,
+  stage: string,
+  table: IncrementalTableConfig,
+  columns: SourceColumn[],
+): Promise<number> {
   if (!table.retention) return 0;
   const timestampType = columns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '';
   const kind = timestampKindOfPg(timestampType);

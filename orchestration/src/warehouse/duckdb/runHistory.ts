@@ -6,7 +6,10 @@ import { duckdbBookkeeping } from './bookkeeping.js';
 import { withReadOnlyWarehouse } from './readOnlyWarehouse.js';
 
 async function hasTable(connection: DuckDBConnection, table: string): Promise<boolean> {
-  const found = await connection.runAndReadAll("select count(*) from information_schema.tables where table_schema = '_rebar' and table_name = $1", [table]);
+  const found = await connection.runAndReadAll(
+    "select count(*) from information_schema.tables where table_schema = '_rebar' and table_name = $1",
+    [table],
+  );
   return Number(found.getRowsJS()[0]?.[0] ?? 0) > 0;
 }
 
@@ -22,8 +25,15 @@ export function readFileRunHistory(path: string, limit: number): Promise<RunHist
  * The working warehouse holds every run, failed ones included; while a load holds it, the
  * published copy (successful runs up to the last publish) answers instead of waiting.
  */
-export async function runHistory(warehousePath: string, publishedPath: string, limit: number): Promise<RunHistoryOutput> {
-  for (const [path, label] of [[warehousePath, 'the working warehouse'], [publishedPath, 'the published warehouse (a load holds the working one)']] as const) {
+export async function runHistory(
+  warehousePath: string,
+  publishedPath: string,
+  limit: number,
+): Promise<RunHistoryOutput> {
+  for (const [path, label] of [
+    [warehousePath, 'the working warehouse'],
+    [publishedPath, 'the published warehouse (a load holds the working one)'],
+  ] as const) {
     if (!existsSync(path)) continue;
     try {
       return { history: await readFileRunHistory(path, limit), from: `${label}, ${path}` };

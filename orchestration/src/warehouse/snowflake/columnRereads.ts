@@ -17,20 +17,35 @@ export async function pendingColumnRereads(session: SnowflakeSession, table: Tab
   return rows.map((row) => ({
     column: String(row.COLUMN_NAME),
     renamedFrom: row.RENAMED_FROM === null || row.RENAMED_FROM === undefined ? undefined : String(row.RENAMED_FROM),
-    afterKey: row.AFTER_KEY === null || row.AFTER_KEY === undefined ? undefined : (JSON.parse(String(row.AFTER_KEY)) as string[]),
+    afterKey:
+      row.AFTER_KEY === null || row.AFTER_KEY === undefined
+        ? undefined
+        : (JSON.parse(String(row.AFTER_KEY)) as string[]),
     rowsRead: Number(row.ROWS_READ),
     rowsChanged: Number(row.ROWS_CHANGED),
   }));
 }
 
 /** The Snowflake side of load/rereadColumns.ts: the same as warehouse/duckdb/columnRereads.ts. */
-export async function rereadColumn(session: SnowflakeSession, rawSchema: string, input: RereadColumnInput): Promise<RereadColumnOutput> {
+export async function rereadColumn(
+  session: SnowflakeSession,
+  rawSchema: string,
+  input: RereadColumnInput,
+): Promise<RereadColumnOutput> {
   const { table, keyColumns, column } = input;
   const target = `${rawSchema}.${sfIdent(table.name)}`;
   const stage = `_rebar_reread_${table.name}`;
-  await stageFile(session, stage, [...keyColumns, column].map((selected) => selected.name), input.filePath, input.loadId);
+  await stageFile(
+    session,
+    stage,
+    [...keyColumns, column].map((selected) => selected.name),
+    input.filePath,
+    input.loadId,
+  );
   const name = sfIdent(column.name);
-  const keyMatch = keyColumns.map((key) => `${target}.${sfIdent(key.name)} = staged.${sfIdent(key.name)}`).join(' and ');
+  const keyMatch = keyColumns
+    .map((key) => `${target}.${sfIdent(key.name)} = staged.${sfIdent(key.name)}`)
+    .join(' and ');
   return inTransaction(session, async () => {
     const rowsRead = Number((await session.query(`select count(*) as n from ${quoteIdent(stage)}`))[0]?.N ?? 0);
     const rowsChanged = await session.execute(
@@ -44,7 +59,16 @@ export async function rereadColumn(session: SnowflakeSession, rawSchema: string,
           set after_key = ?, rows_read = rows_read + ?, rows_changed = rows_changed + ?,
               finished_load_id = iff(?, ?, null), finished_at = iff(?, current_timestamp(), null)
         where table_name = ? and column_name = ?`,
-      [input.lastKey ? JSON.stringify(input.lastKey) : null, rowsRead, rowsChanged, input.finished, input.loadId, input.finished, table.name, column.name],
+      [
+        input.lastKey ? JSON.stringify(input.lastKey) : null,
+        rowsRead,
+        rowsChanged,
+        input.finished,
+        input.loadId,
+        input.finished,
+        table.name,
+        column.name,
+      ],
     );
     return { rowsRead, rowsChanged };
   });

@@ -65,7 +65,12 @@ function connectionOptions(settings: SnowflakeSettings, schema: string): snowfla
   };
   if (settings.privateKeyPath) {
     const privateKey = readPrivateKey(settings);
-    return { ...common, authenticator: 'SNOWFLAKE_JWT', privateKey, ...(settings.privateKeyPassphrase ? { privateKeyPass: settings.privateKeyPassphrase } : {}) };
+    return {
+      ...common,
+      authenticator: 'SNOWFLAKE_JWT',
+      privateKey,
+      ...(settings.privateKeyPassphrase ? { privateKeyPass: settings.privateKeyPassphrase } : {}),
+    };
   }
   return { ...common, password: settings.password };
 }
@@ -87,11 +92,17 @@ function readPrivateKey(settings: SnowflakeSettings): string {
     throw new Error(`The private key ${file} is encrypted: set SNOWFLAKE_PRIVATE_KEY_PASSPHRASE to its passphrase.`);
   }
   try {
-    createPrivateKey({ key: pem, format: 'pem', ...(settings.privateKeyPassphrase ? { passphrase: settings.privateKeyPassphrase } : {}) });
+    createPrivateKey({
+      key: pem,
+      format: 'pem',
+      ...(settings.privateKeyPassphrase ? { passphrase: settings.privateKeyPassphrase } : {}),
+    });
   } catch {
-    throw new Error(encrypted
-      ? `Cannot decrypt the private key ${file}: SNOWFLAKE_PRIVATE_KEY_PASSPHRASE is not its passphrase.`
-      : `${file} is not a PEM private key (expected a PKCS#8 file, e.g. rsa_key.p8 from Snowflake's key-pair guide).`);
+    throw new Error(
+      encrypted
+        ? `Cannot decrypt the private key ${file}: SNOWFLAKE_PRIVATE_KEY_PASSPHRASE is not its passphrase.`
+        : `${file} is not a PEM private key (expected a PKCS#8 file, e.g. rsa_key.p8 from Snowflake's key-pair guide).`,
+    );
   }
   return pem;
 }
@@ -103,11 +114,22 @@ function cleanError(settings: SnowflakeSettings, prefix: string, error: unknown)
 }
 
 /** Opens a session with the raw schema as its current schema (temporary tables live there), runs `work`, closes it. */
-export async function withSnowflake<T>(settings: SnowflakeSettings, schema: string, work: (session: SnowflakeSession) => Promise<T>): Promise<T> {
+export async function withSnowflake<T>(
+  settings: SnowflakeSettings,
+  schema: string,
+  work: (session: SnowflakeSession) => Promise<T>,
+): Promise<T> {
   const connection = (await loadDriver()).createConnection(connectionOptions(settings, schema));
   await new Promise<void>((resolveConnect, rejectConnect) => {
     connection.connect((error) => {
-      if (error) rejectConnect(cleanError(settings, `Cannot connect to ${describeTarget(settings)} (check SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER and the password or key; SNOWFLAKE_ACCESS_URL if set)`, error));
+      if (error)
+        rejectConnect(
+          cleanError(
+            settings,
+            `Cannot connect to ${describeTarget(settings)} (check SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER and the password or key; SNOWFLAKE_ACCESS_URL if set)`,
+            error,
+          ),
+        );
       else resolveConnect();
     });
   });
@@ -118,8 +140,19 @@ export async function withSnowflake<T>(settings: SnowflakeSettings, schema: stri
         ...(binds ? { binds } : {}),
         complete: (error, statement, rows) => {
           // The statement's text holds no credentials (values travel as binds); its start says which step failed.
-          if (error) rejectRun(cleanError(settings, `Snowflake statement failed (${describeTarget(settings)}; ${sqlText.replace(/\s+/g, ' ').slice(0, 120)})`, error));
-          else resolveRun({ rows: (rows ?? []) as Record<string, unknown>[], changed: statement.getNumUpdatedRows() ?? 0 });
+          if (error)
+            rejectRun(
+              cleanError(
+                settings,
+                `Snowflake statement failed (${describeTarget(settings)}; ${sqlText.replace(/\s+/g, ' ').slice(0, 120)})`,
+                error,
+              ),
+            );
+          else
+            resolveRun({
+              rows: (rows ?? []) as Record<string, unknown>[],
+              changed: statement.getNumUpdatedRows() ?? 0,
+            });
         },
       });
     });
@@ -131,7 +164,12 @@ export async function withSnowflake<T>(settings: SnowflakeSettings, schema: stri
       for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
         const batch = rows.slice(start, start + INSERT_BATCH_ROWS);
         const tuples = batch.map((row) => `(${row.map(() => '?').join(', ')})`).join(', ');
-        inserted += (await run(`${insertInto} values ${tuples}`, batch.flat().map((value) => value ?? null))).changed;
+        inserted += (
+          await run(
+            `${insertInto} values ${tuples}`,
+            batch.flat().map((value) => value ?? null),
+          )
+        ).changed;
       }
       return inserted;
     },

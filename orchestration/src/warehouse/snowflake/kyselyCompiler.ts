@@ -1,4 +1,14 @@
-import { DefaultQueryCompiler, DummyDriver, Kysely, PostgresAdapter, type DatabaseIntrospector, type Dialect, type DialectAdapter, type Driver, type QueryCompiler } from 'kysely';
+import {
+  DefaultQueryCompiler,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type QueryCompiler,
+} from 'kysely';
 
 /**
  * Snowflake's side of kysely is compile-only: kysely builds the SQL text and its binds, and the
@@ -21,7 +31,10 @@ class SnowflakeQueryCompiler extends DefaultQueryCompiler {
   }
 
   protected override sanitizeIdentifier(identifier: string): string {
-    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(identifier)) throw new Error(`Bookkeeping identifier ${JSON.stringify(identifier)} would need quoting on Snowflake; name _rebar columns plainly`);
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(identifier))
+      throw new Error(
+        `Bookkeeping identifier ${JSON.stringify(identifier)} would need quoting on Snowflake; name _rebar columns plainly`,
+      );
     return identifier;
   }
 }

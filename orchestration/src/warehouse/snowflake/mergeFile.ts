@@ -21,17 +21,30 @@ import { storedWatermark } from '../storedWatermark.js';
  * pruned and, for merge tables, without rows raw already holds unchanged). Then, in one
  * transaction: MERGE them into raw and move the watermark.
  */
-export async function mergeFile(session: SnowflakeSession, rawSchema: string, input: LoadFileInput): Promise<LoadFileOutput> {
+export async function mergeFile(
+  session: SnowflakeSession,
+  rawSchema: string,
+  input: LoadFileInput,
+): Promise<LoadFileOutput> {
   const { table, columns, filePath, loadId } = input;
   const target = `${rawSchema}.${sfIdent(table.name)}`;
   const stage = `_rebar_stage_${table.name}`;
   const latest = quoteIdent(`_rebar_latest_${table.name}`);
   const schemaChanges = await alignRawTable(session, rawSchema, table, columns, loadId, true);
-  await stageFile(session, stage, columns.map((column) => column.name), filePath, loadId);
+  await stageFile(
+    session,
+    stage,
+    columns.map((column) => column.name),
+    filePath,
+    loadId,
+  );
   const lastRead = await lastPosition(session, stage, table, columns);
-  const rowsInFile = Number((await session.query(`select count(*) as row_count from ${quoteIdent(stage)}`))[0]?.ROW_COUNT ?? 0);
+  const rowsInFile = Number(
+    (await session.query(`select count(*) as row_count from ${quoteIdent(stage)}`))[0]?.ROW_COUNT ?? 0,
+  );
 
-  const keyMatch = (left: string, right: string) => table.primaryKey.map((key) => `${left}.${sfIdent(key)} = ${right}.${sfIdent(key)}`).join(' and ');
+  const keyMatch = (left: string, right: string) =>
+    table.primaryKey.map((key) => `${left}.${sfIdent(key)} = ${right}.${sfIdent(key)}`).join(' and ');
   // After lastRead: the watermark still moves past rows dropped here, so they are not read again and again.
   const expired = await expiredPredicate(session, table, columns);
   const partition = table.primaryKey.map(sfIdent).join(', ');
@@ -39,9 +52,13 @@ export async function mergeFile(session: SnowflakeSession, rawSchema: string, in
       ${expired ? `where not coalesce(${expired}, false)` : ''}
       qualify row_number() over (partition by ${partition} order by ${sfIdent(table.cursor)} desc) = 1) as staged`;
   // Rows re-read by the lookback window that raw already holds unchanged are not rewritten (nor counted).
-  const sameValues = columns.map((column) => `raw_row.${sfIdent(column.name)} is not distinct from staged.${sfIdent(column.name)}`).join(' and ');
+  const sameValues = columns
+    .map((column) => `raw_row.${sfIdent(column.name)} is not distinct from staged.${sfIdent(column.name)}`)
+    .join(' and ');
   const unchanged = `exists (select 1 from ${target} as raw_row where ${keyMatch('raw_row', 'staged')} and raw_row._rebar_deleted_at is null and ${sameValues})`;
-  await session.execute(`create or replace temporary table ${latest} as select * from ${latestVersions} ${table.mode === 'merge' ? `where not ${unchanged}` : ''}`);
+  await session.execute(
+    `create or replace temporary table ${latest} as select * from ${latestVersions} ${table.mode === 'merge' ? `where not ${unchanged}` : ''}`,
+  );
 
   return inTransaction(session, async () => {
     const rowsWritten = await session.execute(mergeStatement(target, latest, table, columns, loadId));
@@ -55,7 +72,10 @@ export async function mergeFile(session: SnowflakeSession, rawSchema: string, in
         loadId,
       ]);
     }
-    const warehouseRows = Number((await session.query(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`))[0]?.ROW_COUNT ?? 0);
+    const warehouseRows = Number(
+      (await session.query(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`))[0]
+        ?.ROW_COUNT ?? 0,
+    );
     return { rowsInFile, rowsWritten, warehouseRows, watermark, lastRead, schemaChanges };
   });
 }
@@ -65,7 +85,13 @@ export async function mergeFile(session: SnowflakeSession, rawSchema: string, in
  * tombstoned it); a new key is inserted. Append tables: only new keys are inserted, so a file
  * loaded twice never duplicates a row.
  */
-function mergeStatement(target: string, latest: string, table: IncrementalTableConfig, columns: SourceColumn[], loadId: string): string {
+function mergeStatement(
+  target: string,
+  latest: string,
+  table: IncrementalTableConfig,
+  columns: SourceColumn[],
+  loadId: string,
+): string {
   const names = columns.map((column) => sfIdent(column.name));
   const on = table.primaryKey.map((key) => `raw_row.${sfIdent(key)} = latest.${sfIdent(key)}`).join(' and ');
   const stamp = `${quoteLiteral(loadId)}, current_timestamp()`;
@@ -82,33 +108,62 @@ function mergeStatement(target: string, latest: string, table: IncrementalTableC
     ${insert}`;
 }
 
-async function expiredPredicate(session: SnowflakeSession, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<string | undefined> {
+async function expiredPredicate(
+  session: SnowflakeSession,
+  table: IncrementalTableConfig,
+  columns: SourceColumn[],
+): Promise<string | undefined> {
   if (!table.retention) return undefined;
-  const kind = timestampKindOfPg(columns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '');
+  const kind = timestampKindOfPg(
+    columns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '',
+  );
   if (!kind) return undefined; // the extraction refuses such a column before anything is staged (sourceColumns.ts)
   return rawExpiredRowsPredicate(table.retention, kind, await readRetentionBoundaries(session, table.name), 'staged.');
 }
 
 /** The (cursor, primary key) of the file's last row, as the text Postgres wrote (exact, any precision). */
-async function lastPosition(session: SnowflakeSession, stage: string, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<Watermark | undefined> {
+async function lastPosition(
+  session: SnowflakeSession,
+  stage: string,
+  table: IncrementalTableConfig,
+  columns: SourceColumn[],
+): Promise<Watermark | undefined> {
   const keyColumns = [table.cursor, ...table.primaryKey];
   const selectList = keyColumns.map((name, index) => `${sfIdent(name)} as key_${index}`).join(', ');
-  const order = keyColumns.map((name) => `${fromStagedText(sfIdent(name), columns.find((column) => column.name === name)?.pgType ?? 'text')} desc`).join(', ');
-  const rows = await session.query(`select ${selectList} from ${quoteIdent(stage)} where ${sfIdent(table.cursor)} is not null order by ${order} limit 1`);
+  const order = keyColumns
+    .map(
+      (name) =>
+        `${fromStagedText(sfIdent(name), columns.find((column) => column.name === name)?.pgType ?? 'text')} desc`,
+    )
+    .join(', ');
+  const rows = await session.query(
+    `select ${selectList} from ${quoteIdent(stage)} where ${sfIdent(table.cursor)} is not null order by ${order} limit 1`,
+  );
   const row = rows[0];
   if (!row) return undefined;
   return { cursor: String(row.KEY_0), primaryKey: table.primaryKey.map((_, index) => String(row[`KEY_${index + 1}`])) };
 }
 
 /** The last row read, if it is past the stored watermark: a re-read window never moves it back. */
-async function advancedWatermark(session: SnowflakeSession, candidate: Watermark | undefined, table: IncrementalTableConfig, columns: SourceColumn[]): Promise<Watermark | undefined> {
+async function advancedWatermark(
+  session: SnowflakeSession,
+  candidate: Watermark | undefined,
+  table: IncrementalTableConfig,
+  columns: SourceColumn[],
+): Promise<Watermark | undefined> {
   if (!candidate) return undefined;
-  const stored = (await session.query(`select cursor_value, primary_key_values from ${METADATA_SCHEMA}.watermarks where table_name = ?`, [table.name]))[0];
+  const stored = (
+    await session.query(
+      `select cursor_value, primary_key_values from ${METADATA_SCHEMA}.watermarks where table_name = ?`,
+      [table.name],
+    )
+  )[0];
   if (!stored) return candidate;
   const previous = storedWatermark(table.name, stored.CURSOR_VALUE, stored.PRIMARY_KEY_VALUES);
   const keyColumns = [table.cursor, ...table.primaryKey].map((name) => columns.find((column) => column.name === name));
   const typed = (values: string[]) => values.map((value, index) => typedLiteral(value, keyColumns[index]));
-  const rows = await session.query(`select ${tupleGreater(typed([candidate.cursor, ...candidate.primaryKey]), typed([previous.cursor, ...previous.primaryKey]))} as ahead`);
+  const rows = await session.query(
+    `select ${tupleGreater(typed([candidate.cursor, ...candidate.primaryKey]), typed([previous.cursor, ...previous.primaryKey]))} as ahead`,
+  );
   return rows[0]?.AHEAD === true ? candidate : undefined;
 }
-

@@ -20,16 +20,24 @@ const RUN_HISTORY = ['RUNS', 'RUN_TABLES', 'RUN_MODELS'];
  * version before it goes live. A crash at any step leaves PUBLISHED as it was; the next publish
  * starts PUBLISHED__NEXT afresh.
  */
-export async function publishSchema(session: SnowflakeSession, database: string, readerRole: string | undefined): Promise<PublishOutput> {
+export async function publishSchema(
+  session: SnowflakeSession,
+  database: string,
+  readerRole: string | undefined,
+): Promise<PublishOutput> {
   await session.execute(`create schema if not exists ${PUBLISHED_SCHEMA}`);
   await session.execute(`create or replace schema ${NEXT_SCHEMA}`);
-  const marts = await session.query("select table_name from information_schema.tables where table_schema = 'MARTS' and table_type = 'BASE TABLE' order by table_name");
+  const marts = await session.query(
+    "select table_name from information_schema.tables where table_schema = 'MARTS' and table_type = 'BASE TABLE' order by table_name",
+  );
   for (const row of marts) {
     const name = quoteIdent(String(row.TABLE_NAME));
     await session.execute(`create table ${NEXT_SCHEMA}.${name} clone marts.${name}`);
   }
   for (const name of RUN_HISTORY) {
-    await session.execute(`create table ${NEXT_SCHEMA}.${quoteIdent(`_REBAR_${name}`)} clone ${METADATA_SCHEMA}.${name}`);
+    await session.execute(
+      `create table ${NEXT_SCHEMA}.${quoteIdent(`_REBAR_${name}`)} clone ${METADATA_SCHEMA}.${name}`,
+    );
   }
   if (readerRole) {
     await session.execute(`grant usage on schema ${NEXT_SCHEMA} to role ${sfIdent(readerRole)}`);
@@ -37,6 +45,8 @@ export async function publishSchema(session: SnowflakeSession, database: string,
   }
   await session.execute(`alter schema ${NEXT_SCHEMA} swap with ${PUBLISHED_SCHEMA}`);
   await session.execute(`drop schema if exists ${NEXT_SCHEMA}`);
-  const size = await session.query(`select coalesce(sum(bytes), 0) as bytes from information_schema.tables where table_schema = '${PUBLISHED_SCHEMA}'`);
+  const size = await session.query(
+    `select coalesce(sum(bytes), 0) as bytes from information_schema.tables where table_schema = '${PUBLISHED_SCHEMA}'`,
+  );
   return { location: `${database}.${PUBLISHED_SCHEMA}`, bytes: Number(size[0]?.BYTES ?? 0) };
 }

@@ -11,12 +11,18 @@ import { PUBLISHED_SCHEMA } from './publish.js';
  * runs one statement per call), and a role that may only read (SNOWFLAKE_ROLE) is the real guard.
  * Results come back as rows; writing a file (--output, parquet) is the DuckDB file's feature.
  */
-export async function readOnlyQuery(settings: SnowflakeSettings, input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput> {
+export async function readOnlyQuery(
+  settings: SnowflakeSettings,
+  input: ReadOnlyQueryInput,
+): Promise<ReadOnlyQueryOutput> {
   if (input.outputPath || input.format === 'parquet') {
-    throw new SqlError('--output and --format parquet write a file from the DuckDB warehouse; on Snowflake print the rows (--format csv, json or jsonl) and redirect them.');
+    throw new SqlError(
+      '--output and --format parquet write a file from the DuckDB warehouse; on Snowflake print the rows (--format csv, json or jsonl) and redirect them.',
+    );
   }
   const sql = input.sql.trim().replace(/;\s*$/, '');
-  if (!/^(select|with)\b/i.test(sql)) throw new SqlError(`rebar sql only reads: start the query with SELECT or WITH (got "${sql.slice(0, 40)}")`);
+  if (!/^(select|with)\b/i.test(sql))
+    throw new SqlError(`rebar sql only reads: start the query with SELECT or WITH (got "${sql.slice(0, 40)}")`);
   const rows = await withSnowflake(settings, PUBLISHED_SCHEMA, async (session) => {
     try {
       return await session.query(sql);

@@ -4,9 +4,21 @@ import { inTransaction, type SnowflakeSession } from './connection.js';
 import { sfIdent, storedName } from './identifiers.js';
 
 /** Forgets a table's watermark (and unless keepRows its raw rows and last key pass) in one transaction. */
-export async function resetTable(session: SnowflakeSession, rawSchema: string, input: ResetTableInput): Promise<ResetTableOutput> {
+export async function resetTable(
+  session: SnowflakeSession,
+  rawSchema: string,
+  input: ResetTableInput,
+): Promise<ResetTableOutput> {
   const name = input.table.name;
-  const exists = Number((await session.query('select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?', [storedName(rawSchema), storedName(name)]))[0]?.N ?? 0) > 0;
+  const exists =
+    Number(
+      (
+        await session.query(
+          'select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?',
+          [storedName(rawSchema), storedName(name)],
+        )
+      )[0]?.N ?? 0,
+    ) > 0;
   return inTransaction(session, async () => {
     const forgotten = await session.execute(`delete from ${METADATA_SCHEMA}.watermarks where table_name = ?`, [name]);
     if (input.keepRows) return { hadWatermark: forgotten > 0, rowsDeleted: 0 };

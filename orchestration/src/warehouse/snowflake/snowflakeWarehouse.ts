@@ -6,9 +6,27 @@ import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
-  ColumnReread, RereadColumnInput, RereadColumnOutput,
-  LoadFileInput, LoadFileOutput, Warehouse, PruneExpiredRowsInput, PruneExpiredRowsOutput, PublishInput, PublishOutput, ReadAlertsInput, ReadAlertsOutput,
-  ReplaceTableInput, ReplaceTableOutput, ResetTableInput, ResetTableOutput, TombstoneInput, TombstoneOutput, RunHistoryOutput, ReadOnlyQueryInput, ReadOnlyQueryOutput,
+  ColumnReread,
+  RereadColumnInput,
+  RereadColumnOutput,
+  LoadFileInput,
+  LoadFileOutput,
+  Warehouse,
+  PruneExpiredRowsInput,
+  PruneExpiredRowsOutput,
+  PublishInput,
+  PublishOutput,
+  ReadAlertsInput,
+  ReadAlertsOutput,
+  ReplaceTableInput,
+  ReplaceTableOutput,
+  ResetTableInput,
+  ResetTableOutput,
+  TombstoneInput,
+  TombstoneOutput,
+  RunHistoryOutput,
+  ReadOnlyQueryInput,
+  ReadOnlyQueryOutput,
 } from '../warehouse.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
@@ -79,11 +97,15 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   latestNodeResults(): Promise<RecordedNodeResult[]> {
-    return this.session((session) => recordedNodeResults(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA));
+    return this.session((session) =>
+      recordedNodeResults(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA),
+    );
   }
 
   previousBuild(): Promise<PreviousBuild> {
-    return this.session((session) => previousBuild(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA));
+    return this.session((session) =>
+      previousBuild(async (sql) => (await session.query(sql)).map(lowerCaseKeys), METADATA_SCHEMA),
+    );
   }
 
   recordRun(summary: RunSummary): Promise<void> {

@@ -22,7 +22,13 @@ const CSV_FORMAT = `type = csv field_optionally_enclosed_by = '"' escape_unenclo
  * before the caller's transaction. The temporary table is unqualified: it lives in the session's
  * current schema and disappears with the session.
  */
-export async function stageFile(session: SnowflakeSession, stageTable: string, columnNames: string[], filePath: string, loadId: string): Promise<void> {
+export async function stageFile(
+  session: SnowflakeSession,
+  stageTable: string,
+  columnNames: string[],
+  filePath: string,
+  loadId: string,
+): Promise<void> {
   const definitions = columnNames.map((name) => `${sfIdent(name)} varchar`).join(', ');
   await session.execute(`create or replace temporary table ${quoteIdent(stageTable)} (${definitions})`);
   // An empty extract (nothing changed) leaves the staged table empty: nothing to upload.
@@ -33,7 +39,9 @@ export async function stageFile(session: SnowflakeSession, stageTable: string, c
     await pipeline(createReadStream(filePath), createGzip(), createWriteStream(gzipped));
     const path = `${STAGE}/${safePathPart(loadId)}/${randomUUID()}/`;
     await session.query(`put ${quoteLiteral(`file://${gzipped}`)} @${path} auto_compress = false overwrite = true`);
-    await session.query(`copy into ${quoteIdent(stageTable)} from @${path} file_format = (${CSV_FORMAT}) on_error = abort_statement purge = true`);
+    await session.query(
+      `copy into ${quoteIdent(stageTable)} from @${path} file_format = (${CSV_FORMAT}) on_error = abort_statement purge = true`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,12 +10,25 @@ import { stageFile } from './stageFile.js';
  * Sets _rebar_deleted_at (and bumps _rebar_loaded_at) on raw rows whose primary key is not among the source's keys (a file),
  * and records the pass in _rebar.key_checks, in one transaction. Idempotent.
  */
-export async function tombstoneMissingKeys(session: SnowflakeSession, rawSchema: string, input: TombstoneInput): Promise<TombstoneOutput> {
+export async function tombstoneMissingKeys(
+  session: SnowflakeSession,
+  rawSchema: string,
+  input: TombstoneInput,
+): Promise<TombstoneOutput> {
   const target = `${rawSchema}.${sfIdent(input.table.name)}`;
   const keys = `_rebar_source_keys_${input.table.name}`;
-  await stageFile(session, keys, input.keyColumns.map((column) => column.name), input.keysFilePath, input.loadId);
+  await stageFile(
+    session,
+    keys,
+    input.keyColumns.map((column) => column.name),
+    input.keysFilePath,
+    input.loadId,
+  );
   const match = input.keyColumns
-    .map((column) => `${fromStagedText(`source_key.${sfIdent(column.name)}`, column.pgType)} = ${target}.${sfIdent(column.name)}`)
+    .map(
+      (column) =>
+        `${fromStagedText(`source_key.${sfIdent(column.name)}`, column.pgType)} = ${target}.${sfIdent(column.name)}`,
+    )
     .join(' and ');
   return inTransaction(session, async () => {
     const keysSeen = Number((await session.query(`select count(*) as n from ${quoteIdent(keys)}`))[0]?.N ?? 0);
@@ -25,7 +38,12 @@ export async function tombstoneMissingKeys(session: SnowflakeSession, rawSchema:
         where _rebar_deleted_at is null and not exists (select 1 from ${quoteIdent(keys)} as source_key where ${match})`,
     );
     await session.execute(`delete from ${METADATA_SCHEMA}.key_checks where table_name = ?`, [input.table.name]);
-    await session.execute(`insert into ${METADATA_SCHEMA}.key_checks values (?, current_timestamp(), ?, ?, ?)`, [input.table.name, keysSeen, tombstoned, input.loadId]);
+    await session.execute(`insert into ${METADATA_SCHEMA}.key_checks values (?, current_timestamp(), ?, ?, ?)`, [
+      input.table.name,
+      keysSeen,
+      tombstoned,
+      input.loadId,
+    ]);
     return { keysSeen, tombstoned };
   });
 }

@@ -5,7 +5,9 @@ import { fromStagedText } from './types.js';
 
 /** The staged VARCHAR columns converted to raw's types, under their raw names (a select list). */
 export function typedColumns(columns: SourceColumn[]): string {
-  return columns.map((column) => `${fromStagedText(sfIdent(column.name), column.pgType)} as ${sfIdent(column.name)}`).join(', ');
+  return columns
+    .map((column) => `${fromStagedText(sfIdent(column.name), column.pgType)} as ${sfIdent(column.name)}`)
+    .join(', ');
 }
 
 /** The staged table as a typed subquery named `staged`. */
