@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../orchestration/src/config/config.js';
@@ -8,7 +7,8 @@ import { createWarehouse } from '../../orchestration/src/warehouse/createWarehou
 import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
 import { generateSource } from '../../orchestration/src/source/generator/index.js';
 import { createRebarWorker } from '../../orchestration/src/temporal/createWorker.js';
-import type { NightlyLoadInput } from '../../orchestration/src/temporal/workflows/index.js';
+import { failedRunOf } from '../../orchestration/src/temporal/failedRunSummary.js';
+import { nightlyLoad, type NightlyLoadInput } from '../../orchestration/src/temporal/workflows/index.js';
 import { runCli } from '../support/runCli.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 import { testConfig } from '../support/testConfig.js';
@@ -69,12 +69,11 @@ async function withWorker<T>(work: () => Promise<T>): Promise<T> {
 
 async function runNightly(workflowId: string, args: NightlyLoadInput): Promise<RunSummary> {
   try {
-    return (await withWorker(() =>
-      env.client.workflow.execute('nightlyLoad', { taskQueue, workflowId, args: [args] }),
-    )) as RunSummary;
+    return await withWorker(() => env.client.workflow.execute(nightlyLoad, { taskQueue, workflowId, args: [args] }));
   } catch (error) {
-    assert.ok(error instanceof WorkflowFailedError, String(error));
-    return (error.cause as Error & { details?: unknown[] }).details?.[0] as RunSummary;
+    const failed = failedRunOf(error);
+    assert.ok(failed, String(error));
+    return failed.summary;
   }
 }
 
@@ -176,7 +175,7 @@ test("rebar status shows the last runs, each source table's freshness, a table t
 
 test("rebar status shows a running load's progress from its workflow, reading history from the published copy while the load holds the warehouse", async () => {
   const run = withWorker(() =>
-    env.client.workflow.execute('nightlyLoad', {
+    env.client.workflow.execute(nightlyLoad, {
       taskQueue,
       workflowId: 'status-live',
       args: [{ dbtSelect: quickBuild }],
@@ -194,7 +193,7 @@ test("rebar status shows a running load's progress from its workflow, reading hi
     const live = /status-live since \S+: (nightly [a-z ]+: \d+\/\d+ tables, [\d,]+ rows extracted)/.exec(status.stdout);
     if (live && !done) seen.push(live[1]!);
   }
-  const summary = (await run) as RunSummary;
+  const summary = await run;
   assert.equal(summary.status, 'success');
   console.log(`progress seen by rebar status during the run: ${[...new Set(seen)].join(' | ')}`);
   assert.ok(seen.length > 0, 'rebar status saw the run in progress');

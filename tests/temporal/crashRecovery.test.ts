@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../orchestration/src/config/config.js';
 import { loadTablesConfig, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
-import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
+import { nightlyLoad } from '../../orchestration/src/temporal/workflows/index.js';
 import { generateSource, simulateDay } from '../../orchestration/src/source/generator/index.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
@@ -119,16 +119,16 @@ test(
     const results: string[] = [];
     try {
       // A first, undisturbed run builds every model.
-      const baseline = (await env.client.workflow.execute('nightlyLoad', {
+      const baseline = await env.client.workflow.execute(nightlyLoad, {
         taskQueue,
         workflowId: 'crash-baseline',
         args: [{}],
-      })) as RunSummary;
+      });
       assert.equal(baseline.status, 'success');
       for (let trial = 1; trial <= TRIALS; trial += 1) {
         await simulateDay(source.client, { seed: trial });
         const started = Date.now();
-        const handle = await env.client.workflow.start('nightlyLoad', {
+        const handle = await env.client.workflow.start(nightlyLoad, {
           taskQueue,
           workflowId: `crash-trial-${trial}`,
           // A one-model dbt build keeps each trial short; the kill still lands in extract, dbt, record and publish.
@@ -141,7 +141,7 @@ test(
         worker.kill('SIGKILL');
         await killed(worker);
         worker = startWorker();
-        const summary = (await handle.result()) as RunSummary;
+        const summary = await handle.result();
         if (process.env.REBAR_CRASH_DEBUG) {
           const history = await handle.fetchHistory();
           const t0 =
