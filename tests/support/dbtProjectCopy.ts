@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './projectRoot.js';
 
-const PROJECT_PARTS = ['dbt_project.yml', 'profiles.yml', 'models', 'macros', 'seeds', 'snapshots', 'analyses'];
+const PROJECT_PARTS = [
+  'dbt_project.yml',
+  'profiles.yml',
+  'models',
+  'macros',
+  'seeds',
+  'snapshots',
+  'analyses',
+  'data-tests',
+];
 
 /**
  * A private copy of this repository's dbt project, for a test that edits a model or a seed: test

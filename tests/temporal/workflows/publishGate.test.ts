@@ -34,9 +34,10 @@ let config: RebarConfig;
  */
 function projectWithPlantedTest(): string {
   const dir = dbtProjectCopy('rebar-gate-project-');
-  mkdirSync(join(dir, 'tests'));
+  // dbt_project.yml's test-paths: singular tests live in data-tests/.
+  mkdirSync(join(dir, 'data-tests'), { recursive: true });
   writeFileSync(
-    join(dir, 'tests', 'planted_company_name_check.sql'),
+    join(dir, 'data-tests', 'planted_company_name_check.sql'),
     "select company_id from {{ ref('stg_rebar_source__companies') }} where company_name = 'PLANTED FAILURE'\n",
   );
   return dir;
