@@ -235,4 +235,4 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
       'gate-fixed success',
     ],
   );
-}, 2_400_000); // six runs, five each a dbt build of the project: generous for a busy two-core machine
+}, 2_400_000); // six runs, five of them a dbt build of the project: generous for a busy two-core machine
