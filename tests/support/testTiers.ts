@@ -24,4 +24,5 @@ export const UNIT_TESTS = [
   'tests/temporal/workflows/dbtScope.test.ts',
   'tests/temporal/workflows/replay.test.ts',
   'tests/util/redact.test.ts',
+  'tests/warehouse/previousBuild.test.ts',
 ];

@@ -49,7 +49,7 @@ export function formatSummary(summary: RunSummary): string {
     lines.push('dbt build: not run (extract-only run).');
     lines.push(
       '',
-      `Publish gate: not checked: extract-only run, nothing built to gate (${summary.published ? 'published: the schemas rebar.yml publish: lists, and the run history' : 'not published: the load failed'}).`,
+      `Publish gate: not checked: extract-only run, nothing built to gate (${summary.published ? 'published: the schemas rebar.yml publish: lists, and the run history' : (summary.publishWithheld ?? 'not published: the load failed')}).`,
     );
     lines.push('', ...formatAlerts(summary.alerts));
     lines.push(

@@ -19,10 +19,17 @@ export interface DbtBuildScope {
   projectFingerprint?: string;
 }
 
-/** The fingerprint of the last successful nightly's build, and whether the newest recorded run failed. */
+/**
+ * The fingerprint of the last successful nightly's build, and whether the newest run that built (or
+ * may have started building) the dbt project did not succeed. Extract-only runs (--no-dbt, `rebar
+ * load`) do not count: they leave the models as the run before them left them, so a failed or
+ * interrupted build stays the last word on the models until a run builds them again.
+ */
 export interface PreviousBuild {
   projectFingerprint: string | undefined;
   lastRunFailed: boolean;
+  /** That newest building run, when one is recorded. */
+  lastBuild?: { runId: string; status: string };
 }
 
 /** Table names dbt's `source:` selector can name as they are (no dots or glob characters). */

@@ -79,6 +79,8 @@ export interface RunSummary {
   dbtBuild?: DbtBuildScope;
   /** Set when the run built no models, saying why (--no-dbt, or no dbt project configured in <file>): published without a build (what rebar.yml publish: lists). */
   extractOnly?: string;
+  /** An extract-only run that loaded but did not publish: why (the models' last build did not pass). */
+  publishWithheld?: string;
   /**
    * Why the run failed (or was cancelled) when its tables, models, retention and gate do not say it
    * all: failing before extracting, dbt's own error lines, publishing. `rebar status` shows it.

@@ -192,7 +192,7 @@ test('a clean night extracts every planned table, builds only what changed, pass
   assert.deepEqual(activities.sendAlert.inputs, [], 'no open alerts, nothing failed: nobody is paged');
 });
 
-test('planLoad decides the dbt scope: an extract-only plan builds nothing and publishes raw; a backfill builds what its tables feed', async () => {
+test('planLoad decides the dbt scope: an extract-only plan builds nothing and publishes raw, unless the last build failed; a backfill builds what its tables feed', async () => {
   const extractOnly = fakeActivities(tablesNamed('companies'), {
     planLoad: async () => ({
       tables: tablesNamed('companies'),
@@ -210,6 +210,26 @@ test('planLoad decides the dbt scope: an extract-only plan builds nothing and pu
     ['planLoad', 'extractTable', 'pruneRetention', 'recordRun', 'publishWarehouse'],
     'no dbt, gate, freshness or alerts',
   );
+
+  // --no-dbt after a build that failed: the models in the warehouse are untested, so the load is kept
+  // and nothing is published (a success: nobody is paged).
+  const withheld = 'not published: the last run that built the dbt models (run r-7) ended failed';
+  const afterFailedBuild = fakeActivities(tablesNamed('companies'), {
+    planLoad: async () => ({
+      tables: tablesNamed('companies'),
+      parallelism: 1,
+      extractOnly: '--no-dbt',
+      publishWithheld: withheld,
+    }),
+  });
+  const kept = await succeeds(afterFailedBuild, { dbt: false });
+  assert.deepEqual([kept.status, kept.published, kept.publishWithheld], ['success', false, withheld]);
+  assert.deepEqual(afterFailedBuild.order, ['planLoad', 'extractTable', 'pruneRetention', 'recordRun']);
+  assert.deepEqual(
+    afterFailedBuild.recordRun.inputs.map((run) => [run.status, run.published]),
+    [['success', false]],
+  );
+  assert.deepEqual(afterFailedBuild.sendAlert.inputs, []);
 
   const window = { from: '2026-03-01', to: '2026-03-15' };
   const backfill = fakeActivities(tablesNamed('crew_checkins', 'haul_offs'), {

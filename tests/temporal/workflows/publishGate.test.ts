@@ -154,6 +154,18 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   assert.equal(publishedChecksum(), afterFirst);
   const badRunId = await runIdOf('gate-bad-night');
 
+  // An extract-only run (`rebar load`, --no-dbt) builds nothing: it loads raw, and publishes nothing
+  // while the models it would hand readers are the failed night's. A success: nobody is paged.
+  const load = await run('gate-extract-only', { dbt: false });
+  assert.equal(load.summary.status, 'success', load.failure);
+  assert.deepEqual([load.summary.published, load.summary.extractOnly], [false, '--no-dbt']);
+  assert.match(
+    load.summary.publishWithheld ?? '',
+    new RegExp(`the last run that built the dbt models \\(run ${badRunId}\\) ended failed.*rebar nightly`),
+  );
+  assert.match(formatSummary(load.summary), /Publish gate: not checked: extract-only run.*not published: the last run/);
+  assert.equal(publishedChecksum(), afterFirst, 'the published file is unchanged, byte for byte');
+
   // A backfill of check-ins rebuilds and tests only what check-ins feed, all of which passes.
   const backfill = await run('gate-backfill', { backfill: WINDOW, tables: ['crew_checkins'] });
   console.log(`backfill after a failed night: ${backfill.failure?.slice(0, 600)}`);
@@ -217,9 +229,10 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
     [
       'gate-first success',
       'gate-bad-night failed',
+      'gate-extract-only success',
       'gate-backfill failed',
       'gate-recheck failed',
       'gate-fixed success',
     ],
   );
-}, 2_400_000); // five runs, each a dbt build of the project: generous for a busy two-core machine
+}, 2_400_000); // six runs, five of them a dbt build of the project: generous for a busy two-core machine

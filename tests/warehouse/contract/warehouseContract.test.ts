@@ -402,7 +402,11 @@ describe.each([duckdb, fakesnow])('the Warehouse contract on $name', (factory) =
       nodes.map((node) => [node.uniqueId, node.status, node.runId, node.workflowId, node.message]),
       [['model.rebar.fct_alerts', 'error', 'run-2', 'wf-run-2', 'Binder Error: column x not found']],
     );
-    assert.deepEqual(await backend.warehouse.previousBuild(), { projectFingerprint: 'fp-1', lastRunFailed: true });
+    assert.deepEqual(await backend.warehouse.previousBuild(), {
+      projectFingerprint: 'fp-1',
+      lastRunFailed: true,
+      lastBuild: { runId: 'run-2', status: 'failed' },
+    });
   }, 300_000);
 
   test('alerts, publish and read-only query: alerts are read round-robin from the marts; readers see the published version only after publish', async () => {

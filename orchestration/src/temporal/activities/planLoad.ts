@@ -53,7 +53,13 @@ export function createPlanLoad(deps: ActivityDeps) {
       );
     await refusePartitionsWithParents(deps.sourceUrl, selected);
     const extractOnly = input.dbt === false ? '--no-dbt' : deps.dbt.projectDir === undefined ? deps.dbt.why : undefined;
-    const plan = { parallelism: deps.config.extractParallelism, ...(extractOnly ? { extractOnly } : {}) };
+    const publishWithheld =
+      extractOnly !== undefined && deps.dbt.projectDir !== undefined ? await untestedModels(deps) : undefined;
+    const plan = {
+      parallelism: deps.config.extractParallelism,
+      ...(extractOnly ? { extractOnly } : {}),
+      ...(publishWithheld ? { publishWithheld } : {}),
+    };
     if (!input.window || input.tables) return { ...plan, tables: selected };
     const backfillable = await backfillableTables(deps.sourceUrl, selected, input.window).catch((error: unknown) => {
       if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(error.message, 'SourceTableError');
@@ -61,6 +67,17 @@ export function createPlanLoad(deps: ActivityDeps) {
     });
     return { ...plan, tables: backfillable };
   };
+}
+
+/**
+ * Why an extract-only run must not publish, if it must not: the warehouse's models are those of the
+ * last run that built them, and that run failed or was stopped (perhaps halfway through its build).
+ * The extract-only run leaves them as they are, so only a run that builds and tests them publishes.
+ */
+async function untestedModels(deps: ActivityDeps): Promise<string | undefined> {
+  const { lastBuild } = await deps.loader.previousBuild();
+  if (lastBuild === undefined || lastBuild.status === 'success') return undefined;
+  return `not published: the last run that built the dbt models (run ${lastBuild.runId}) ended ${lastBuild.status}, and this run builds none; readers keep the previously published warehouse until \`rebar nightly\` builds and tests the models`;
 }
 
 /** A run holding a partition and its parent would load the partition's rows twice: refused before anything is read. */

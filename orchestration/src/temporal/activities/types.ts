@@ -27,6 +27,11 @@ export interface PlanLoadOutput {
    * tables config); absent in runs planned before extract-only runs existed, which all built.
    */
   extractOnly?: string;
+  /**
+   * An extract-only run of a project with dbt models, whose last build did not pass: why this run
+   * loads raw but publishes nothing (publishing would hand readers models no run has tested since).
+   */
+  publishWithheld?: string;
 }
 
 export interface ExtractTableInput {

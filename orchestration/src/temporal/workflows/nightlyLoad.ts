@@ -253,7 +253,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     models,
     retention,
     alerts,
-    published: status === 'success',
+    published: status === 'success' && plan.publishWithheld === undefined,
     phaseSeconds: {
       extract: (extracted - extractStarted) / 1000,
       prune: (pruned - extracted) / 1000,
@@ -267,6 +267,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     freshness,
     ...(build ? { dbtBuild: build } : {}),
     ...(plan.extractOnly === undefined ? {} : { extractOnly: plan.extractOnly }),
+    ...(plan.publishWithheld === undefined ? {} : { publishWithheld: plan.publishWithheld }),
     ...(status === 'success'
       ? {}
       : { failure: failedRunMessage(failureReasons({ tables, models, retention, publishGate }, dbt.errors)) }),
@@ -292,6 +293,8 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     return summary;
   }
   progress.phase = 'done';
+  // Loaded, and rightly not published (planLoad said why): a success, nothing to page anyone about.
+  if (summary.status === 'success') return summary;
   await notify(buildRunFailedAlert(summary, dbt.errors));
   const reasons = failureReasons(summary, dbt.errors);
   throw ApplicationFailure.nonRetryable(
