@@ -56,7 +56,8 @@ const rawSchema = 'raw';
 /**
  * The DuckDB warehouse: raw, _rebar and the marts in one local file, published as a second file.
  * Each operation lives in its own file in this folder; this class opens the file for it (see
- * connection.ts: one process writes at a time, and dbt opens the file between operations).
+ * connection.ts: one process writes at a time, operations queued back to back share one open
+ * instance, and dbt opens the file once nothing is queued).
  */
 export class DuckDbWarehouse implements Warehouse {
   /**
@@ -68,12 +69,9 @@ export class DuckDbWarehouse implements Warehouse {
     private readonly publishedPath: string,
   ) {}
 
-  /** The working file with the _rebar tables in place. */
+  /** The working file with the _rebar tables in place (ensured once per opened instance, see connection.ts). */
   private open<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    return withDuckDb(this.warehousePath, async (connection) => {
-      await ensureMetadataTables(connection);
-      return work(connection);
-    });
+    return withDuckDb(this.warehousePath, work, ensureMetadataTables);
   }
 
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {
