@@ -5,6 +5,8 @@ import type { RetentionBoundary } from '../../retention/expiredRows.js';
 import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
+import type { LoadDuration } from '../../runs/extractStartOrder.js';
+import { readLastLoadDurations } from '../bookkeeping/lastLoadDurations.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import type {
@@ -33,6 +35,7 @@ import type {
   ReadOnlyQueryInput,
   ReadOnlyQueryOutput,
 } from '../warehouse.js';
+import { duckdbBookkeeping } from './bookkeeping.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { inTransaction, withDuckDb } from './connection.js';
 import { contentCheckPosition, rawRowsAsText, recordContentCheck } from './contentChecks.js';
@@ -159,6 +162,10 @@ export class DuckDbWarehouse implements Warehouse {
 
   recordRun(summary: RunSummary): Promise<void> {
     return this.open((connection) => inTransaction(connection, () => recordRun(connection, summary)));
+  }
+
+  lastLoadDurations(): Promise<LoadDuration[]> {
+    return this.open((connection) => readLastLoadDurations(duckdbBookkeeping(connection)));
   }
 
   /** Read-only, never waiting for a load: the working file, or the published one while a load holds it. */
