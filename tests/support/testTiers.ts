@@ -18,6 +18,7 @@ export const UNIT_TESTS = [
   'tests/reconcile/canonicalValues.test.ts',
   'tests/retention/retentionPolicy.test.ts',
   'tests/runs/dbtBuildScope.test.ts',
+  'tests/runs/extractStartOrder.test.ts',
   'tests/runs/publishGate.test.ts',
   'tests/support/testTiers.test.ts',
   'tests/temporal/runTrigger.test.ts',

@@ -5,6 +5,7 @@ import type { RetentionCutoff } from '../retention/retentionCutoffs.js';
 import type { RetentionBoundary } from '../retention/expiredRows.js';
 import type { AlertsSummary } from '../runs/alertsSummary.js';
 import type { PreviousBuild } from '../runs/dbtBuildScope.js';
+import type { LoadDuration } from '../runs/extractStartOrder.js';
 import type { RecordedNodeResult } from '../runs/publishGate.js';
 import type { RunSummary } from '../runs/runSummary.js';
 import type { SqlFormat } from '../sql/sqlFormat.js';
@@ -82,6 +83,8 @@ export interface Warehouse {
   rereadColumn(input: RereadColumnInput): Promise<RereadColumnOutput>;
   /** The last `limit` runs, each table's last load and its latest source freshness (`rebar status`); read-only. */
   runHistory(limit: number): Promise<RunHistoryOutput>;
+  /** How long each table's newest successful load took (planLoad starts the longest first); tables never loaded are absent. */
+  lastLoadDurations(): Promise<LoadDuration[]>;
   /** One ad-hoc query on what readers see (the published warehouse), never writing it (`rebar sql`). */
   readOnlyQuery(input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput>;
   /** The nightly content check's side in this warehouse; undefined where it is not built yet (Snowflake, see docs/snowflake.md). */

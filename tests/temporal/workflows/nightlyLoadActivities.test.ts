@@ -192,6 +192,41 @@ test('a clean night extracts every planned table, builds only what changed, pass
   assert.deepEqual(activities.sendAlert.inputs, [], 'no open alerts, nothing failed: nobody is paged');
 });
 
+test("the extract phase starts tables in planLoad's order (longest first); the summary, retention and dbt scope list them in configured order", async () => {
+  const configuredOrder = ['companies', 'crew_checkins', 'haul_offs'];
+  const activities = fakeActivities(tablesNamed('haul_offs', 'companies', 'crew_checkins'), {
+    planLoad: async () => ({
+      tables: tablesNamed('haul_offs', 'companies', 'crew_checkins'),
+      parallelism: 1,
+      configuredOrder,
+    }),
+    extractTable: async ({ table }) => loadedTable(table.name, 1),
+  });
+  const summary = await succeeds(activities);
+  assert.equal(summary.status, 'success');
+  assert.deepEqual(
+    activities.extractTable.inputs.map((input) => input.table.name),
+    ['haul_offs', 'companies', 'crew_checkins'],
+    'one at a time, in the order planLoad returned',
+  );
+  assert.deepEqual(
+    summary.tables.map((table) => table.table),
+    configuredOrder,
+  );
+  assert.deepEqual(
+    activities.recordRun.inputs.map((run) => run.tables.map((table) => table.table)),
+    [configuredOrder],
+  );
+  assert.deepEqual(
+    activities.pruneRetention.inputs.map((input) => input.tables.map((table) => table.name)),
+    [configuredOrder],
+  );
+  assert.deepEqual(
+    activities.runDbtBuild.inputs.map(({ runId: _runId, ...scope }) => scope),
+    [{ changedTables: configuredOrder }],
+  );
+});
+
 test('planLoad decides the dbt scope: an extract-only plan builds nothing and publishes raw, unless the last build failed; a backfill builds what its tables feed', async () => {
   const extractOnly = fakeActivities(tablesNamed('companies'), {
     planLoad: async () => ({

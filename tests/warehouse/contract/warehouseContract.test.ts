@@ -409,6 +409,40 @@ describe.each([duckdb, fakesnow])('the Warehouse contract on $name', (factory) =
     });
   }, 300_000);
 
+  test("last load durations: each table's newest successful load, a failed load not counted", async () => {
+    const table = (name: string, status: 'success' | 'failed', durationMs: number) => ({
+      table: name,
+      status,
+      rowsExtracted: 1,
+      rowsWritten: 1,
+      rowsTombstoned: 0,
+      bytes: 10,
+      durationMs,
+      schemaChanges: [],
+      ...(status === 'failed' ? { error: 'connection reset' } : {}),
+      sourceRows: 1,
+      warehouseRows: 1,
+    });
+    await backend.warehouse.recordRun(
+      summary('run-d1', 'success', '2026-06-01T02:00:00.000Z', {
+        tables: [table('dur_a', 'success', 500), table('dur_b', 'success', 300)],
+      }),
+    );
+    await backend.warehouse.recordRun(
+      summary('run-d2', 'failed', '2026-06-02T02:00:00.000Z', {
+        tables: [table('dur_a', 'failed', 5), table('dur_b', 'success', 800)],
+      }),
+    );
+    const durations = await backend.warehouse.lastLoadDurations();
+    assert.deepEqual(
+      durations.filter((known) => known.table.startsWith('dur_')).sort((a, b) => a.table.localeCompare(b.table)),
+      [
+        { table: 'dur_a', durationMs: 500 },
+        { table: 'dur_b', durationMs: 800 },
+      ],
+    );
+  }, 300_000);
+
   test('alerts, publish and read-only query: alerts are read round-robin from the marts; readers see the published version only after publish', async () => {
     assert.equal((await backend.warehouse.readAlerts({ limit: 3 })).status, 'not_listed');
     await backend.query('create schema if not exists marts');

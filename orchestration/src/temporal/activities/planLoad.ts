@@ -5,6 +5,7 @@ import { findPartitionOverlaps, partitionOverlapMessage } from '../../extract/pa
 import { readSourceColumns, SourceTableError } from '../../extract/sourceColumns.js';
 import { SourceSchemaError } from '../../extract/sourceCatalog.js';
 import type { TableConfig } from '../../kernel/tablesConfig.js';
+import { extractStartOrder } from '../../runs/extractStartOrder.js';
 import { checkSource, SourceCredentialsError, SourcePermanentError } from '../../source/checkSource.js';
 import { withClient } from '../../source/demoSource.js';
 import { describeLoad, earlierLoads, runningLoads } from '../runIdentity.js';
@@ -60,12 +61,24 @@ export function createPlanLoad(deps: ActivityDeps) {
       ...(extractOnly ? { extractOnly } : {}),
       ...(publishWithheld ? { publishWithheld } : {}),
     };
-    if (!input.window || input.tables) return { ...plan, tables: selected };
-    const backfillable = await backfillableTables(deps.sourceUrl, selected, input.window).catch((error: unknown) => {
-      if (error instanceof SourceTableError) throw ApplicationFailure.nonRetryable(error.message, 'SourceTableError');
-      throw sourceFailure(error, deps.sourceUrl, "Reading the source tables' columns failed", 'SourceColumnsFailed');
-    });
-    return { ...plan, tables: backfillable };
+    const planned =
+      !input.window || input.tables
+        ? selected
+        : await backfillableTables(deps.sourceUrl, selected, input.window).catch((error: unknown) => {
+            if (error instanceof SourceTableError)
+              throw ApplicationFailure.nonRetryable(error.message, 'SourceTableError');
+            throw sourceFailure(
+              error,
+              deps.sourceUrl,
+              "Reading the source tables' columns failed",
+              'SourceColumnsFailed',
+            );
+          });
+    return {
+      ...plan,
+      tables: extractStartOrder(planned, await deps.loader.lastLoadDurations()),
+      configuredOrder: planned.map((table) => table.name),
+    };
   };
 }
 

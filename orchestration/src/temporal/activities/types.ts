@@ -19,8 +19,13 @@ export interface PlanLoadInput {
   dbt?: boolean;
 }
 export interface PlanLoadOutput {
-  /** Names and settings only: small, and no secrets. */
+  /** Names and settings only: small, and no secrets. In the order the extract phase starts them (runs/extractStartOrder.ts). */
   tables: TableConfig[];
+  /**
+   * The same tables' names in configured order: how the run summary lists them. Absent in runs
+   * planned before the start order existed, whose tables came in this order.
+   */
+  configuredOrder?: string[];
   parallelism: number;
   /**
    * Set when the run builds no dbt models, saying why (--no-dbt, or no dbt project configured in the

@@ -25,6 +25,7 @@ import type { RetentionSummary } from '../../runs/retentionSummary.js';
 import type { ModelRunResult, RunSummary, TableRunResult } from '../../runs/runSummary.js';
 import { failedRunMessage, failureReasons, loadedCleanly, overallStatus } from '../../runs/runSummary.js';
 import { mapBounded } from './boundedParallel.js';
+import { inConfiguredOrder } from './configuredOrder.js';
 import { dbtScope } from './dbtScope.js';
 
 export interface NightlyLoadInput {
@@ -204,7 +205,8 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   Object.assign(progress, { phase: 'extracting', tablesTotal: plan.tables.length });
   // Each extract names its table in the Temporal UI (user metadata); runs started before replay without it.
   const tableSummaries = patched('extract-table-summaries');
-  const tables = await mapBounded(plan.tables, plan.parallelism, async (table) => {
+  // Started in plan order (longest last load first), reported in configured order.
+  const extractedTables = await mapBounded(plan.tables, plan.parallelism, async (table) => {
     const extractInput = { runId, table, window: input.backfill };
     const extracting = tableSummaries
       ? extractTable.executeWithOptions({ summary: `extract ${table.name}` }, [extractInput])
@@ -215,6 +217,8 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     progress.rowsExtracted += result.rowsExtracted;
     return result;
   });
+  const tables = inConfiguredOrder(extractedTables, (result) => result.table, plan.configuredOrder);
+  const plannedTables = inConfiguredOrder(plan.tables, (table) => table.name, plan.configuredOrder);
 
   // After extraction, so rows that aged out are gone before dbt reads raw; only tables that loaded.
   const extracted = Date.now();
@@ -222,7 +226,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   const loaded = tables.filter((table) => table.status === 'success').map((table) => table.table);
   const retention = await pruneRetention({
     runId,
-    tables: plan.tables.filter((table) => loaded.includes(table.name)),
+    tables: plannedTables.filter((table) => loaded.includes(table.name)),
   }).then(
     (output): RetentionSummary => ({ pruned: output.pruned, error: null }),
     (failure: unknown): RetentionSummary => ({ pruned: [], error: failureMessage(failure) }),

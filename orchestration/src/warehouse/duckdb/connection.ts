@@ -1,29 +1,102 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /**
- * DuckDB allows one read-write process per file, and dbt (a subprocess) must be able to open the
- * file between loads. So each operation opens the file, works, and closes it again, and
- * operations within this process take turns.
+ * DuckDB allows one read-write process per file, and dbt (a subprocess), publish's copy, `rebar
+ * reset` and other processes must be able to open the file between loads. So operations within
+ * this process take turns, and the file is open only while some operation of this process is
+ * queued for it: operations queued back to back (the extract phase's tables) share one open
+ * instance, each with its own connection (temp tables and session settings stay per operation);
+ * the last one in the queue closes it (a checkpoint), so once nothing is waiting nothing of this
+ * process holds the file. Every write commits its own transaction to the WAL as before, so a
+ * killed process loses nothing committed.
  */
 const queues = new Map<string, Promise<unknown>>();
+/** Operations of this process queued or running per file, the running one included. */
+const waiting = new Map<string, number>();
+const openInstances = new Map<string, OpenInstance>();
 
-export async function withDuckDb<T>(path: string, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  return takeTurn(path, async () => {
-    const instance = await DuckDBInstance.create(path);
-    const connection = await instance.connect();
+interface OpenInstance {
+  instance: DuckDBInstance;
+  /** The onOpen steps already run on this instance (e.g. creating the _rebar tables). */
+  prepared: Set<OnOpen>;
+}
+
+/** Runs once per opened instance before the first operation that names it, e.g. ensureMetadataTables. */
+export type OnOpen = (connection: DuckDBConnection) => Promise<void>;
+
+export async function withDuckDb<T>(
+  path: string,
+  work: (connection: DuckDBConnection) => Promise<T>,
+  onOpen?: OnOpen,
+): Promise<T> {
+  return inQueue(path, async () => {
+    let result: T;
     try {
-      return await work(connection);
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
+      const open = openInstances.get(path) ?? (await openInstance(path));
+      const connection = await open.instance.connect();
+      try {
+        if (onOpen && !open.prepared.has(onOpen)) {
+          await onOpen(connection);
+          open.prepared.add(onOpen);
+        }
+        result = await work(connection);
+      } finally {
+        connection.closeSync();
+      }
+    } catch (error) {
+      // Whatever failed may have left the instance in a bad state: the next operation opens a fresh one.
+      closeInstance(path);
+      throw error;
     }
+    if ((waiting.get(path) ?? 0) <= 1) closeInstance(path);
+    return result;
   });
 }
 
-/** Runs `work` while no other operation of this process touches the file (e.g. to copy it whole). */
+/**
+ * Runs `work` while no other operation of this process touches the file and this process holds
+ * no instance of it (e.g. to copy it whole, or to hand it to another process).
+ */
 export async function takeTurn<T>(path: string, work: () => Promise<T>): Promise<T> {
+  return inQueue(path, () => {
+    closeInstance(path);
+    return work();
+  });
+}
+
+/** Whether this process holds the file open now (for tests: false once nothing is queued for it). */
+export function isHeldOpen(path: string): boolean {
+  return openInstances.has(path);
+}
+
+async function openInstance(path: string): Promise<OpenInstance> {
+  const open = { instance: await DuckDBInstance.create(path), prepared: new Set<OnOpen>() };
+  openInstances.set(path, open);
+  return open;
+}
+
+function closeInstance(path: string): void {
+  const open = openInstances.get(path);
+  if (!open) return;
+  openInstances.delete(path);
+  open.instance.closeSync();
+}
+
+async function inQueue<T>(path: string, work: () => Promise<T>): Promise<T> {
+  waiting.set(path, (waiting.get(path) ?? 0) + 1);
   const previous = queues.get(path) ?? Promise.resolve();
-  const turn = previous.catch(() => undefined).then(work);
+  // Counted out within its turn, so the next operation's count never includes this one.
+  const turn = previous
+    .catch(() => undefined)
+    .then(async () => {
+      try {
+        return await work();
+      } finally {
+        const left = (waiting.get(path) ?? 1) - 1;
+        if (left > 0) waiting.set(path, left);
+        else waiting.delete(path);
+      }
+    });
   queues.set(path, turn);
   try {
     return await turn;

@@ -5,6 +5,8 @@ import type { RetentionBoundary } from '../../retention/expiredRows.js';
 import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
+import type { LoadDuration } from '../../runs/extractStartOrder.js';
+import { readLastLoadDurations } from '../bookkeeping/lastLoadDurations.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import type {
@@ -33,6 +35,7 @@ import type {
   ReadOnlyQueryInput,
   ReadOnlyQueryOutput,
 } from '../warehouse.js';
+import { duckdbBookkeeping } from './bookkeeping.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { inTransaction, withDuckDb } from './connection.js';
 import { contentCheckPosition, rawRowsAsText, recordContentCheck } from './contentChecks.js';
@@ -56,7 +59,8 @@ const rawSchema = 'raw';
 /**
  * The DuckDB warehouse: raw, _rebar and the marts in one local file, published as a second file.
  * Each operation lives in its own file in this folder; this class opens the file for it (see
- * connection.ts: one process writes at a time, and dbt opens the file between operations).
+ * connection.ts: one process writes at a time, operations queued back to back share one open
+ * instance, and dbt opens the file once nothing is queued).
  */
 export class DuckDbWarehouse implements Warehouse {
   /**
@@ -68,12 +72,9 @@ export class DuckDbWarehouse implements Warehouse {
     private readonly publishedPath: string,
   ) {}
 
-  /** The working file with the _rebar tables in place. */
+  /** The working file with the _rebar tables in place (ensured once per opened instance, see connection.ts). */
   private open<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    return withDuckDb(this.warehousePath, async (connection) => {
-      await ensureMetadataTables(connection);
-      return work(connection);
-    });
+    return withDuckDb(this.warehousePath, work, ensureMetadataTables);
   }
 
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {
@@ -161,6 +162,10 @@ export class DuckDbWarehouse implements Warehouse {
 
   recordRun(summary: RunSummary): Promise<void> {
     return this.open((connection) => inTransaction(connection, () => recordRun(connection, summary)));
+  }
+
+  lastLoadDurations(): Promise<LoadDuration[]> {
+    return this.open((connection) => readLastLoadDurations(duckdbBookkeeping(connection)));
   }
 
   /** Read-only, never waiting for a load: the working file, or the published one while a load holds it. */

@@ -28,8 +28,11 @@ import type {
   ReadOnlyQueryInput,
   ReadOnlyQueryOutput,
 } from '../warehouse.js';
+import type { LoadDuration } from '../../runs/extractStartOrder.js';
+import { readLastLoadDurations } from '../bookkeeping/lastLoadDurations.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
+import { snowflakeBookkeeping } from './bookkeeping.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { contentChecks } from './contentChecks.js';
 import { lastKeyCheck } from './keyChecks.js';
@@ -147,6 +150,10 @@ export class SnowflakeWarehouse implements Warehouse {
   /** Reads MARTS (what the run that just built it reports), not the published copy. */
   readAlerts(input: ReadAlertsInput): Promise<ReadAlertsOutput> {
     return this.session((session) => readAlerts(session, input.limit));
+  }
+
+  lastLoadDurations(): Promise<LoadDuration[]> {
+    return this.session((session) => readLastLoadDurations(snowflakeBookkeeping(session)));
   }
 
   runHistory(limit: number): Promise<RunHistoryOutput> {
