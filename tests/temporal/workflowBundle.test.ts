@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -124,6 +124,30 @@ test('a bundle whose code was replaced after it was recorded is not used', async
   assert.equal(loaded.origin, 'bundled');
   assert.equal(loaded.reason, 'its code is not the code recorded beside it');
   assert.equal(loaded.code, built.code);
+});
+
+test('a fresh bundle that cannot be recorded (dist/ not writable) still runs, with a warning', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'rebar-bundle-copy-'));
+  mkdirSync(join(root, 'dist'));
+  cpSync(join(projectRoot, 'dist', 'orchestration'), join(root, 'dist', 'orchestration'), { recursive: true });
+  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'));
+  // A file where the bundle's folder should be: no write can succeed there, even as root.
+  writeFileSync(join(root, 'blocked'), '');
+  const workflows = join(root, 'dist', 'orchestration', 'src', 'temporal', 'workflows', 'index.js');
+  const files = bundleFilesFor(workflows, join(root, 'blocked', 'workflow-bundle'), root, 'npm run build');
+  const lines: string[] = [];
+  const loaded = await loadWorkflowBundle({
+    files,
+    logger: new DefaultLogger('WARN', (entry) => lines.push(`[${entry.level}] ${entry.message}`)),
+  });
+  assert.equal(loaded.origin, 'bundled');
+  assert.equal(loaded.reason, 'not built yet');
+  assert.match(loaded.code, /nightlyLoad/);
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(
+    lines[1] ?? '',
+    /^\[WARN\] Workflow bundle not recorded at blocked\/workflow-bundle\.js \((EEXIST|ENOTDIR): .*\): the next start bundles again$/,
+  );
 });
 
 test('run from the TypeScript sources (vitest), workers share a bundle of the sources cached in dist/', () => {

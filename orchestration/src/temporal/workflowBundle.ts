@@ -75,11 +75,21 @@ export interface WriteWorkflowBundleOutput {
 
 /** Bundles the workflows with webpack (the SDK's bundler) and writes the bundle and its record of inputs. */
 export async function writeWorkflowBundle(input: WriteWorkflowBundleInput): Promise<WriteWorkflowBundleOutput> {
-  const { files } = input;
+  const bundle = await bundleRecordingInputs(input.files, input.logger);
+  recordBundle(input.files, bundle);
+  return { code: bundle.code, inputs: Object.keys(bundle.manifest.inputs).length };
+}
+
+interface RecordedBundle {
+  code: string;
+  manifest: BundleManifest;
+}
+
+async function bundleRecordingInputs(files: WorkflowBundleFiles, logger: Logger): Promise<RecordedBundle> {
   const read = new Set<string>();
   const { code } = await bundleWorkflowCode({
     workflowsPath: files.workflowsPath,
-    logger: input.logger,
+    logger,
     webpackConfigHook: recordFilesRead(read),
   });
   const inputs: Record<string, string> = {};
@@ -88,16 +98,17 @@ export async function writeWorkflowBundle(input: WriteWorkflowBundleInput): Prom
     if (!existsSync(file) || !statSync(file).isFile()) continue;
     inputs[relative(files.root, file)] = sha256(readFileSync(file));
   }
-  const manifest: BundleManifest = {
-    workflowsPath: relative(files.root, files.workflowsPath),
-    codeSha256: sha256(code),
-    inputs,
+  return {
+    code,
+    manifest: { workflowsPath: relative(files.root, files.workflowsPath), codeSha256: sha256(code), inputs },
   };
+}
+
+function recordBundle(files: WorkflowBundleFiles, bundle: RecordedBundle): void {
   // Each file is renamed into place whole, so a worker starting meanwhile reads an old or a new file,
   // never half of one; a new manifest beside an old bundle fails the code hash and is rebuilt.
-  writeAtomically(files.codePath, code);
-  writeAtomically(files.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { code, inputs: Object.keys(inputs).length };
+  writeAtomically(files.codePath, bundle.code);
+  writeAtomically(files.manifestPath, `${JSON.stringify(bundle.manifest, null, 2)}\n`);
 }
 
 export interface LoadWorkflowBundleInput {
@@ -126,8 +137,15 @@ export async function loadWorkflowBundle(input: LoadWorkflowBundleInput): Promis
   const line = `Workflow bundle ${shown} is not used (${checked.reason}): bundling the workflows from ${relative(files.root, files.workflowsPath)} now`;
   if (files.rebuildWith) logger.warn(`${line}; \`${files.rebuildWith}\` builds it once for every start`);
   else logger.info(line);
-  const { code } = await writeWorkflowBundle({ files, logger });
-  return { code, origin: 'bundled', reason: checked.reason };
+  const bundle = await bundleRecordingInputs(files, logger);
+  try {
+    recordBundle(files, bundle);
+  } catch (error) {
+    // A read-only dist/ (an image, a shared install) must not stop the worker: it runs the fresh bundle.
+    const why = error instanceof Error ? error.message : String(error);
+    logger.warn(`Workflow bundle not recorded at ${shown} (${why}): the next start bundles again`);
+  }
+  return { code: bundle.code, origin: 'bundled', reason: checked.reason };
 }
 
 type CheckedBundle = { code: string; inputs: number; reason?: undefined } | { code?: undefined; reason: string };
