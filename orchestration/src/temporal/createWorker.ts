@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import type { ActivityDeps } from './activities/activityDeps.js';
 import { runLogInterceptor } from './runLogInterceptor.js';
+import { loadWorkflowBundle, workflowBundleFiles } from './workflowBundle.js';
 
 export interface CreateRebarWorkerInput {
   connection: NativeConnection;
@@ -16,11 +15,15 @@ export interface CreateRebarWorkerInput {
 
 /** A worker that runs the nightlyLoad workflow and Rebar's activities on one task queue. */
 export async function createRebarWorker(input: CreateRebarWorkerInput): Promise<Worker> {
+  // The bundle `npm run build` made, unless a file it was built from changed since (workflowBundle.ts).
+  // Its lines go to the SDK's logger: rebar.log with a state folder, never the console.
+  const bundle = await loadWorkflowBundle({ files: workflowBundleFiles(), logger: Runtime.instance().logger });
   return Worker.create({
     connection: input.connection,
     namespace: input.namespace,
     taskQueue: input.taskQueue,
-    workflowsPath: workflowsPath(),
+    // The code already read and checked, not its path: the SDK reading the file again could read a newer one.
+    workflowBundle: { code: bundle.code },
     activities: createActivities(input.deps),
     maxConcurrentActivityTaskExecutions: Math.max(2, input.deps.config.extractParallelism + 1),
     // A replacement worker takes over a dead worker's workflows after this, not the default 10 s.
@@ -30,14 +33,4 @@ export async function createRebarWorker(input: CreateRebarWorkerInput): Promise<
     maxHeartbeatThrottleInterval: '2 seconds',
     ...(input.runLog ? { interceptors: { activity: [runLogInterceptor(input.runLog)] } } : {}),
   });
-}
-
-/** The compiled workflows when running from dist/, the TypeScript sources when running them directly (tests). */
-function workflowsPath(): string {
-  const candidates = ['./workflows/index.js', './workflows/index.ts'].map((file) =>
-    fileURLToPath(new URL(file, import.meta.url)),
-  );
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`Temporal workflows not found at ${candidates.join(' or ')}: run \`npm run build\``);
-  return found;
 }
