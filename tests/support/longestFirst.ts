@@ -10,10 +10,10 @@ const LONGEST = [
   'tests/temporal/workflows/nightlyLoad.test.ts', // 9
   'tests/temporal/workflows/costFollowsWork.test.ts', // 7
   'tests/runs/processGroupKill.test.ts', // 7
-  'tests/temporal/crashRecovery.test.ts', // 7
   'tests/models/historyAndIncremental.test.ts', // 6
   'tests/temporal/workflows/publishGate.test.ts', // 6
   'tests/runs/interruption.test.ts', // 6
+  'tests/temporal/crashRecovery.test.ts', // 6
   'tests/bench/benchHarness.test.ts', // 5
   'tests/models/incrementalChanges.test.ts', // 5
   'tests/warehouse/snowflake/nightlySnowflake.test.ts', // 5
