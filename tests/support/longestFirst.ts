@@ -2,17 +2,18 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Test files run two at a time; a long file started last would run alone at the end. These are the
 // longest ones, longest first (minutes in one `npm test` beside two CPU-bound processes on a 2-core
-// machine, 2026-11-30; the first three scaled by the per-trial and per-night times measured before and
-// after their cuts), so that they start first; every other file follows in Vitest's own order.
+// machine, 2026-11-30; the kill and interrupt files scaled by the per-trial and per-night times measured
+// before and after their cuts, the last being the small dbt project, docs/testing.md), so that they start
+// first; every other file follows in Vitest's own order.
 const LONGEST = [
-  'tests/runs/processGroupKill.test.ts', // 15
   'tests/chaos/chaosNights.test.ts', // 10
   'tests/temporal/workflows/nightlyLoad.test.ts', // 9
-  'tests/temporal/crashRecovery.test.ts', // 8
   'tests/temporal/workflows/costFollowsWork.test.ts', // 7
+  'tests/runs/processGroupKill.test.ts', // 7
   'tests/models/historyAndIncremental.test.ts', // 6
   'tests/temporal/workflows/publishGate.test.ts', // 6
   'tests/runs/interruption.test.ts', // 6
+  'tests/temporal/crashRecovery.test.ts', // 6
   'tests/bench/benchHarness.test.ts', // 5
   'tests/models/incrementalChanges.test.ts', // 5
   'tests/warehouse/snowflake/nightlySnowflake.test.ts', // 5
