@@ -110,7 +110,11 @@ test('a warehouse written by main: the same _rebar columns as a new one, its run
       errorAfterSeconds: 172800,
     },
   ]);
-  assert.deepEqual(await warehouse.previousBuild(), { projectFingerprint: 'fp-main', lastRunFailed: true });
+  assert.deepEqual(await warehouse.previousBuild(), {
+    projectFingerprint: 'fp-main',
+    lastRunFailed: true,
+    lastBuild: { runId: 'main-run-2', status: 'failed' },
+  });
 
   await warehouse.recordRun({
     runId: 'new-run-3',
