@@ -28,6 +28,15 @@ afterAll(async () => {
 /** The SDK's own line when it has just run webpack on workflow code. */
 const WEBPACK_RAN = /Workflow bundle created/;
 
+/** A copy of the built dist/ (the real one is shared with the other test files) beside the real node_modules. */
+function builtDistCopy(): string {
+  const root = mkdtempSync(join(tmpdir(), 'rebar-bundle-copy-'));
+  mkdirSync(join(root, 'dist'));
+  cpSync(join(projectRoot, 'dist', 'orchestration'), join(root, 'dist', 'orchestration'), { recursive: true });
+  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'));
+  return root;
+}
+
 test('`rebar nightly` from dist/ starts its worker from the bundle `npm run build` made: webpack does not run', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'rebar-bundle-'));
   // A night that fails in its first activity: the worker was created, and nothing slow follows.
@@ -52,11 +61,7 @@ test('`rebar nightly` from dist/ starts its worker from the bundle `npm run buil
 });
 
 test('a workflow file changed after the build is bundled afresh with a warning, and the worker runs the changed code', async () => {
-  // A copy of the built dist/ (the real one is shared with the other test files) beside the real node_modules.
-  const root = mkdtempSync(join(tmpdir(), 'rebar-bundle-copy-'));
-  mkdirSync(join(root, 'dist'));
-  cpSync(join(projectRoot, 'dist', 'orchestration'), join(root, 'dist', 'orchestration'), { recursive: true });
-  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'));
+  const root = builtDistCopy();
   const workflows = join(root, 'dist', 'orchestration', 'src', 'temporal', 'workflows', 'index.js');
   const files = bundleFilesFor(workflows, join(root, 'dist', 'workflow-bundle'), root, 'npm run build');
   const lines: string[] = [];
@@ -112,10 +117,7 @@ test('a workflow file changed after the build is bundled afresh with a warning, 
 });
 
 test('a bundle whose code was replaced after it was recorded is not used', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'rebar-bundle-copy-'));
-  mkdirSync(join(root, 'dist'));
-  cpSync(join(projectRoot, 'dist', 'orchestration'), join(root, 'dist', 'orchestration'), { recursive: true });
-  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'));
+  const root = builtDistCopy();
   const workflows = join(root, 'dist', 'orchestration', 'src', 'temporal', 'workflows', 'index.js');
   const files = bundleFilesFor(workflows, join(root, 'dist', 'workflow-bundle'), root, 'npm run build');
   const built = await writeWorkflowBundle({ files, logger: new DefaultLogger('WARN') });
@@ -127,10 +129,7 @@ test('a bundle whose code was replaced after it was recorded is not used', async
 });
 
 test('a fresh bundle that cannot be recorded (dist/ not writable) still runs, with a warning', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'rebar-bundle-copy-'));
-  mkdirSync(join(root, 'dist'));
-  cpSync(join(projectRoot, 'dist', 'orchestration'), join(root, 'dist', 'orchestration'), { recursive: true });
-  symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'));
+  const root = builtDistCopy();
   // A file where the bundle's folder should be: no write can succeed there, even as root.
   writeFileSync(join(root, 'blocked'), '');
   const workflows = join(root, 'dist', 'orchestration', 'src', 'temporal', 'workflows', 'index.js');

@@ -5,6 +5,7 @@ import type { RunSummary, TableRunResult } from '../../../orchestration/src/runs
 import { createPlanLoad } from '../../../orchestration/src/temporal/activities/planLoad.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
+import { tableRunResult } from '../../support/tableRunResult.js';
 import { testConfig } from '../../support/testConfig.js';
 
 // planLoad on a real source and a real DuckDB warehouse whose run history says how long each table took.
@@ -32,19 +33,7 @@ afterAll(async () => {
   await source?.close();
 });
 
-const loaded = (table: string, status: 'success' | 'failed', durationMs: number): TableRunResult => ({
-  table,
-  status,
-  rowsExtracted: 1,
-  rowsWritten: 1,
-  rowsTombstoned: 0,
-  bytes: 10,
-  durationMs,
-  schemaChanges: [],
-  ...(status === 'failed' ? { error: 'connection reset' } : {}),
-  sourceRows: 1,
-  warehouseRows: 1,
-});
+const loaded = tableRunResult;
 
 const run = (runId: string, startedAt: string, runTables: TableRunResult[]): RunSummary => ({
   runId,

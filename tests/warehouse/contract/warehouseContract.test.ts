@@ -12,6 +12,7 @@ import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { DEFAULT_PUBLISH_SETTINGS } from '../../../orchestration/src/kernel/publishSettings.js';
 import { extractOnce } from '../../support/extractOnce.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
+import { tableRunResult } from '../../support/tableRunResult.js';
 import { createTicketsAndEvents } from '../../support/ticketsSource.js';
 import { duckdb, fakesnow, type ContractBackend } from './backends.js';
 
@@ -410,19 +411,7 @@ describe.each([duckdb, fakesnow])('the Warehouse contract on $name', (factory) =
   }, 300_000);
 
   test("last load durations: each table's newest successful load, a failed load not counted", async () => {
-    const table = (name: string, status: 'success' | 'failed', durationMs: number) => ({
-      table: name,
-      status,
-      rowsExtracted: 1,
-      rowsWritten: 1,
-      rowsTombstoned: 0,
-      bytes: 10,
-      durationMs,
-      schemaChanges: [],
-      ...(status === 'failed' ? { error: 'connection reset' } : {}),
-      sourceRows: 1,
-      warehouseRows: 1,
-    });
+    const table = tableRunResult;
     await backend.warehouse.recordRun(
       summary('run-d1', 'success', '2026-06-01T02:00:00.000Z', {
         tables: [table('dur_a', 'success', 500), table('dur_b', 'success', 300)],
