@@ -43,6 +43,11 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
     'json',
     '--log-level',
     'info',
+    // dbt's own log file (logs/dbt.log in the project, shared by every run) is written at debug level:
+    // every statement of every node. It cost ~15-20% of a demo build's CPU and nothing reads it; the
+    // info-level events on stdout are what Rebar parses and keeps.
+    '--log-level-file',
+    'none',
     '--no-use-colors',
   ];
   // If the worker is killed, a dbt left running would hold the warehouse's write lock and race the retried build.
