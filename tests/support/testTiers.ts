@@ -11,6 +11,7 @@ export const UNIT_TESTS = [
   'tests/config/config.test.ts',
   'tests/config/snowflakeConfig.test.ts',
   'tests/dbt/dbtLogEvents.test.ts',
+  'tests/dbt/freshnessSelection.test.ts',
   'tests/dbt/projectFingerprint.test.ts',
   'tests/docs/links.test.ts',
   'tests/kernel/tablesConfig.test.ts',

@@ -5,6 +5,7 @@ import type { ModelRunResult } from '../runs/runSummary.js';
 import { eventMessage, type NodeDetail, parseNodeDetail, parseNodeResult, parseNodeTotal } from './dbtLogEvents.js';
 import { withFailureDetails } from './nodeFailureDetails.js';
 import { dieWithParent } from '../util/dieWithParent.js';
+import { buildThenFreshnessScript } from './freshnessAfterBuild.js';
 
 export interface RunDbtInput {
   dbtBin: string;
@@ -16,6 +17,11 @@ export interface RunDbtInput {
   /** Each finished node, with how many nodes the command runs in all (dbt's "37 of 120") when dbt says. */
   onNodeFinished?: (result: ModelRunResult, total: number | undefined) => void;
   signal?: AbortSignal;
+  /**
+   * Then `dbt source freshness` in the same process (dbt/build_then_freshness.py, run by this Python:
+   * dbt's own) into targetPath's sources.json; these tables, or every source when absent.
+   */
+  freshnessAfter?: { python: string; targetPath: string; tables?: string[] };
 }
 
 export interface RunDbtOutput {
@@ -50,8 +56,15 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
     'none',
     '--no-use-colors',
   ];
+  const after = input.freshnessAfter;
+  const [program, programArgs] = after
+    ? [
+        after.python,
+        [buildThenFreshnessScript(), after.targetPath, JSON.stringify(after.tables ?? null), '--', ...args],
+      ]
+    : [input.dbtBin, args];
   // If the worker is killed, a dbt left running would hold the warehouse's write lock and race the retried build.
-  const { command, args: commandArgs, diesWithParent } = dieWithParent(input.dbtBin, args, 'KILL');
+  const { command, args: commandArgs, diesWithParent } = dieWithParent(program, programArgs, 'KILL');
   // Ctrl-C in a terminal signals the whole foreground group: a dbt that died of it first would fail
   // the build (a failed run, an alert) before the run's cancellation arrived. In its own group, only
   // the cancellation (abort below) stops it; where it cannot die with its parent, it stays in ours so

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { freshnessCheckedByBuild } from '../../dbt/freshnessAfterBuild.js';
 import { readSourceFreshnessResults } from '../../dbt/sourceFreshnessResults.js';
 import type { ActivityDeps } from './activityDeps.js';
-import { runDbtInActivity } from './runDbtInActivity.js';
+import { freshnessTargetPath, runDbtInActivity } from './runDbtInActivity.js';
 import type { CheckSourceFreshnessInput, CheckSourceFreshnessOutput } from './types.js';
 
 /** dbt's selection for these tables; none (every source) when absent, or when a name cannot be selected as it is. */
@@ -18,7 +19,12 @@ function freshnessSelection(tables: string[] | undefined): string[] {
  */
 export function createCheckSourceFreshness(deps: ActivityDeps) {
   return async function checkSourceFreshness(input: CheckSourceFreshnessInput): Promise<CheckSourceFreshnessOutput> {
-    const targetPath = join(deps.config.stateDir, 'dbt-target', `${input.runId}-freshness`);
+    const targetPath = freshnessTargetPath(deps, input.runId);
+    const artifact = join(targetPath, 'sources.json');
+    // Most nightlies: the build's dbt process already checked these tables.
+    const checkedByBuild = freshnessCheckedByBuild(targetPath, input.tables);
+    if (checkedByBuild)
+      return { status: 'checked', checkedAt: checkedByBuild, tables: readSourceFreshnessResults(artifact) };
     const checkedAt = new Date().toISOString();
     // Every source of the project, or the tables asked in whichever source declares them (the demo's
     // is rebar_source; a project `rebar init` wrote names its own).
@@ -26,7 +32,6 @@ export function createCheckSourceFreshness(deps: ActivityDeps) {
       command: ['source', 'freshness', ...freshnessSelection(input.tables)],
       targetPath,
     });
-    const artifact = join(targetPath, 'sources.json');
     if (!existsSync(artifact)) {
       return {
         status: 'not_checked',

@@ -4,7 +4,8 @@ import { savePartialParse } from '../../dbt/partialParseCache.js';
 import { projectFingerprint } from '../../dbt/projectFingerprint.js';
 import { type DbtBuildScope, nightlyBuildScope } from '../../runs/dbtBuildScope.js';
 import type { ActivityDeps } from './activityDeps.js';
-import { partialParseCachePath, projectDir, runDbtInActivity } from './runDbtInActivity.js';
+import { freshnessTargetPath, partialParseCachePath, projectDir, runDbtInActivity } from './runDbtInActivity.js';
+import { clearFreshnessSelection, pythonBesideDbt, recordFreshnessSelection } from '../../dbt/freshnessAfterBuild.js';
 import type { DbtBuildHeartbeat } from '../../runs/runProgress.js';
 import type { RunDbtBuildInput, RunDbtBuildOutput } from './types.js';
 
@@ -26,6 +27,18 @@ export function createRunDbtBuild(deps: ActivityDeps) {
       if (manifestCache) restoreManifest(manifestCache, targetPath);
       return { exitCode: 0, nodes: [], errors: [], build };
     }
+    // The workflow then checks the freshness of the tables this nightly changed, or of every source
+    // after a whole-project build (or a run that is not a nightly): the build's dbt process does it
+    // on its way out, where dbt's own Python is at hand.
+    const freshnessTables =
+      input.changedTables !== undefined && build.scope !== 'full' ? input.changedTables : undefined;
+    const python = pythonBesideDbt(deps.config.dbtBin);
+    const freshnessTarget = freshnessTargetPath(deps, input.runId);
+    clearFreshnessSelection(freshnessTarget);
+    const freshnessAfter =
+      python && (freshnessTables === undefined || freshnessTables.length > 0)
+        ? { python, targetPath: freshnessTarget, ...(freshnessTables ? { tables: freshnessTables } : {}) }
+        : undefined;
     // The nodes done of those the build selected: `rebar nightly`'s progress bar reads them from the heartbeat.
     let finished = 0;
     let total: number | undefined;
@@ -42,7 +55,9 @@ export function createRunDbtBuild(deps: ActivityDeps) {
         total = nodeTotal ?? total;
       },
       heartbeatDetails: (): DbtBuildHeartbeat => ({ finished, ...(total === undefined ? {} : { total }) }),
+      ...(freshnessAfter ? { freshnessAfter } : {}),
     });
+    if (freshnessAfter) recordFreshnessSelection(freshnessTarget, freshnessTables, new Date());
     savePartialParse(targetPath, partialParseCachePath(deps));
     if (manifestCache) saveManifest(targetPath, manifestCache);
     return { ...result, build };

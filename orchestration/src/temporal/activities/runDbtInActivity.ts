@@ -4,7 +4,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { childProcessEnv } from '../../config/config.js';
 import { dbtTargetEnv } from '../../dbt/dbtTargetEnv.js';
 import { restorePartialParse } from '../../dbt/partialParseCache.js';
-import { runDbt, type RunDbtOutput } from '../../dbt/runDbt.js';
+import { runDbt, type RunDbtInput, type RunDbtOutput } from '../../dbt/runDbt.js';
 import type { ModelRunResult } from '../../runs/runSummary.js';
 import type { ActivityDeps } from './activityDeps.js';
 
@@ -22,6 +22,10 @@ export const partialParseCachePath = (deps: ActivityDeps) =>
     'partial-parse',
     `${createHash('sha256').update(projectDir(deps)).digest('hex').slice(0, 16)}.msgpack`,
   );
+
+/** Where a run's source freshness check writes dbt's sources.json. */
+export const freshnessTargetPath = (deps: ActivityDeps, runId: string) =>
+  join(deps.config.stateDir, 'dbt-target', `${runId}-freshness`);
 
 /** The dbt project to run; an activity that runs dbt is never scheduled for an extract-only worker, so this is a bug if it throws. */
 export function projectDir(deps: ActivityDeps): string {
@@ -46,6 +50,7 @@ export async function runDbtInActivity(
     targetPath: string;
     onNodeFinished?: (node: ModelRunResult, total: number | undefined) => void;
     heartbeatDetails?: () => unknown;
+    freshnessAfter?: RunDbtInput['freshnessAfter'];
   },
 ): Promise<RunDbtOutput> {
   const context = Context.current();
@@ -65,6 +70,7 @@ export async function runDbtInActivity(
         context.heartbeat(input.heartbeatDetails?.());
       },
       signal: context.cancellationSignal,
+      ...(input.freshnessAfter ? { freshnessAfter: input.freshnessAfter } : {}),
     });
     if (
       result.exitCode !== 0 &&
