@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, test } from 'vitest';
 import { loadConfig } from '../../../orchestration/src/config/config.js';
+import { freshnessCheckedByBuild } from '../../../orchestration/src/dbt/freshnessAfterBuild.js';
 import type { RunSummary } from '../../../orchestration/src/runs/runSummary.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
 import { type DemoState, querySource, rebar } from '../../support/demoState.js';
@@ -132,6 +133,10 @@ test('one changed source table rebuilds and re-tests only what it feeds, and the
   assert.equal(
     run.summary.freshness?.status === 'checked' && run.summary.freshness.tables.map((table) => table.table).join(),
     'haul_offs',
+  );
+  assert.ok(
+    freshnessCheckedByBuild(join(state.config.stateDir, 'dbt-target', `${run.summary.runId}-freshness`), ['haul_offs']),
+    "the build's dbt process checked the freshness (no second dbt start)",
   );
   const marts = await queryDuckDb(
     state.config.publishedPath,
