@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { processStartTicks } from '../state/processIdentity.js';
@@ -29,9 +29,31 @@ export async function startTemporalDevServer(input: {
     );
   }
   mkdirSync(input.stateDir, { recursive: true });
+  const logPath = join(input.stateDir, 'temporal-dev-server.log');
+  // A free port found here can be taken by another process before the server binds it, and the server
+  // also binds ports of its own choosing: a start that lost such a race is tried again on new ports.
+  for (let attempt = 1; ; attempt += 1) {
+    const logStart = existsSync(logPath) ? statSync(logPath).size : 0;
+    const started = await startOnce(input, logPath);
+    try {
+      await waitUntilReachable(started.address, started.child, logPath);
+      return started.server;
+    } catch (error) {
+      const lostPortRace =
+        started.child.exitCode !== null &&
+        /address already in use/.test(readFileSync(logPath).subarray(logStart).toString());
+      if (!lostPortRace || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOnce(
+  input: { temporalBin: string; stateDir: string },
+  logPath: string,
+): Promise<{ address: string; child: ChildProcess; server: TemporalDevServer }> {
   const port = await findFreePort();
   const uiPort = await findFreePort();
-  const log = openSync(join(input.stateDir, 'temporal-dev-server.log'), 'a');
+  const log = openSync(logPath, 'a');
   // SIGTERM (it flushes temporal.db) if this process is killed; then it may run in its own process
   // group: Ctrl-C in a terminal signals the whole foreground group, and a dev server stopped by it
   // could no longer record the run's cancellation. stop() ends it after that.
@@ -63,13 +85,16 @@ export async function startTemporalDevServer(input: {
       pidFile,
       `${JSON.stringify({ pid: child.pid, startTicks: processStartTicks(child.pid), address, ownerPid: process.pid })}\n`,
     );
-  await waitUntilReachable(address, child, join(input.stateDir, 'temporal-dev-server.log'));
   return {
     address,
-    uiUrl: `http://127.0.0.1:${uiPort}`,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(pidFile, { force: true });
+    child,
+    server: {
+      address,
+      uiUrl: `http://127.0.0.1:${uiPort}`,
+      stop: async () => {
+        await stopChild(child);
+        rmSync(pidFile, { force: true });
+      },
     },
   };
 }
