@@ -5,8 +5,9 @@ A separate `dbt source freshness` costs seconds of fixed work for a query per ta
 reuses the first's imported dbt and its saved parse state, writes no manifest, and writes only
 sources.json (dbt's own artifact writer).
 
-Usage: python build_then_freshness.py <freshness target path> <selection: JSON list of source
-tables, or null for every source> -- <dbt build arguments, as given to the dbt CLI>
+Usage: python build_then_freshness.py <freshness target path> <selection: JSON list of dbt
+arguments, e.g. ["--select", "source:*.orders"], or [] for every source> -- <dbt build arguments,
+as given to the dbt CLI>
 
 Prints the build's events on stdout as the dbt CLI would and exits with its exit code (0 success,
 1 failed nodes, 2 an error), whatever freshness does: freshness is informational, and Rebar checks
@@ -33,9 +34,7 @@ def option(args, name):
 
 def freshness_args(build_args, freshness_target, selection):
     """The build's connection, project and target options, this command's selection and target path."""
-    args = ["source", "freshness"]
-    if selection:
-        args += ["--select", *[f"source:*.{table}" for table in selection]]
+    args = ["source", "freshness", *selection]
     # The same vars as the build, or dbt would find its saved parse state stale and parse the whole project.
     for name in ("--project-dir", "--profiles-dir", "--target", "--vars"):
         value = option(build_args, name)

@@ -12,6 +12,12 @@ const SELECTION_FILE = 'rebar-freshness-selection.json';
 export const buildThenFreshnessScript = () =>
   join(findProjectRoot(), 'orchestration', 'src', 'dbt', 'build_then_freshness.py');
 
+/** dbt's selection for these tables; none (every source) when absent, or when a name cannot be selected as it is. */
+export function freshnessSelection(tables: string[] | undefined): string[] {
+  if (tables === undefined || tables.length === 0 || tables.some((table) => !/^[A-Za-z0-9_]+$/.test(table))) return [];
+  return ['--select', ...tables.map((table) => `source:*.${table}`)];
+}
+
 /** The Python of dbt's own environment (a venv's bin/python beside bin/dbt), if there is one. */
 export function pythonBesideDbt(dbtBin: string): string | undefined {
   const python = join(dirname(dbtBin), 'python');

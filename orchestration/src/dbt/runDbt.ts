@@ -5,7 +5,7 @@ import type { ModelRunResult } from '../runs/runSummary.js';
 import { eventMessage, type NodeDetail, parseNodeDetail, parseNodeResult, parseNodeTotal } from './dbtLogEvents.js';
 import { withFailureDetails } from './nodeFailureDetails.js';
 import { dieWithParent } from '../util/dieWithParent.js';
-import { buildThenFreshnessScript } from './freshnessAfterBuild.js';
+import { buildThenFreshnessScript, freshnessSelection } from './freshnessAfterBuild.js';
 
 export interface RunDbtInput {
   dbtBin: string;
@@ -60,7 +60,7 @@ export async function runDbt(input: RunDbtInput): Promise<RunDbtOutput> {
   const [program, programArgs] = after
     ? [
         after.python,
-        [buildThenFreshnessScript(), after.targetPath, JSON.stringify(after.tables ?? null), '--', ...args],
+        [buildThenFreshnessScript(), after.targetPath, JSON.stringify(freshnessSelection(after.tables)), '--', ...args],
       ]
     : [input.dbtBin, args];
   // If the worker is killed, a dbt left running would hold the warehouse's write lock and race the retried build.

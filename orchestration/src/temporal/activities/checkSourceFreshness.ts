@@ -1,16 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freshnessCheckedByBuild } from '../../dbt/freshnessAfterBuild.js';
+import { freshnessCheckedByBuild, freshnessSelection } from '../../dbt/freshnessAfterBuild.js';
 import { readSourceFreshnessResults } from '../../dbt/sourceFreshnessResults.js';
 import type { ActivityDeps } from './activityDeps.js';
 import { freshnessTargetPath, runDbtInActivity } from './runDbtInActivity.js';
 import type { CheckSourceFreshnessInput, CheckSourceFreshnessOutput } from './types.js';
-
-/** dbt's selection for these tables; none (every source) when absent, or when a name cannot be selected as it is. */
-function freshnessSelection(tables: string[] | undefined): string[] {
-  if (tables === undefined || tables.length === 0 || tables.some((table) => !/^[A-Za-z0-9_]+$/.test(table))) return [];
-  return ['--select', ...tables.map((table) => `source:*.${table}`)];
-}
 
 /**
  * Runs `dbt source freshness` over raw: how long ago each source table last received a row,
