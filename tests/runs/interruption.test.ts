@@ -122,25 +122,32 @@ async function publishedRun(): Promise<string> {
 
 test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, nothing left running, nothing published; the next run succeeds`, async () => {
   const stateDir = state.env.REBAR_STATE_DIR as string;
-  let interrupted = 0;
   let lastCancelled: string | undefined;
   for (let trial = 1; trial <= TRIALS; trial += 1) {
-    const before = fileHash(state.config.publishedPath);
-    const readersRun = await publishedRun();
+    const target = trial % 2 === 0 ? 'group' : 'process';
     // Uniform over a whole night (Temporal's start-up, extraction, the dbt build, the gate, the
     // publish): its length measured on this machine now, since a fixed window would be mostly
-    // start-up on a loaded machine and past the end on a quiet one.
-    const delayMs = Math.floor(Math.random() * runMs);
-    const target = trial % 2 === 0 ? 'group' : 'process';
-    const run = await interruptedNightly(delayMs, target);
-    const left = await stillRunning(stateDir);
-    process.stdout.write(
-      `trial ${trial}: SIGINT to the ${target} ${(delayMs / 1000).toFixed(1)} s after the first line, exit ${run.code}, ${left.length} processes left\n`,
-    );
-    assert.deepEqual(left, [], `processes of ${stateDir} left running after trial ${trial}`);
-    lastCancelled = undefined;
-    if (run.code === 0) continue; // finished before the signal: a plain successful run
-    interrupted += 1;
+    // start-up on a loaded machine and past the end on a quiet one. A night may run faster than the
+    // measured one (the machine got quieter): a run that ended before its signal is a plain successful
+    // night, and the trial draws again over half the span, so every trial interrupts one.
+    let spanMs = runMs;
+    let run: { code: number | null; stdout: string; stderr: string };
+    let readersRun = await publishedRun();
+    let before = fileHash(state.config.publishedPath);
+    for (let attempt = 1; ; attempt += 1) {
+      const delayMs = Math.floor(Math.random() * spanMs);
+      run = await interruptedNightly(delayMs, target);
+      const left = await stillRunning(stateDir);
+      process.stdout.write(
+        `trial ${trial}.${attempt}: SIGINT to the ${target} ${(delayMs / 1000).toFixed(1)} s after the first line, exit ${run.code}, ${left.length} processes left\n`,
+      );
+      assert.deepEqual(left, [], `processes of ${stateDir} left running after trial ${trial}.${attempt}`);
+      if (run.code !== 0) break;
+      assert.ok(attempt < 5, `trial ${trial}: ${attempt} runs all finished before their SIGINT`);
+      spanMs /= 2;
+      readersRun = await publishedRun();
+      before = fileHash(state.config.publishedPath);
+    }
     assert.equal(run.code, 130, `trial ${trial}: exit ${run.code}\n${run.stderr}`);
     const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
     assert.equal(lines.length, 1, `trial ${trial}: stderr is not one line:\n${run.stderr}`);
@@ -166,7 +173,6 @@ test(`SIGINT at ${TRIALS} random moments of rebar nightly: one line, exit 130, n
     assert.equal(fileHash(state.config.publishedPath), before, `trial ${trial}: the published file changed`);
     assert.equal(await publishedRun(), readersRun);
   }
-  assert.ok(interrupted >= Math.ceil(TRIALS / 2), `only ${interrupted} of ${TRIALS} runs were interrupted`);
 
   const cancelled = await queryDuckDb(
     state.config.warehousePath,
