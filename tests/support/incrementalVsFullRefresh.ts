@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { childProcessEnv, type RebarConfig } from '../../orchestration/src/config/config.js';
 import { runDbt } from '../../orchestration/src/dbt/runDbt.js';
-import { runCommand } from '../../orchestration/src/util/runCommand.js';
 
 export interface ModelComparison {
   model: string;
@@ -19,33 +17,10 @@ export interface ModelComparison {
  * compares each one's full contents (every column, duplicates counted) with the incremental build.
  */
 export async function compareIncrementalWithFullRefresh(config: RebarConfig): Promise<ModelComparison[]> {
-  const env = { ...childProcessEnv(), REBAR_WAREHOUSE_PATH: config.warehousePath };
-  const listed = await runCommand(
-    config.dbtBin,
-    [
-      'ls',
-      '--resource-type',
-      'model',
-      '--select',
-      'config.materialized:incremental',
-      '--output',
-      'name',
-      '--project-dir',
-      config.dbtProjectDir,
-      '--profiles-dir',
-      config.dbtProjectDir,
-      '--quiet',
-    ],
-    { cwd: config.dbtProjectDir, env },
-  );
-  const models = listed.stdout
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  assert.ok(models.includes('fct_crew_checkins'), models.join(', '));
-
-  // Same file name, so the catalog name views refer to stays "warehouse".
-  const folder = mkdtempSync(join(tmpdir(), 'rebar-full-refresh-'));
+  // Same file name, so the catalog name views refer to stays "warehouse"; the same folder each time,
+  // so dbt's partial parse of the project (keyed by the warehouse path) serves every later comparison.
+  const folder = join(config.stateDir, 'full-refresh');
+  rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   const rebuilt = join(folder, 'warehouse.duckdb');
   copyFileSync(config.warehousePath, rebuilt);
@@ -58,6 +33,12 @@ export async function compareIncrementalWithFullRefresh(config: RebarConfig): Pr
     targetPath: join(config.stateDir, 'full-refresh-target'),
   });
   assert.equal(build.exitCode, 0, build.errors.join('\n'));
+  // The models that run selected: every incremental model of the project (no second dbt start-up to list them).
+  const models = build.nodes
+    .filter((node) => node.resourceType === 'model')
+    .map((node) => node.uniqueId.split('.').at(-1) ?? node.uniqueId)
+    .sort();
+  assert.ok(models.includes('fct_crew_checkins'), models.join(', '));
 
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
