@@ -10,12 +10,15 @@ import { startCli, type BackgroundCli } from '../support/backgroundCli.js';
 import { demoPostgresPid } from '../support/demoPostgresPid.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import { runCli } from '../support/runCli.js';
+import { smallProjectTablesConfig } from '../support/smallDbtProject.js';
 import { testConfig } from '../support/testConfig.js';
 
 // One state folder for the whole file, as one operator's machine: runs and a worker. Recovery after a
 // SIGKILL of the process group (stale lock, leftover Postgres): tests/runs/processGroupKill.test.ts.
+// Its nightlies build tests/fixtures/smallDbtProject: what this file proves is the folder's lock and
+// services, not the demo's 694 dbt nodes.
 const stateDir = mkdtempSync(join(tmpdir(), 'rebar-folder-'));
-const env = { REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn' };
+const env = { REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn', REBAR_TABLES_CONFIG: smallProjectTablesConfig() };
 const lockPath = join(stateDir, 'rebar.lock');
 const postmasterPid = () => demoPostgresPid(stateDir);
 const running: BackgroundCli[] = [];
