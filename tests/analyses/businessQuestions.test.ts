@@ -29,6 +29,25 @@ beforeAll(async () => {
   await rebar(state, ['nightly', '--no-simulate']);
 }, 900_000);
 
+// First in the file: the questions after it reuse what it compiled.
+test('`rebar analysis` compiles the analyses once for a project, not per question', async () => {
+  const askCli = async (name: string) => {
+    const result = await runCli(['analysis', name], state.env);
+    assert.equal(result.code, 0, result.stderr);
+    return result;
+  };
+  const first = await askCli('projects_over_budget');
+  assert.match(first.stderr, /compiling the analyses for this state of the dbt project/);
+  const again = await askCli('projects_over_budget');
+  assert.doesNotMatch(again.stderr, /compiling/, 'the second question reuses the compiled analyses');
+  assert.equal(again.stdout, first.stdout);
+  const other = await askCli('platform_funnel');
+  assert.doesNotMatch(other.stderr, /compiling/, 'every analysis was compiled by the first question');
+
+  // Not checked here: a changed project compiled again (the test must not edit the repository's
+  // project); the fingerprint check is in analyses/compiledAnalyses.ts.
+});
+
 test('which foremen consistently finish areas ahead of schedule: the planted fast foreman ranks first', async () => {
   const rows = await ask('foremen_ahead_of_schedule');
   console.log(rows.slice(0, 3));
