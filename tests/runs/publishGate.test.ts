@@ -140,3 +140,50 @@ test('re-tested results overlay the latest ones without dropping what this run b
     [6, 1, ['test.rebar.not_null_rollup_day']],
   );
 });
+
+test('a refusal names its causes first and the first ten nodes, then counts the rest and how many of them were skipped', () => {
+  // A failing staging test, and twelve marts with a test each that the failed night skipped.
+  const marts = Array.from({ length: 12 }, (_, index) => `mart_${String(index).padStart(2, '0')}`);
+  const project: ProjectNode[] = [
+    node('model.rebar.stg_items', 'view', ['source.rebar.rebar_source.items']),
+    node('test.rebar.not_null_stg_items_id', 'test', ['model.rebar.stg_items']),
+    ...marts.flatMap((mart) => [
+      node(`model.rebar.${mart}`, 'table', ['model.rebar.stg_items']),
+      node(`test.rebar.unique_${mart}_id`, 'test', [`model.rebar.${mart}`]),
+    ]),
+  ];
+  const history = [
+    recorded('model.rebar.stg_items', 'success'),
+    // Listed after the skipped nodes it causes, as dbt may report them: the refusal puts it first.
+    ...marts.flatMap((mart) => [
+      recorded(`model.rebar.${mart}`, 'skipped'),
+      recorded(`test.rebar.unique_${mart}_id`, 'skipped'),
+    ]),
+    recorded('test.rebar.not_null_stg_items_id', 'fail'),
+  ];
+  const gate = judgePublishGate(project, latestResults(history, THIS_RUN, []), 0);
+  assert.equal(gate.status, 'refused');
+  if (gate.status !== 'refused') return;
+  assert.equal(gate.blocking.length, 25);
+  assert.deepEqual(
+    gate.blocking.slice(0, 2).map((entry) => [entry.uniqueId, entry.status]),
+    [
+      ['test.rebar.not_null_stg_items_id', 'fail'],
+      ['model.rebar.mart_00', 'skipped'],
+    ],
+  );
+  assert.match(gate.reason, /^not published: 25 of 26 dbt nodes in the warehouse have not passed/);
+  assert.match(
+    gate.reason,
+    /: test test\.rebar\.not_null_stg_items_id on model\.rebar\.stg_items: fail since run night-1 /,
+  );
+  assert.equal(
+    gate.reason.match(/: skipped since run night-1 /g)?.length,
+    9,
+    'ten nodes listed: the cause and nine skipped',
+  );
+  assert.match(
+    gate.reason,
+    /; and 15 more \(15 skipped because of the above\), see _rebar\.run_models\. Fix the cause/,
+  );
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import { formatSummary } from '../../../orchestration/src/cli/formatSummary.js';
@@ -14,12 +14,12 @@ import { createRebarWorker } from '../../../orchestration/src/temporal/createWor
 import { failedRunOf } from '../../../orchestration/src/temporal/failedRunSummary.js';
 import { nightlyLoad, type NightlyLoadInput } from '../../../orchestration/src/temporal/workflows/index.js';
 import { queryDuckDb } from '../../support/duckdbQuery.js';
-import { dbtProjectCopy } from '../../support/dbtProjectCopy.js';
+import { smallProjectTablesConfig } from '../../support/smallDbtProject.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
 import { testConfig } from '../../support/testConfig.js';
 
 const taskQueue = 'rebar-publish-gate-test';
-const PLANTED = 'test.rebar.planted_company_name_check';
+const PLANTED = 'test.rebar_small.planted_company_name_check';
 const WINDOW = { from: '2026-03-01', to: '2026-03-15' };
 
 let env: TestWorkflowEnvironment;
@@ -27,18 +27,19 @@ let source: TempPostgres;
 let config: RebarConfig;
 
 /**
- * The dbt project as shipped plus one singular test that fails while a company is named
- * 'PLANTED FAILURE' at the source: a failure the test turns on and off with the data, whatever
- * severities the shipped tests have. It is on a staging view, so the marts built on it are
- * skipped when it fails (the broken rollups of a failed night).
+ * tests/fixtures/smallDbtProject (the gate's verdicts are orchestration; the demo's 694 nodes would
+ * only make each of the six builds longer) plus one singular test that fails while a company is named
+ * 'PLANTED FAILURE' at the source: a failure the test turns on and off with the data. It is on the
+ * companies staging view, so dim_company and the tests on it are skipped when it fails (the broken
+ * marts of a failed night), while fct_projects does not depend on it.
  */
 function projectWithPlantedTest(): string {
-  const dir = dbtProjectCopy('rebar-gate-project-');
+  const dir = join(dirname(smallProjectTablesConfig()), 'project');
   // dbt_project.yml's test-paths: singular tests live in data-tests/.
   mkdirSync(join(dir, 'data-tests'), { recursive: true });
   writeFileSync(
     join(dir, 'data-tests', 'planted_company_name_check.sql'),
-    "select company_id from {{ ref('stg_rebar_source__companies') }} where company_name = 'PLANTED FAILURE'\n",
+    "select company_id from {{ ref('stg_small__companies') }} where company_name = 'PLANTED FAILURE'\n",
   );
   return dir;
 }
@@ -124,13 +125,21 @@ function assertRefused(
   assert.match(
     result.failure,
     new RegExp(
-      `test ${PLANTED.replace(/\./g, '\\.')} on model\\.rebar\\.stg_rebar_source__companies: fail \\(1 failing row\\) since run ${failedRunId} \\(workflow gate-bad-night, a full nightly build\\)`,
+      `test ${PLANTED.replace(/\./g, '\\.')} on model\\.rebar_small\\.stg_small__companies: fail \\(1 failing row\\) since run ${failedRunId} \\(workflow gate-bad-night, a full nightly build\\)`,
     ),
   );
+  // The nodes the failed night skipped are named too (a long list is cut to ten and counted:
+  // tests/runs/publishGate.test.ts): dim_company and its three tests.
   assert.match(
     result.failure,
-    /skipped since run .*\(\d+ skipped because of the above\)/,
-    'the nodes the failed night skipped are counted too',
+    new RegExp(`model model\\.rebar_small\\.dim_company: skipped since run ${failedRunId} `),
+  );
+  assert.equal(
+    result.failure.match(
+      /test test\.rebar_small\.\w+dim_company[\w.]+ on model\.rebar_small\.dim_company: skipped since run/g,
+    )?.length,
+    3,
+    result.failure,
   );
   assert.match(result.failure, /run `rebar nightly`/);
   assert.match(formatSummary(result.summary), /Publish gate: REFUSED \(\d+ dbt nodes in the warehouse checked/);
@@ -166,18 +175,18 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   assert.match(formatSummary(load.summary), /Publish gate: not checked: extract-only run.*not published: the last run/);
   assert.equal(publishedChecksum(), afterFirst, 'the published file is unchanged, byte for byte');
 
-  // A backfill of check-ins rebuilds and tests only what check-ins feed, all of which passes.
-  const backfill = await run('gate-backfill', { backfill: WINDOW, tables: ['crew_checkins'] });
+  // A backfill of projects rebuilds and tests only what projects feed, all of which passes.
+  const backfill = await run('gate-backfill', { backfill: WINDOW, tables: ['projects'] });
   console.log(`backfill after a failed night: ${backfill.failure?.slice(0, 600)}`);
   assert.deepEqual(
     backfill.summary.tables.map((table) => table.table),
-    ['crew_checkins'],
+    ['projects'],
   );
   assert.ok(
     backfill.summary.models.some(
-      (node) => node.uniqueId === 'model.rebar.fct_crew_checkins' && node.status === 'success',
+      (node) => node.uniqueId === 'model.rebar_small.fct_projects' && node.status === 'success',
     ),
-    'the backfill rebuilt fct_crew_checkins',
+    'the backfill rebuilt fct_projects',
   );
   assertRefused(backfill, afterFirst, badRunId);
 
@@ -187,16 +196,19 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
   await source.client.query(
     "update companies set name = 'Restored Co', updated_at = timestamptz '2026-07-01 09:00:00+00' where id = 1",
   );
-  const rechecked = await run('gate-recheck', { dbtSelect: 'stg_rebar_source__crew_checkins' });
+  const rechecked = await run('gate-recheck', { dbtSelect: 'stg_small__projects' });
   const planted = rechecked.summary.models.find((node) => node.uniqueId === PLANTED);
   assert.equal(planted?.status, 'pass', 'the planted test was re-run by the gate and passes');
   assert.ok(rechecked.summary.publishGate?.status === 'refused' && rechecked.summary.publishGate.retested > 0);
   assert.doesNotMatch(rechecked.failure ?? '', /planted_company_name_check/);
-  assert.match(rechecked.failure ?? '', new RegExp(`model model\\.rebar\\.\\w+: skipped since run ${badRunId}`));
+  assert.match(
+    rechecked.failure ?? '',
+    new RegExp(`model model\\.rebar_small\\.dim_company: skipped since run ${badRunId}`),
+  );
   assert.ok(
     rechecked.summary.publishGate?.status === 'refused' &&
       rechecked.summary.publishGate.blocking.some(
-        (node) => node.uniqueId === 'model.rebar.dim_company' && node.status === 'skipped',
+        (node) => node.uniqueId === 'model.rebar_small.dim_company' && node.status === 'skipped',
       ),
   );
   assert.equal(publishedChecksum(), afterFirst);
@@ -235,4 +247,4 @@ test('after a failed night, a backfill and a --select run refuse to publish, nam
       'gate-fixed success',
     ],
   );
-}, 2_400_000); // six runs, five of them a dbt build of the project: generous for a busy two-core machine
+}, 1_200_000); // six runs, five of them a dbt build: generous for a busy two-core machine
