@@ -36,7 +36,7 @@ export async function startTemporalDevServer(input: {
     const logStart = existsSync(logPath) ? statSync(logPath).size : 0;
     const started = await startOnce(input, logPath);
     try {
-      await waitUntilReachable(started.address, started.child, logPath);
+      await waitUntilReachable(started.server.address, started.child, logPath);
       return started.server;
     } catch (error) {
       const lostPortRace =
@@ -50,7 +50,7 @@ export async function startTemporalDevServer(input: {
 async function startOnce(
   input: { temporalBin: string; stateDir: string },
   logPath: string,
-): Promise<{ address: string; child: ChildProcess; server: TemporalDevServer }> {
+): Promise<{ child: ChildProcess; server: TemporalDevServer }> {
   const port = await findFreePort();
   const uiPort = await findFreePort();
   const log = openSync(logPath, 'a');
@@ -86,7 +86,6 @@ async function startOnce(
       `${JSON.stringify({ pid: child.pid, startTicks: processStartTicks(child.pid), address, ownerPid: process.pid })}\n`,
     );
   return {
-    address,
     child,
     server: {
       address,
