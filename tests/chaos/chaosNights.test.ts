@@ -264,7 +264,7 @@ test('after the chaos nights, every incremental mart equals a --full-refresh bui
   const comparisons = await compareIncrementalWithFullRefresh(config);
   for (const row of comparisons)
     console.log(
-      `${row.model}: ${row.rows} rows, ${row.onlyIncremental} only in the incremental build, ${row.onlyFullRefresh} only in the full refresh`,
+      `${row.model}: ${row.rows} rows${row.comparedFrom ? ` from ${row.comparedFrom} (the newest retention cutoff)` : ''}, ${row.onlyIncremental} only in the incremental build, ${row.onlyFullRefresh} only in the full refresh`,
     );
   assert.deepEqual(
     comparisons
