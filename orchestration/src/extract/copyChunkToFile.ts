@@ -39,6 +39,12 @@ export interface CopyChunkToFileOutput {
    * reconciliation uses it; undefined for the others (a count is a full scan of the table).
    */
   sourceRowCount: number | undefined;
+  /**
+   * Where the next chunk continues, in the source's own text form: the position of the chunk's last
+   * row, read in the same snapshot; set only for a full chunk (there is a next one). Known before
+   * the chunk is loaded, so the next COPY can run while this chunk loads.
+   */
+  nextAfter: Watermark | undefined;
 }
 
 /**
@@ -137,6 +143,20 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
   const withNullRows = !after && !input.window;
   const query = `copy (${withNullRows ? `${chunk} union all (${nullRows})` : chunk}) to stdout with (format csv)`;
 
+  // The chunk's last row: the same rows in the same order, only the position columns of the last one.
+  // Aliased: ORDER BY would otherwise bind a column's name to its text cast in the select list.
+  const positionColumns = [table.cursor, ...table.primaryKey].map(
+    (column, index) => `cast(${quoteIdent(column)} as text) as position_${index}`,
+  );
+  const lastPosition = async (): Promise<Watermark | undefined> => {
+    const result = await client.query<string[]>({
+      text: `select ${positionColumns.join(', ')} from ${relation} where ${chunkPredicate(table, columns, watermark, after, input.window)} order by ${order} offset ${input.chunkRows - 1} limit 1`,
+      rowMode: 'array',
+    });
+    const row = result.rows[0];
+    return row ? { cursor: String(row[0]), primaryKey: row.slice(1).map(String) } : undefined;
+  };
+
   return inReadSnapshot(client, async () => {
     const nullCursorRows = !withNullRows
       ? 0
@@ -152,10 +172,16 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
     const rowCount = stream.rowCount ?? 0;
     const bytes = statSync(filePath).size;
     if (rowCount - nullCursorRows >= input.chunkRows)
-      return { rowCount, nullCursorRows, bytes, sourceRowCount: undefined };
+      return { rowCount, nullCursorRows, bytes, sourceRowCount: undefined, nextAfter: await lastPosition() };
     const kept = input.expiredRows ? ` where not coalesce(${input.expiredRows}, false)` : '';
     const counted = await client.query<{ row_count: string }>(`select count(*) as row_count from ${relation}${kept}`);
-    return { rowCount, nullCursorRows, bytes, sourceRowCount: Number(counted.rows[0]?.row_count ?? 0) };
+    return {
+      rowCount,
+      nullCursorRows,
+      bytes,
+      sourceRowCount: Number(counted.rows[0]?.row_count ?? 0),
+      nextAfter: undefined,
+    };
   });
 }
 

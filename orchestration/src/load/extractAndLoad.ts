@@ -63,6 +63,8 @@ export interface ExtractAndLoadOutput extends ExtractProgress {
 export async function extractAndLoad(input: ExtractAndLoadInput): Promise<ExtractAndLoadOutput> {
   const { client, loader, table } = input;
   const filePath = join(input.workDir, `${table.name}.csv`);
+  // Two, used in turn: one chunk loads from one while the next is copied into the other.
+  const chunkFiles = [0, 1].map((index) => join(input.workDir, `${table.name}.chunk${index}.csv`));
   const progress: ExtractProgress = input.resumeFrom
     ? { ...input.resumeFrom, schemaChanges: [...input.resumeFrom.schemaChanges] }
     : { chunks: 0, rowsExtracted: 0, rowsWritten: 0, rowsTombstoned: 0, bytes: 0, schemaChanges: [] };
@@ -87,32 +89,59 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
     }
     const watermark = await loader.getWatermark(table);
     const expiredRows = await prunedSourceRows(loader, table, columns);
-    let after: Watermark | undefined;
-    for (;;) {
-      const copied = await copyChunkToFile({
+    const copyChunk = (after: Watermark | undefined, chunkFile: string) =>
+      copyChunkToFile({
         client,
         table,
         columns,
         watermark,
         after,
         chunkRows: input.chunkRows,
-        filePath,
+        filePath: chunkFile,
         expiredRows,
         window: input.window,
       });
-      // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
-      const loaded = await loader.loadFile({ table, columns, filePath, loadId: input.loadId });
-      progress.chunks += 1;
-      progress.rowsExtracted += copied.rowCount;
-      progress.rowsWritten += loaded.rowsWritten;
-      progress.bytes += copied.bytes;
-      progress.schemaChanges.push(...loaded.schemaChanges);
-      after = loaded.lastRead ?? after;
-      input.onChunk?.(progress);
-      if (copied.rowCount - copied.nullCursorRows < input.chunkRows) {
-        let warehouseRows = loaded.warehouseRows;
-        if (await hardDeleteCheckDue(loader, table)) {
-          const tombstoned = await detectHardDeletes({
+    // Chunk N+1 is copied out of the source while chunk N loads: the source and the warehouse work
+    // at the same time. Its file is only a file until its own load commits it with its watermark.
+    let pending: ReturnType<typeof copyChunk> | undefined = copyChunk(undefined, chunkFiles[0]!);
+    try {
+      for (let chunk = 0; ; chunk += 1) {
+        const copied = await pending!;
+        pending = undefined;
+        const lastChunk = copied.nextAfter === undefined;
+        if (!lastChunk) pending = copyChunk(copied.nextAfter, chunkFiles[(chunk + 1) % 2]!);
+        // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
+        const loaded = await loader.loadFile({
+          table,
+          columns,
+          filePath: chunkFiles[chunk % 2]!,
+          loadId: input.loadId,
+          countRows: lastChunk,
+        });
+        progress.chunks += 1;
+        progress.rowsExtracted += copied.rowCount;
+        progress.rowsWritten += loaded.rowsWritten;
+        progress.bytes += copied.bytes;
+        progress.schemaChanges.push(...loaded.schemaChanges);
+        input.onChunk?.(progress);
+        if (lastChunk) {
+          let warehouseRows = loaded.warehouseRows!; // counted: countRows on the last chunk
+          if (await hardDeleteCheckDue(loader, table)) {
+            const tombstoned = await detectHardDeletes({
+              client,
+              loader,
+              table,
+              columns,
+              workDir: input.workDir,
+              chunkRows: input.chunkRows,
+              loadId: input.loadId,
+            });
+            progress.rowsTombstoned += tombstoned;
+            warehouseRows -= tombstoned;
+            input.onChunk?.(progress);
+          }
+          // After the main pass, so the rows it brought in are re-read too and the column exists in raw.
+          const reread = await rereadNewColumns({
             client,
             loader,
             table,
@@ -120,48 +149,38 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
             workDir: input.workDir,
             chunkRows: input.chunkRows,
             loadId: input.loadId,
+            onChunk: () => input.onChunk?.(progress),
           });
-          progress.rowsTombstoned += tombstoned;
-          warehouseRows -= tombstoned;
-          input.onChunk?.(progress);
+          progress.schemaChanges.push(...reread);
+          const committed = loaded.watermark ?? (await loader.getWatermark(table));
+          const checked =
+            input.contentCheck && loader.contentChecks && committed && !input.window
+              ? await checkContent({
+                  client,
+                  store: loader.contentChecks,
+                  table,
+                  columns,
+                  watermark: committed,
+                  expiredRows,
+                  settings: input.contentCheck,
+                  loadId: input.loadId,
+                })
+              : undefined;
+          return {
+            ...progress,
+            sourceRows: copied.sourceRowCount ?? 0,
+            warehouseRows,
+            watermark: committed,
+            contentCheck: checked?.summary,
+          };
         }
-        // After the main pass, so the rows it brought in are re-read too and the column exists in raw.
-        const reread = await rereadNewColumns({
-          client,
-          loader,
-          table,
-          columns,
-          workDir: input.workDir,
-          chunkRows: input.chunkRows,
-          loadId: input.loadId,
-          onChunk: () => input.onChunk?.(progress),
-        });
-        progress.schemaChanges.push(...reread);
-        const committed = loaded.watermark ?? (await loader.getWatermark(table));
-        const checked =
-          input.contentCheck && loader.contentChecks && committed && !input.window
-            ? await checkContent({
-                client,
-                store: loader.contentChecks,
-                table,
-                columns,
-                watermark: committed,
-                expiredRows,
-                settings: input.contentCheck,
-                loadId: input.loadId,
-              })
-            : undefined;
-        return {
-          ...progress,
-          sourceRows: copied.sourceRowCount ?? 0,
-          warehouseRows,
-          watermark: committed,
-          contentCheck: checked?.summary,
-        };
       }
+    } finally {
+      // The next chunk's COPY holds the source connection: let it end before the caller releases it.
+      await pending?.catch(() => undefined);
     }
   } finally {
-    rmSync(filePath, { force: true });
+    for (const file of [filePath, ...chunkFiles]) rmSync(file, { force: true });
   }
 }
 

@@ -18,12 +18,18 @@ export interface LoadFileInput {
   /** A CSV file written by COPY ... TO STDOUT (FORMAT csv), no header. */
   filePath: string;
   loadId: string;
+  /**
+   * Count raw.<table>'s rows after the merge (a table's last chunk, for the reconciliation); unset:
+   * true. Other chunks skip it: the count reads the whole raw table, a cost that grows with the
+   * warehouse, not with the chunk.
+   */
+  countRows?: boolean;
 }
 
 export interface LoadFileOutput {
   rowsInFile: number;
-  /** Rows in raw.<table> after the merge, soft-deleted ones included: reconciled against the source. */
-  warehouseRows: number;
+  /** Rows in raw.<table> after the merge, tombstoned ones excluded: reconciled against the source. Undefined unless counted (countRows). */
+  warehouseRows: number | undefined;
   rowsWritten: number;
   /** The new watermark, committed in the same transaction as the rows; undefined when it did not move. */
   watermark: Watermark | undefined;

@@ -83,11 +83,16 @@ export async function mergeFile(
     ]);
   }
   await connection.run(`drop table ${stage}`);
-  const warehouseRows = Number(
-    (
-      await connection.runAndReadAll(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`)
-    ).getRowObjectsJS()[0]?.row_count ?? 0,
-  );
+  const warehouseRows =
+    input.countRows === false
+      ? undefined
+      : Number(
+          (
+            await connection.runAndReadAll(
+              `select count(*) as row_count from ${target} where _rebar_deleted_at is null`,
+            )
+          ).getRowObjectsJS()[0]?.row_count ?? 0,
+        );
   return { rowsInFile, rowsWritten, warehouseRows, watermark, lastRead, schemaChanges };
 }
 

@@ -72,10 +72,13 @@ export async function mergeFile(
         loadId,
       ]);
     }
-    const warehouseRows = Number(
-      (await session.query(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`))[0]
-        ?.ROW_COUNT ?? 0,
-    );
+    const warehouseRows =
+      input.countRows === false
+        ? undefined
+        : Number(
+            (await session.query(`select count(*) as row_count from ${target} where _rebar_deleted_at is null`))[0]
+              ?.ROW_COUNT ?? 0,
+          );
     return { rowsInFile, rowsWritten, warehouseRows, watermark, lastRead, schemaChanges };
   });
 }
