@@ -24,6 +24,7 @@ const positiveInt = (name: string, fallback: number) =>
 
 /** Durations as Temporal's client parses them (the `ms` format): a number and a unit. */
 const CATCHUP_WINDOW = /^\d+\s*(m|minutes?|h|hours?|d|days?)$/;
+const DUCKDB_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 const envSchema = z.object({
   REBAR_SOURCE_URL: z
@@ -47,6 +48,13 @@ const envSchema = z.object({
   REBAR_CHUNK_ROWS: positiveInt('REBAR_CHUNK_ROWS', 250_000),
   REBAR_CONTENT_CHECK_SECONDS: positiveInt('REBAR_CONTENT_CHECK_SECONDS', 20),
   REBAR_CONTENT_CHECK_ROWS: positiveInt('REBAR_CONTENT_CHECK_ROWS', 50_000),
+  REBAR_DUCKDB_MEMORY_LIMIT: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || DUCKDB_SIZE.test(value), {
+      message:
+        'REBAR_DUCKDB_MEMORY_LIMIT must be a size like "512MB" or "2GB": the most memory the loader\'s DuckDB may hold (it spills to disk beyond it); unset for DuckDB\'s own default (80% of RAM)',
+    }),
   REBAR_SCHEDULE_CRON: z.string().optional(),
   REBAR_SCHEDULE_TIMEZONE: z.string().optional(),
   REBAR_SCHEDULE_CATCHUP_WINDOW: z
@@ -125,6 +133,8 @@ export interface RebarConfig {
    * compared key range. A small table is compared whole each night, a big one a rotating share.
    */
   contentCheck: { budgetMs: number; rangeRows: number };
+  /** memory_limit of the loader's DuckDB instance (e.g. "512MB"); undefined: DuckDB's default. */
+  duckdbMemoryLimit: string | undefined;
   scheduleCron: string;
   scheduleTimezone: string;
   /**
@@ -209,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     extractParallelism: vars.REBAR_EXTRACT_PARALLELISM,
     chunkRows: vars.REBAR_CHUNK_ROWS,
     contentCheck: { budgetMs: vars.REBAR_CONTENT_CHECK_SECONDS * 1000, rangeRows: vars.REBAR_CONTENT_CHECK_ROWS },
+    duckdbMemoryLimit: vars.REBAR_DUCKDB_MEMORY_LIMIT || undefined,
     scheduleCron: cron,
     scheduleTimezone: timezone,
     scheduleCatchupWindow: vars.REBAR_SCHEDULE_CATCHUP_WINDOW || '12 hours',

@@ -10,5 +10,5 @@ export function createWarehouse(config: RebarConfig): Warehouse {
       throw new Error('REBAR_TARGET=snowflake but the Snowflake settings are missing (loadConfig sets them)');
     return new SnowflakeWarehouse(config.snowflake);
   }
-  return new DuckDbWarehouse(config.warehousePath, config.publishedPath);
+  return new DuckDbWarehouse(config.warehousePath, config.publishedPath, { memoryLimit: config.duckdbMemoryLimit });
 }

@@ -24,15 +24,22 @@ interface OpenInstance {
 /** Runs once per opened instance before the first operation that names it, e.g. ensureMetadataTables. */
 export type OnOpen = (connection: DuckDBConnection) => Promise<void>;
 
+/** Instance settings, applied when an operation opens the file (an instance already open keeps its own). */
+export interface DuckDbSettings {
+  /** DuckDB's memory_limit, e.g. "512MB": beyond it DuckDB spills to a temporary directory beside the file. */
+  memoryLimit?: string;
+}
+
 export async function withDuckDb<T>(
   path: string,
   work: (connection: DuckDBConnection) => Promise<T>,
   onOpen?: OnOpen,
+  settings: DuckDbSettings = {},
 ): Promise<T> {
   return inQueue(path, async () => {
     let result: T;
     try {
-      const open = openInstances.get(path) ?? (await openInstance(path));
+      const open = openInstances.get(path) ?? (await openInstance(path, settings));
       const connection = await open.instance.connect();
       try {
         if (onOpen && !open.prepared.has(onOpen)) {
@@ -69,8 +76,9 @@ export function isHeldOpen(path: string): boolean {
   return openInstances.has(path);
 }
 
-async function openInstance(path: string): Promise<OpenInstance> {
-  const open = { instance: await DuckDBInstance.create(path), prepared: new Set<OnOpen>() };
+async function openInstance(path: string, settings: DuckDbSettings): Promise<OpenInstance> {
+  const options = settings.memoryLimit ? { memory_limit: settings.memoryLimit } : undefined;
+  const open = { instance: await DuckDBInstance.create(path, options), prepared: new Set<OnOpen>() };
   openInstances.set(path, open);
   return open;
 }

@@ -37,7 +37,7 @@ import type {
 } from '../warehouse.js';
 import { duckdbBookkeeping } from './bookkeeping.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
-import { inTransaction, withDuckDb } from './connection.js';
+import { type DuckDbSettings, inTransaction, withDuckDb } from './connection.js';
 import { contentCheckPosition, rawRowsAsText, recordContentCheck } from './contentChecks.js';
 import { lastKeyCheck } from './keyChecks.js';
 import { mergeFile } from './mergeFile.js';
@@ -70,11 +70,12 @@ export class DuckDbWarehouse implements Warehouse {
   constructor(
     private readonly warehousePath: string,
     private readonly publishedPath: string,
+    private readonly settings: DuckDbSettings = {},
   ) {}
 
   /** The working file with the _rebar tables in place (ensured once per opened instance, see connection.ts). */
   private open<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    return withDuckDb(this.warehousePath, work, ensureMetadataTables);
+    return withDuckDb(this.warehousePath, work, ensureMetadataTables, this.settings);
   }
 
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {
