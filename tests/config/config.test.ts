@@ -30,6 +30,12 @@ test('invalid settings fail fast, naming the variable and the fix', () => {
     /REBAR_SCHEDULE_CATCHUP_WINDOW must be a duration/,
   );
   assert.equal(loadConfig({ REBAR_SCHEDULE_CATCHUP_WINDOW: '3 hours' }).scheduleCatchupWindow, '3 hours');
+  assert.throws(
+    () => loadConfig({ REBAR_DUCKDB_MEMORY_LIMIT: 'lots' }),
+    /REBAR_DUCKDB_MEMORY_LIMIT must be a size like "512MB"/,
+  );
+  assert.equal(loadConfig({ REBAR_DUCKDB_MEMORY_LIMIT: '512MB' }).duckdbMemoryLimit, '512MB');
+  assert.equal(loadConfig({}).duckdbMemoryLimit, undefined);
   assert.throws(() => loadConfig({ REBAR_LOG_LEVEL: 'loud' }), /REBAR_LOG_LEVEL/);
 });
 

@@ -26,5 +26,6 @@ export const UNIT_TESTS = [
   'tests/temporal/workflows/dbtScope.test.ts',
   'tests/temporal/workflows/replay.test.ts',
   'tests/util/redact.test.ts',
+  'tests/warehouse/duckdb/csvReadSizes.test.ts',
   'tests/warehouse/previousBuild.test.ts',
 ];
