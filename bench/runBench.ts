@@ -17,7 +17,7 @@ import { changeRows } from './harness/changeRows.js';
 import { measureCopyLimit } from './harness/copyLimit.js';
 import { machineFacts } from './harness/machineFacts.js';
 import { runPeer, type PeerTool } from './harness/peers.js';
-import { runRebar } from './harness/rebarRun.js';
+import { runRebar, type RebarRun } from './harness/rebarRun.js';
 import { renderMarkdown, type BenchResults, type Measurement } from './harness/report.js';
 
 const ROWS_PER_SCALE_YEAR = 1_410_000; // `rebar generate --scale 1 --years 1` writes about this many rows
@@ -112,7 +112,7 @@ try {
     seconds: full.result.phaseSeconds.extract,
     rows: full.result.rowsExtracted,
     peakRssMb: full.peakRssMb,
-    detail: `extract + load (workflow phase); peak memory of the worker in this phase (${full.peakRunRssMb.toFixed(0)} MB over the whole run)`,
+    detail: `extract + load (workflow phase)${contentCheckNote(full)}; peak memory of the worker in this phase (${full.peakRunRssMb.toFixed(0)} MB over the whole run)`,
   });
   record({
     tool: 'rebar',
@@ -169,7 +169,7 @@ try {
       seconds: run.result.phaseSeconds.extract,
       rows: run.result.rowsWritten,
       peakRssMb: run.peakRssMb,
-      detail: `${changed} rows changed; extract + load (peak over the whole run ${run.peakRunRssMb.toFixed(0)} MB)`,
+      detail: `${changed} rows changed; extract + load${contentCheckNote(run)} (peak over the whole run ${run.peakRunRssMb.toFixed(0)} MB)`,
     });
     record({
       tool: 'rebar',
@@ -269,4 +269,10 @@ async function lastSourceDay(url: string): Promise<string> {
   } finally {
     await client.end();
   }
+}
+
+/** The content check (value comparison after each table's load) is part of the extract phase: say how much. */
+function contentCheckNote(run: RebarRun): string {
+  const check = run.result.longestContentCheck;
+  return check ? `, of which the ${check.table} content check ${check.seconds.toFixed(1)} s` : '';
 }

@@ -21,6 +21,8 @@ export interface RebarRunResult {
   returnedAt: number;
   /** What dbt built: full, changed (only downstream of the changed tables) or skipped. */
   dbtScope: string;
+  /** The longest content check of the run (seconds, inside that table's extraction) and its table; null when none ran. */
+  longestContentCheck: { table: string; seconds: number } | null;
   failure: string | null;
 }
 
@@ -44,5 +46,12 @@ const result: RebarRunResult = {
   finishedAt: summary.finishedAt,
   returnedAt: Date.now(),
   dbtScope: summary.dbtBuild?.scope ?? 'full',
+  longestContentCheck: summary.tables.reduce<RebarRunResult['longestContentCheck']>(
+    (longest, table) =>
+      table.contentCheckMs !== undefined && table.contentCheckMs / 1000 > (longest?.seconds ?? -1)
+        ? { table: table.table, seconds: table.contentCheckMs / 1000 }
+        : longest,
+    null,
+  ),
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -53,6 +53,8 @@ export interface ExtractAndLoadOutput extends ExtractProgress {
   watermark: Watermark | undefined;
   /** What the content check compared (one line), when it ran. */
   contentCheck?: string;
+  /** The content check's wall time, part of the table's extraction time, when it ran. */
+  contentCheckMs?: number;
 }
 
 /**
@@ -172,6 +174,7 @@ export async function extractAndLoad(input: ExtractAndLoadInput): Promise<Extrac
             warehouseRows,
             watermark: committed,
             contentCheck: checked?.summary,
+            contentCheckMs: checked?.durationMs,
           };
         }
       }

@@ -26,6 +26,8 @@ export interface TableRunResult {
   warehouseRows: number | null;
   /** What the nightly content check compared by value (see load/contentCheck.ts); absent when it did not run. */
   contentCheck?: string;
+  /** The content check's share of durationMs, when it ran: what verifying costs beside loading. */
+  contentCheckMs?: number;
 }
 
 /** Tables whose raw copy does not hold exactly the source's rows (e.g. rows hard-deleted at the source). */

@@ -118,6 +118,12 @@ export interface ContentCheckStore {
    * normalised text: the key columns, then `columns` (see reconcile/rowText.ts).
    */
   rawRowsAsText(input: RawRowsAsTextInput): Promise<(string | null)[][]>;
+  /**
+   * The same raw rows as rawRowsAsText, less `excludedKeys`, as one digest (reconcile/rangeDigest.ts):
+   * how many, and the sum of each row's hash. Equal to the source range's digest when every row's
+   * text is: the range is then equal without either side's rows leaving its database.
+   */
+  rawRangeDigest(input: RawRangeDigestInput): Promise<RangeDigest>;
   /** Records one compared key range in _rebar.content_checks and, when `nextAfterKey` is given, moves the rotation there. */
   record(input: ContentCheckRecord): Promise<void>;
 }
@@ -156,6 +162,17 @@ export interface RawRowsAsTextInput {
   afterKey: string[] | undefined;
   /** Inclusive; undefined: to the end of the table. */
   upToKey: string[] | undefined;
+}
+
+export interface RawRangeDigestInput extends RawRowsAsTextInput {
+  /** Keys (as text, in key-column order) left out: source rows in flight, not compared. */
+  excludedKeys: string[][];
+}
+
+export interface RangeDigest {
+  rows: number;
+  /** The sum of the rows' hashes, as decimal text. */
+  digest: string;
 }
 
 export interface ContentCheckRecord {

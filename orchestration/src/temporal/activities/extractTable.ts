@@ -61,6 +61,7 @@ export function createExtractTable(deps: ActivityDeps) {
         sourceRows: output.sourceRows,
         warehouseRows: output.warehouseRows,
         contentCheck: output.contentCheck,
+        contentCheckMs: output.contentCheckMs,
       };
     } catch (error) {
       // Cancelled: reported as a cancellation, not as a failure of the table.

@@ -4,7 +4,8 @@ import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import type { TableConfig } from '../../kernel/tablesConfig.js';
 import { duckdbTypeFor } from './types.js';
 import { rawText } from '../../reconcile/rowText.js';
-import type { ContentCheckRecord, RawRowsAsTextInput } from '../warehouse.js';
+import { rawRowDigestText, rawRowHash } from '../../reconcile/rangeDigest.js';
+import type { ContentCheckRecord, RangeDigest, RawRangeDigestInput, RawRowsAsTextInput } from '../warehouse.js';
 
 export async function contentCheckPosition(
   connection: DuckDBConnection,
@@ -18,6 +19,48 @@ export async function contentCheckPosition(
   return row && row[0] !== null ? (JSON.parse(String(row[0])) as string[]) : undefined;
 }
 
+/** The filters of one key range of raw (`raw_row`), tombstoned rows left out. */
+function rangeFilters(input: RawRowsAsTextInput): string[] {
+  const keys = `(${input.keyColumns.map((column) => `raw_row.${quoteIdent(column.name)}`).join(', ')})`;
+  const bound = (values: string[]) => `(${typedKey(input.keyColumns, values)})`;
+  return [
+    'raw_row._rebar_deleted_at is null',
+    ...(input.afterKey ? [`${keys} > ${bound(input.afterKey)}`] : []),
+    ...(input.upToKey ? [`${keys} <= ${bound(input.upToKey)}`] : []),
+  ];
+}
+
+function typedKey(keyColumns: SourceColumn[], values: string[]): string {
+  return values
+    .map((value, index) => `cast(${quoteLiteral(value)} as ${duckdbTypeFor(keyColumns[index]!.pgType)})`)
+    .join(', ');
+}
+
+/** One key range of raw as a digest (reconcile/rangeDigest.ts), the excluded keys left out. */
+export async function rawRangeDigest(
+  connection: DuckDBConnection,
+  schema: string,
+  input: RawRangeDigestInput,
+): Promise<RangeDigest> {
+  await connection.run("set TimeZone = 'UTC'");
+  const keyNames = input.keyColumns.map((_, index) => `key_${index}`);
+  const excluded =
+    input.excludedKeys.length === 0
+      ? []
+      : [
+          `not exists (select 1 from (values ${input.excludedKeys.map((key) => `(${typedKey(input.keyColumns, key)})`).join(', ')}) as in_flight(${keyNames.join(', ')})
+            where ${input.keyColumns.map((column, index) => `raw_row.${quoteIdent(column.name)} = in_flight.${keyNames[index]}`).join(' and ')})`,
+        ];
+  const rowText = rawRowDigestText([...input.keyColumns, ...input.columns], 'raw_row.');
+  const row = (
+    await connection.runAndReadAll(
+      `select count(*)::varchar, coalesce(sum(${rawRowHash(rowText)}), 0)::varchar
+       from ${schema}.${quoteIdent(input.table.name)} as raw_row where ${[...rangeFilters(input), ...excluded].join(' and ')}`,
+    )
+  ).getRowsJS()[0];
+  return { rows: Number(row?.[0] ?? 0), digest: String(row?.[1] ?? '0') };
+}
+
 /** Raw rows of one key range as normalised text (keys first), for the nightly content check. */
 export async function rawRowsAsText(
   connection: DuckDBConnection,
@@ -25,14 +68,7 @@ export async function rawRowsAsText(
   input: RawRowsAsTextInput,
 ): Promise<(string | null)[][]> {
   await connection.run("set TimeZone = 'UTC'");
-  const keys = `(${input.keyColumns.map((column) => `raw_row.${quoteIdent(column.name)}`).join(', ')})`;
-  const bound = (values: string[]) =>
-    `(${values.map((value, index) => `cast(${quoteLiteral(value)} as ${duckdbTypeFor(input.keyColumns[index]!.pgType)})`).join(', ')})`;
-  const filters = [
-    'raw_row._rebar_deleted_at is null',
-    ...(input.afterKey ? [`${keys} > ${bound(input.afterKey)}`] : []),
-    ...(input.upToKey ? [`${keys} <= ${bound(input.upToKey)}`] : []),
-  ];
+  const filters = rangeFilters(input);
   const selectList = [...input.keyColumns, ...input.columns]
     .map((column: SourceColumn) => rawText(column, 'raw_row.'))
     .join(', ');

@@ -14,6 +14,7 @@ import type {
   ContentCheckRecord,
   ContentCheckStore,
   RawRowsAsTextInput,
+  RawRangeDigestInput,
   RereadColumnInput,
   RereadColumnOutput,
   LoadFileInput,
@@ -38,7 +39,7 @@ import type {
 import { duckdbBookkeeping } from './bookkeeping.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { type DuckDbSettings, inTransaction, withDuckDb } from './connection.js';
-import { contentCheckPosition, rawRowsAsText, recordContentCheck } from './contentChecks.js';
+import { contentCheckPosition, rawRangeDigest, rawRowsAsText, recordContentCheck } from './contentChecks.js';
 import { lastKeyCheck } from './keyChecks.js';
 import { mergeFile } from './mergeFile.js';
 import { ensureMetadataTables } from './metadataTables.js';
@@ -138,7 +139,19 @@ export class DuckDbWarehouse implements Warehouse {
   readonly contentChecks: ContentCheckStore = {
     position: (table: TableConfig) => this.open((connection) => contentCheckPosition(connection, table)),
     rawRowsAsText: (input: RawRowsAsTextInput) =>
-      withDuckDb(this.warehousePath, (connection) => rawRowsAsText(connection, rawSchema, input)),
+      withDuckDb(
+        this.warehousePath,
+        (connection) => rawRowsAsText(connection, rawSchema, input),
+        undefined,
+        this.settings,
+      ),
+    rawRangeDigest: (input: RawRangeDigestInput) =>
+      withDuckDb(
+        this.warehousePath,
+        (connection) => rawRangeDigest(connection, rawSchema, input),
+        undefined,
+        this.settings,
+      ),
     record: (input: ContentCheckRecord) =>
       this.open((connection) => inTransaction(connection, () => recordContentCheck(connection, input))),
   };
