@@ -77,84 +77,103 @@ export async function checkContent(input: ContentCheckInput): Promise<ContentChe
   const firstKey = afterKey;
   let rowsCompared = 0;
   let rangesByDigest = 0;
-  for (;;) {
-    // First as digests (nothing but two sums leaves either database); row by row when they differ.
-    const digested = await compareByDigest(input, keyColumns, compared, afterKey);
-    let upToKey: string[] | undefined;
-    let reachedEnd: boolean;
-    let rangeRows: number;
-    if (digested.equal) {
-      ({ upToKey, reachedEnd, rows: rangeRows } = digested);
-      rangesByDigest += 1;
-    } else {
-      const source = await readSourceRange(input, keyColumns, compared, afterKey);
-      reachedEnd = source.length < input.settings.rangeRows;
-      upToKey = reachedEnd ? undefined : (source[source.length - 1]!.slice(0, keyColumns.length) as string[]);
-      rangeRows = source.length;
-      const raw = await store.rawRowsAsText({ table, keyColumns, columns: compared, afterKey, upToKey });
-      const differing = differingRows(source, raw, keyColumns.length, canonical);
-      if (differing.length > 0) {
-        const range = describeRange(table, afterKey, upToKey);
-        const detail = mismatchMessage(table, range, differing, keyColumns, cursorIndex, canonical);
-        await store.record({
-          table,
-          loadId: input.loadId,
-          fromKey: afterKey,
-          toKey: upToKey,
-          rowsCompared: source.length,
-          result: 'different',
-          detail,
-          nextAfterKey: undefined,
-        });
-        throw new ContentMismatchError(detail);
+  // First as digests (nothing but two sums leaves either database); row by row when they differ.
+  // The source's digest of the next range is computed while raw computes this range's.
+  let nextSource: Promise<SourceDigest> | undefined = sourceDigest(input, keyColumns, compared, afterKey);
+  try {
+    for (;;) {
+      const source = await (nextSource ?? sourceDigest(input, keyColumns, compared, afterKey));
+      nextSource = undefined;
+      if (!source.reachedEnd && now() - started < input.settings.budgetMs)
+        nextSource = sourceDigest(input, keyColumns, compared, source.upToKey);
+      const equalByDigest = await rawDigestMatches(input, keyColumns, compared, afterKey, source);
+      let upToKey: string[] | undefined;
+      let reachedEnd: boolean;
+      let rangeRows: number;
+      if (equalByDigest) {
+        ({ upToKey, reachedEnd, rows: rangeRows } = source);
+        rangesByDigest += 1;
+      } else {
+        // The rows are read on the same source connection: the next range's digest finishes first.
+        await nextSource?.catch(() => undefined);
+        const sourceRows = await readSourceRange(input, keyColumns, compared, afterKey);
+        reachedEnd = sourceRows.length < input.settings.rangeRows;
+        upToKey = reachedEnd ? undefined : (sourceRows[sourceRows.length - 1]!.slice(0, keyColumns.length) as string[]);
+        rangeRows = sourceRows.length;
+        const raw = await store.rawRowsAsText({ table, keyColumns, columns: compared, afterKey, upToKey });
+        const differing = differingRows(sourceRows, raw, keyColumns.length, canonical);
+        if (differing.length > 0) {
+          const range = describeRange(table, afterKey, upToKey);
+          const detail = mismatchMessage(table, range, differing, keyColumns, cursorIndex, canonical);
+          await store.record({
+            table,
+            loadId: input.loadId,
+            fromKey: afterKey,
+            toKey: upToKey,
+            rowsCompared: sourceRows.length,
+            result: 'different',
+            detail,
+            nextAfterKey: undefined,
+          });
+          throw new ContentMismatchError(detail);
+        }
       }
+      await store.record({
+        table,
+        loadId: input.loadId,
+        fromKey: afterKey,
+        toKey: upToKey,
+        rowsCompared: rangeRows,
+        result: 'equal',
+        detail: undefined,
+        nextAfterKey: reachedEnd ? null : upToKey,
+      });
+      rowsCompared += rangeRows;
+      // Read concurrently changed rows can end a row-by-row range elsewhere than its digest did.
+      if (!equalByDigest && JSON.stringify(upToKey) !== JSON.stringify(source.upToKey)) nextSource = undefined;
+      if (reachedEnd || now() - started >= input.settings.budgetMs) {
+        const share =
+          firstKey === undefined && reachedEnd
+            ? 'the whole table'
+            : `${describeRange(table, firstKey, upToKey)}${reachedEnd ? ' (end of the table; the next run starts over)' : ''}`;
+        const durationMs = now() - started;
+        return {
+          rowsCompared,
+          reachedEnd,
+          rangesByDigest,
+          summary: `content check: ${rowsCompared.toLocaleString('en-US')} rows equal to the source by value, ${share}, in ${(durationMs / 1000).toFixed(1)} s`,
+          durationMs,
+        };
+      }
+      afterKey = upToKey;
     }
-    await store.record({
-      table,
-      loadId: input.loadId,
-      fromKey: afterKey,
-      toKey: upToKey,
-      rowsCompared: rangeRows,
-      result: 'equal',
-      detail: undefined,
-      nextAfterKey: reachedEnd ? null : upToKey,
-    });
-    rowsCompared += rangeRows;
-    if (reachedEnd || now() - started >= input.settings.budgetMs) {
-      const share =
-        firstKey === undefined && reachedEnd
-          ? 'the whole table'
-          : `${describeRange(table, firstKey, upToKey)}${reachedEnd ? ' (end of the table; the next run starts over)' : ''}`;
-      const durationMs = now() - started;
-      return {
-        rowsCompared,
-        reachedEnd,
-        rangesByDigest,
-        summary: `content check: ${rowsCompared.toLocaleString('en-US')} rows equal to the source by value, ${share}, in ${(durationMs / 1000).toFixed(1)} s`,
-        durationMs,
-      };
-    }
-    afterKey = upToKey;
+  } finally {
+    // A digest still running holds the source connection: it ends before the caller uses it again.
+    await nextSource?.catch(() => undefined);
   }
 }
 
 /** More rows in flight in one range than this, and the range is compared row by row (no digest). */
 const MAX_EXCLUDED_KEYS = 1_000;
 
-type DigestComparison =
-  { equal: true; rows: number; upToKey: string[] | undefined; reachedEnd: boolean } | { equal: false };
+/** The source side of a range's digest (reconcile/rangeDigest.ts): the rows not in flight, and the keys in flight. */
+interface SourceDigest {
+  rows: number;
+  comparedRows: number;
+  digest: string;
+  inFlightKeys: string[][];
+  /** The range's last key; undefined at the end of the table. */
+  upToKey: string[] | undefined;
+  reachedEnd: boolean;
+}
 
-/**
- * The next range (the same rows readSourceRange reads) as a digest on each side
- * (reconcile/rangeDigest.ts): the source's rows not in flight against raw's rows of the same range
- * less the keys in flight. Equal only when counts and sums are; anything else is settled row by row.
- */
-async function compareByDigest(
+/** The range after `afterKey` (the same rows readSourceRange reads) as the source's digest. */
+async function sourceDigest(
   input: ContentCheckInput,
   keyColumns: SourceColumn[],
   compared: SourceColumn[],
   afterKey: string[] | undefined,
-): Promise<DigestComparison> {
+): Promise<SourceDigest> {
   const { table } = input;
   const keys = keyColumns.map((column) => `source_row.${quoteIdent(column.name)}`);
   const keyTexts = keyColumns.map((column, index) => `${sourceText(column, 'source_row.')} as key_${index}`);
@@ -184,21 +203,39 @@ async function compareByDigest(
     }>(text);
     return result.rows[0]!;
   });
-  const inFlightKeys = JSON.parse(summary.in_flight_keys) as string[][];
-  if (inFlightKeys.length > MAX_EXCLUDED_KEYS) return { equal: false };
   const rows = Number(summary.row_count);
   const reachedEnd = rows < input.settings.rangeRows;
-  const upToKey = reachedEnd || summary.last_key === null ? undefined : (JSON.parse(summary.last_key) as string[]);
+  return {
+    rows,
+    comparedRows: Number(summary.compared_rows),
+    digest: summary.digest,
+    inFlightKeys: JSON.parse(summary.in_flight_keys) as string[][],
+    upToKey: reachedEnd || summary.last_key === null ? undefined : (JSON.parse(summary.last_key) as string[]),
+    reachedEnd,
+  };
+}
+
+/**
+ * Raw's rows of the same range less the keys in flight, as a digest: equal to the source's only when
+ * counts and sums are; anything else is settled row by row.
+ */
+async function rawDigestMatches(
+  input: ContentCheckInput,
+  keyColumns: SourceColumn[],
+  compared: SourceColumn[],
+  afterKey: string[] | undefined,
+  source: SourceDigest,
+): Promise<boolean> {
+  if (source.inFlightKeys.length > MAX_EXCLUDED_KEYS) return false;
   const raw = await input.store.rawRangeDigest({
-    table,
+    table: input.table,
     keyColumns,
     columns: compared,
     afterKey,
-    upToKey,
-    excludedKeys: inFlightKeys,
+    upToKey: source.upToKey,
+    excludedKeys: source.inFlightKeys,
   });
-  const equal = raw.rows === Number(summary.compared_rows) && raw.digest === summary.digest;
-  return equal ? { equal, rows, upToKey, reachedEnd } : { equal };
+  return raw.rows === source.comparedRows && raw.digest === source.digest;
 }
 
 /** `where` of a source range: keys after `afterKey`, rows past retention left out. */
