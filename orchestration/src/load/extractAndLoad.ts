@@ -62,7 +62,11 @@ export interface ExtractAndLoadOutput extends ExtractProgress {
  * window) in (cursor, primary key) order, each chunk merged into raw and committed with the new
  * watermark before the next is read.
  */
-export async function extractAndLoad(input: ExtractAndLoadInput): Promise<ExtractAndLoadOutput> {
+export function extractAndLoad(input: ExtractAndLoadInput): Promise<ExtractAndLoadOutput> {
+  return input.loader.holdingOpen(() => extractAndLoadTable(input));
+}
+
+async function extractAndLoadTable(input: ExtractAndLoadInput): Promise<ExtractAndLoadOutput> {
   const { client, loader, table } = input;
   const filePath = join(input.workDir, `${table.name}.csv`);
   // Two, used in turn: one chunk loads from one while the next is copied into the other.

@@ -46,6 +46,11 @@ export interface LoadFileOutput {
 export interface Warehouse {
   getWatermark(table: TableConfig): Promise<Watermark | undefined>;
   /** Merges (or appends) the file's rows into raw.<table> and advances the watermark, atomically. */
+  /**
+   * Runs `work` (one table's extraction) with the warehouse connection kept between its operations
+   * where that saves work per operation (DuckDB: the file stays open across the table's chunks).
+   */
+  holdingOpen<T>(work: () => Promise<T>): Promise<T>;
   loadFile(input: LoadFileInput): Promise<LoadFileOutput>;
   /** Replaces raw.<table> with the file's rows in one transaction (full-refresh tables). */
   replaceTable(input: ReplaceTableInput): Promise<ReplaceTableOutput>;

@@ -7,7 +7,12 @@ import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { test } from 'vitest';
 import { findProjectRoot } from '../../../orchestration/src/config/projectRoot.js';
-import { isHeldOpen, takeTurn, withDuckDb } from '../../../orchestration/src/warehouse/duckdb/connection.js';
+import {
+  holdingOpen,
+  isHeldOpen,
+  takeTurn,
+  withDuckDb,
+} from '../../../orchestration/src/warehouse/duckdb/connection.js';
 
 // Integration tier: it starts a second process to prove the file is free for dbt, publish and the CLI.
 const run = promisify(execFile);
@@ -122,6 +127,28 @@ test(
     assert.equal(await whole, false);
     assert.deepEqual(await after, [[1, 1]]);
     assert.equal(isHeldOpen(path), false);
+  },
+  TIMEOUT,
+);
+
+test(
+  'holdingOpen keeps one instance across operations run one after another (a table’s chunks), then frees the file; a takeTurn inside still gets it closed',
+  async () => {
+    const path = freshFile();
+    const seen = await holdingOpen(path, async () => {
+      await withDuckDb(path, (connection) => connection.run("attach ':memory:' as marker_of_held_instance"));
+      const openBetween = isHeldOpen(path);
+      const databases = await withDuckDb(path, (connection) => attached(connection));
+      const closedForTurn = await takeTurn(path, async () => !isHeldOpen(path));
+      const afterTurn = await withDuckDb(path, (connection) => attached(connection));
+      return { openBetween, databases, closedForTurn, afterTurn };
+    });
+    assert.equal(seen.openBetween, true, 'open between two operations while held');
+    assert.ok(seen.databases.includes('marker_of_held_instance'), seen.databases.join(', '));
+    assert.equal(seen.closedForTurn, true);
+    assert.ok(!seen.afterTurn.includes('marker_of_held_instance'), 'reopened after the turn');
+    assert.equal(isHeldOpen(path), false, 'closed once the hold ends');
+    await openFromAnotherProcess(path);
   },
   TIMEOUT,
 );

@@ -14,6 +14,8 @@ const queues = new Map<string, Promise<unknown>>();
 /** Operations of this process queued or running per file, the running one included. */
 const waiting = new Map<string, number>();
 const openInstances = new Map<string, OpenInstance>();
+/** holdingOpen calls running per file: while any runs, the instance stays open between operations. */
+const holds = new Map<string, number>();
 
 interface OpenInstance {
   instance: DuckDBInstance;
@@ -55,9 +57,27 @@ export async function withDuckDb<T>(
       closeInstance(path);
       throw error;
     }
-    if ((waiting.get(path) ?? 0) <= 1) closeInstance(path);
+    if ((waiting.get(path) ?? 0) <= 1 && !holds.has(path)) closeInstance(path);
     return result;
   });
+}
+
+/**
+ * Keeps the file open between this process's operations while `work` runs, e.g. one table's chunks,
+ * whose loads would otherwise each open the file, re-run the _rebar DDL and checkpoint on close.
+ * Operations still take turns as ever; once `work` ends with nothing queued the file is closed.
+ */
+export async function holdingOpen<T>(path: string, work: () => Promise<T>): Promise<T> {
+  holds.set(path, (holds.get(path) ?? 0) + 1);
+  try {
+    return await work();
+  } finally {
+    const left = (holds.get(path) ?? 1) - 1;
+    if (left > 0) holds.set(path, left);
+    else holds.delete(path);
+    // Nothing queued means nothing runs on the instance (a running operation counts as queued).
+    if (left === 0 && !waiting.has(path)) closeInstance(path);
+  }
 }
 
 /**

@@ -38,7 +38,7 @@ import type {
 } from '../warehouse.js';
 import { duckdbBookkeeping } from './bookkeeping.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
-import { type DuckDbSettings, inTransaction, withDuckDb } from './connection.js';
+import { type DuckDbSettings, holdingOpen, inTransaction, withDuckDb } from './connection.js';
 import { contentCheckPosition, rawRangeDigest, rawRowsAsText, recordContentCheck } from './contentChecks.js';
 import { lastKeyCheck } from './keyChecks.js';
 import { mergeFile } from './mergeFile.js';
@@ -77,6 +77,10 @@ export class DuckDbWarehouse implements Warehouse {
   /** The working file with the _rebar tables in place (ensured once per opened instance, see connection.ts). */
   private open<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     return withDuckDb(this.warehousePath, work, ensureMetadataTables, this.settings);
+  }
+
+  holdingOpen<T>(work: () => Promise<T>): Promise<T> {
+    return holdingOpen(this.warehousePath, work);
   }
 
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {

@@ -83,6 +83,11 @@ export class SnowflakeWarehouse implements Warehouse {
     });
   }
 
+  /** Each operation has its own session here (one session per table's run: issue 18's bulk path). */
+  holdingOpen<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {
     return this.session((session) => readWatermark(session, table));
   }
