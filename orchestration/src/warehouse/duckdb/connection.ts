@@ -16,9 +16,18 @@ const waiting = new Map<string, number>();
 const openInstances = new Map<string, OpenInstance>();
 /** holdingOpen calls running per file: while any runs, the instance stays open between operations. */
 const holds = new Map<string, number>();
+/**
+ * Held open, an instance is still closed (and the next operation opens a fresh one) after this many
+ * operations: DuckDB keeps what it read and wrote cached while open, so one instance held through a
+ * table's whole extraction grew the worker with the table (in process, 6M rows in 25 chunks: 950 MB
+ * held throughout against 396 MB reopened per chunk). docs/benchmarks.md has the figures.
+ */
+const HELD_OPERATIONS_PER_INSTANCE = 8;
 
 interface OpenInstance {
   instance: DuckDBInstance;
+  /** Operations run on it so far. */
+  operations: number;
   /** The onOpen steps already run on this instance (e.g. creating the _rebar tables). */
   prepared: Set<OnOpen>;
 }
@@ -40,8 +49,9 @@ export async function withDuckDb<T>(
 ): Promise<T> {
   return inQueue(path, async () => {
     let result: T;
+    let open: OpenInstance;
     try {
-      const open = openInstances.get(path) ?? (await openInstance(path, settings));
+      open = openInstances.get(path) ?? (await openInstance(path, settings));
       const connection = await open.instance.connect();
       try {
         if (onOpen && !open.prepared.has(onOpen)) {
@@ -57,7 +67,9 @@ export async function withDuckDb<T>(
       closeInstance(path);
       throw error;
     }
-    if ((waiting.get(path) ?? 0) <= 1 && !holds.has(path)) closeInstance(path);
+    open.operations += 1;
+    const held = holds.has(path) && open.operations < HELD_OPERATIONS_PER_INSTANCE;
+    if ((waiting.get(path) ?? 0) <= 1 && !held) closeInstance(path);
     return result;
   });
 }
@@ -98,7 +110,7 @@ export function isHeldOpen(path: string): boolean {
 
 async function openInstance(path: string, settings: DuckDbSettings): Promise<OpenInstance> {
   const options = settings.memoryLimit ? { memory_limit: settings.memoryLimit } : undefined;
-  const open = { instance: await DuckDBInstance.create(path, options), prepared: new Set<OnOpen>() };
+  const open = { instance: await DuckDBInstance.create(path, options), operations: 0, prepared: new Set<OnOpen>() };
   openInstances.set(path, open);
   return open;
 }
