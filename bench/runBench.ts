@@ -14,6 +14,7 @@ import { generateSource } from '../orchestration/src/source/generator/index.js';
 import { migrateSource } from '../orchestration/src/source/migrate.js';
 import { timeAnalystQueries } from './harness/analystQueries.js';
 import { changeRows } from './harness/changeRows.js';
+import { diskUse, sourceDatabaseMb } from './harness/diskUse.js';
 import { measureCopyLimit } from './harness/copyLimit.js';
 import { machineFacts } from './harness/machineFacts.js';
 import { runPeer, type PeerTool } from './harness/peers.js';
@@ -42,6 +43,7 @@ const program = new Command()
   .option('--work-dir <dir>', 'scratch space (source cluster, warehouses)', 'bench/.work')
   .option('--results-dir <dir>', 'where the JSON results go', 'bench/results')
   .option('--docs <file>', 'markdown report to write ("" to skip)', 'docs/benchmarks.md')
+  .option('--section <name>', 'the section of the report this run rewrites (e.g. one per source size)', 'results')
   .parse();
 const parsed = program.opts<{
   rows: number;
@@ -52,6 +54,7 @@ const parsed = program.opts<{
   workDir: string;
   resultsDir: string;
   docs: string;
+  section: string;
 }>();
 // Absolute: the source cluster's data directory is handed to the postgres OS user.
 const options = { ...parsed, workDir: resolve(parsed.workDir) };
@@ -88,7 +91,8 @@ try {
 
   log(`generating ~${options.rows} rows over ${options.years} years`);
   results.source = await fillSource(cluster.connectionString, options.rows, options.years);
-  log(`source: ${results.source.rows} rows`);
+  results.source.mb = await sourceDatabaseMb(cluster.connectionString);
+  log(`source: ${results.source.rows} rows, ${results.source.mb.toFixed(0)} MB in Postgres`);
 
   const limit = await measureCopyLimit(
     cluster.connectionString,
@@ -131,7 +135,12 @@ try {
     detail:
       'whole `rebar nightly` (Temporal dev server start, extract, load, dbt build, publish); memory of the process tree',
   });
-  results.nightlyPhases.push({ run: 'full', dbtScope: full.result.dbtScope, ...full.phases });
+  results.nightlyPhases.push({
+    run: 'full',
+    dbtScope: full.result.dbtScope,
+    ...full.phases,
+    disk: diskUse(rebarState),
+  });
 
   // The fixed cost: the same nightly again with nothing changed at the source.
   const quiet = await runRebar(cluster.connectionString, rebarState);
@@ -143,7 +152,12 @@ try {
     peakRssMb: quiet.peakTreeRssMb,
     detail: `whole \`rebar nightly\`, no source row changed (dbt: ${quiet.result.dbtScope})`,
   });
-  results.nightlyPhases.push({ run: 'nothing changed', dbtScope: quiet.result.dbtScope, ...quiet.phases });
+  results.nightlyPhases.push({
+    run: 'nothing changed',
+    dbtScope: quiet.result.dbtScope,
+    ...quiet.phases,
+    disk: diskUse(rebarState),
+  });
 
   const peers: PeerTool[] = options.peers ? ['dlt', 'sling'] : [];
   for (const tool of peers) {
@@ -187,7 +201,12 @@ try {
       peakRssMb: run.peakTreeRssMb,
       detail: `whole \`rebar nightly\` (dbt: ${run.result.dbtScope})`,
     });
-    results.nightlyPhases.push({ run: `${label} changed`, dbtScope: run.result.dbtScope, ...run.phases });
+    results.nightlyPhases.push({
+      run: `${label} changed`,
+      dbtScope: run.result.dbtScope,
+      ...run.phases,
+      disk: diskUse(rebarState),
+    });
     for (const tool of peers) {
       const peer = await runPeer(tool, 'incremental', cluster.connectionString, tables, join(options.workDir, tool));
       record({
@@ -218,11 +237,12 @@ try {
   }
 
   mkdirSync(options.resultsDir, { recursive: true });
-  const resultsFile = join(options.resultsDir, `${results.date.slice(0, 10)}.json`);
+  const suffix = options.section === 'results' ? '' : `-${options.section}`;
+  const resultsFile = join(options.resultsDir, `${results.date.slice(0, 10)}${suffix}.json`);
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   log(`results: ${resultsFile}`);
   if (options.docs) {
-    writeFileSync(options.docs, renderMarkdown(results, resultsFile, options.docs));
+    writeFileSync(options.docs, renderMarkdown(results, resultsFile, options.docs, options.section));
     log(`report: ${options.docs}`);
   }
 } finally {

@@ -69,6 +69,10 @@ test('npm run bench runs at a tiny size: limit, full and incremental Rebar runs,
       run.startup > 0 && run.extract > 0 && run.publish > 0 && run.total >= run.startup + run.extract + run.dbt,
       JSON.stringify(run),
     );
+  // Disk: the source's size, and the warehouse and published files after every nightly.
+  assert.ok((results.source.mb ?? 0) > 0, 'source size measured');
+  for (const run of results.nightlyPhases)
+    assert.ok((run.disk?.warehouseMb ?? 0) > 0 && (run.disk?.publishedMb ?? 0) > 0, JSON.stringify(run.disk));
   assert.match(markdown, /### Nightly phases/);
   assert.match(markdown, /\| nothing changed \| skipped \|/);
 });

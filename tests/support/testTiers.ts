@@ -6,6 +6,7 @@
 // the integration tier (`npm run test:integration`); a new file lands there unless added here.
 export const UNIT_TESTS = [
   'tests/alerts/alertPayloads.test.ts',
+  'tests/bench/benchTargets.test.ts',
   'tests/cli/errorReport.test.ts',
   'tests/cli/progressStep.test.ts',
   'tests/config/config.test.ts',
