@@ -9,6 +9,7 @@ test('a nightly builds only what its changed tables feed, in whichever source de
     scope: 'changed',
     reason: 'only what crew_checkins, haul_offs feed (no other source table changed)',
     select: 'source:*.crew_checkins+ source:*.haul_offs+',
+    excludeResourceTypes: ['unit_test'],
     projectFingerprint: 'abc',
   });
 });

@@ -12,6 +12,12 @@ export interface DbtBuildScope {
   /** The dbt selector built, when not the whole project. */
   select?: string;
   /**
+   * Resource types the build leaves out. A changed-tables build leaves out unit tests: they test the
+   * models' SQL on fixed inputs, not the data, and the project is the one the last whole-project
+   * build ran them on (its fingerprint is unchanged), so their results from then still stand.
+   */
+  excludeResourceTypes?: string[];
+  /**
    * The project's fingerprint (dbt/projectFingerprint.ts) this build used; recorded in _rebar.runs
    * with the run so that the next nightly knows whether the project changed since it. Absent for
    * builds that do not stand for the whole project (--select, backfills).
@@ -63,6 +69,7 @@ export function nightlyBuildScope(
     scope: 'changed',
     reason: `only what ${names.join(', ')} feed${names.length === 1 ? 's' : ''} (no other source table changed)`,
     select: names.map((table) => `source:*.${table}+`).join(' '),
+    excludeResourceTypes: ['unit_test'],
     projectFingerprint: fingerprint,
   };
 }

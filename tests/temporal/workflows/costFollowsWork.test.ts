@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, test } from 'vitest';
@@ -27,6 +27,24 @@ beforeAll(async () => {
     REBAR_TABLES_CONFIG: tablesConfig,
   };
   state = { env, config: loadConfig(env) };
+  // A unit test on the incremental mart: whole-project builds run it, changed-tables builds leave it out.
+  writeFileSync(
+    join(project, 'models', 'marts', '_small__unit_tests.yml'),
+    `unit_tests:
+  - name: fct_projects_keeps_deleted_projects_flagged
+    model: fct_projects
+    overrides:
+      macros:
+        is_incremental: false
+    given:
+      - input: ref('stg_small__projects')
+        rows:
+          - {project_id: 1, company_id: 7, project_name: Tower, is_deleted: true}
+    expect:
+      rows:
+        - {project_id: 1, company_id: 7, project_name: Tower, is_deleted: true}
+`,
+  );
   await rebar(state, ['generate', '--scale', '0.02', '--seed', '42']);
 }, 900_000);
 
@@ -58,6 +76,10 @@ test('the first nightly builds the whole project; the next, with nothing changed
   assert.ok(
     first.nodes.includes('model.rebar_small.dim_company') && first.nodes.includes('model.rebar_small.fct_projects'),
     'the whole project was built',
+  );
+  assert.ok(
+    first.nodes.some((node) => node.startsWith('unit_test.rebar_small.fct_projects.')),
+    'unit tests ran',
   );
   fullBuildNodes = first.nodes;
 
@@ -109,9 +131,11 @@ test('one changed source table rebuilds and re-tests only what it feeds, and the
   );
   assert.equal(run.summary.dbtBuild?.scope, 'changed', run.stdout);
   assert.equal(run.summary.dbtBuild?.select, 'source:*.projects+');
-  // Exactly the nodes downstream of raw.projects (its staging view, the incremental mart, every test
-  // on them, the relationship to dim_company included); the company models and their tests not.
-  const downstream = fullBuildNodes.filter((node) => node.includes('projects'));
+  // Exactly the nodes downstream of raw.projects (its staging view, the incremental mart, every data
+  // test on them, the relationship to dim_company included); the company models and their tests
+  // not, nor the mart's unit test: the whole-project build ran it on this very project, and the gate
+  // below still counts its result.
+  const downstream = fullBuildNodes.filter((node) => node.includes('projects') && !node.startsWith('unit_test.'));
   assert.ok(downstream.includes('model.rebar_small.fct_projects') && downstream.length < fullBuildNodes.length);
   assert.deepEqual(run.nodes, downstream);
   assert.equal(run.summary.publishGate?.status, 'passed');

@@ -46,6 +46,7 @@ export function createRunDbtBuild(deps: ActivityDeps) {
       command: [
         'build',
         ...(build.select ? ['--select', build.select] : []),
+        ...(build.excludeResourceTypes ?? []).flatMap((type) => ['--exclude-resource-type', type]),
         ...(input.vars ? ['--vars', JSON.stringify(input.vars)] : []),
         ...(input.fullRefresh ? ['--full-refresh'] : []),
       ],
