@@ -1,5 +1,5 @@
 import type { SourceColumn } from '../kernel/sourceColumn.js';
-import { isFloat, rawText, rawValue, sourceText } from './rowText.js';
+import { isFloat, rawText, sourceText } from './rowText.js';
 
 // A key range compared without moving its rows: each side hashes every row's text (rowText.ts, the
 // same text the row-by-row comparison reads) in its own database and sums the hashes. Equal sums
@@ -30,22 +30,20 @@ export function sourceRowHash(rowText: string): string {
 export function rawRowDigestText(columns: SourceColumn[], qualifier: string): string {
   return columns
     .map((column) => {
-      const text = isFloat(column.pgType)
-        ? postgresFloatText(`${rawValue(column, qualifier)}::double`)
-        : rawText(column, qualifier);
+      const text = isFloat(column.pgType) ? postgresFloatText(rawText(column, qualifier)) : rawText(column, qualifier);
       return `coalesce(cast(strlen(${text}) as varchar) || ':' || ${text}, '-')`;
     })
     .join(` || '|' || `);
 }
 
 /**
- * DuckDB: a double as Postgres' float8 output spells it, where the two differ only in form: DuckDB
- * writes integral values with `.0` (`2.0`, `-0.0`) and nan/inf in lowercase. Both write the shortest
- * digits that round-trip, so no two values share a text; Postgres' exponent form from 1e15 up
- * (DuckDB's from 1e16) still differs, and such a range is compared row by row.
+ * DuckDB: a double's text (rawText) as Postgres' float8 output spells it, where the two differ only
+ * in form: DuckDB writes integral values with `.0` (`2.0`, `-0.0`) and nan/inf/-inf in lowercase.
+ * Both write the shortest digits that round-trip, so no two values share a text; Postgres' exponent
+ * form from 1e15 up (DuckDB's from 1e16) still differs, and such a range is compared row by row.
  */
-function postgresFloatText(value: string): string {
-  return `case when isnan(${value}) then 'NaN' when ${value} = 'infinity'::double then 'Infinity' when ${value} = '-infinity'::double then '-Infinity' else regexp_replace(cast(${value} as varchar), '\\.0$', '') end`;
+function postgresFloatText(text: string): string {
+  return `regexp_replace(replace(replace(${text}, 'nan', 'NaN'), 'inf', 'Infinity'), '\\.0$', '')`;
 }
 
 /** DuckDB: a row text's hash, as bigint (the same number as sourceRowHash's). */

@@ -30,13 +30,8 @@ function landsAsOutputText(column: SourceColumn): boolean {
   return !column.sourcePgType && !column.pgType.endsWith('[]') && duckdbTypeFor(column.pgType) === 'VARCHAR';
 }
 
-/** DuckDB: raw's value as the type the source column lands as. */
-export function rawValue(column: SourceColumn, qualifier = ''): string {
-  return `try_cast(${qualifier}${quoteIdent(column.name)} as ${duckdbTypeFor(column.pgType)})`;
-}
-
 export function rawText(column: SourceColumn, qualifier = ''): string {
-  const value = rawValue(column, qualifier);
+  const value = `try_cast(${qualifier}${quoteIdent(column.name)} as ${duckdbTypeFor(column.pgType)})`;
   if (column.pgType === 'bytea') return `lower(hex(${value}))`;
   if (isFloat(column.pgType)) return `${value}::double::varchar`;
   if (/^interval/.test(column.pgType) && !column.pgType.endsWith('[]')) return intervalParts(value);
