@@ -32,7 +32,30 @@ test('DuckDB is the default target; REBAR_TARGET=snowflake reads the Snowflake s
     database: 'analytics_db',
     readerRole: 'bi_reader',
     accessUrl: 'http://127.0.0.1:8080',
+    loadWarehouse: 'load_wh',
+    queryTag: 'rebar:load',
+    statementTimeoutSeconds: 3600,
+    fileBytes: 128 * 1024 * 1024,
   });
+});
+
+test('loading and dbt can use warehouses of their own size; the loader tags its sessions and bounds its statements', () => {
+  const config = loadConfig({
+    ...complete,
+    SNOWFLAKE_LOAD_WAREHOUSE: 'rebar_load_xs',
+    SNOWFLAKE_QUERY_TAG: 'acme-nightly',
+    SNOWFLAKE_STATEMENT_TIMEOUT_SECONDS: '900',
+    SNOWFLAKE_FILE_MB: '200',
+  });
+  assert.equal(config.snowflake?.warehouse, 'load_wh', 'dbt (profiles.yml) keeps SNOWFLAKE_WAREHOUSE');
+  assert.equal(config.snowflake?.loadWarehouse, 'rebar_load_xs');
+  assert.equal(config.snowflake?.queryTag, 'acme-nightly:load');
+  assert.equal(config.snowflake?.statementTimeoutSeconds, 900);
+  assert.equal(config.snowflake?.fileBytes, 200 * 1024 * 1024);
+  assert.throws(
+    () => loadConfig({ ...complete, SNOWFLAKE_FILE_MB: '0.5' }),
+    /SNOWFLAKE_FILE_MB must be a whole number >= 1 \(got "0.5"\)/,
+  );
 });
 
 test('an unknown target is refused, naming the choices', () => {

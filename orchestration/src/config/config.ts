@@ -90,6 +90,11 @@ const envSchema = z.object({
   SNOWFLAKE_DATABASE: z.string().optional(),
   SNOWFLAKE_SCHEMA: z.string().optional(),
   SNOWFLAKE_READER_ROLE: z.string().optional(),
+  // The loader's own warehouse (loading and dbt sized apart); unset: SNOWFLAKE_WAREHOUSE.
+  SNOWFLAKE_LOAD_WAREHOUSE: z.string().optional(),
+  SNOWFLAKE_QUERY_TAG: z.string().optional(),
+  SNOWFLAKE_STATEMENT_TIMEOUT_SECONDS: positiveInt('SNOWFLAKE_STATEMENT_TIMEOUT_SECONDS', 3600),
+  SNOWFLAKE_FILE_MB: positiveInt('SNOWFLAKE_FILE_MB', 128),
   SNOWFLAKE_ACCESS_URL: z
     .string()
     .optional()
@@ -169,6 +174,14 @@ export interface SnowflakeSettings {
   readerRole: string | undefined;
   /** An endpoint override (e.g. http://127.0.0.1:PORT for the fakesnow emulator in tests); unset in production. */
   accessUrl: string | undefined;
+  /** The virtual warehouse loader sessions use (SNOWFLAKE_LOAD_WAREHOUSE, else `warehouse`, which dbt uses). */
+  loadWarehouse: string;
+  /** QUERY_TAG of loader sessions (dbt's sessions carry SNOWFLAKE_QUERY_TAG itself, see profiles.yml). */
+  queryTag: string;
+  /** STATEMENT_TIMEOUT_IN_SECONDS of loader sessions: a stuck statement fails the activity (which Temporal retries) instead of running up credits. */
+  statementTimeoutSeconds: number;
+  /** Target size of one compressed file the bulk path PUTs to the stage. */
+  fileBytes: number;
 }
 
 export class ConfigError extends UserError {}
@@ -274,6 +287,10 @@ function snowflakeSettings(vars: z.infer<typeof envSchema>, fromRoot: (path: str
     database,
     readerRole: vars.SNOWFLAKE_READER_ROLE || undefined,
     accessUrl: vars.SNOWFLAKE_ACCESS_URL?.replace(/\/$/, '') || undefined,
+    loadWarehouse: vars.SNOWFLAKE_LOAD_WAREHOUSE || warehouse,
+    queryTag: `${vars.SNOWFLAKE_QUERY_TAG || 'rebar'}:load`,
+    statementTimeoutSeconds: vars.SNOWFLAKE_STATEMENT_TIMEOUT_SECONDS,
+    fileBytes: vars.SNOWFLAKE_FILE_MB * 1024 * 1024,
   };
 }
 

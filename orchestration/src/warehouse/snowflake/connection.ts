@@ -55,12 +55,14 @@ function connectionOptions(settings: SnowflakeSettings, schema: string): snowfla
     username: settings.user,
     database: settings.database,
     schema,
-    warehouse: settings.warehouse,
+    warehouse: settings.loadWarehouse,
     role: settings.role,
     application: 'rebar',
-    // Fail a bad login or an unreachable endpoint within seconds, not after minutes of retries.
+    // Sent with the login: every statement of the session carries it in QUERY_HISTORY.
+    queryTag: settings.queryTag,
+    // Fail a bad login or an unreachable endpoint after two retries. (retryTimeout is not set: the
+    // driver raises any value below 300 s to 300.)
     sfRetryMaxLoginRetries: 2,
-    retryTimeout: 30,
     ...(settings.accessUrl ? { accessUrl: settings.accessUrl } : {}),
   };
   if (settings.privateKeyPath) {
@@ -175,6 +177,12 @@ export async function withSnowflake<T>(
     },
   };
   try {
+    // Session settings that do not depend on the account's defaults: timestamps without an offset and
+    // CURRENT_TIMESTAMP() in UTC (the default is America/Los_Angeles), and a stuck statement stopped.
+    await run(
+      `alter session set timezone = 'UTC' statement_timeout_in_seconds = ${Math.trunc(settings.statementTimeoutSeconds)}`,
+      undefined,
+    );
     return await work(session);
   } finally {
     await new Promise<void>((resolveDestroy) => connection.destroy(() => resolveDestroy()));
