@@ -1,7 +1,8 @@
 import type { TimestampKind } from '../../retention/expiredRows.js';
 import type { PruneExpiredRowsInput, PruneExpiredRowsOutput } from '../warehouse.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
-import { rawExpiredRowsPredicate } from './retentionBoundaries.js';
+import { Binds } from './binds.js';
+import { cutoffValue, rawExpiredRowsPredicate } from './retentionBoundaries.js';
 import { inTransaction, type SnowflakeSession } from './connection.js';
 import { sfIdent, storedName } from './identifiers.js';
 
@@ -48,8 +49,10 @@ export async function pruneExpiredRows(
   return inTransaction(session, async () => {
     const pruned: PruneExpiredRowsOutput['pruned'] = [];
     for (const cutoff of cutoffs) {
+      const binds = new Binds();
       const deleted = await session.execute(
-        `delete from ${target} where ${rawExpiredRowsPredicate(retention, kind, [cutoff])}`,
+        `delete from ${target} where ${rawExpiredRowsPredicate(retention, kind, [cutoff], binds)}`,
+        binds.values,
       );
       const earlier = await session.query(
         `select rows_pruned, date_part(epoch_millisecond, cutoff) as cutoff_ms from ${METADATA_SCHEMA}.retention_prunes where table_name = ? and category = ? and load_id = ?`,
@@ -65,9 +68,10 @@ export async function pruneExpiredRows(
         `delete from ${METADATA_SCHEMA}.retention_prunes where table_name = ? and category = ? and load_id = ?`,
         [table.name, cutoff.category, loadId],
       );
+      const values = new Binds();
       await session.execute(
-        `insert into ${METADATA_SCHEMA}.retention_prunes values (?, ?, ?, ?, cast(? as timestamp_tz), ?, current_timestamp())`,
-        [table.name, cutoff.category, loadId, cutoff.retentionYears, cutoffIso, rowsPruned],
+        `insert into ${METADATA_SCHEMA}.retention_prunes values (${[table.name, cutoff.category, loadId, cutoff.retentionYears].map((value) => values.add(value)).join(', ')}, ${cutoffValue(cutoffIso, 'timestamptz', values)}, ${values.add(rowsPruned)}, current_timestamp())`,
+        values.values,
       );
       pruned.push({ category: cutoff.category, cutoff: cutoffIso, rowsPruned });
     }

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
 import type { ReplaceTableInput, ReplaceTableOutput } from '../warehouse.js';
 import { alignRawTable } from './alignRawTable.js';
 import { inTransaction, type SnowflakeSession } from './connection.js';
@@ -27,7 +27,8 @@ export async function replaceTable(
     await session.execute(`delete from ${target}`);
     const inserted = await session.execute(
       `insert into ${target} (${columnList}, _rebar_load_id, _rebar_loaded_at)
-       select ${typedColumns(input.columns)}, ${quoteLiteral(input.loadId)}, current_timestamp() from ${quoteIdent(stage)}`,
+       select ${typedColumns(input.columns)}, ?, current_timestamp() from ${quoteIdent(stage)}`,
+      [input.loadId],
     );
     return { rowsWritten: inserted, warehouseRows: inserted, schemaChanges };
   });

@@ -13,13 +13,13 @@ import { sfIdent } from './identifiers.js';
  * Postgres' CSV: fields optionally quoted with ", "" inside quotes, NULL an unquoted empty field,
  * '' a quoted empty one. No header.
  */
-const CSV_FORMAT = `type = csv field_optionally_enclosed_by = '"' escape_unenclosed_field = none empty_field_as_null = true null_if = () compression = gzip`;
+export const CSV_FORMAT = `type = csv field_optionally_enclosed_by = '"' escape_unenclosed_field = none empty_field_as_null = true null_if = () compression = gzip`;
 
 /**
  * Loads an extract file into a session-private temporary table of VARCHAR columns (the exact text
  * Postgres wrote; converted to raw's types when merged): gzipped, PUT to the named stage under a
  * path no other load uses, then COPY INTO, which PURGEs the staged file. DDL and COPY happen here,
- * before the caller's transaction. The temporary table is unqualified: it lives in the session's
+ * before the caller's transaction; a failed COPY's file is removed from the stage. The temporary table is unqualified: it lives in the session's
  * current schema and disappears with the session.
  */
 export async function stageFile(
@@ -39,9 +39,15 @@ export async function stageFile(
     await pipeline(createReadStream(filePath), createGzip(), createWriteStream(gzipped));
     const path = `${STAGE}/${safePathPart(loadId)}/${randomUUID()}/`;
     await session.query(`put ${quoteLiteral(`file://${gzipped}`)} @${path} auto_compress = false overwrite = true`);
-    await session.query(
-      `copy into ${quoteIdent(stageTable)} from @${path} file_format = (${CSV_FORMAT}) on_error = abort_statement purge = true`,
-    );
+    try {
+      await session.query(
+        `copy into ${quoteIdent(stageTable)} from @${path} file_format = (${CSV_FORMAT}) on_error = abort_statement purge = true`,
+      );
+    } catch (error) {
+      // PURGE removes only what loaded: a failed COPY's file would stay on the stage (and be billed) for good.
+      await session.query(`remove @${path}`).catch(() => undefined);
+      throw error;
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import type { SourceColumn } from '../../kernel/sourceColumn.js';
-import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
+import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
+import type { Binds } from './binds.js';
 import { sfIdent } from './identifiers.js';
 import { fromStagedText } from './types.js';
 
@@ -24,7 +25,7 @@ export function tupleGreater(left: string[], right: string[]): string {
   return `(${first} > ${other} or (${first} = ${other} and ${tupleGreater(rest, others)}))`;
 }
 
-/** A Postgres text value (a watermark part) as a value of the column's raw type. */
-export function typedLiteral(value: string, column: SourceColumn | undefined): string {
-  return fromStagedText(quoteLiteral(value), column?.pgType ?? 'text');
+/** A Postgres text value (a watermark part), bound, as a value of the column's raw type. */
+export function typedBind(value: string, column: SourceColumn | undefined, binds: Binds): string {
+  return fromStagedText(binds.add(value), column?.pgType ?? 'text');
 }
