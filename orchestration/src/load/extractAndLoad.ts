@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import type { LoadFileOutput, Warehouse } from '../warehouse/warehouse.js';
 import { copyChunkToFile, copyWholeTableToFile } from '../extract/copyChunkToFile.js';
 import { detectHardDeletes, hardDeleteCheckDue } from './detectHardDeletes.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
@@ -107,6 +107,10 @@ async function extractAndLoadTable(input: ExtractAndLoadInput): Promise<ExtractA
         expiredRows,
         window: input.window,
       });
+    // Where the warehouse loads a table's run as one unit (Snowflake), chunks are staged as they come
+    // and count as extracted only once the unit commits: a retried attempt starts from the watermark.
+    const bulk = await loader.startBulkLoad?.({ table, columns, loadId: input.loadId });
+    const staged = { chunks: 0, rows: 0, bytes: 0 };
     // Chunk N+1 is copied out of the source while chunk N loads: the source and the warehouse work
     // at the same time. Its file is only a file until its own load commits it with its watermark.
     let pending: ReturnType<typeof copyChunk> | undefined = copyChunk(undefined, chunkFiles[0]!);
@@ -116,18 +120,31 @@ async function extractAndLoadTable(input: ExtractAndLoadInput): Promise<ExtractA
         pending = undefined;
         const lastChunk = copied.nextAfter === undefined;
         if (!lastChunk) pending = copyChunk(copied.nextAfter, chunkFiles[(chunk + 1) % 2]!);
-        // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
-        const loaded = await loader.loadFile({
-          table,
-          columns,
-          filePath: chunkFiles[chunk % 2]!,
-          loadId: input.loadId,
-          countRows: lastChunk,
-        });
-        progress.chunks += 1;
-        progress.rowsExtracted += copied.rowCount;
+        const chunkFile = chunkFiles[chunk % 2]!;
+        staged.chunks += 1;
+        staged.rows += copied.rowCount;
+        staged.bytes += copied.bytes;
+        let loaded: LoadFileOutput;
+        if (bulk) {
+          await bulk.add(chunkFile);
+          if (!lastChunk) continue;
+          await bulk.stage();
+          loaded = await bulk.finish({ countRows: true });
+        } else {
+          // Loaded even when empty: the first run creates raw.<table>, so models over an empty table still build.
+          loaded = await loader.loadFile({
+            table,
+            columns,
+            filePath: chunkFile,
+            loadId: input.loadId,
+            countRows: lastChunk,
+          });
+        }
+        progress.chunks += staged.chunks;
+        progress.rowsExtracted += staged.rows;
+        progress.bytes += staged.bytes;
+        Object.assign(staged, { chunks: 0, rows: 0, bytes: 0 });
         progress.rowsWritten += loaded.rowsWritten;
-        progress.bytes += copied.bytes;
         progress.schemaChanges.push(...loaded.schemaChanges);
         input.onChunk?.(progress);
         if (lastChunk) {
@@ -182,6 +199,9 @@ async function extractAndLoadTable(input: ExtractAndLoadInput): Promise<ExtractA
           };
         }
       }
+    } catch (error) {
+      await bulk?.abandon().catch(() => undefined);
+      throw error;
     } finally {
       // The next chunk's COPY holds the source connection: let it end before the caller releases it.
       await pending?.catch(() => undefined);

@@ -100,6 +100,32 @@ export interface Warehouse {
   readOnlyQuery(input: ReadOnlyQueryInput): Promise<ReadOnlyQueryOutput>;
   /** The nightly content check's side in this warehouse; undefined where it is not built yet (Snowflake, see docs/snowflake.md). */
   readonly contentChecks: ContentCheckStore | undefined;
+  /**
+   * Starts loading one incremental table's whole run as one unit (Snowflake: files PUT as they come,
+   * then one COPY and one MERGE); undefined where each chunk merges on its own (DuckDB, where a
+   * chunk's merge is cheap and an interrupted run resumes after the last committed chunk).
+   */
+  readonly startBulkLoad: ((input: BulkLoadInput) => Promise<BulkLoad>) | undefined;
+}
+
+export interface BulkLoadInput {
+  table: IncrementalTableConfig;
+  columns: SourceColumn[];
+  loadId: string;
+}
+
+/** One table's run loaded as a unit: nothing reaches raw, nor moves the watermark, before finish. */
+export interface BulkLoad {
+  /** Schema changes made to raw.<table> before the load (added columns), as loadFile reports them. */
+  readonly schemaChanges: string[];
+  /** Takes one extracted file's rows (a CSV as for loadFile); the file may be reused once this resolves. */
+  add(filePath: string): Promise<void>;
+  /** Waits until every added row is on the warehouse's stage; returns how many files hold them. */
+  stage(): Promise<number>;
+  /** Every added row into raw.<table> (staging what is not yet), the latest version per key, with the watermark, in one transaction. */
+  finish(options: { countRows: boolean }): Promise<LoadFileOutput>;
+  /** Drops whatever was staged and not loaded (after a failure); raw and the watermark are untouched. */
+  abandon(): Promise<void>;
 }
 
 export interface ResetTableInput {

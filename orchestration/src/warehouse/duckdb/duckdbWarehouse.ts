@@ -140,6 +140,9 @@ export class DuckDbWarehouse implements Warehouse {
     return this.open((connection) => inTransaction(connection, () => rereadColumn(connection, rawSchema, input)));
   }
 
+  /** Each chunk merges and commits on its own here (cheap in DuckDB; a crash resumes after the last chunk). */
+  readonly startBulkLoad = undefined;
+
   readonly contentChecks: ContentCheckStore = {
     position: (table: TableConfig) => this.open((connection) => contentCheckPosition(connection, table)),
     rawRowsAsText: (input: RawRowsAsTextInput) =>

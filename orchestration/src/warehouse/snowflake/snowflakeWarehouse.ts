@@ -6,6 +6,8 @@ import type { PreviousBuild } from '../../runs/dbtBuildScope.js';
 import type { RecordedNodeResult } from '../../runs/publishGate.js';
 import type { RunSummary } from '../../runs/runSummary.js';
 import type {
+  BulkLoad,
+  BulkLoadInput,
   ColumnReread,
   RereadColumnInput,
   RereadColumnOutput,
@@ -33,6 +35,7 @@ import { readLastLoadDurations } from '../bookkeeping/lastLoadDurations.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import { snowflakeBookkeeping } from './bookkeeping.js';
+import { startBulkLoad } from './bulkLoad.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { contentChecks } from './contentChecks.js';
 import { lastKeyCheck } from './keyChecks.js';
@@ -83,10 +86,14 @@ export class SnowflakeWarehouse implements Warehouse {
     });
   }
 
-  /** Each operation has its own session here (one session per table's run: issue 18's bulk path). */
+  /** Each operation has its own session here; an incremental table's run loads as one bulk load (startBulkLoad). */
   holdingOpen<T>(work: () => Promise<T>): Promise<T> {
     return work();
   }
+
+  /** Files PUT in parallel as they are extracted, then one COPY and one MERGE per table per run (bulkLoad.ts). */
+  readonly startBulkLoad = (input: BulkLoadInput): Promise<BulkLoad> =>
+    startBulkLoad((work) => this.session(work), RAW_SCHEMA, input, this.settings.fileBytes);
 
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {
     return this.session((session) => readWatermark(session, table));
