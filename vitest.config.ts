@@ -11,6 +11,7 @@ import { UNIT_TESTS } from './tests/support/testTiers.js';
 export default defineConfig({
   test: {
     setupFiles: ['tests/support/quietTemporal.ts'],
+    globalSetup: ['tests/support/statementLogReset.ts'],
     fileParallelism: true,
     maxWorkers: 2,
     sequence: { sequencer: LongestFirst },

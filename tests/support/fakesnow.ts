@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { findFreePort } from '../../orchestration/src/util/freePort.js';
@@ -7,6 +7,8 @@ import { projectRoot } from './projectRoot.js';
 
 export interface Fakesnow {
   accessUrl: string;
+  /** The JSON-lines file this emulator logs every statement it receives to (one `{"sqlText": ...}` per line). */
+  statementLog: string;
   /** The Snowflake variables for the loader (REBAR_TARGET=snowflake against this emulator). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -14,6 +16,8 @@ export interface Fakesnow {
 
 const python = join(projectRoot, '.venv-fakesnow', 'bin', 'python');
 const server = join(projectRoot, 'tests', 'support', 'fakesnow', 'fakesnowJsonServer.py');
+/** Where every emulator logs the statements it receives: scripts/snowflake_compat.py checks them after the suite. */
+export const STATEMENT_LOG_DIR = join(projectRoot, '.test-output', 'snowflake-statements');
 
 /**
  * Starts the fakesnow Snowflake emulator (in memory, one store for every session) behind the
@@ -31,8 +35,11 @@ export async function startFakesnow(
   const port = await findFreePort();
   // With requirePassword, the shim refuses a login with any other password; with requirePublicKeyFile, any
   // login but a JWT signed by the matching private key (fakesnow itself accepts all).
+  mkdirSync(STATEMENT_LOG_DIR, { recursive: true });
+  const statementLog = join(STATEMENT_LOG_DIR, `${process.pid}-${port}.jsonl`);
   const env = {
     ...process.env,
+    FAKESNOW_STATEMENT_LOG: statementLog,
     ...(options.requirePassword ? { FAKESNOW_PASSWORD: options.requirePassword } : {}),
     ...(options.requirePublicKeyFile ? { FAKESNOW_PUBLIC_KEY_FILE: options.requirePublicKeyFile } : {}),
   };
@@ -43,6 +50,7 @@ export async function startFakesnow(
   const accessUrl = `http://127.0.0.1:${port}`;
   return {
     accessUrl,
+    statementLog,
     env: {
       REBAR_TARGET: 'snowflake',
       SNOWFLAKE_ACCOUNT: 'fakesnow',

@@ -142,8 +142,45 @@ def _swap_schemas() -> None:
 
 _swap_schemas()
 
+REMOVE = re.compile(r"^\s*(?:remove|rm)\s+@([A-Za-z_][\w$.]*)(/\S*)?\s*;?\s*$", re.IGNORECASE)
+
+
+def _remove_stage_files() -> None:
+    """fakesnow 0.12.1 has no REMOVE (a parser error). Emulate `remove @stage[/prefix]` on its internal
+    stages: every file whose path in the stage starts with the prefix is deleted, as Snowflake does."""
+    from fakesnow.cursor import FakeSnowflakeCursor
+    from fakesnow.transforms import SUCCESS_NOP
+    from fakesnow.transforms.stage import internal_dir, parts_from_var
+
+    original = FakeSnowflakeCursor.execute
+
+    def execute(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
+        match = REMOVE.match(command) if isinstance(command, str) else None
+        if not match:
+            return original(self, command, *args, **kwargs)
+        catalog, schema, stage = parts_from_var(match.group(1), self._conn.database, self._conn.schema)
+        root = internal_dir(f"{catalog}.{schema}.{stage}")
+        prefix = (match.group(2) or "/").lstrip("/")
+        for directory, _, files in os.walk(root):
+            for name in files:
+                path = os.path.join(directory, name)
+                if os.path.relpath(path, root).startswith(prefix):
+                    os.remove(path)
+        self._execute(SUCCESS_NOP.copy())
+        return self
+
+    FakeSnowflakeCursor.execute = execute
+
+
+_remove_stage_files()
+
 # fakesnow has no roles or grants; Rebar's publish grants its reader role, which passes here untested.
-fakesnow.server.shared_fs.nop_regexes = [r"^\s*grant\s"]
+# Nor does it take session parameters beyond two (NotImplementedError): the loader's TIMEZONE and
+# STATEMENT_TIMEOUT_IN_SECONDS pass here unapplied (fakesnow's DuckDB runs in UTC anyway).
+fakesnow.server.shared_fs.nop_regexes = [
+    r"^\s*grant\s",
+    r"^\s*alter\s+session\s+set\s+timezone\s*=\s*'UTC'\s+statement_timeout_in_seconds\s*=\s*\d+\s*$",
+]
 
 def _ts(value: dict[str, int]) -> str | None:
     if value.get("epoch") is None:  # fakesnow builds the struct without a validity bitmap: nulls are in the fields
@@ -245,6 +282,8 @@ class JsonResults:
             return await self.check_login(scope, receive, send)
         if scope["type"] != "http" or not scope["path"].startswith("/queries/v1/query-request"):
             return await self.app(scope, receive, send)
+        if os.environ.get("FAKESNOW_STATEMENT_LOG"):
+            receive = await self.logged_statement(receive)
 
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
@@ -271,6 +310,39 @@ class JsonResults:
 
         await self.app(scope, receive, buffering_send)
 
+
+    @staticmethod
+    async def logged_statement(receive):
+        """Appends the statement's text (one JSON line) to FAKESNOW_STATEMENT_LOG, for the Snowflake
+        compatibility gate (scripts/snowflake_compat.py), and replays the request body to fakesnow."""
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            text = gzip.decompress(body)
+        except OSError:
+            text = body
+        try:
+            sql_text = json.loads(text or b"{}").get("sqlText")
+        except ValueError:
+            sql_text = None
+        if sql_text:
+            with open(os.environ["FAKESNOW_STATEMENT_LOG"], "a", encoding="utf-8") as log:
+                log.write(json.dumps({"sqlText": sql_text}) + "\n")
+        delivered = False
+
+        async def replay():
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return replay
 
     async def check_login(self, scope, receive, send):
         """fakesnow accepts any login. With FAKESNOW_PASSWORD set, a login with another password is refused; with
