@@ -25,8 +25,11 @@ export async function publishSchema(
   database: string,
   readerRole: string | undefined,
 ): Promise<PublishOutput> {
-  await session.execute(`create schema if not exists ${PUBLISHED_SCHEMA}`);
-  await session.execute(`create or replace schema ${NEXT_SCHEMA}`);
+  // Transient, like the marts dbt-snowflake builds: Snowflake clones a transient table only into a
+  // transient (or temporary) one. A published version is rebuilt from MARTS at will, so fail-safe
+  // storage would buy nothing; a PUBLISHED left permanent by an older Rebar is replaced at the swap.
+  await session.execute(`create transient schema if not exists ${PUBLISHED_SCHEMA}`);
+  await session.execute(`create or replace transient schema ${NEXT_SCHEMA}`);
   const marts = await session.query(
     "select table_name from information_schema.tables where table_schema = 'MARTS' and table_type = 'BASE TABLE' order by table_name",
   );
