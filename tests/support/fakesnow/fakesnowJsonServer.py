@@ -174,11 +174,42 @@ def _remove_stage_files() -> None:
 
 _remove_stage_files()
 
+QUALIFIED_TEMPORARY_RELATION = re.compile(
+    r'^(\s*create\s+(?:or\s+replace\s+)?)temporary\s+((?:table|view)\s+(?:"?[\w$]+"?\.){2})', re.IGNORECASE
+)
+# A view's column list of persist_docs comments: `("A" COMMENT $$...$$, "B" COMMENT $$...$$) as (`
+VIEW_COLUMN_COMMENTS = re.compile(r'\(\s*(?:"[^"]+"\s+COMMENT\s+\$\$.*?\$\$\s*,?\s*)+\)(?=\s*as\s*\()', re.IGNORECASE | re.DOTALL)
+
+
+def _qualified_temporary_tables() -> None:
+    """dbt-snowflake names the temporary tables and views of snapshots, unit tests and incremental
+    models database.schema.name, which fakesnow 0.12.1 cannot create (DuckDB keeps temporary relations
+    in a catalog of their own). Here they become ordinary ones, replaced by the next CREATE OR REPLACE.
+    A view's persist_docs column comments (a list fakesnow cannot parse) are dropped: documentation only."""
+    from fakesnow.cursor import FakeSnowflakeCursor
+
+    original = FakeSnowflakeCursor.execute
+
+    def execute(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(command, str):
+            command = QUALIFIED_TEMPORARY_RELATION.sub(r"\1\2", command)
+            if VIEW_COLUMN_COMMENTS.search(command):
+                command = VIEW_COLUMN_COMMENTS.sub("", command)
+        return original(self, command, *args, **kwargs)
+
+    FakeSnowflakeCursor.execute = execute
+
+
+_qualified_temporary_tables()
+
 # fakesnow has no roles or grants; Rebar's publish grants its reader role, which passes here untested.
 # Nor does it take session parameters beyond two (NotImplementedError): the loader's TIMEZONE and
 # STATEMENT_TIMEOUT_IN_SECONDS pass here unapplied (fakesnow's DuckDB runs in UTC anyway).
 fakesnow.server.shared_fs.nop_regexes = [
     r"^\s*grant\s",
+    # persist_docs' table and column comments, $$-quoted, which fakesnow cannot parse (documentation only)
+    r"^\s*comment\s+on\s",
+    r'^\s*alter\s+table\s+\S+\s+alter\s+"[^"]+"\s+comment\s',
     r"^\s*alter\s+session\s+set\s+timezone\s*=\s*'UTC'\s+statement_timeout_in_seconds\s*=\s*\d+\s*$",
 ]
 
