@@ -106,6 +106,28 @@ export interface Warehouse {
    * chunk's merge is cheap and an interrupted run resumes after the last committed chunk).
    */
   readonly startBulkLoad: ((input: BulkLoadInput) => Promise<BulkLoad>) | undefined;
+  /**
+   * Starts a hard-delete key pass whose keys arrive file by file as they are read (Snowflake: staged
+   * as they come, one COPY, one UPDATE); undefined where tombstoneMissingKeys takes them in one file.
+   */
+  readonly startKeyPass: ((input: KeyPassInput) => Promise<KeyPass>) | undefined;
+}
+
+export interface KeyPassInput {
+  table: TableConfig;
+  /** The primary-key columns, with their source types. */
+  keyColumns: SourceColumn[];
+  loadId: string;
+}
+
+/** One key pass fed in files: tombstoneMissingKeys over every key added, once finished. */
+export interface KeyPass {
+  /** Takes one file of source keys (CSV, no header); the file may be reused once this resolves. */
+  add(filePath: string): Promise<void>;
+  /** Tombstones raw rows whose key was in no added file, and records the pass, in one transaction. */
+  finish(): Promise<TombstoneOutput>;
+  /** Drops whatever was staged (after a failure); raw is untouched. */
+  abandon(): Promise<void>;
 }
 
 export interface BulkLoadInput {

@@ -59,7 +59,8 @@ afterAll(async () => {
 const SOURCE_ROWS = `select id, crew, note, hours::text as hours,
   (extract(epoch from updated_at) * 1000000)::bigint::text as updated_us from crew_hours order by id`;
 const RAW_ROWS = `select id, crew, note, cast(hours as varchar) as hours,
-  cast(date_part(epoch_microsecond, updated_at) as varchar) as updated_us from raw.crew_hours order by id`;
+  cast(date_part(epoch_microsecond, updated_at) as varchar) as updated_us from raw.crew_hours
+  where _rebar_deleted_at is null order by id`;
 
 async function rawRows(): Promise<string[]> {
   return (await querySnowflake(config, RAW_ROWS)).map((row) => JSON.stringify(Object.values(row).map(String)));
@@ -79,20 +80,23 @@ async function statementsDuring(work: () => Promise<unknown>): Promise<Record<st
   const before = existsSync(fakesnow.statementLog) ? statSync(fakesnow.statementLog).size : 0;
   await work();
   const lines = readFileSync(fakesnow.statementLog).subarray(before).toString('utf8').trim().split('\n');
-  const kinds: Record<string, number> = { put: 0, copy: 0, merge: 0, insertIntoRaw: 0 };
+  const kinds: Record<string, number> = { put: 0, copy: 0, merge: 0, insertIntoRaw: 0, copyKeys: 0, updateRaw: 0 };
   for (const line of lines) {
     const sql = (JSON.parse(line) as { sqlText: string }).sqlText.trim().toLowerCase();
     if (sql.startsWith('put ')) kinds.put! += 1;
     if (sql.startsWith('copy into')) kinds.copy! += 1;
     if (sql.startsWith('merge into raw.')) kinds.merge! += 1;
     if (sql.startsWith('insert into raw.')) kinds.insertIntoRaw! += 1;
+    if (sql.startsWith('copy into "_rebar_source_keys_')) kinds.copyKeys! += 1;
+    if (sql.startsWith('update raw.')) kinds.updateRaw! += 1;
   }
   return kinds;
 }
 
+/** Files on the stage under the crew_hours paths of the bulk load and the key pass. */
 async function stagedFiles(): Promise<string[]> {
   const rows = await querySnowflake(config, 'list @_rebar.rebar_stage');
-  return rows.map((row) => String(row.name ?? row.NAME)).filter((name) => name.includes('bulk/crew_hours'));
+  return rows.map((row) => String(row.name ?? row.NAME)).filter((name) => /bulk\/(load|keys)\/crew_hours/.test(name));
 }
 
 test('a first load is many files, one COPY and one INSERT; the next night one COPY and one MERGE; raw equals the source by value', async () => {
@@ -183,4 +187,24 @@ test('a worker SIGKILLed between the PUTs and the MERGE changes neither raw nor 
   assert.deepEqual(keys, { TOTAL: 26_000, DISTINCT_IDS: 26_000 }, 'no key twice');
   await assertRawEqualsSource();
   assert.deepEqual(await stagedFiles(), [], 'the killed run left nothing on the stage');
+});
+
+test('the hard-delete key pass on Snowflake goes in chunks: key files staged as they are read, one COPY, one UPDATE', async () => {
+  await source.client.query('delete from crew_hours where id % 33 = 5');
+  const {
+    rows: [deleted],
+  } = await source.client.query<{ n: number }>('select 26000 - count(*)::int as n from crew_hours');
+  const withKeyPass: IncrementalTableConfig = { ...crewHours, hardDeleteCheckHours: 0 };
+  let pass: Awaited<ReturnType<typeof extractOnce>> | undefined;
+  const statements = await statementsDuring(async () => {
+    pass = await extractOnce(source.client, loader, withKeyPass, 'bulk-key-pass', CHUNK_ROWS);
+  });
+  assert.ok((deleted?.n ?? 0) > 700, `rows deleted at the source (${deleted?.n})`);
+  assert.equal(pass?.rowsTombstoned, deleted?.n);
+  assert.equal(pass?.warehouseRows, 26_000 - (deleted?.n ?? 0));
+  assert.equal(statements.copyKeys, 1, `one COPY of the keys (${JSON.stringify(statements)})`);
+  assert.equal(statements.updateRaw, 1, 'one UPDATE tombstones them');
+  assert.ok(statements.put! >= 2, 'the keys went up as several files');
+  await assertRawEqualsSource();
+  assert.deepEqual(await stagedFiles(), [], 'nothing left on the stage');
 });

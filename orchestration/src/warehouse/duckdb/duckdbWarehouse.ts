@@ -143,6 +143,9 @@ export class DuckDbWarehouse implements Warehouse {
   /** Each chunk merges and commits on its own here (cheap in DuckDB; a crash resumes after the last chunk). */
   readonly startBulkLoad = undefined;
 
+  /** A key pass reads its one local file of keys (tombstoneMissingKeys). */
+  readonly startKeyPass = undefined;
+
   readonly contentChecks: ContentCheckStore = {
     position: (table: TableConfig) => this.open((connection) => contentCheckPosition(connection, table)),
     rawRowsAsText: (input: RawRowsAsTextInput) =>

@@ -9,6 +9,8 @@ import type {
   BulkLoad,
   BulkLoadInput,
   ColumnReread,
+  KeyPass,
+  KeyPassInput,
   RereadColumnInput,
   RereadColumnOutput,
   LoadFileInput,
@@ -36,6 +38,7 @@ import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import { snowflakeBookkeeping } from './bookkeeping.js';
 import { startBulkLoad } from './bulkLoad.js';
+import { startKeyPass } from './keyPass.js';
 import { pendingColumnRereads, rereadColumn } from './columnRereads.js';
 import { contentChecks } from './contentChecks.js';
 import { lastKeyCheck } from './keyChecks.js';
@@ -94,6 +97,10 @@ export class SnowflakeWarehouse implements Warehouse {
   /** Files PUT in parallel as they are extracted, then one COPY and one MERGE per table per run (bulkLoad.ts). */
   readonly startBulkLoad = (input: BulkLoadInput): Promise<BulkLoad> =>
     startBulkLoad((work) => this.session(work), RAW_SCHEMA, input, this.settings.fileBytes);
+
+  /** Source keys staged file by file as they are read, then one COPY and one UPDATE (keyPass.ts). */
+  readonly startKeyPass = (input: KeyPassInput): Promise<KeyPass> =>
+    startKeyPass((work) => this.session(work), RAW_SCHEMA, input, this.settings.fileBytes);
 
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {
     return this.session((session) => readWatermark(session, table));

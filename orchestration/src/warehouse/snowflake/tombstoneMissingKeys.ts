@@ -1,4 +1,5 @@
 import { quoteIdent } from '../../kernel/sqlIdentifiers.js';
+import type { TableConfig } from '../../kernel/tablesConfig.js';
 import type { TombstoneInput, TombstoneOutput } from '../warehouse.js';
 import { METADATA_SCHEMA } from './metadataTables.js';
 import { inTransaction, type SnowflakeSession } from './connection.js';
@@ -15,15 +16,30 @@ export async function tombstoneMissingKeys(
   rawSchema: string,
   input: TombstoneInput,
 ): Promise<TombstoneOutput> {
-  const target = `${rawSchema}.${sfIdent(input.table.name)}`;
-  const keys = `_rebar_source_keys_${input.table.name}`;
+  const keysTable = sourceKeysTableName(input.table);
   await stageFile(
     session,
-    keys,
+    keysTable,
     input.keyColumns.map((column) => column.name),
     input.keysFilePath,
     input.loadId,
   );
+  return tombstoneStagedKeys(session, rawSchema, { ...input, keysTable });
+}
+
+/** The session's temporary table of staged source keys for one table. */
+export function sourceKeysTableName(table: TableConfig): string {
+  return `_rebar_source_keys_${table.name}`;
+}
+
+/** tombstoneMissingKeys over keys already staged in the session's temporary table `keysTable`. */
+export async function tombstoneStagedKeys(
+  session: SnowflakeSession,
+  rawSchema: string,
+  input: Omit<TombstoneInput, 'keysFilePath'> & { keysTable: string },
+): Promise<TombstoneOutput> {
+  const target = `${rawSchema}.${sfIdent(input.table.name)}`;
+  const keys = input.keysTable;
   const match = input.keyColumns
     .map(
       (column) =>
