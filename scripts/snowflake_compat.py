@@ -3,8 +3,9 @@
 Two sources of SQL, both parsed with sqlglot's Snowflake dialect:
   1. every node dbt compiles for the prod target (models, snapshots, data tests, analyses), compiled
      offline against the fakesnow emulator (it answers dbt's introspection; no account is reached);
-  2. every statement the Snowflake loader sent during the emulator tests, as the test shim logged them
-     (tests/support/fakesnow/fakesnowJsonServer.py writes one JSON line per statement).
+  2. every statement the emulator received during the test suite (the Snowflake loader's, and dbt's
+     in the nightly tests), as the test shim logged them (tests/support/fakesnow/fakesnowJsonServer.py
+     writes one JSON line per statement).
 
 A statement fails the gate when it does not parse as Snowflake SQL, or when it calls a function, by
 the name written, that DuckDB has and Snowflake does not: a DuckDB function that sqlglot's Snowflake
@@ -180,7 +181,7 @@ def loader_statements(directory: Path) -> list[tuple[str, str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project-dir", type=Path, default=ROOT, help="the dbt project to compile (default: this one)")
-    parser.add_argument("--statements", type=Path, default=DEFAULT_STATEMENTS, help="the loader statement logs the emulator tests wrote")
+    parser.add_argument("--statements", type=Path, default=DEFAULT_STATEMENTS, help="the statement logs the emulator tests wrote")
     parser.add_argument("--no-statements", action="store_true", help="check the compiled dbt project only")
     options = parser.parse_args()
     # sqlglot warns for every statement it reads as a command; the gate decides what a command may be.
@@ -197,7 +198,7 @@ def main() -> int:
     if not options.no_statements:
         if not options.statements.is_dir() or not any(options.statements.glob("*.jsonl")):
             print(
-                f"snowflake gate: no loader statements logged under {options.statements}: run the emulator tests first "
+                f"snowflake gate: no statements logged under {options.statements}: run the emulator tests first "
                 "(npm test runs them before this gate), or pass --no-statements",
                 file=sys.stderr,
             )
@@ -205,12 +206,12 @@ def main() -> int:
         statements = loader_statements(options.statements)
         for where, sql in statements:
             # PUT, REMOVE, LIST and session settings are commands sqlglot does not model.
-            problems += check_statement(sql, f"loader {where}", duckdb_names, commands_allowed=True)
+            problems += check_statement(sql, f"statement {where}", duckdb_names, commands_allowed=True)
     for problem in problems:
         print(f"{problem.where}: {problem.message}", file=sys.stderr)
     verdict = "FAILED" if problems else "passed"
     print(
-        f"snowflake gate {verdict}: {len(nodes)} compiled dbt nodes and {len(statements)} distinct loader statements "
+        f"snowflake gate {verdict}: {len(nodes)} compiled dbt nodes and {len(statements)} distinct statements sent to the emulator "
         f"parsed as Snowflake SQL; {len(problems)} problem(s)"
     )
     return 1 if problems else 0
