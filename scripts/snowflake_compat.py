@@ -173,8 +173,9 @@ def loader_statements(directory: Path) -> list[tuple[str, str]]:
     statements: dict[str, str] = {}
     for log in sorted(directory.glob("*.jsonl")):
         for number, line in enumerate(log.read_text().splitlines(), start=1):
-            text = json.loads(line)["sqlText"]
-            statements.setdefault(text, f"{log.name}:{number}")
+            text = json.loads(line).get("sqlText")  # other lines: a login's session parameters
+            if text:
+                statements.setdefault(text, f"{log.name}:{number}")
     return [(where, text) for text, where in statements.items()]
 
 

@@ -307,10 +307,11 @@ class JsonResults:
             # the Node driver GETs the presigned url before a PUT without OVERWRITE to see if the file exists;
             # fakesnow only routes PUT there (405), which the driver treats as an upload failure
             return await self.bucket_get(scope, send)
-        if scope["type"] == "http" and scope["path"].startswith("/session/v1/login-request") and (
-            os.environ.get("FAKESNOW_PASSWORD") or os.environ.get("FAKESNOW_PUBLIC_KEY_FILE")
-        ):
-            return await self.check_login(scope, receive, send)
+        if scope["type"] == "http" and scope["path"].startswith("/session/v1/login-request"):
+            if os.environ.get("FAKESNOW_STATEMENT_LOG"):
+                receive = await self.logged_login(scope, receive)
+            if os.environ.get("FAKESNOW_PASSWORD") or os.environ.get("FAKESNOW_PUBLIC_KEY_FILE"):
+                return await self.check_login(scope, receive, send)
         if scope["type"] != "http" or not scope["path"].startswith("/queries/v1/query-request"):
             return await self.app(scope, receive, send)
         if os.environ.get("FAKESNOW_STATEMENT_LOG"):
@@ -343,9 +344,32 @@ class JsonResults:
 
 
     @staticmethod
-    async def logged_statement(receive):
-        """Appends the statement's text (one JSON line) to FAKESNOW_STATEMENT_LOG, for the Snowflake
-        compatibility gate (scripts/snowflake_compat.py), and replays the request body to fakesnow."""
+    async def logged_login(scope, receive):
+        """Appends what a login asks for, never its credentials, to FAKESNOW_STATEMENT_LOG as
+        `{"login": {"warehouse": ..., "sessionParameters": {...}}}`, and replays the request body."""
+        from urllib.parse import parse_qs
+
+        body, replay = await JsonResults.buffered(receive)
+        try:
+            data = json.loads(JsonResults.unzipped(body) or b"{}").get("data") or {}
+        except ValueError:
+            data = {}
+        query = parse_qs(scope.get("query_string", b"").decode())
+        login = {"warehouse": (query.get("warehouse") or [None])[0], "sessionParameters": data.get("SESSION_PARAMETERS") or {}}
+        with open(os.environ["FAKESNOW_STATEMENT_LOG"], "a", encoding="utf-8") as log:
+            log.write(json.dumps({"login": login}) + "\n")
+        return replay
+
+    @staticmethod
+    def unzipped(body: bytes) -> bytes:
+        try:
+            return gzip.decompress(body)
+        except OSError:
+            return body
+
+    @staticmethod
+    async def buffered(receive):
+        """The request's whole body, and a receive() that replays it to the app."""
         chunks: list[bytes] = []
         more = True
         while more:
@@ -353,17 +377,6 @@ class JsonResults:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        try:
-            text = gzip.decompress(body)
-        except OSError:
-            text = body
-        try:
-            sql_text = json.loads(text or b"{}").get("sqlText")
-        except ValueError:
-            sql_text = None
-        if sql_text:
-            with open(os.environ["FAKESNOW_STATEMENT_LOG"], "a", encoding="utf-8") as log:
-                log.write(json.dumps({"sqlText": sql_text}) + "\n")
         delivered = False
 
         async def replay():
@@ -373,6 +386,20 @@ class JsonResults:
             delivered = True
             return {"type": "http.request", "body": body, "more_body": False}
 
+        return body, replay
+
+    @staticmethod
+    async def logged_statement(receive):
+        """Appends the statement's text (one JSON line) to FAKESNOW_STATEMENT_LOG, for the Snowflake
+        compatibility gate (scripts/snowflake_compat.py), and replays the request body to fakesnow."""
+        body, replay = await JsonResults.buffered(receive)
+        try:
+            sql_text = json.loads(JsonResults.unzipped(body) or b"{}").get("sqlText")
+        except ValueError:
+            sql_text = None
+        if sql_text:
+            with open(os.environ["FAKESNOW_STATEMENT_LOG"], "a", encoding="utf-8") as log:
+                log.write(json.dumps({"sqlText": sql_text}) + "\n")
         return replay
 
     async def check_login(self, scope, receive, send):

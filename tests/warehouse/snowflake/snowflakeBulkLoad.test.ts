@@ -82,7 +82,7 @@ async function statementsDuring(work: () => Promise<unknown>): Promise<Record<st
   const lines = readFileSync(fakesnow.statementLog).subarray(before).toString('utf8').trim().split('\n');
   const kinds: Record<string, number> = { put: 0, copy: 0, merge: 0, insertIntoRaw: 0, copyKeys: 0, updateRaw: 0 };
   for (const line of lines) {
-    const sql = (JSON.parse(line) as { sqlText: string }).sqlText.trim().toLowerCase();
+    const sql = ((JSON.parse(line) as { sqlText?: string }).sqlText ?? '').trim().toLowerCase();
     if (sql.startsWith('put ')) kinds.put! += 1;
     if (sql.startsWith('copy into')) kinds.copy! += 1;
     if (sql.startsWith('merge into raw.')) kinds.merge! += 1;
