@@ -202,6 +202,92 @@ def _qualified_temporary_tables() -> None:
 
 _qualified_temporary_tables()
 
+def _transient_clone_rule() -> None:
+    """fakesnow ignores TRANSIENT. Snowflake refuses to clone a transient table (what dbt-snowflake builds
+    marts as) into a permanent one, and a table created in a transient schema is transient. Track which
+    schemas and tables are transient (CREATE, DROP SCHEMA, ALTER SCHEMA ... SWAP WITH) and refuse such a
+    clone as Snowflake does, so a publish that would fail on a real account fails here too."""
+    import sqlglot
+    from sqlglot import exp as sqlexp
+    from fakesnow.cursor import FakeSnowflakeCursor
+
+    transient_schemas: set[str] = set()
+    transient_tables: set[str] = set()
+    original = FakeSnowflakeCursor.execute
+
+    def part(identifier) -> str:  # type: ignore[no-untyped-def]
+        return identifier.name if identifier.args.get("quoted") else identifier.name.upper()
+
+    def schema_name(self, node) -> str:  # type: ignore[no-untyped-def]
+        parts = [part(p) for p in node.parts]
+        return ".".join(([self._conn.database] + parts)[-2:]) if len(parts) < 2 else ".".join(parts[-2:])
+
+    def table_name(self, node) -> str:  # type: ignore[no-untyped-def]
+        parts = [part(p) for p in node.parts]
+        full = [self._conn.database, self._conn.schema][: max(0, 3 - len(parts))] + parts
+        return ".".join(str(p) for p in full[-3:])
+
+    def is_transient(name: str) -> bool:
+        return name in transient_tables or name.rsplit(".", 1)[0] in transient_schemas
+
+    def execute(self, command, *args, **kwargs):  # type: ignore[no-untyped-def]
+        text = command if isinstance(command, str) else ""
+        swap = SWAP.match(text)
+        lowered = text.lstrip().lower()
+        if not (swap or lowered.startswith("create") or lowered.startswith("drop schema")):
+            return original(self, command, *args, **kwargs)
+        try:
+            tree = None if swap else sqlglot.parse_one(text, read="snowflake")
+        except Exception:  # noqa: BLE001 - statements sqlglot cannot read are fakesnow's to judge
+            return original(self, command, *args, **kwargs)
+        record = lambda: None  # noqa: E731
+        if swap:
+            first, second = (f"{self._conn.database}.{name.upper()}" for name in swap.groups())
+            def record():  # type: ignore[no-redef]
+                flags = (first in transient_schemas, second in transient_schemas)
+                for name, flag in zip((second, first), flags):
+                    (transient_schemas.add if flag else transient_schemas.discard)(name)
+                moved = {t for t in transient_tables if t.rsplit(".", 1)[0] in (first, second)}
+                transient_tables.difference_update(moved)
+                for t in moved:
+                    schema, table = t.rsplit(".", 1)
+                    transient_tables.add(f"{second if schema == first else first}.{table}")
+        elif isinstance(tree, sqlexp.Drop) and (tree.args.get("kind") or "").upper() == "SCHEMA":
+            name = schema_name(self, (tree.args.get("tables") or [tree.this])[0])
+            def record():  # type: ignore[no-redef]
+                transient_schemas.discard(name)
+                transient_tables.difference_update({t for t in transient_tables if t.rsplit(".", 1)[0] == name})
+        elif isinstance(tree, sqlexp.Create) and (tree.args.get("kind") or "").upper() in ("SCHEMA", "TABLE"):
+            properties = tree.args.get("properties")
+            transient = bool(properties and properties.find(sqlexp.TransientProperty))
+            temporary = bool(properties and properties.find(sqlexp.TemporaryProperty))
+            target = tree.this.this if isinstance(tree.this, sqlexp.Schema) else tree.this
+            if tree.args["kind"].upper() == "SCHEMA":
+                name = schema_name(self, target)
+                exists = bool(self._duck_conn.execute(
+                    "select 1 from duckdb_schemas() where database_name = ? and schema_name = ?", name.split(".")).fetchall())
+                if tree.args.get("exists") and exists:
+                    pass
+                else:
+                    def record():  # type: ignore[no-redef]
+                        (transient_schemas.add if transient else transient_schemas.discard)(name)
+            else:
+                name = table_name(self, target)
+                transient = transient or temporary or name.rsplit(".", 1)[0] in transient_schemas
+                clone = tree.args.get("clone")
+                if clone is not None and not transient and is_transient(table_name(self, clone.this)):
+                    raise snowflake.connector.errors.ProgrammingError(
+                        msg="SQL compilation error: Transient object cannot be cloned to a permanent object.",
+                        errno=2002, sqlstate="42601")
+                def record():  # type: ignore[no-redef]
+                    (transient_tables.add if transient else transient_tables.discard)(name)
+        result = original(self, command, *args, **kwargs)
+        record()
+        return result
+
+    FakeSnowflakeCursor.execute = execute
+
+
 # fakesnow has no roles or grants; Rebar's publish grants its reader role, which passes here untested.
 # Nor does it take session parameters beyond two (NotImplementedError): the loader's TIMEZONE and
 # STATEMENT_TIMEOUT_IN_SECONDS pass here unapplied (fakesnow's DuckDB runs in UTC anyway).
@@ -212,6 +298,10 @@ fakesnow.server.shared_fs.nop_regexes = [
     r'^\s*alter\s+table\s+\S+\s+alter\s+"[^"]+"\s+comment\s',
     r"^\s*alter\s+session\s+set\s+timezone\s*=\s*'UTC'\s+statement_timeout_in_seconds\s*=\s*\d+\s*$",
 ]
+
+# Installed last: it must see each statement as the client sent it (the other patches rewrite some).
+_transient_clone_rule()
+
 
 def _ts(value: dict[str, int]) -> str | None:
     if value.get("epoch") is None:  # fakesnow builds the struct without a validity bitmap: nulls are in the fields
