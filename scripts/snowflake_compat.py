@@ -9,9 +9,9 @@ Two sources of SQL, both parsed with sqlglot's Snowflake dialect:
 
 A statement fails the gate when it does not parse as Snowflake SQL, or when it calls a function, by
 the name written, that DuckDB has and Snowflake does not: a DuckDB function that sqlglot's Snowflake
-dialect does not know, or renames (regexp_extract -> REGEXP_SUBSTR), unless SNOWFLAKE_ALSO_HAS names
-it. Functions DuckDB lacks (Snowflake-only or user-defined) are left alone: that is what the
-dispatched macros' snowflake__ variants call.
+dialect does not know, or renames (regexp_extract -> REGEXP_SUBSTR). Functions DuckDB lacks
+(Snowflake-only or user-defined) are left alone: that is what the dispatched macros' snowflake__
+variants call.
 
 usage: .venv-fakesnow/bin/python scripts/snowflake_compat.py [--project-dir DIR] [--statements DIR | --no-statements]
 Exit 0 when every statement passes; 1 with one line per problem otherwise.
@@ -37,12 +37,6 @@ from sqlglot.errors import ParseError, TokenError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STATEMENTS = ROOT / ".test-output" / "snowflake-statements"
-
-# Functions DuckDB and Snowflake both have that sqlglot's Snowflake dialect does not model, or
-# rewrites to an equivalent spelling; add one only after checking Snowflake's SQL function
-# reference. None is needed by the project today.
-SNOWFLAKE_ALSO_HAS: set[str] = set()
-
 
 @dataclass
 class Problem:
@@ -103,7 +97,7 @@ def check_statement(sql: str, where: str, duckdb_names: set[str], commands_allow
             continue
         for node in tree.find_all(exp.Func):
             name = written_name(sql, node)
-            if not name or name not in duckdb_names or name in SNOWFLAKE_ALSO_HAS:
+            if not name or name not in duckdb_names:
                 continue
             if native_spelling(node, name):
                 continue

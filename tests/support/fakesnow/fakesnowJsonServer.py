@@ -497,17 +497,8 @@ class JsonResults:
         FAKESNOW_PUBLIC_KEY_FILE set, a key-pair login (SNOWFLAKE_JWT) is accepted only with a JWT signed by the
         matching private key for ACCOUNT.USER, as Snowflake checks it (RS256, sub = ACCOUNT.USER). Refusals look
         like Snowflake's (HTTP 200, success false, code 390100 or 390144)."""
-        chunks: list[bytes] = []
-        more = True
-        while more:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        try:
-            text = gzip.decompress(body)
-        except OSError:
-            text = body
+        body, replay = await JsonResults.buffered(receive)
+        text = JsonResults.unzipped(body)
         data = json.loads(text or b"{}").get("data") or {}
         refusal = self.login_refusal(data)
         if refusal:
@@ -518,16 +509,6 @@ class JsonResults:
                         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
             await send({"type": "http.response.body", "body": payload})
             return
-
-        delivered = False
-
-        async def replay():
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
         await self.app(scope, replay, send)
 
     @staticmethod

@@ -8,6 +8,7 @@ import { quoteIdent, quoteLiteral } from '../../kernel/sqlIdentifiers.js';
 import { STAGE } from './metadataTables.js';
 import type { SnowflakeSession } from './connection.js';
 import { sfIdent } from './identifiers.js';
+import { stagePathPart } from './stagePathPart.js';
 
 /**
  * Postgres' CSV: fields optionally quoted with ", "" inside quotes, NULL an unquoted empty field,
@@ -37,7 +38,7 @@ export async function stageFile(
   const gzipped = join(dir, 'part.csv.gz');
   try {
     await pipeline(createReadStream(filePath), createGzip(), createWriteStream(gzipped));
-    const path = `${STAGE}/${safePathPart(loadId)}/${randomUUID()}/`;
+    const path = `${STAGE}/${stagePathPart(loadId)}/${randomUUID()}/`;
     await session.query(`put ${quoteLiteral(`file://${gzipped}`)} @${path} auto_compress = false overwrite = true`);
     try {
       await session.query(
@@ -51,9 +52,4 @@ export async function stageFile(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A load id as a stage path segment (letters, digits, - and _ only). */
-function safePathPart(value: string): string {
-  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'load';
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import type { SnowflakeSession } from './connection.js';
 import { sfIdent } from './identifiers.js';
 import { STAGE } from './metadataTables.js';
 import { CSV_FORMAT } from './stageFile.js';
+import { stagePathPart } from './stagePathPart.js';
 
 /** Opens a loader session, runs `work` in it and closes it (SnowflakeWarehouse's session()). */
 export type SessionRunner = <T>(work: (session: SnowflakeSession) => Promise<T>) => Promise<T>;
@@ -139,10 +139,4 @@ export class StagedParts {
   private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
   }
-}
-
-/** A name as a stage path segment: its letters, digits, - and _, plus a hash so that distinct names stay distinct. */
-function stagePathPart(name: string): string {
-  const readable = name.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
-  return `${readable}_${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
