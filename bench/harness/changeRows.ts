@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { quoteIdent } from '../../orchestration/src/kernel/sqlIdentifiers.js';
-import type { TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
+import { isCursorTable, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 
 /**
  * Changes a fraction of every table's rows at the source, the way a busy day does: in merge tables
@@ -31,7 +31,7 @@ export async function changeRows(sourceUrl: string, tables: TableConfig[], fract
           `insert into ${name} (${list}) select ${list} from (select * from ${name} order by ${key} desc limit ${count}) as newest`,
         );
         changed += inserted.rowCount ?? 0;
-      } else {
+      } else if (isCursorTable(table)) {
         await client.query('select setseed(0.42)');
         const updated = await client.query(
           `update ${name} set ${quoteIdent(table.cursor)} = clock_timestamp() where (${key}) in (select ${key} from ${name} order by random() limit ${count})`,

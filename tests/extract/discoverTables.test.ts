@@ -13,6 +13,7 @@ import {
   DEFAULT_SOFT_DELETE_COLUMNS,
   type DiscoverSettings,
   type TableConfig,
+  isCursorTable,
 } from '../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
@@ -244,7 +245,7 @@ test('cursor: last_update by name, an indexed cursor name preferred and said so,
   assertReason(rental, /^soft delete: deleted_at/);
   const touched = byName(discovered, 'shop__touched_things');
   assert.deepEqual(
-    [touched.table.mode, touched.table.mode === 'full_refresh' ? undefined : touched.table.cursor],
+    [touched.table.mode, isCursorTable(touched.table) ? touched.table.cursor : undefined],
     ['merge', 'row_touched_at'],
   );
   assertReason(

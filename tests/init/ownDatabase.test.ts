@@ -3,7 +3,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, test } from 'vitest';
-import { loadRebarFile, sourceRelationOf, type RebarFile } from '../../orchestration/src/kernel/tablesConfig.js';
+import {
+  isCursorTable,
+  loadRebarFile,
+  sourceRelationOf,
+  type RebarFile,
+} from '../../orchestration/src/kernel/tablesConfig.js';
 import { startCli } from '../support/backgroundCli.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
 import {
@@ -105,7 +110,7 @@ test('`rebar init --schemas public,yard` writes a rebar.yml with every relation 
   }
 
   const cursors = Object.fromEntries(
-    rebarFile.tables.map((table) => [table.name, table.mode === 'full_refresh' ? 'full_refresh' : table.cursor]),
+    rebarFile.tables.map((table) => [table.name, isCursorTable(table) ? table.cursor : table.mode]),
   );
   assert.deepEqual(cursors, {
     branches: 'last_update',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RebarConfig } from '../../orchestration/src/config/config.js';
-import { loadTablesConfig, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
+import { isCursorTable, loadTablesConfig, type TableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { nightlyLoad } from '../../orchestration/src/temporal/workflows/index.js';
 import { generateSource, simulateDay } from '../../orchestration/src/source/generator/index.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
@@ -74,7 +74,7 @@ function killed(worker: ChildProcess): Promise<void> {
 
 /** Source rows raw should hold: not those pruned past their retention on purpose (docs/guarantees.md: Retention). */
 async function notPruned(table: TableConfig): Promise<string> {
-  if (table.mode === 'full_refresh' || !table.retention) return 'true';
+  if (!isCursorTable(table) || !table.retention) return 'true';
   const { categoryColumn, timestampColumn } = table.retention;
   const pruned = await queryDuckDb(
     config.warehousePath,

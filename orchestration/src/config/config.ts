@@ -3,6 +3,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { findProjectRoot } from './projectRoot.js';
 import { UserError } from '../errors/userError.js';
+import type { CdcSettings } from '../cdc/cdcSettings.js';
 
 /**
  * The one place Rebar reads its environment. Everything else receives a typed RebarConfig.
@@ -26,6 +27,15 @@ const positiveInt = (name: string, fallback: number) =>
 const CATCHUP_WINDOW = /^\d+\s*(m|minutes?|h|hours?|d|days?)$/;
 const DUCKDB_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
+// Postgres takes only these characters in a replication slot's name; the publication follows suit.
+const replicationName = (name: string) =>
+  z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || /^[a-z0-9_]{1,63}$/.test(value), {
+      message: `${name} must be 1-63 lowercase letters, digits or underscores (a Postgres replication slot or publication name)`,
+    });
+
 const envSchema = z.object({
   REBAR_SOURCE_URL: z
     .string()
@@ -46,6 +56,9 @@ const envSchema = z.object({
   REBAR_TASK_QUEUE: z.string().optional(),
   REBAR_EXTRACT_PARALLELISM: positiveInt('REBAR_EXTRACT_PARALLELISM', 4),
   REBAR_CHUNK_ROWS: positiveInt('REBAR_CHUNK_ROWS', 250_000),
+  REBAR_CDC_SLOT: replicationName('REBAR_CDC_SLOT'),
+  REBAR_CDC_PUBLICATION: replicationName('REBAR_CDC_PUBLICATION'),
+  REBAR_CDC_MAX_RETAINED_WAL_MB: positiveInt('REBAR_CDC_MAX_RETAINED_WAL_MB', 1024),
   REBAR_CONTENT_CHECK_SECONDS: positiveInt('REBAR_CONTENT_CHECK_SECONDS', 10),
   REBAR_CONTENT_CHECK_ROWS: positiveInt('REBAR_CONTENT_CHECK_ROWS', 50_000),
   REBAR_DUCKDB_MEMORY_LIMIT: z
@@ -138,6 +151,8 @@ export interface RebarConfig {
    * compared key range. A small table is compared whole each night, a big one a rotating share.
    */
   contentCheck: { budgetMs: number; rangeRows: number };
+  /** Tables in mode cdc (docs/cdc.md): the source's replication slot and publication Rebar owns, and how much WAL the slot may hold before a run alerts. */
+  cdc: CdcSettings;
   /** memory_limit of the loader's DuckDB instance (e.g. "512MB"); undefined: DuckDB's default. */
   duckdbMemoryLimit: string | undefined;
   scheduleCron: string;
@@ -232,6 +247,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     extractParallelism: vars.REBAR_EXTRACT_PARALLELISM,
     chunkRows: vars.REBAR_CHUNK_ROWS,
     contentCheck: { budgetMs: vars.REBAR_CONTENT_CHECK_SECONDS * 1000, rangeRows: vars.REBAR_CONTENT_CHECK_ROWS },
+    cdc: {
+      slot: vars.REBAR_CDC_SLOT || 'rebar',
+      publication: vars.REBAR_CDC_PUBLICATION || 'rebar',
+      maxRetainedWalBytes: vars.REBAR_CDC_MAX_RETAINED_WAL_MB * 1024 * 1024,
+    },
     duckdbMemoryLimit: vars.REBAR_DUCKDB_MEMORY_LIMIT || undefined,
     scheduleCron: cron,
     scheduleTimezone: timezone,

@@ -7,7 +7,7 @@ import {
   type CursorWindowKind,
 } from './cursorWindow.js';
 import { readSourceColumns } from './sourceColumns.js';
-import type { TableConfig } from '../kernel/tablesConfig.js';
+import { isCursorTable, type TableConfig } from '../kernel/tablesConfig.js';
 
 export interface BackfillWindowCheckInput {
   /** The tables the run would consider: the configured ones, or those --tables named. */
@@ -33,8 +33,8 @@ export async function checkBackfillWindow(client: pg.ClientBase, input: Backfill
   const kind = cursorWindowKind(input.window);
   const cursors: { table: TableConfig; pgType: string; kind: CursorWindowKind | undefined }[] = [];
   for (const table of input.tables) {
-    if (table.mode === 'full_refresh') {
-      cursors.push({ table, pgType: 'no cursor (mode full_refresh)', kind: undefined });
+    if (!isCursorTable(table)) {
+      cursors.push({ table, pgType: `no cursor (mode ${table.mode})`, kind: undefined });
       continue;
     }
     const pgType =
@@ -45,10 +45,7 @@ export async function checkBackfillWindow(client: pg.ClientBase, input: Backfill
   if (unfit.length === 0 || (!input.tablesNamed && unfit.length < cursors.length)) return;
   const describe = (list: typeof cursors) =>
     list
-      .map(
-        ({ table, pgType }) =>
-          `${table.name} (${table.mode === 'full_refresh' ? pgType : `${table.cursor}: ${pgType}`})`,
-      )
+      .map(({ table, pgType }) => `${table.name} (${isCursorTable(table) ? `${table.cursor}: ${pgType}` : pgType})`)
       .join(', ');
   const fitting = cursors.filter((cursor) => cursor.kind === kind).map((cursor) => cursor.table.name);
   const window = `${input.window.from} .. ${input.window.to}`;

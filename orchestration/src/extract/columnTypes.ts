@@ -1,6 +1,6 @@
 import type { SourceColumn } from './sourceColumns.js';
 import { SourceTableError } from './sourceColumns.js';
-import type { ColumnTypeOverride, TableConfig } from '../kernel/tablesConfig.js';
+import { isCursorTable, type ColumnTypeOverride, type TableConfig } from '../kernel/tablesConfig.js';
 
 /** The Postgres type each override casts the value to before it leaves (its raw type follows from it). */
 const CAST_TO: Record<ColumnTypeOverride, string> = { double: 'double precision', varchar: 'text' };
@@ -39,7 +39,7 @@ function roleColumns(table: TableConfig): Map<string, string> {
   const roles = new Map<string, string>();
   for (const key of table.primaryKey) roles.set(key, 'primary key');
   if (table.softDelete) roles.set(table.softDelete, 'soft-delete');
-  if (table.mode !== 'full_refresh') {
+  if (isCursorTable(table)) {
     roles.set(table.cursor, 'cursor');
     if (table.retention) {
       roles.set(table.retention.categoryColumn, 'retention category');

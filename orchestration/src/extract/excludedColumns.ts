@@ -1,6 +1,6 @@
 import { type SourceColumn, SourceTableError } from './sourceColumns.js';
 import { describeTable } from './sourceRelation.js';
-import type { TableConfig } from '../kernel/tablesConfig.js';
+import { isCursorTable, type TableConfig } from '../kernel/tablesConfig.js';
 
 /**
  * The columns left once exclude_columns is applied. An excluded column that does not exist is an
@@ -20,9 +20,9 @@ export function withoutExcludedColumns(table: TableConfig, columns: SourceColumn
   }
   const needed: [string, string][] = [
     ...table.primaryKey.map((key): [string, string] => ['primary key', key]),
-    ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as [string, string]]),
+    ...(isCursorTable(table) ? [['cursor', table.cursor] as [string, string]] : []),
     ...(table.softDelete ? [['soft-delete', table.softDelete] as [string, string]] : []),
-    ...(table.mode !== 'full_refresh' && table.retention
+    ...(isCursorTable(table) && table.retention
       ? [
           ['retention category_column', table.retention.categoryColumn] as [string, string],
           ['retention timestamp_column', table.retention.timestampColumn] as [string, string],

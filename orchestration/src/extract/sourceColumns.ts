@@ -4,7 +4,7 @@ import { applyColumnTypes } from './columnTypes.js';
 import { withoutExcludedColumns } from './excludedColumns.js';
 import { describeTable } from './sourceRelation.js';
 import { SourceTableError, type SourceColumn } from '../kernel/sourceColumn.js';
-import { sourceRelationOf, type TableConfig } from '../kernel/tablesConfig.js';
+import { isCursorTable, sourceRelationOf, type TableConfig } from '../kernel/tablesConfig.js';
 
 export { SourceTableError, type SourceColumn };
 
@@ -41,7 +41,7 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
   const names = new Set(allColumns.map((column) => column.name));
   const label = describeTable(table);
   for (const [role, column] of [
-    ...(table.mode === 'full_refresh' ? [] : [['cursor', table.cursor] as const]),
+    ...(isCursorTable(table) ? [['cursor', table.cursor] as const] : []),
     ...table.primaryKey.map((key) => ['primary key', key] as const),
     ...(table.softDelete ? [['soft-delete', table.softDelete] as const] : []),
   ] as const) {
@@ -51,7 +51,7 @@ export async function readSourceColumns(client: pg.ClientBase, table: TableConfi
       );
     }
   }
-  if (table.mode !== 'full_refresh' && table.retention) checkRetentionColumns(label, table.retention, allColumns);
+  if (isCursorTable(table) && table.retention) checkRetentionColumns(label, table.retention, allColumns);
   return applyColumnTypes(withoutExcludedColumns(table, allColumns), table);
 }
 

@@ -1,5 +1,5 @@
 import type { DiscoveredTable } from '../extract/discoverTables.js';
-import type { DiscoverSettings } from '../kernel/tablesConfig.js';
+import { isCursorTable, type DiscoverSettings } from '../kernel/tablesConfig.js';
 
 /**
  * rebar.yml for a discovered source: every table with its schema, key, cursor, mode, soft delete
@@ -43,13 +43,12 @@ function tableLines({ table, relationKind, reasons }: DiscoveredTable): string[]
   ];
   lines.push(`  - name: ${scalar(sourceName)}`, `    schema: ${scalar(schema)}`);
   if (table.primaryKey.length > 0) lines.push(`    primary_key: ${flowList(table.primaryKey)}`);
-  if (table.mode !== 'full_refresh') lines.push(`    cursor: ${scalar(table.cursor)}`);
+  if (isCursorTable(table)) lines.push(`    cursor: ${scalar(table.cursor)}`);
   lines.push(`    mode: ${table.mode}`);
   if (table.softDelete) lines.push(`    soft_delete: ${scalar(table.softDelete)}`);
   if (table.hardDeleteCheckHours !== undefined)
     lines.push(`    hard_delete_check_hours: ${table.hardDeleteCheckHours}`);
-  if (table.mode !== 'full_refresh' && table.lookback !== undefined)
-    lines.push(`    lookback: ${scalar(table.lookback)}`);
+  if (isCursorTable(table) && table.lookback !== undefined) lines.push(`    lookback: ${scalar(table.lookback)}`);
   if (table.excludeColumns) lines.push(`    exclude_columns: ${flowList(table.excludeColumns)}`);
   return lines;
 }

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { DiscoveredTable } from '../extract/discoverTables.js';
 import type { CatalogColumn } from '../extract/sourceCatalog.js';
-import { sourceRelationOf } from '../kernel/tablesConfig.js';
+import { isCursorTable, sourceRelationOf } from '../kernel/tablesConfig.js';
 import { columnSql, isPlainIdentifier, snakeCase } from './names.js';
 
 /** Rebar's own columns in every raw table that staging keeps. */
@@ -77,7 +77,7 @@ function describe({ table }: DiscoveredTable, { column }: StagedColumn, origin: 
   const notes = [column.comment?.trim() || `Source column \`${column.name}\` (${column.pgType}) of ${origin}.`];
   if (table.primaryKey.length === 1 && table.primaryKey[0] === column.name) notes.push('Primary key.');
   else if (table.primaryKey.includes(column.name)) notes.push(`Part of the key (${table.primaryKey.join(', ')}).`);
-  if (table.mode !== 'full_refresh' && table.cursor === column.name)
+  if (isCursorTable(table) && table.cursor === column.name)
     notes.push("Rebar's incremental cursor: each run reads rows past its last value.");
   if (table.softDelete === column.name)
     notes.push('Set when the row is soft-deleted in the source; such rows stay, with this set.');
@@ -88,11 +88,14 @@ function sourceTable(discovered: DiscoveredTable, columns: StagedColumn[]): unkn
   const { table, relation, relationKind } = discovered;
   const origin = originOf(discovered);
   const how =
-    table.mode === 'full_refresh'
-      ? 'copied whole each run'
-      : `merged by ${table.primaryKey.join(', ')} on cursor ${table.cursor} (latest version wins)`;
-  const cursorColumn =
-    table.mode === 'full_refresh' ? undefined : relation?.columns.find((column) => column.name === table.cursor);
+    table.mode === 'cdc'
+      ? `merged by ${table.primaryKey.join(', ')} from the write-ahead log (latest version wins)`
+      : isCursorTable(table)
+        ? `merged by ${table.primaryKey.join(', ')} on cursor ${table.cursor} (latest version wins)`
+        : 'copied whole each run';
+  const cursorColumn = isCursorTable(table)
+    ? relation?.columns.find((column) => column.name === table.cursor)
+    : undefined;
   return {
     name: table.name,
     // A raw table named with capitals or other characters is created quoted: refer to it quoted.

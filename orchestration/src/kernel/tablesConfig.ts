@@ -57,8 +57,22 @@ export interface FullRefreshTableConfig extends TableConfigBase {
   mode: 'full_refresh';
 }
 
+/**
+ * Read from the source's write-ahead log (logical replication, pgoutput) instead of by a cursor: for
+ * tables whose rows change without a column that every writer bumps. Inserts, updates and deletes
+ * reach raw by primary key; see cdc/ and docs/cdc.md.
+ */
+export interface CdcTableConfig extends TableConfigBase {
+  mode: 'cdc';
+}
+
 /** How one source table is extracted. */
-export type TableConfig = IncrementalTableConfig | FullRefreshTableConfig;
+export type TableConfig = IncrementalTableConfig | FullRefreshTableConfig | CdcTableConfig;
+
+/** Read by a cursor (merge or append): the tables with a watermark of (cursor, primary key). */
+export function isCursorTable(table: TableConfig): table is IncrementalTableConfig {
+  return table.mode === 'merge' || table.mode === 'append';
+}
 
 /** A source table (or view, or materialized view) by schema and name. */
 export interface SourceRelation {
@@ -140,7 +154,7 @@ const tableSchema = z
     primary_key: z.array(identifier).default([]),
     cursor: identifier.optional(),
     soft_delete: identifier.optional(),
-    mode: z.enum(['merge', 'append', 'full_refresh']).default('merge'),
+    mode: z.enum(['merge', 'append', 'full_refresh', 'cdc']).default('merge'),
     lookback: z
       .union([z.number().int().min(0), z.string()])
       .transform(String)
@@ -163,6 +177,28 @@ const tableSchema = z
           message:
             'retention needs mode merge or append: a full_refresh table is copied whole every run, so pruned rows would come back (remove retention or give the table a cursor)',
         });
+      return;
+    }
+    if (table.mode === 'cdc') {
+      if (table.primary_key.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['primary_key'],
+          message: 'primary_key needs at least one column for mode cdc: changes reach raw by key',
+        });
+      // The log says what changed; a cursor, a lookback or a key pass would have nothing to add.
+      for (const [key, why] of [
+        ['cursor', 'the write-ahead log orders the changes'],
+        ['lookback', 'no change can be missed behind a position in the log'],
+        ['hard_delete_check_hours', 'deletes arrive from the log'],
+        ['retention', 'pruned rows would come back with their next change'],
+      ] as const)
+        if (table[key] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `${key} does not apply to mode cdc (${why}): remove it`,
+          });
       return;
     }
     if (table.mode === 'merge' && table.primary_key.length === 0)
@@ -260,6 +296,7 @@ export function parseRebarFile(text: string, origin: string): RebarFile {
       ...(table.column_types ? { columnTypes: table.column_types } : {}),
     };
     if (table.mode === 'full_refresh') return { ...base, mode: 'full_refresh' };
+    if (table.mode === 'cdc') return { ...base, mode: 'cdc' };
     const cursor = table.cursor as string;
     // An append-only log without a declared key is keyed by its sequence.
     const primaryKey = table.primary_key.length > 0 ? table.primary_key : [cursor];

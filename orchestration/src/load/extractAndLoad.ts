@@ -93,6 +93,12 @@ async function extractAndLoadTable(input: ExtractAndLoadInput): Promise<ExtractA
       progress.schemaChanges.push(...replaced.schemaChanges);
       return { ...progress, sourceRows: copied.rowCount, warehouseRows: replaced.warehouseRows, watermark: undefined };
     }
+    if (table.mode === 'cdc') {
+      // Its changes come from the source's replication slot, read once for all such tables (cdc/captureChanges.ts).
+      throw new SourceTableError(
+        `Table ${describeTable(table)} is read from the write-ahead log (mode cdc), not by a cursor${input.window ? ': it has no cursor to backfill; leave it out' : ''}.`,
+      );
+    }
     const watermark = await loader.getWatermark(table);
     const expiredRows = await prunedSourceRows(loader, table, columns);
     const copyChunk = (after: Watermark | undefined, chunkFile: string) =>

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { readSourceColumns, type SourceColumn } from '../extract/sourceColumns.js';
 import { quotedSourceRelation } from '../extract/sourceRelation.js';
 import { quoteIdent } from '../kernel/sqlIdentifiers.js';
-import type { TableConfig } from '../kernel/tablesConfig.js';
+import { isCursorTable, type TableConfig } from '../kernel/tablesConfig.js';
 import { readRetentionBoundaries } from '../warehouse/duckdb/retentionBoundaries.js';
 import { expiredRowsPredicate, timestampKindOfPg } from '../retention/expiredRows.js';
 import { canonicalValue, contentHash, rawText, rowKey, sourceText } from './rowText.js';
@@ -106,7 +106,7 @@ async function prunedRowsPredicate(
   table: TableConfig,
   sourceColumns: SourceColumn[],
 ): Promise<string | undefined> {
-  if (table.mode === 'full_refresh' || !table.retention) return undefined;
+  if (!isCursorTable(table) || !table.retention) return undefined;
   const timestampType = sourceColumns.find((column) => column.name === table.retention?.timestampColumn)?.pgType ?? '';
   const kind = timestampKindOfPg(timestampType);
   if (!kind) return undefined; // readSourceColumns refuses such a column

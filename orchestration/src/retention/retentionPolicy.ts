@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { TableConfig } from '../kernel/tablesConfig.js';
+import { isCursorTable, type TableConfig } from '../kernel/tablesConfig.js';
 import { UserError } from '../errors/userError.js';
 
 /** How many whole years raw rows of one category are kept; categories not listed are kept forever. */
@@ -77,5 +77,5 @@ export function loadRetentionPolicy(path: string): RetentionPeriod[] {
  * the command before anything is extracted or deleted. (The prune activity reads it again each run.)
  */
 export function checkRetentionPolicy(tables: readonly TableConfig[], path: string): void {
-  if (tables.some((table) => table.mode !== 'full_refresh' && table.retention)) loadRetentionPolicy(path);
+  if (tables.some((table) => isCursorTable(table) && table.retention)) loadRetentionPolicy(path);
 }

@@ -58,7 +58,7 @@ export async function startEphemeralPostgres(input: StartEphemeralPostgresInput)
 
   const port = await findFreePort();
   const logFile = join(dataDir, 'server.log');
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c timezone=UTC`;
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c timezone=UTC -c wal_level=logical`;
   const started = await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
   if (started.code !== 0) {
     const serverLog = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-10).join('\n') : '';

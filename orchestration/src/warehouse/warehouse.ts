@@ -1,5 +1,10 @@
 import type { SourceColumn } from '../kernel/sourceColumn.js';
-import type { FullRefreshTableConfig, IncrementalTableConfig, TableConfig } from '../kernel/tablesConfig.js';
+import type {
+  CdcTableConfig,
+  FullRefreshTableConfig,
+  IncrementalTableConfig,
+  TableConfig,
+} from '../kernel/tablesConfig.js';
 import type { Watermark } from '../kernel/watermark.js';
 import type { RetentionCutoff } from '../retention/retentionCutoffs.js';
 import type { RetentionBoundary } from '../retention/expiredRows.js';
@@ -111,6 +116,36 @@ export interface Warehouse {
    * as they come, one COPY, one UPDATE); undefined where tombstoneMissingKeys takes them in one file.
    */
   readonly startKeyPass: ((input: KeyPassInput) => Promise<KeyPass>) | undefined;
+  /**
+   * Brings one cdc table's raw rows up to a position in the source's write-ahead log, with that
+   * position, in one transaction (see cdc/captureChanges.ts); undefined where mode cdc is not built
+   * yet (Snowflake, see docs/cdc.md).
+   */
+  readonly applyChanges: ((input: ApplyChangesInput) => Promise<ApplyChangesOutput>) | undefined;
+}
+
+export interface ApplyChangesInput {
+  table: CdcTableConfig;
+  columns: SourceColumn[];
+  /** The source's current rows (CSV as for loadFile) for the keys the log named, or the whole table. */
+  rowsFilePath: string;
+  /** The keys the log named (CSV, primary-key columns): those with no row in rowsFilePath are gone from the source. */
+  keysFilePath: string;
+  /** rowsFilePath holds the whole table (an initial copy): raw rows whose key it lacks are tombstoned. */
+  wholeTable: boolean;
+  /** The log position (an LSN) raw holds every change of this table up to, once this commits. */
+  position: string;
+  loadId: string;
+}
+
+export interface ApplyChangesOutput {
+  rowsInFile: number;
+  /** Rows inserted or rewritten (rows raw already held unchanged are not). */
+  rowsWritten: number;
+  rowsTombstoned: number;
+  /** Rows in raw.<table> after the change, tombstoned ones excluded. */
+  warehouseRows: number;
+  schemaChanges: string[];
 }
 
 export interface KeyPassInput {

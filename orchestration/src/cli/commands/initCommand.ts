@@ -5,6 +5,7 @@ import {
   DEFAULT_CURSOR_COLUMNS,
   DEFAULT_SOFT_DELETE_COLUMNS,
   DEFAULT_SOURCE_SCHEMA,
+  isCursorTable,
 } from '../../kernel/tablesConfig.js';
 import { InitError, initProject } from '../../init/initProject.js';
 import { commaList } from '../options.js';
@@ -73,7 +74,7 @@ export function registerInitCommand(program: Command, config: () => RebarConfig)
         `Discovered ${result.tables.length} table(s) in database ${result.databaseName} (source ${result.sourceName}):\n`,
       );
       for (const { table, reasons } of result.tables) {
-        const how = table.mode === 'full_refresh' ? 'full_refresh' : `${table.mode} on ${table.cursor}`;
+        const how = isCursorTable(table) ? `${table.mode} on ${table.cursor}` : table.mode;
         process.stdout.write(`  ${table.name}: ${how}; ${reasons.join('; ')}\n`);
       }
       process.stdout.write(

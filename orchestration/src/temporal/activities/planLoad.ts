@@ -4,7 +4,7 @@ import { discoverTables } from '../../extract/discoverTables.js';
 import { findPartitionOverlaps, partitionOverlapMessage } from '../../extract/partitionOverlap.js';
 import { readSourceColumns, SourceTableError } from '../../extract/sourceColumns.js';
 import { SourceSchemaError } from '../../extract/sourceCatalog.js';
-import type { TableConfig } from '../../kernel/tablesConfig.js';
+import { isCursorTable, type TableConfig } from '../../kernel/tablesConfig.js';
 import { extractStartOrder } from '../../runs/extractStartOrder.js';
 import { checkSource, SourceCredentialsError, SourcePermanentError } from '../../source/checkSource.js';
 import { withClient } from '../../source/demoSource.js';
@@ -114,7 +114,7 @@ async function backfillableTables(
   return withClient(sourceUrl, async (client) => {
     const kept: TableConfig[] = [];
     for (const table of tables) {
-      if (table.mode === 'full_refresh') continue;
+      if (!isCursorTable(table)) continue;
       const columns = await readSourceColumns(client, table);
       if (cursorKindOfPg(columns.find((column) => column.name === table.cursor)?.pgType ?? '') === kind)
         kept.push(table);

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { IncrementalTableConfig } from '../../kernel/tablesConfig.js';
+import { isCursorTable, type IncrementalTableConfig } from '../../kernel/tablesConfig.js';
 import { retentionCutoffs } from '../../retention/retentionCutoffs.js';
 import { loadRetentionPolicy, RetentionPolicyError, type RetentionPeriod } from '../../retention/retentionPolicy.js';
 import type { RetentionPruneResult } from '../../runs/retentionSummary.js';
@@ -15,7 +15,7 @@ import type { PruneRetentionInput, PruneRetentionOutput } from './types.js';
 export function createPruneRetention(deps: ActivityDeps) {
   return async function pruneRetention(input: PruneRetentionInput): Promise<PruneRetentionOutput> {
     const tables = input.tables.filter(
-      (table): table is IncrementalTableConfig => table.mode !== 'full_refresh' && table.retention !== undefined,
+      (table): table is IncrementalTableConfig => isCursorTable(table) && table.retention !== undefined,
     );
     if (tables.length === 0) return { pruned: [] };
     let policy: RetentionPeriod[];

@@ -10,6 +10,8 @@ import { readLastLoadDurations } from '../bookkeeping/lastLoadDurations.js';
 import { previousBuild } from '../previousBuild.js';
 import { lowerCaseKeys, recordedNodeResults } from '../recordedNodeResults.js';
 import type {
+  ApplyChangesInput,
+  ApplyChangesOutput,
   ColumnReread,
   ContentCheckRecord,
   ContentCheckStore,
@@ -50,6 +52,7 @@ import { readOnlyQuery } from './readOnlyQuery.js';
 import { runHistory } from './runHistory.js';
 import { recordRun } from './recordRun.js';
 import { replaceTable } from './replaceTable.js';
+import { applyChanges } from './applyChanges.js';
 import { resetTable } from './resetTable.js';
 import { readRetentionBoundaries } from './retentionBoundaries.js';
 import { tombstoneMissingKeys } from './tombstoneMissingKeys.js';
@@ -145,6 +148,12 @@ export class DuckDbWarehouse implements Warehouse {
 
   /** A key pass reads its one local file of keys (tombstoneMissingKeys). */
   readonly startKeyPass = undefined;
+
+  readonly applyChanges = (input: ApplyChangesInput): Promise<ApplyChangesOutput> =>
+    this.open(async (connection) => {
+      await connection.run(`create schema if not exists ${rawSchema}`);
+      return inTransaction(connection, () => applyChanges(connection, rawSchema, input));
+    });
 
   readonly contentChecks: ContentCheckStore = {
     position: (table: TableConfig) => this.open((connection) => contentCheckPosition(connection, table)),

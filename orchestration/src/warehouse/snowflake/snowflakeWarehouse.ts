@@ -102,6 +102,9 @@ export class SnowflakeWarehouse implements Warehouse {
   readonly startKeyPass = (input: KeyPassInput): Promise<KeyPass> =>
     startKeyPass((work) => this.session(work), RAW_SCHEMA, input, this.settings.fileBytes);
 
+  /** Mode cdc loads into DuckDB only so far (docs/cdc.md); captureChanges refuses such tables here. */
+  readonly applyChanges = undefined;
+
   getWatermark(table: TableConfig): Promise<Watermark | undefined> {
     return this.session((session) => readWatermark(session, table));
   }
