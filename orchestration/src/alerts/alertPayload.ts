@@ -6,7 +6,7 @@ import { redactSecretsInText } from '../util/redact.js';
  * webhooks show it as the message); `kind` and `details` are for machines. Built in workflow code
  * and passed to the sendAlert activity, so it lands in Temporal history: it never holds a secret.
  */
-export type AlertPayload = RunFailedAlert | RunStaleAlert | BusinessAlertsAlert;
+export type AlertPayload = RunFailedAlert | RunStaleAlert | BusinessAlertsAlert | WalRetainedAlert;
 
 export type AlertKind = AlertPayload['kind'];
 export type AlertSeverity = 'error' | 'warning' | 'info';
@@ -27,6 +27,7 @@ interface AlertEnvelope<Kind extends string, Details> {
 export type RunFailedAlert = AlertEnvelope<'run_failed', RunFailedDetails>;
 export type RunStaleAlert = AlertEnvelope<'run_stale', RunStaleDetails>;
 export type BusinessAlertsAlert = AlertEnvelope<'business_alerts', BusinessAlertsDetails>;
+export type WalRetainedAlert = AlertEnvelope<'wal_retained', WalRetainedDetails>;
 
 export interface RunFailedDetails {
   failedTables: { table: string; error: string }[];
@@ -52,6 +53,13 @@ export interface RunStaleDetails {
   staleAfterSeconds: number;
   staleTables: { table: string; lastLoadedAt: string | null }[];
   omitted: number;
+}
+
+export interface WalRetainedDetails {
+  slot: string;
+  retainedBytesBefore: number;
+  retainedBytesAfter: number;
+  limitBytes: number;
 }
 
 export interface BusinessAlertsDetails {

@@ -8,6 +8,7 @@ import { rereadNewColumns } from '../load/rereadColumns.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { CdcSetupError } from './cdcErrors.js';
 import type { CdcSettings } from './cdcSettings.js';
+import type { SlotReport } from './slotReport.js';
 import { copyRowsOfKeys, copyWholeTable, type CopiedRows } from './copyCurrentRows.js';
 import { checkReplicaIdentity, ensurePublication } from './publication.js';
 import { readChangedKeys } from './readChangedKeys.js';
@@ -46,18 +47,6 @@ export interface CapturedTable {
   changes: number;
   schemaChanges: string[];
   warehouseRows: number | undefined;
-}
-
-/** The slot as this run found and left it: the WAL it held is what the source's disk keeps for Rebar. */
-export interface SlotReport {
-  slot: string;
-  /** WAL held when the run started (since the last run confirmed); null when the slot was created by this run. */
-  retainedBytesBefore: number | null;
-  retainedBytesAfter: number;
-  /** Where the slot was confirmed up to when the run ended. */
-  confirmedFlush: string;
-  /** Over REBAR_CDC_MAX_RETAINED_WAL_MB at the start: the run reports it and alerts. */
-  overLimit: boolean;
 }
 
 export interface CaptureChangesOutput {
@@ -140,6 +129,7 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
 
     let slot = await readSlotState(client, settings.slot);
     const retainedBytesBefore = slot?.retainedBytes ?? null;
+    const unreadBytesBefore = slot?.unreadBytes ?? null;
     if (slot?.walStatus === 'lost') {
       // Its WAL is gone: the changes since its position cannot be read; a new slot starts over.
       await dropSlot(client, settings.slot);
@@ -248,8 +238,10 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
         slot: settings.slot,
         retainedBytesBefore,
         retainedBytesAfter: after.retainedBytes,
+        unreadBytesBefore,
+        unreadBytesAfter: after.unreadBytes,
         confirmedFlush: after.confirmedFlush,
-        overLimit: (retainedBytesBefore ?? 0) > settings.maxRetainedWalBytes,
+        limitBytes: settings.maxRetainedWalBytes,
       },
     };
   } finally {

@@ -12,6 +12,8 @@ export interface SlotState {
   walStatus: string | null;
   /** Bytes of WAL the slot holds on the source's disk (current WAL position minus restart_lsn). */
   retainedBytes: number;
+  /** Bytes of WAL since confirmedFlush: changes the slot has not been confirmed for. */
+  unreadBytes: number;
 }
 
 /** Logical decoding needs wal_level = logical; anything else fails here with the change to make. */
@@ -31,9 +33,11 @@ export async function readSlotState(client: pg.ClientBase, slot: string): Promis
     restart_lsn: string | null;
     wal_status: string | null;
     retained: string | null;
+    unread: string | null;
   }>(
     `select plugin, confirmed_flush_lsn::text as confirmed_flush, restart_lsn::text as restart_lsn, wal_status,
-            pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint::text as retained
+            pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint::text as retained,
+            pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint::text as unread
        from pg_replication_slots where slot_name = $1 and database = current_database()`,
     [slot],
   );
@@ -48,6 +52,7 @@ export async function readSlotState(client: pg.ClientBase, slot: string): Promis
     restartLsn: row.restart_lsn,
     walStatus: row.wal_status,
     retainedBytes: Number(row.retained ?? 0),
+    unreadBytes: Number(row.unread ?? 0),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AlertsSummary } from './alertsSummary.js';
+import type { SlotReport } from '../cdc/slotReport.js';
 import type { DbtBuildScope } from './dbtBuildScope.js';
 import type { PublishGateSummary } from './publishGate.js';
 import type { CursorWindow } from '../extract/cursorWindow.js';
@@ -83,6 +84,8 @@ export interface RunSummary {
   extractOnly?: string;
   /** An extract-only run that loaded but did not publish: why (the models' last build did not pass). */
   publishWithheld?: string;
+  /** The source's replication slot as this run found and left it; only in runs with tables in mode cdc. */
+  replicationSlot?: SlotReport;
   /**
    * Why the run failed (or was cancelled) when its tables, models, retention and gate do not say it
    * all: failing before extracting, dbt's own error lines, publishing. `rebar status` shows it.

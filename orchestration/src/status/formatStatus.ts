@@ -1,13 +1,27 @@
 import type { LiveRun } from './liveRuns.js';
 import type { RecordedRun } from '../warehouse/bookkeeping/runHistory.js';
 import type { StatusReport } from './staleness.js';
+import type { SlotReport } from '../cdc/slotReport.js';
 
 export interface StatusView {
   report: StatusReport;
   runs: RecordedRun[];
   live: LiveRun[] | { unavailable: string };
   historyFrom: string;
+  /** Set when tables are in mode cdc: the WAL the source keeps for Rebar's slot, now and around the last run. */
+  slot?: SlotStatus;
 }
+
+export interface SlotStatus {
+  slot: string;
+  limitBytes: number;
+  /** Read from the source as status ran, or why it could not be. */
+  now: { retainedBytes: number; unreadBytes: number; walStatus: string | null } | { unavailable: string };
+  /** The newest recorded run that read the slot. */
+  lastRun: (SlotReport & { startedAt: string }) | undefined;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 const hours = (seconds: number) =>
   seconds >= 7200
@@ -57,5 +71,21 @@ export function formatStatus(view: StatusView): string {
       `  ${table.stale ? 'STALE' : 'ok   '} ${table.table.padEnd(20)} loaded ${table.lastLoadedAt ?? 'never'}; freshness ${table.freshness}${table.newestRowAt ? ` (newest row ${table.newestRowAt})` : ''}${table.staleReasons.length > 0 ? ` - ${table.staleReasons.join('; ')}` : ''}`,
     );
   }
+  if (view.slot) lines.push('', ...formatSlot(view.slot));
   return lines.join('\n');
+}
+
+/** The replication slot's WAL: what the source's disk keeps until the next run confirms it. */
+function formatSlot(slot: SlotStatus): string[] {
+  const now =
+    'unavailable' in slot.now
+      ? `unknown now (${slot.now.unavailable})`
+      : `${slot.now.retainedBytes > slot.limitBytes ? 'OVER LIMIT: ' : ''}holds ${megabytes(slot.now.retainedBytes)} of WAL now, ${megabytes(slot.now.unreadBytes)} of it not read yet${slot.now.walStatus ? ` (wal_status ${slot.now.walStatus})` : ''}`;
+  const lastRun = slot.lastRun
+    ? `; the run of ${slot.lastRun.startedAt} found ${slot.lastRun.retainedBytesBefore === null ? 'no slot (created it)' : `${megabytes(slot.lastRun.retainedBytesBefore)} held (${megabytes(slot.lastRun.unreadBytesBefore ?? 0)} unread)`} and left ${megabytes(slot.lastRun.retainedBytesAfter)} held (${megabytes(slot.lastRun.unreadBytesAfter)} unread)`
+    : '; no run has read it yet';
+  return [
+    `Replication slot ${slot.slot} (tables in mode cdc; limit ${megabytes(slot.limitBytes)}, REBAR_CDC_MAX_RETAINED_WAL_MB):`,
+    `  ${now}${lastRun}`,
+  ];
 }

@@ -86,6 +86,18 @@ function fakeActivities(tables: TableConfig[], overrides: Partial<Activities> = 
   const passing: Activities = {
     planLoad: async () => ({ tables, parallelism: 3 }),
     extractTable: async ({ table }) => loadedTable(table.name, 0),
+    captureChanges: async ({ tables: cdcTables }) => ({
+      tables: cdcTables.map((table) => loadedTable(table.name, 0)),
+      slot: {
+        slot: 'rebar',
+        retainedBytesBefore: 0,
+        retainedBytesAfter: 0,
+        unreadBytesBefore: 0,
+        unreadBytesAfter: 0,
+        confirmedFlush: '0/0',
+        limitBytes: 1,
+      },
+    }),
     pruneRetention: async () => ({ pruned: [] }),
     runDbtBuild: async () => ({
       exitCode: 0,

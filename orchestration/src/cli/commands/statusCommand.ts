@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import { buildRunStaleAlert } from '../../alerts/runStaleAlert.js';
 import type { RebarConfig } from '../../config/config.js';
 import { loadTablesConfig } from '../../kernel/tablesConfig.js';
-import { formatStatus, type StatusView } from '../../status/formatStatus.js';
+import pg from 'pg';
+import { readSlotState } from '../../cdc/replicationSlot.js';
+import { sourcePassword } from '../../source/checkSource.js';
+import { scrubSecrets } from '../../util/redact.js';
+import type { RecordedRun } from '../../warehouse/bookkeeping/runHistory.js';
+import { formatStatus, type SlotStatus, type StatusView } from '../../status/formatStatus.js';
 import { listLiveRuns } from '../../status/liveRuns.js';
 import { scheduleIntervalSeconds } from '../../status/scheduleInterval.js';
 import { assessStaleness } from '../../status/staleness.js';
@@ -24,13 +29,20 @@ export function registerStatusCommand(program: Command, config: () => RebarConfi
       const settings = config();
       const now = new Date();
       const { history, from } = await createWarehouse(settings).runHistory(options.runs);
+      const tables = loadTablesConfig(settings.tablesConfigPath);
       const report = assessStaleness(
         history,
-        loadTablesConfig(settings.tablesConfigPath).map((table) => table.name),
+        tables.map((table) => table.name),
         scheduleIntervalSeconds(settings.scheduleCron, settings.scheduleTimezone, now),
         now,
       );
-      const view: StatusView = { report, runs: history.runs, live: await liveRuns(settings), historyFrom: from };
+      const view: StatusView = {
+        report,
+        runs: history.runs,
+        live: await liveRuns(settings),
+        historyFrom: from,
+        ...(tables.some((table) => table.mode === 'cdc') ? { slot: await slotStatus(settings, history.runs) } : {}),
+      };
       process.stdout.write(`${options.json ? JSON.stringify(view, null, 2) : formatStatus(view)}\n`);
       if (report.stale && options.notify) await notifyStale(settings, report);
       if (report.stale) process.exitCode = 1;
@@ -46,6 +58,35 @@ async function liveRuns(settings: RebarConfig): Promise<StatusView['live']> {
     return await withTemporalClient(settings, (client) => listLiveRuns(client));
   } catch (error) {
     return { unavailable: `unknown: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+async function slotStatus(settings: RebarConfig, runs: RecordedRun[]): Promise<SlotStatus> {
+  const lastRun = runs.find((run) => run.replicationSlot);
+  const base = {
+    slot: settings.cdc.slot,
+    limitBytes: settings.cdc.maxRetainedWalBytes,
+    lastRun: lastRun?.replicationSlot ? { ...lastRun.replicationSlot, startedAt: lastRun.startedAt } : undefined,
+  };
+  if (!settings.sourceUrl) return { ...base, now: { unavailable: 'REBAR_SOURCE_URL is not set' } };
+  const client = new pg.Client({ connectionString: settings.sourceUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    const state = await readSlotState(client, settings.cdc.slot);
+    return {
+      ...base,
+      now: state
+        ? { retainedBytes: state.retainedBytes, unreadBytes: state.unreadBytes, walStatus: state.walStatus }
+        : { unavailable: 'the slot does not exist (the next run creates it)' },
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...base,
+      now: { unavailable: scrubSecrets(message, [sourcePassword(settings.sourceUrl), settings.sourceUrl]) },
+    };
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

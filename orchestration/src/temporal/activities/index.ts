@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activityDeps.js';
+import { createCaptureChanges } from './captureChanges.js';
 import { createCheckPublishGate } from './checkPublishGate.js';
 import { createCheckSourceFreshness } from './checkSourceFreshness.js';
 import { createExtractTable } from './extractTable.js';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     planLoad: createPlanLoad(deps),
     extractTable: createExtractTable(deps),
+    captureChanges: createCaptureChanges(deps),
     pruneRetention: createPruneRetention(deps),
     runDbtBuild: createRunDbtBuild(deps),
     checkPublishGate: createCheckPublishGate(deps),

@@ -45,7 +45,12 @@ export function createPlanLoad(deps: ActivityDeps) {
           throw sourceFailure(error, deps.sourceUrl, 'Discovering the source tables failed', 'DiscoveryFailed');
         })
       : deps.tables;
-    const selected = input.tables ? candidates.filter((table) => input.tables?.includes(table.name)) : candidates;
+    const named = input.tables ? candidates.filter((table) => input.tables?.includes(table.name)) : candidates;
+    // Tables in mode cdc share one replication slot, which a run confirms for all of them: one of
+    // them in a run brings the others (docs/cdc.md).
+    const selected = named.some((table) => table.mode === 'cdc')
+      ? [...named, ...candidates.filter((table) => table.mode === 'cdc' && !named.includes(table))]
+      : named;
     const missing = (input.tables ?? []).filter((name) => !selected.some((table) => table.name === name));
     if (missing.length > 0)
       throw ApplicationFailure.nonRetryable(

@@ -1,6 +1,7 @@
 import type { CursorWindow } from '../../extract/cursorWindow.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
-import type { TableConfig } from '../../kernel/tablesConfig.js';
+import type { CdcTableConfig, TableConfig } from '../../kernel/tablesConfig.js';
+import type { SlotReport } from '../../cdc/slotReport.js';
 import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
 import type { AlertsSummary } from '../../runs/alertsSummary.js';
 import type { DbtBuildScope } from '../../runs/dbtBuildScope.js';
@@ -46,6 +47,16 @@ export interface ExtractTableInput {
   window?: CursorWindow;
 }
 export type ExtractTableOutput = TableRunResult;
+
+export interface CaptureChangesInput {
+  runId: string;
+  /** Every table in mode cdc (one slot serves them all, so a run reads them together). */
+  tables: CdcTableConfig[];
+}
+export interface CaptureChangesOutput {
+  tables: TableRunResult[];
+  slot: SlotReport;
+}
 
 export interface RunDbtBuildInput {
   runId: string;

@@ -15,6 +15,9 @@ import type { RunDbtBuildOutput } from '../activities/types.js';
 import type { AlertPayload } from '../../alerts/alertPayload.js';
 import { buildBusinessAlertsAlert } from '../../alerts/businessAlertsAlert.js';
 import { buildRunFailedAlert } from '../../alerts/runFailedAlert.js';
+import { buildWalRetainedAlert } from '../../alerts/walRetainedAlert.js';
+import type { SlotReport } from '../../cdc/slotReport.js';
+import type { CdcTableConfig } from '../../kernel/tablesConfig.js';
 import type { CursorWindow } from '../../extract/cursorWindow.js';
 import { PROGRESS_QUERY, type RunProgress } from '../../runs/runProgress.js';
 import type { SourceFreshnessSummary } from '../../runs/sourceFreshness.js';
@@ -78,7 +81,7 @@ async function notify(payload: AlertPayload | undefined): Promise<void> {
 
 /** Long-running activities heartbeat every second or so; a worker that dies is noticed after the timeout. */
 function longRunningActivities(heartbeatTimeoutSeconds: number) {
-  const { extractTable } = proxyActivities<Activities>({
+  const { extractTable, captureChanges } = proxyActivities<Activities>({
     startToCloseTimeout: '6 hours',
     cancellationType,
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
@@ -96,7 +99,15 @@ function longRunningActivities(heartbeatTimeoutSeconds: number) {
     heartbeatTimeout: `${heartbeatTimeoutSeconds} seconds`,
     retry: { maximumAttempts: 5, initialInterval: '2 seconds', backoffCoefficient: 2 },
   });
-  return { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, checkPublishGate, publishWarehouse };
+  return {
+    extractTable,
+    captureChanges,
+    pruneRetention,
+    runDbtBuild,
+    checkSourceFreshness,
+    checkPublishGate,
+    publishWarehouse,
+  };
 }
 
 /**
@@ -155,8 +166,15 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     rowsExtracted: 0,
   };
   setHandler(progressQuery, () => progress);
-  const { extractTable, pruneRetention, runDbtBuild, checkSourceFreshness, checkPublishGate, publishWarehouse } =
-    longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
+  const {
+    extractTable,
+    captureChanges,
+    pruneRetention,
+    runDbtBuild,
+    checkSourceFreshness,
+    checkPublishGate,
+    publishWarehouse,
+  } = longRunningActivities(input.heartbeatTimeoutSeconds ?? 60);
   let plan: Awaited<ReturnType<typeof planLoad>>;
   try {
     plan = await planLoad({
@@ -205,8 +223,31 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   Object.assign(progress, { phase: 'extracting', tablesTotal: plan.tables.length });
   // Each extract names its table in the Temporal UI (user metadata); runs started before replay without it.
   const tableSummaries = patched('extract-table-summaries');
+  // Tables in mode cdc share the source's replication slot: one activity reads it for all of them,
+  // beside the cursor tables' extractions. (Runs without such tables schedule exactly what they did.)
+  const cdcTables = plan.tables.filter((table): table is CdcTableConfig => table.mode === 'cdc');
+  const captured: Promise<{ tables: TableRunResult[]; slot?: SlotReport }> =
+    cdcTables.length === 0
+      ? Promise.resolve({ tables: [] })
+      : captureChanges
+          .executeWithOptions({ summary: `capture changes of ${cdcTables.length} cdc table(s)` }, [
+            { runId, tables: cdcTables },
+          ])
+          .then(
+            (output) => {
+              progress.tablesDone += output.tables.length;
+              progress.rowsExtracted += output.tables.reduce((sum, table) => sum + table.rowsExtracted, 0);
+              return output;
+            },
+            (failure: unknown) => {
+              progress.tablesDone += cdcTables.length;
+              progress.tablesFailed += cdcTables.length;
+              return { tables: cdcTables.map((table) => failedTable(table.name, failure)) };
+            },
+          );
   // Started in plan order (longest last load first), reported in configured order.
-  const extractedTables = await mapBounded(plan.tables, plan.parallelism, async (table) => {
+  const cursorTables = plan.tables.filter((table) => table.mode !== 'cdc');
+  const extractedTables = await mapBounded(cursorTables, plan.parallelism, async (table) => {
     const extractInput = { runId, table, window: input.backfill };
     const extracting = tableSummaries
       ? extractTable.executeWithOptions({ summary: `extract ${table.name}` }, [extractInput])
@@ -217,7 +258,12 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     progress.rowsExtracted += result.rowsExtracted;
     return result;
   });
-  const tables = inConfiguredOrder(extractedTables, (result) => result.table, plan.configuredOrder);
+  const capture = await captured;
+  const tables = inConfiguredOrder(
+    [...extractedTables, ...capture.tables],
+    (result) => result.table,
+    plan.configuredOrder,
+  );
   const plannedTables = inConfiguredOrder(plan.tables, (table) => table.name, plan.configuredOrder);
 
   // After extraction, so rows that aged out are gone before dbt reads raw; only tables that loaded.
@@ -272,6 +318,7 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
     ...(build ? { dbtBuild: build } : {}),
     ...(plan.extractOnly === undefined ? {} : { extractOnly: plan.extractOnly }),
     ...(plan.publishWithheld === undefined ? {} : { publishWithheld: plan.publishWithheld }),
+    ...(capture.slot ? { replicationSlot: capture.slot } : {}),
     ...(status === 'success'
       ? {}
       : { failure: failedRunMessage(failureReasons({ tables, models, retention, publishGate }, dbt.errors)) }),
@@ -279,6 +326,15 @@ async function loadAndPublish(input: NightlyLoadInput): Promise<RunSummary> {
   // Recorded before publishing so that the published copy holds its own run's history.
   progress.phase = 'recording';
   await recordRun(summary);
+  if (capture.slot)
+    await notify(
+      buildWalRetainedAlert({
+        slot: capture.slot,
+        runId,
+        workflowId,
+        occurredAt: summary.finishedAt,
+      }),
+    );
   if (summary.published) {
     progress.phase = 'publishing';
     await publishWarehouse({ runId }).catch(async (failure: unknown) => {

@@ -1,3 +1,4 @@
+import type { SlotReport } from '../../cdc/slotReport.js';
 import { runReason } from '../../status/runReason.js';
 import type { SourceFreshnessResult } from '../../runs/sourceFreshness.js';
 import type { Bookkeeping } from './bookkeeping.js';
@@ -14,6 +15,8 @@ export interface RecordedRun {
   failedTables: { table: string; error: string }[];
   /** Why a failed or cancelled run did not succeed (runReason); null for a successful run. */
   reason: string | null;
+  /** The replication slot as the run found and left it (runs with tables in mode cdc). */
+  replicationSlot?: SlotReport;
 }
 
 export interface TableLoadHistory {
@@ -127,7 +130,7 @@ export async function readRunHistory(
     lastSuccessAt: iso(lastSuccess?.finished_ms),
     runs: runs.map((row) => {
       const summaryText = typeof row.summary === 'string' ? row.summary : JSON.stringify(row.summary ?? {});
-      const summary = JSON.parse(summaryText) as { kind?: string; published?: boolean };
+      const summary = JSON.parse(summaryText) as { kind?: string; published?: boolean; replicationSlot?: SlotReport };
       return {
         runId: String(row.run_id),
         workflowId: String(row.workflow_id),
@@ -141,6 +144,7 @@ export async function readRunHistory(
           .filter((failure) => failure.run_id === row.run_id)
           .map((failure) => ({ table: String(failure.table_name), error: String(failure.error ?? '') })),
         reason: String(row.status) === 'success' ? null : runReason(summaryText),
+        ...(summary.replicationSlot ? { replicationSlot: summary.replicationSlot } : {}),
       };
     }),
     tables: firstPerTable(loads).map((latest) => {
