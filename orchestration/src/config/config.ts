@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { findProjectRoot } from './projectRoot.js';
 import { UserError } from '../errors/userError.js';
 import type { CdcSettings } from '../cdc/cdcSettings.js';
+import { temporalConnectionSettings, type TemporalConnectionSettings } from '../temporal/temporalConnectionSettings.js';
 
 /**
  * The one place Rebar reads its environment. Everything else receives a typed RebarConfig.
@@ -53,6 +54,12 @@ const envSchema = z.object({
   REBAR_TEMPORAL_BIN: z.string().optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().optional(),
+  TEMPORAL_TLS: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   REBAR_TASK_QUEUE: z.string().optional(),
   REBAR_EXTRACT_PARALLELISM: positiveInt('REBAR_EXTRACT_PARALLELISM', 4),
   REBAR_CHUNK_ROWS: positiveInt('REBAR_CHUNK_ROWS', 250_000),
@@ -142,6 +149,8 @@ export interface RebarConfig {
   /** Unset means: start a local Temporal dev server. */
   temporalAddress: string | undefined;
   temporalNamespace: string;
+  /** TLS and API key for a Temporal cluster (TEMPORAL_TLS*, TEMPORAL_API_KEY); the API key is a secret. */
+  temporalConnection: TemporalConnectionSettings;
   taskQueue: string;
   extractParallelism: number;
   /** Rows per extraction chunk; each chunk commits with its watermark. */
@@ -243,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RebarConfig {
     temporalBin: fromRoot(vars.REBAR_TEMPORAL_BIN || '.venv/bin/temporal'),
     temporalAddress: vars.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: vars.TEMPORAL_NAMESPACE || 'default',
+    temporalConnection: temporalConnectionSettings(vars),
     taskQueue: vars.REBAR_TASK_QUEUE || 'rebar',
     extractParallelism: vars.REBAR_EXTRACT_PARALLELISM,
     chunkRows: vars.REBAR_CHUNK_ROWS,

@@ -2,6 +2,7 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import type { ActivityDeps } from './activities/activityDeps.js';
 import { runLogInterceptor } from './runLogInterceptor.js';
+import { workerIdentity } from './workerIdentity.js';
 import { loadWorkflowBundle, workflowBundleFiles } from './workflowBundle.js';
 
 export interface CreateRebarWorkerInput {
@@ -22,6 +23,8 @@ export async function createRebarWorker(input: CreateRebarWorkerInput): Promise<
     connection: input.connection,
     namespace: input.namespace,
     taskQueue: input.taskQueue,
+    // Names the warehouse it writes: a DuckDB worker refuses to start beside another (singleWriter.ts).
+    identity: workerIdentity(input.deps.config.target),
     // The code already read and checked, not its path: the SDK reading the file again could read a newer one.
     workflowBundle: { code: bundle.code },
     activities: createActivities(input.deps),

@@ -94,8 +94,10 @@ async function runOnce(input: RunNightlyInput, interruption: Interruption): Prom
     const temporal = await services.openTemporal();
     log(`Temporal at ${temporal.address}${temporal.uiUrl ? ` (UI ${temporal.uiUrl} while this runs)` : ''}`);
     // A running `rebar worker` on this folder executes the run; otherwise an in-process worker does.
-    const workerConnection = services.worker ? undefined : await connectWorkerToTemporal(temporal.address);
-    const clientConnection = await connectClientToTemporal(temporal.address);
+    // TLS and API key are the configured cluster's; a dev server started here takes neither.
+    const tls = config.temporalAddress ? config.temporalConnection : undefined;
+    const workerConnection = services.worker ? undefined : await connectWorkerToTemporal(temporal.address, tls);
+    const clientConnection = await connectClientToTemporal(temporal.address, tls);
     try {
       const loader = createWarehouse(config);
       const client = new Client({ connection: clientConnection, namespace: temporal.namespace });

@@ -7,7 +7,10 @@ export const defaultTemporalAddress = '127.0.0.1:7233';
 
 /** Runs `work` with a client of the configured Temporal server (TEMPORAL_ADDRESS, else the local default). */
 export async function withTemporalClient<T>(settings: RebarConfig, work: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await connectClientToTemporal(settings.temporalAddress ?? defaultTemporalAddress);
+  const connection = await connectClientToTemporal(
+    settings.temporalAddress ?? defaultTemporalAddress,
+    settings.temporalConnection,
+  );
   try {
     return await work(new Client({ connection, namespace: settings.temporalNamespace }));
   } finally {

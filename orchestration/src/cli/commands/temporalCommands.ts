@@ -4,7 +4,8 @@ import { loadRebarFile } from '../../kernel/tablesConfig.js';
 import { createWarehouse } from '../../warehouse/createWarehouse.js';
 import { checkRetentionPolicy } from '../../retention/retentionPolicy.js';
 import { openSource } from '../../source/demoSource.js';
-import { connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
+import { connectClientToTemporal, connectWorkerToTemporal } from '../../temporal/connectTemporal.js';
+import { refuseConflictingWorkers } from '../../temporal/singleWriter.js';
 import { createRebarWorker } from '../../temporal/createWorker.js';
 import { installTemporalLogging } from '../../temporal/runtimeLogging.js';
 import { resolveRunSetup } from './runSetup.js';
@@ -38,7 +39,18 @@ export function registerTemporalCommands(program: Command, config: () => RebarCo
           // A worker serves every run of its schedule: a demo file with another database has nothing it could build or list.
           const setup = await resolveRunSetup({ file, source, all: false, alternative: undefined });
           const temporalAddress = settings.temporalAddress ?? defaultTemporalAddress;
-          const connection = await connectWorkerToTemporal(temporalAddress);
+          const client = await connectClientToTemporal(temporalAddress, settings.temporalConnection);
+          try {
+            await refuseConflictingWorkers({
+              connection: client,
+              namespace: settings.temporalNamespace,
+              taskQueue: settings.taskQueue,
+              target: settings.target,
+            });
+          } finally {
+            await client.close();
+          }
+          const connection = await connectWorkerToTemporal(temporalAddress, settings.temporalConnection);
           try {
             const worker = await createRebarWorker({
               connection,
