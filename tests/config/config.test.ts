@@ -72,3 +72,23 @@ test('the alert webhook must be an http(s) URL, and its token is never echoed', 
     );
   }
 });
+
+test('mode cdc and Temporal cluster settings: defaults, and bad values named with the fix', () => {
+  const defaults = loadConfig({});
+  assert.deepEqual(defaults.cdc, { slot: 'rebar', publication: 'rebar', maxRetainedWalBytes: 1024 * 1024 * 1024 });
+  assert.equal(defaults.temporalConnection.tls, false);
+  assert.throws(
+    () => loadConfig({ REBAR_CDC_SLOT: 'Rebar-Slot' }),
+    /REBAR_CDC_SLOT must be 1-63 lowercase letters, digits or underscores/,
+  );
+  // An API key means Temporal Cloud: TLS on, the key kept for the connection and out of every message.
+  const cloud = loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'key-secret-123' });
+  assert.equal(cloud.temporalConnection.tls, true);
+  assert.equal(cloud.temporalConnection.apiKey, 'key-secret-123');
+  assert.equal(loadConfig({ TEMPORAL_TLS: 'true' }).temporalConnection.tls, true);
+  assert.throws(
+    () => loadConfig({ TEMPORAL_TLS_CERT: '/etc/rebar/client.pem' }),
+    (error: Error) => /TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/.test(error.message),
+  );
+  assert.throws(() => loadConfig({ TEMPORAL_TLS: 'yes' }), /TEMPORAL_TLS must be true or false/);
+});

@@ -144,3 +144,31 @@ test('publish: defaults to the marts and the run history; schemas listed are kep
   );
   assert.throws(() => parseRebarFile(`publish: { schema: [marts] }\n${tables}`, 'x.yml'), /publish: Unrecognized key/);
 });
+
+test('mode cdc needs a primary key and refuses the settings the log makes pointless, naming each', () => {
+  const [table] = parseTablesConfig('tables:\n  - { name: badges, primary_key: [id], mode: cdc }\n', 'rebar.yml');
+  assert.deepEqual(table, {
+    name: 'badges',
+    primaryKey: ['id'],
+    softDelete: undefined,
+    hardDeleteCheckHours: undefined,
+    mode: 'cdc',
+  });
+  assert.throws(
+    () =>
+      parseTablesConfig(
+        'tables:\n  - { name: badges, mode: cdc, cursor: updated_at, lookback: 10, hard_delete_check_hours: 0 }\n',
+        'rebar.yml',
+      ),
+    (error: Error) =>
+      error instanceof TablesConfigError &&
+      /tables\.0\.primary_key: primary_key needs at least one column for mode cdc/.test(error.message) &&
+      /tables\.0\.cursor: cursor does not apply to mode cdc \(the write-ahead log orders the changes\): remove it/.test(
+        error.message,
+      ) &&
+      /tables\.0\.lookback: lookback does not apply to mode cdc/.test(error.message) &&
+      /tables\.0\.hard_delete_check_hours: hard_delete_check_hours does not apply to mode cdc \(deletes arrive from the log\)/.test(
+        error.message,
+      ),
+  );
+});

@@ -24,6 +24,7 @@ export const UNIT_TESTS = [
   'tests/runs/publishGate.test.ts',
   'tests/support/testTiers.test.ts',
   'tests/temporal/runTrigger.test.ts',
+  'tests/temporal/workerIdentity.test.ts',
   'tests/temporal/workflows/dbtScope.test.ts',
   'tests/temporal/workflows/replay.test.ts',
   'tests/util/redact.test.ts',
