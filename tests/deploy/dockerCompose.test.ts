@@ -182,3 +182,22 @@ test('docker-compose.yml: Metabase reads the file the worker publishes, read-onl
   );
   assert.deepEqual(metabase.command, ['java', '-jar', `${pluginsMount.target}/metabase.jar`]);
 });
+
+test('docker-compose.yml: the Snowflake workers scale (no fixed name, no host port, no shared state folder) and read only settings Rebar knows', () => {
+  const workers = compose.services['rebar-worker-snowflake'] as Service & {
+    profiles?: string[];
+    container_name?: string;
+    ports?: unknown[];
+  };
+  assert.ok(workers, 'a rebar-worker-snowflake service');
+  assert.deepEqual(workers.profiles, ['snowflake']);
+  assert.equal(workers.container_name, undefined);
+  assert.equal(workers.ports, undefined);
+  assert.deepEqual(mountsOf(workers), [], 'each replica keeps its state folder to itself');
+  assert.equal(workers.environment?.REBAR_TARGET, 'snowflake');
+  assert.deepEqual(
+    Object.keys(workers.environment ?? {}).filter((name) => !CONFIG_VARIABLES.includes(name)),
+    [],
+  );
+  assert.match(composeText, /docker compose --profile snowflake up -d --scale rebar-worker-snowflake=3/);
+});
