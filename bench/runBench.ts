@@ -10,18 +10,15 @@ import pg from 'pg';
 import { loadConfig } from '../orchestration/src/config/config.js';
 import { loadTablesConfig } from '../orchestration/src/kernel/tablesConfig.js';
 import { startEphemeralPostgres } from '../orchestration/src/source/ephemeralPostgres.js';
-import { generateSource } from '../orchestration/src/source/generator/index.js';
-import { migrateSource } from '../orchestration/src/source/migrate.js';
 import { timeAnalystQueries } from './harness/analystQueries.js';
 import { changeRows } from './harness/changeRows.js';
 import { diskUse, sourceDatabaseMb } from './harness/diskUse.js';
+import { fillSource } from './harness/fillSource.js';
 import { measureCopyLimit } from './harness/copyLimit.js';
 import { machineFacts } from './harness/machineFacts.js';
 import { runPeer, type PeerTool } from './harness/peers.js';
 import { runRebar, type RebarRun } from './harness/rebarRun.js';
 import { renderMarkdown, type BenchResults, type Measurement } from './harness/report.js';
-
-const ROWS_PER_SCALE_YEAR = 1_410_000; // `rebar generate --scale 1 --years 1` writes about this many rows
 
 const program = new Command()
   .name('bench')
@@ -247,25 +244,6 @@ try {
   }
 } finally {
   await cluster.stop();
-}
-
-async function fillSource(url: string, rows: number, years: number): Promise<BenchResults['source']> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await migrateSource(client, join(config.projectRoot, 'orchestration', 'sql', 'source'));
-    const endDate = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const generated = await generateSource(client, {
-      scale: rows / (ROWS_PER_SCALE_YEAR * years),
-      years,
-      seed: 42,
-      endDate,
-    });
-    await client.query('vacuum analyze');
-    return { rows: generated.totalRows, years, tables: generated.rowsByTable };
-  } finally {
-    await client.end();
-  }
 }
 
 async function createDatabase(adminUrl: string, name: string): Promise<void> {

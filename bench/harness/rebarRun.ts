@@ -32,10 +32,15 @@ export interface NightlyPhases {
 }
 
 /** One `rebar nightly` against `sourceUrl`, its state (warehouse, watermarks) in `stateDir`, in a child process. */
-export async function runRebar(sourceUrl: string, stateDir: string): Promise<RebarRun> {
+export async function runRebar(
+  sourceUrl: string,
+  stateDir: string,
+  /** More settings, e.g. another tables config. */
+  env: Record<string, string> = {},
+): Promise<RebarRun> {
   const runner = join(findProjectRoot(), 'dist', 'bench', 'harness', 'rebarRunner.js');
   const measured = await runMeasured(process.execPath, [runner], {
-    env: { ...process.env, REBAR_SOURCE_URL: sourceUrl, REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn' },
+    env: { ...process.env, REBAR_SOURCE_URL: sourceUrl, REBAR_STATE_DIR: stateDir, REBAR_LOG_LEVEL: 'warn', ...env },
   });
   if (measured.exitCode !== 0)
     throw new Error(`rebar run failed (exit ${measured.exitCode}): ${measured.stderr.slice(-3000)}`);

@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../../orchestration/src/config/config.js';
 import { runNightly } from '../../orchestration/src/cli/commands/nightly.js';
+import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
 
 export interface RebarRunResult {
   status: string;
@@ -24,6 +25,8 @@ export interface RebarRunResult {
   /** The longest content check of the run (seconds, inside that table's extraction) and its table; null when none ran. */
   longestContentCheck: { table: string; seconds: number } | null;
   failure: string | null;
+  /** The replication slot as the run found and left it (tables in mode cdc). */
+  replicationSlot: RunSummary['replicationSlot'] | null;
 }
 
 const config = loadConfig();
@@ -42,6 +45,7 @@ const result: RebarRunResult = {
   phaseSeconds: summary.phaseSeconds ?? { extract: 0, prune: 0, dbt: 0 },
   modelsBuilt: summary.models.filter((model) => model.resourceType === 'model' && model.status === 'success').length,
   failure: failure ?? null,
+  replicationSlot: summary.replicationSlot ?? null,
   processStartedAt: Math.round(performance.timeOrigin),
   finishedAt: summary.finishedAt,
   returnedAt: Date.now(),

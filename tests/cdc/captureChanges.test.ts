@@ -160,3 +160,54 @@ test('a dropped slot: both tables copied whole again from a new slot, and said s
   assert.match(output.tables[0]!.schemaChanges.join('\n'), /replication slot rebar_test was gone/);
   await assertRawEqualsSource();
 });
+
+test('a partitioned table: changes in its partitions reach raw under the table, and a view is refused by name', async () => {
+  await source.client.query(`
+    create table haul_tickets (id bigint, hauled_on date not null, tons numeric(8,2), primary key (id, hauled_on)) partition by range (hauled_on);
+    create table haul_tickets_2026 partition of haul_tickets for values from ('2026-01-01') to ('2027-01-01');
+    create table haul_tickets_2027 partition of haul_tickets for values from ('2027-01-01') to ('2028-01-01');
+    insert into haul_tickets select n, date '2026-01-01' + n, n / 4.0 from generate_series(1, 600) as n;
+    create view heavy_hauls as select * from haul_tickets where tons > 100;
+  `);
+  const hauls: CdcTableConfig = { ...notes, name: 'haul_tickets', primaryKey: ['id', 'hauled_on'] };
+  const partitioned = { slot: 'rebar_parts', publication: 'rebar_parts', maxRetainedWalBytes: 1 << 30 };
+  const captureHauls = (loadId: string) =>
+    captureChanges({
+      sourceUrl: source.connectionString,
+      loader,
+      tables: [hauls],
+      settings: partitioned,
+      loadId,
+      workDir,
+      chunkRows: 100,
+    });
+  await captureHauls('parts-1');
+  await source.client.query(`
+    update haul_tickets set tons = tons + 1 where id % 3 = 0;
+    update haul_tickets set hauled_on = hauled_on + 200 where id between 300 and 320;  -- moves across partitions
+    delete from haul_tickets where id % 10 = 0;
+  `);
+  const output = await captureHauls('parts-2');
+  assert.ok(output.tables[0]!.changes > 200);
+  assert.deepEqual(
+    await sourceEqualsWarehouse({
+      sourceUrl: source.connectionString,
+      warehousePath,
+      schemas: ['public'],
+      tables: ['haul_tickets'],
+    }),
+    [],
+  );
+  await assert.rejects(
+    captureChanges({
+      sourceUrl: source.connectionString,
+      loader,
+      tables: [{ ...notes, name: 'heavy_hauls', primaryKey: ['id'] }],
+      settings: { ...partitioned, slot: 'rebar_view', publication: 'rebar_view' },
+      loadId: 'view',
+      workDir,
+      chunkRows: 100,
+    }),
+    /Table heavy_hauls is not a table \(a view or materialized view\): only tables reach the write-ahead log/,
+  );
+});

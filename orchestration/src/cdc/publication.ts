@@ -20,11 +20,22 @@ export async function ensurePublication(
     client.query(sql).catch((error: unknown) => {
       throw privilegeError(error, `manage the publication ${publication}`, grant);
     });
-  const { rows: existing } = await client.query('select 1 from pg_publication where pubname = $1', [publication]);
+  const { rows: existing } = await client.query<{ pubviaroot: boolean }>(
+    'select pubviaroot from pg_publication where pubname = $1',
+    [publication],
+  );
   if (existing.length === 0) {
-    await run(`create publication ${quoteIdent(publication)} for table ${tables.map(quotedSourceRelation).join(', ')}`);
+    // Changes of a partitioned table's partitions then arrive under the table's own name.
+    await run(
+      `create publication ${quoteIdent(publication)} for table ${tables.map(quotedSourceRelation).join(', ')} with (publish_via_partition_root = true)`,
+    );
     return [...tables];
   }
+  const partitioned = await partitionedTables(client, tables);
+  if (partitioned.length > 0 && !existing[0]!.pubviaroot)
+    throw new CdcSetupError(
+      `Publication ${publication} sends the changes of ${partitioned.map(describeTable).join(', ')} under each partition's name, which Rebar would not match to the table: have its owner run ALTER PUBLICATION ${quoteIdent(publication)} SET (publish_via_partition_root = true).`,
+    );
   const { rows: members } = await client.query<{ schemaname: string; tablename: string }>(
     'select schemaname, tablename from pg_publication_tables where pubname = $1',
     [publication],
@@ -45,13 +56,24 @@ export async function ensurePublication(
   return added;
 }
 
+async function partitionedTables(client: pg.ClientBase, tables: readonly CdcTableConfig[]): Promise<CdcTableConfig[]> {
+  const found: CdcTableConfig[] = [];
+  for (const table of tables) {
+    const { rows } = await client.query<{ relkind: string }>('select relkind from pg_class where oid = $1::regclass', [
+      quotedSourceRelation(table),
+    ]);
+    if (rows[0]?.relkind === 'p') found.push(table);
+  }
+  return found;
+}
+
 /**
  * A delete reaches the log with the row's replica identity only: it must hold the configured
  * primary key, or the delete could not be matched to a raw row.
  */
 export async function checkReplicaIdentity(client: pg.ClientBase, table: CdcTableConfig): Promise<void> {
-  const { rows } = await client.query<{ identity: string; columns: string[] | null }>(
-    `select c.relreplident as identity,
+  const { rows } = await client.query<{ identity: string; kind: string; columns: string[] | null }>(
+    `select c.relreplident as identity, c.relkind as kind,
             (select array_agg(a.attname::text order by a.attnum)
                from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
               where i.indrelid = c.oid
@@ -60,6 +82,10 @@ export async function checkReplicaIdentity(client: pg.ClientBase, table: CdcTabl
     [quotedSourceRelation(table)],
   );
   const row = rows[0];
+  if (row && row.kind !== 'r' && row.kind !== 'p')
+    throw new CdcSetupError(
+      `Table ${describeTable(table)} is not a table (a view or materialized view): only tables reach the write-ahead log; give it mode full_refresh or a cursor.`,
+    );
   if (!row || row.identity === 'f') return;
   const fix = `set primary_key to the table's key, or run ALTER TABLE ${quotedSourceRelation(table)} REPLICA IDENTITY FULL`;
   if (row.identity === 'n' || !row.columns)
