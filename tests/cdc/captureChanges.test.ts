@@ -211,3 +211,19 @@ test('a partitioned table: changes in its partitions reach raw under the table, 
     /Table heavy_hauls is not a table \(a view or materialized view\): only tables reach the write-ahead log/,
   );
 });
+
+test('a warehouse without mode cdc (Snowflake in this version) refuses the tables by name before touching the source', async () => {
+  const withoutCdc = Object.assign(Object.create(loader) as DuckDbWarehouse, { applyChanges: undefined });
+  await assert.rejects(
+    captureChanges({
+      sourceUrl: 'postgresql://nobody@127.0.0.1:1/none',
+      loader: withoutCdc,
+      tables: [notes, shifts],
+      settings,
+      loadId: 'refused',
+      workDir,
+      chunkRows: 100,
+    }),
+    /Mode cdc \(crew_notes, shift_assignments\) loads into the DuckDB warehouse only in this version/,
+  );
+});

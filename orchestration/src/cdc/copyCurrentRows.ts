@@ -1,7 +1,6 @@
-import { createWriteStream, statSync, writeFileSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { statSync, writeFileSync } from 'node:fs';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { copyOutToFile } from '../extract/copyOutToFile.js';
 import { extractExpression } from '../extract/extractExpression.js';
 import { inReadSnapshot } from '../extract/extractSnapshot.js';
 import { quotedSourceRelation } from '../extract/sourceRelation.js';
@@ -43,14 +42,13 @@ export async function copyRowsOfKeys(input: {
           `cast(${quoteLiteral(arrayLiteral(batch.map((key) => key[index]!)))} as ${column.sourcePgType ?? column.pgType}[])`,
       );
       const keyList = keyColumns.map((column) => quoteIdent(column.name)).join(', ');
-      const stream = client.query(
-        copyTo(
-          `copy (select ${selectList(columns)} from ${quotedSourceRelation(table)}
-                  where (${keyList}) in (select * from unnest(${arrays.join(', ')}))) to stdout with (format csv)`,
-        ),
+      rowCount += await copyOutToFile(
+        client,
+        `copy (select ${selectList(columns)} from ${quotedSourceRelation(table)}
+                where (${keyList}) in (select * from unnest(${arrays.join(', ')}))) to stdout with (format csv)`,
+        input.filePath,
+        true,
       );
-      await pipeline(stream, createWriteStream(input.filePath, { flags: 'a' }));
-      rowCount += stream.rowCount ?? 0;
     }
   });
   return { rowCount, bytes: statSync(input.filePath).size };
@@ -69,13 +67,12 @@ export async function copyWholeTable(input: {
   return inReadSnapshot(
     input.client,
     async () => {
-      const stream = input.client.query(
-        copyTo(
-          `copy (select ${selectList(input.columns)} from ${quotedSourceRelation(input.table)}) to stdout with (format csv)`,
-        ),
+      const rowCount = await copyOutToFile(
+        input.client,
+        `copy (select ${selectList(input.columns)} from ${quotedSourceRelation(input.table)}) to stdout with (format csv)`,
+        input.filePath,
       );
-      await pipeline(stream, createWriteStream(input.filePath));
-      return { rowCount: stream.rowCount ?? 0, bytes: statSync(input.filePath).size };
+      return { rowCount, bytes: statSync(input.filePath).size };
     },
     input.snapshotName,
   );

@@ -1,7 +1,5 @@
-import { createWriteStream, statSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { statSync } from 'node:fs';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { cursorWindowPredicate, type CursorWindow } from './cursorWindow.js';
 import { resolveLookback } from './lookback.js';
 import { extractExpression } from './extractExpression.js';
@@ -11,6 +9,7 @@ import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
 import type { FullRefreshTableConfig, IncrementalTableConfig } from '../kernel/tablesConfig.js';
 import { WatermarkMismatchError, type Watermark } from '../kernel/watermark.js';
 import { inReadSnapshot } from './extractSnapshot.js';
+import { copyOutToFile } from './copyOutToFile.js';
 
 export interface CopyChunkToFileInput {
   client: pg.ClientBase;
@@ -167,9 +166,7 @@ export async function copyChunkToFile(input: CopyChunkToFileInput): Promise<Copy
             )
           ).rows[0]?.n ?? 0,
         );
-    const stream = client.query(copyTo(query));
-    await pipeline(stream, createWriteStream(filePath));
-    const rowCount = stream.rowCount ?? 0;
+    const rowCount = await copyOutToFile(client, query, filePath);
     const bytes = statSync(filePath).size;
     if (rowCount - nullCursorRows >= input.chunkRows)
       return { rowCount, nullCursorRows, bytes, sourceRowCount: undefined, nextAfter: await lastPosition() };
@@ -195,10 +192,11 @@ export async function copyWholeTableToFile(input: {
   const relation = quotedSourceRelation(input.table);
   const selectList = input.columns.map((column) => extractExpression(quoteIdent(column.name), column)).join(', ');
   return inReadSnapshot(input.client, async () => {
-    const stream = input.client.query(
-      copyTo(`copy (select ${selectList} from ${relation}) to stdout with (format csv)`),
+    const rowCount = await copyOutToFile(
+      input.client,
+      `copy (select ${selectList} from ${relation}) to stdout with (format csv)`,
+      input.filePath,
     );
-    await pipeline(stream, createWriteStream(input.filePath));
-    return { rowCount: stream.rowCount ?? 0, bytes: statSync(input.filePath).size };
+    return { rowCount, bytes: statSync(input.filePath).size };
   });
 }

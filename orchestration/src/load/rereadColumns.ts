@@ -1,8 +1,6 @@
-import { createWriteStream, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { SourceColumn } from '../kernel/sourceColumn.js';
 import { quotedSourceRelation } from '../extract/sourceRelation.js';
@@ -10,6 +8,7 @@ import { quoteIdent, quoteLiteral } from '../kernel/sqlIdentifiers.js';
 import type { TableConfig } from '../kernel/tablesConfig.js';
 import { extractExpression } from '../extract/extractExpression.js';
 import { inReadSnapshot } from '../extract/extractSnapshot.js';
+import { copyOutToFile } from '../extract/copyOutToFile.js';
 
 export interface RereadColumnsInput {
   client: pg.ClientBase;
@@ -100,15 +99,16 @@ async function copyKeyedColumn(
     extractExpression(`source_row.${quoteIdent(selected.name)}`, selected),
   );
   return inReadSnapshot(client, async () => {
-    const stream = client.query(
-      copyTo(`copy (select ${selectList.join(', ')} from (${chunk}) as source_row) to stdout with (format csv)`),
+    const rowCount = await copyOutToFile(
+      client,
+      `copy (select ${selectList.join(', ')} from (${chunk}) as source_row) to stdout with (format csv)`,
+      filePath,
     );
-    await pipeline(stream, createWriteStream(filePath));
     const descending = keys.map((key) => `${key} desc`).join(', ');
     const last = await client.query({
       text: `select ${keys.map((key) => `${key}::text`).join(', ')} from (${chunk}) as source_row order by ${descending} limit 1`,
       rowMode: 'array',
     });
-    return { rowCount: stream.rowCount ?? 0, lastKey: last.rows[0] as string[] | undefined };
+    return { rowCount, lastKey: last.rows[0] as string[] | undefined };
   });
 }
