@@ -74,6 +74,7 @@ test('the first night creates the slot, copies the cdc table from its snapshot a
   assert.equal(result.code, 0, result.stderr + result.stdout);
   assert.match(result.stdout, /Nightly load SUCCESS/);
   assert.match(result.stdout, /crew_badges/);
+  assert.match(result.stdout, /Replication slot rebar \(tables in mode cdc, [^)]*\): created by this run/);
   await assertRawEqualsSource();
   const slots = await source.client.query("select slot_name from pg_replication_slots where plugin = 'pgoutput'");
   assert.deepEqual(
@@ -93,6 +94,10 @@ test('a day of edits with no timestamp to follow reaches raw, and the WAL left b
   const result = await runCli(['nightly'], env());
   assert.equal(result.code, 0, result.stderr + result.stdout);
   await assertRawEqualsSource();
+  assert.match(
+    result.stdout,
+    /Replication slot rebar \([^)]*\): held [\d.]+ MB of WAL at the start \([\d.]+ MB unread\), [\d.]+ MB at the end \([\d.]+ MB unread\): OVER the 1\.0 MB limit, alerted\./,
+  );
   const tombstoned = await queryDuckDb(
     join(stateDir, 'warehouse.duckdb'),
     'select count(*) as n from raw.crew_badges where _rebar_deleted_at is not null',

@@ -71,8 +71,6 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
     );
   const client = new pg.Client({ connectionString: input.sourceUrl, application_name: 'rebar-cdc' });
   const reader = new pg.Client({ connectionString: input.sourceUrl, application_name: 'rebar-cdc-rows' });
-  await client.connect();
-  await reader.connect();
   const results = new Map<string, CapturedTable>(
     tables.map((table) => [
       table.name,
@@ -116,6 +114,8 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
   const columns = new Map<string, SourceColumn[]>();
   const positions = new Map<string, string>();
   try {
+    await client.connect();
+    await reader.connect();
     await checkWalLevel(client);
     for (const table of tables) {
       columns.set(table.name, await readSourceColumns(client, table));

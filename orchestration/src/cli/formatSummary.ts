@@ -1,3 +1,4 @@
+import type { SlotReport } from '../cdc/slotReport.js';
 import { failedNodes, type RunSummary, unreconciledTables } from '../runs/runSummary.js';
 import { formatAlerts } from './formatAlerts.js';
 import { formatFreshness } from './formatFreshness.js';
@@ -43,6 +44,7 @@ export function formatSummary(summary: RunSummary): string {
       ? `Reconciliation: ${checked} of ${checked} tables hold exactly the source's row count.`
       : `Reconciliation MISMATCH: ${mismatched.map((table) => `${table.table} (source ${table.sourceRows}, raw ${table.warehouseRows})`).join(', ')}; see _rebar.run_tables.`,
   );
+  if (summary.replicationSlot) lines.push(formatSlotReport(summary.replicationSlot));
   lines.push('');
   lines.push(...formatRetention(summary.retention), '');
   if (summary.extractOnly !== undefined) {
@@ -105,4 +107,19 @@ function formatPublishGate(summary: RunSummary): string {
   return gate.status === 'passed'
     ? `Publish gate: passed (${counts}): every one has passed.`
     : `Publish gate: REFUSED (${counts}): ${gate.reason}.`;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The source's replication slot around the run: the WAL it made the source keep (docs/cdc.md). */
+function formatSlotReport(slot: SlotReport): string {
+  const before =
+    slot.retainedBytesBefore === null
+      ? 'created by this run'
+      : `held ${megabytes(slot.retainedBytesBefore)} of WAL at the start (${megabytes(slot.unreadBytesBefore ?? 0)} unread)`;
+  const over =
+    slot.retainedBytesBefore !== null && slot.retainedBytesBefore > slot.limitBytes
+      ? `: OVER the ${megabytes(slot.limitBytes)} limit, alerted`
+      : '';
+  return `Replication slot ${slot.slot} (tables in mode cdc, which follow the log and are not counted above): ${before}, ${megabytes(slot.retainedBytesAfter)} at the end (${megabytes(slot.unreadBytesAfter)} unread)${over}.`;
 }
