@@ -161,6 +161,54 @@ test('a dropped slot: both tables copied whole again from a new slot, and said s
   await assertRawEqualsSource();
 });
 
+test('a table new to the slot is added to the publication and copied; a reset table is copied again', async () => {
+  await source.client.query(`
+    create table tool_loans (id int primary key, tool text, borrower text);
+    insert into tool_loans select n, 'tool ' || n, 'crew ' || (n % 5) from generate_series(1, 300) as n;
+  `);
+  const loans: CdcTableConfig = { ...notes, name: 'tool_loans' };
+  const captureAll = (loadId: string) =>
+    captureChanges({
+      sourceUrl: source.connectionString,
+      loader,
+      tables: [notes, shifts, loans],
+      settings,
+      loadId,
+      workDir,
+      chunkRows: 500,
+    });
+  const added = await captureAll('added');
+  assert.equal(added.tables[2]!.rowsExtracted, 300);
+  const published = await source.client.query(
+    "select tablename from pg_publication_tables where pubname = 'rebar_test' order by 1",
+  );
+  assert.deepEqual(
+    published.rows.map((row: { tablename: string }) => row.tablename),
+    ['crew_notes', 'shift_assignments', 'tool_loans'],
+  );
+  await loader.resetTable({ table: shifts, keepRows: false });
+  await source.client.query(`
+    update tool_loans set borrower = 'returned' where id < 50;
+    delete from tool_loans where id > 290;
+    insert into shift_assignments values ('site 2', 77, 'after reset');
+  `);
+  const after = await captureAll('after-reset');
+  // Copied whole (2 rows), then the insert's change replayed onto the copy: read again, not rewritten.
+  assert.deepEqual(
+    [after.tables[1]!.rowsExtracted, after.tables[1]!.rowsWritten, after.tables[1]!.warehouseRows],
+    [3, 2, 2],
+  );
+  assert.deepEqual(
+    await sourceEqualsWarehouse({
+      sourceUrl: source.connectionString,
+      warehousePath,
+      schemas: ['public'],
+      tables: ['crew_notes', 'shift_assignments', 'tool_loans'],
+    }),
+    [],
+  );
+});
+
 test('a partitioned table: changes in its partitions reach raw under the table, and a view is refused by name', async () => {
   await source.client.query(`
     create table haul_tickets (id bigint, hauled_on date not null, tons numeric(8,2), primary key (id, hauled_on)) partition by range (hauled_on);
