@@ -4,8 +4,8 @@ import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdb
 
 /**
  * A child process for tests/cdc/cdcKillTrials.test.ts: one capture of the cdc tables into a DuckDB
- * warehouse, as the captureChanges activity runs it, printing `STEP <n>` after each table's step
- * commits, so the test can SIGKILL it anywhere in between.
+ * warehouse, as the captureChanges activity runs it, printing `START` as it begins and `STEP <n>` after
+ * each table's step commits, so the test can SIGKILL it anywhere in between.
  *
  * usage: node dist/tests/support/captureOnce.js '{"sourceUrl", "warehousePath", "tables", "slot", "loadId", "chunkRows", "workDir"}'
  */
@@ -22,6 +22,8 @@ interface Arguments {
 const args = JSON.parse(process.argv[2] ?? '{}') as Arguments;
 const loader = new DuckDbWarehouse(args.warehousePath, `${args.warehousePath}.published`);
 let steps = 0;
+// Modules loaded: the test draws its kill from here, so a slow start-up does not eat the window.
+process.stdout.write('START\n');
 await captureChanges({
   sourceUrl: args.sourceUrl,
   loader,
