@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, test } from 'vitest';
 import type { RunSummary } from '../../orchestration/src/runs/runSummary.js';
 import { nightlyLoad } from '../../orchestration/src/temporal/workflows/index.js';
-import { projectRoot } from '../support/projectRoot.js';
+import { exited, startRebarWorker } from '../support/rebarWorker.js';
 import { sourceEqualsWarehouse } from '../support/sourceEqualsWarehouse.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 import { testConfig } from '../support/testConfig.js';
@@ -52,26 +52,14 @@ afterAll(async () => {
 });
 
 function startWorker(): ChildProcess {
-  return spawn(process.execPath, [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'worker'], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      REBAR_SOURCE_URL: source.connectionString,
-      REBAR_STATE_DIR: stateDir,
-      REBAR_TABLES_CONFIG: tablesConfig,
-      TEMPORAL_ADDRESS: env.address,
-      REBAR_TASK_QUEUE: taskQueue,
-      REBAR_CHUNK_ROWS: '500',
-      REBAR_LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-}
-
-function exited(worker: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (worker.exitCode !== null || worker.signalCode !== null) resolve();
-    else worker.once('exit', () => resolve());
+  return startRebarWorker({
+    REBAR_SOURCE_URL: source.connectionString,
+    REBAR_STATE_DIR: stateDir,
+    REBAR_TABLES_CONFIG: tablesConfig,
+    TEMPORAL_ADDRESS: env.address,
+    REBAR_TASK_QUEUE: taskQueue,
+    REBAR_CHUNK_ROWS: '500',
+    REBAR_LOG_LEVEL: 'warn',
   });
 }
 

@@ -5,17 +5,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, test } from 'vitest';
 import { captureChanges } from '../../orchestration/src/cdc/captureChanges.js';
-import { discoverTables } from '../../orchestration/src/extract/discoverTables.js';
 import { quotedSourceRelation } from '../../orchestration/src/extract/sourceRelation.js';
-import {
-  DEFAULT_CURSOR_COLUMNS,
-  DEFAULT_SOFT_DELETE_COLUMNS,
-  type CdcTableConfig,
-} from '../../orchestration/src/kernel/tablesConfig.js';
+import type { CdcTableConfig } from '../../orchestration/src/kernel/tablesConfig.js';
 import { DuckDbWarehouse } from '../../orchestration/src/warehouse/duckdb/duckdbWarehouse.js';
 import {
   applyRentalYardChanges,
   createRentalYardDatabase,
+  discoverRentalYard,
   loadRentalYard,
   RENTAL_YARD_SCHEMAS,
 } from '../support/rentalYard.js';
@@ -44,16 +40,7 @@ afterAll(async () => {
 });
 
 test("a foreign schema's tables in mode cdc, and a day of its app's edits, equal to the source by value", async () => {
-  const discovered = await discoverTables(yard, {
-    configured: [],
-    discover: {
-      schemas: RENTAL_YARD_SCHEMAS,
-      include: [],
-      exclude: [],
-      cursorColumns: DEFAULT_CURSOR_COLUMNS,
-      softDeleteColumns: DEFAULT_SOFT_DELETE_COLUMNS,
-    },
-  });
+  const discovered = await discoverRentalYard(yard);
   // Only tables reach the log, and deletes carry the primary key (the default replica identity).
   const tables: CdcTableConfig[] = [];
   for (const table of discovered) {

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { discoverTables } from '../../orchestration/src/extract/discoverTables.js';
+import {
+  DEFAULT_CURSOR_COLUMNS,
+  DEFAULT_SOFT_DELETE_COLUMNS,
+  type TableConfig,
+} from '../../orchestration/src/kernel/tablesConfig.js';
 import { projectRoot } from './projectRoot.js';
 
 /** The second source fixture (an equipment-rental yard), unlike the demo: tests/fixtures/rental_yard. */
@@ -68,4 +74,18 @@ export async function createReadOnlyRole(url: string, role = 'rebar_reader'): Pr
   const reader = new URL(url);
   reader.username = role;
   return reader.toString();
+}
+
+/** The fixture's relations as `rebar init` and `--all` find them (no tables config): its keys, cursors and modes. */
+export function discoverRentalYard(client: pg.ClientBase): Promise<TableConfig[]> {
+  return discoverTables(client, {
+    configured: [],
+    discover: {
+      schemas: RENTAL_YARD_SCHEMAS,
+      include: [],
+      exclude: [],
+      cursorColumns: DEFAULT_CURSOR_COLUMNS,
+      softDeleteColumns: DEFAULT_SOFT_DELETE_COLUMNS,
+    },
+  });
 }

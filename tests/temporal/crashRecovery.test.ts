@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { nightlyLoad } from '../../orchestration/src/temporal/workflows/index.js
 import { generateSource, simulateDay } from '../../orchestration/src/source/generator/index.js';
 import { compareTables } from '../../orchestration/src/reconcile/compareTables.js';
 import { queryDuckDb } from '../support/duckdbQuery.js';
-import { projectRoot } from '../support/projectRoot.js';
+import { exited, startRebarWorker } from '../support/rebarWorker.js';
 import { smallProjectTablesConfig } from '../support/smallDbtProject.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 import { testConfig } from '../support/testConfig.js';
@@ -49,26 +49,14 @@ afterAll(async () => {
 
 /** `rebar worker` in its own process, as in production; small chunks so tables span several commits. */
 function startWorker(): ChildProcess {
-  return spawn(process.execPath, [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'worker'], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      REBAR_SOURCE_URL: source.connectionString,
-      REBAR_STATE_DIR: stateDir,
-      REBAR_TABLES_CONFIG: tablesConfig,
-      TEMPORAL_ADDRESS: env.address,
-      REBAR_TASK_QUEUE: taskQueue,
-      REBAR_CHUNK_ROWS: '4000',
-      REBAR_LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
-  });
-}
-
-function killed(worker: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (worker.exitCode !== null || worker.signalCode !== null) resolve();
-    else worker.once('exit', () => resolve());
+  return startRebarWorker({
+    REBAR_SOURCE_URL: source.connectionString,
+    REBAR_STATE_DIR: stateDir,
+    REBAR_TABLES_CONFIG: tablesConfig,
+    TEMPORAL_ADDRESS: env.address,
+    REBAR_TASK_QUEUE: taskQueue,
+    REBAR_CHUNK_ROWS: '4000',
+    REBAR_LOG_LEVEL: 'warn',
   });
 }
 
@@ -158,7 +146,7 @@ test(
         await new Promise((resolve) => setTimeout(resolve, killAfterMs));
         const wasRunning = (await handle.describe()).status.name === 'RUNNING';
         worker.kill('SIGKILL');
-        await killed(worker);
+        await exited(worker);
         worker = startWorker();
         const summary = await handle.result();
         if (process.env.REBAR_CRASH_DEBUG) {
@@ -186,7 +174,7 @@ test(
       }
     } finally {
       worker.kill('SIGKILL');
-      await killed(worker);
+      await exited(worker);
     }
     const midRun = results.filter((line) => line.includes('mid-run')).length;
     console.log(`${TRIALS} trials, ${midRun} killed mid-run: lost 0, duplicated 0`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { generateSource } from '../../orchestration/src/source/generator/index.j
 import { nightlyLoad } from '../../orchestration/src/temporal/workflows/index.js';
 import { startFakesnow, type Fakesnow } from '../support/fakesnow.js';
 import { projectRoot } from '../support/projectRoot.js';
+import { exited, startRebarWorker } from '../support/rebarWorker.js';
 import { assertSnowflakeRawEqualsSource } from '../support/snowflakeRawEqualsSource.js';
 import { startTempPostgres, type TempPostgres } from '../support/tempPostgres.js';
 import { testConfig } from '../support/testConfig.js';
@@ -53,25 +54,19 @@ afterAll(async () => {
 /** `rebar worker` in a process of its own, with a state folder of its own (as on another machine). */
 function startWorker(taskQueue: string, target: Record<string, string>): { child: ChildProcess; output: () => string } {
   const chunks: string[] = [];
-  const child = spawn(
-    process.execPath,
-    [join(projectRoot, 'dist', 'orchestration', 'src', 'cli', 'main.js'), 'worker'],
+  const child = startRebarWorker(
     {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        ...target,
-        REBAR_SOURCE_URL: source.connectionString,
-        REBAR_STATE_DIR: mkdtempSync(join(tmpdir(), 'rebar-worker-state-')),
-        REBAR_TABLES_CONFIG: tablesConfig,
-        TEMPORAL_ADDRESS: env.address,
-        REBAR_TASK_QUEUE: taskQueue,
-        REBAR_CHUNK_ROWS: '2000',
-        REBAR_EXTRACT_PARALLELISM: '2',
-        REBAR_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ...target,
+      REBAR_SOURCE_URL: source.connectionString,
+      REBAR_STATE_DIR: mkdtempSync(join(tmpdir(), 'rebar-worker-state-')),
+      REBAR_TABLES_CONFIG: tablesConfig,
+      TEMPORAL_ADDRESS: env.address,
+      REBAR_TASK_QUEUE: taskQueue,
+      REBAR_CHUNK_ROWS: '2000',
+      REBAR_EXTRACT_PARALLELISM: '2',
+      REBAR_LOG_LEVEL: 'warn',
     },
+    'pipe',
   );
   child.stdout!.on('data', (data: Buffer) => chunks.push(data.toString()));
   child.stderr!.on('data', (data: Buffer) => chunks.push(data.toString()));
@@ -85,13 +80,6 @@ async function untilPolling(worker: { child: ChildProcess; output: () => string 
       throw new Error(`the worker did not start polling:\n${worker.output()}`);
     await sleep(100);
   }
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
 }
 
 test('with the DuckDB target a second worker on the task queue refuses to start, naming the first', async () => {

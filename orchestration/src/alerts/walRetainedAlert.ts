@@ -1,7 +1,5 @@
-import type { SlotReport } from '../cdc/slotReport.js';
+import { megabytes, type SlotReport } from '../cdc/slotReport.js';
 import { redactPayload, type WalRetainedAlert } from './alertPayload.js';
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * The alert for a replication slot that held more WAL at the start of a run than the limit: the

@@ -111,6 +111,17 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
     positions.set(table.name, position);
     report();
   };
+  /** The whole table (in the given snapshot, else now) replaces raw's rows, at `position`. */
+  const copyWholeAndApply = async (table: CdcTableConfig, snapshotName: string | undefined, position: string) => {
+    const copied = await copyWholeTable({
+      client: reader,
+      table,
+      columns: columns.get(table.name)!,
+      snapshotName,
+      ...files(table),
+    });
+    await apply(table, copied, true, position);
+  };
   const columns = new Map<string, SourceColumn[]>();
   const positions = new Map<string, string>();
   try {
@@ -146,16 +157,7 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
       positions.clear();
       const created: CreatedSlot = await createSlotWithSnapshot(input.sourceUrl, settings.slot);
       try {
-        for (const table of tables) {
-          const copied = await copyWholeTable({
-            client: reader,
-            table,
-            columns: columns.get(table.name)!,
-            snapshotName: created.snapshotName,
-            ...files(table),
-          });
-          await apply(table, copied, true, created.consistentPoint);
-        }
+        for (const table of tables) await copyWholeAndApply(table, created.snapshotName, created.consistentPoint);
       } finally {
         await created.close();
       }
@@ -165,16 +167,7 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
     // the slot's changes from its confirmed position on (replayed onto the copy: current rows, so
     // harmless) is the table.
     for (const table of tables)
-      if (!positions.has(table.name)) {
-        const copied = await copyWholeTable({
-          client: reader,
-          table,
-          columns: columns.get(table.name)!,
-          snapshotName: undefined,
-          ...files(table),
-        });
-        await apply(table, copied, true, slot.confirmedFlush);
-      }
+      if (!positions.has(table.name)) await copyWholeAndApply(table, undefined, slot.confirmedFlush);
 
     const {
       rows: [end],
@@ -195,14 +188,7 @@ export async function captureChanges(input: CaptureChangesInput): Promise<Captur
         const result = results.get(table.name)!;
         result.changes += keys.length;
         if (changed.truncated.has(table.name)) {
-          const copied = await copyWholeTable({
-            client: reader,
-            table,
-            columns: columns.get(table.name)!,
-            snapshotName: undefined,
-            ...files(table),
-          });
-          await apply(table, copied, true, changed.endLsn);
+          await copyWholeAndApply(table, undefined, changed.endLsn);
         } else if (keys.length > 0) {
           const copied = await copyRowsOfKeys({
             client: reader,

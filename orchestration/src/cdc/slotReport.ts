@@ -16,3 +16,8 @@ export interface SlotReport {
   /** REBAR_CDC_MAX_RETAINED_WAL_MB, in bytes: more than this at the start of a run alerts. */
   limitBytes: number;
 }
+
+/** A size of WAL as people read it in summaries, status and alerts: "5.4 MB". */
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,4 +1,4 @@
-import type { SlotReport } from '../cdc/slotReport.js';
+import { megabytes, type SlotReport } from '../cdc/slotReport.js';
 import { failedNodes, type RunSummary, unreconciledTables } from '../runs/runSummary.js';
 import { formatAlerts } from './formatAlerts.js';
 import { formatFreshness } from './formatFreshness.js';
@@ -108,8 +108,6 @@ function formatPublishGate(summary: RunSummary): string {
     ? `Publish gate: passed (${counts}): every one has passed.`
     : `Publish gate: REFUSED (${counts}): ${gate.reason}.`;
 }
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** The source's replication slot around the run: the WAL it made the source keep (docs/cdc.md). */
 function formatSlotReport(slot: SlotReport): string {

@@ -1,7 +1,7 @@
 import type { LiveRun } from './liveRuns.js';
 import type { RecordedRun } from '../warehouse/bookkeeping/runHistory.js';
 import type { StatusReport } from './staleness.js';
-import type { SlotReport } from '../cdc/slotReport.js';
+import { megabytes, type SlotReport } from '../cdc/slotReport.js';
 
 export interface StatusView {
   report: StatusReport;
@@ -20,8 +20,6 @@ export interface SlotStatus {
   /** The newest recorded run that read the slot. */
   lastRun: (SlotReport & { startedAt: string }) | undefined;
 }
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 const hours = (seconds: number) =>
   seconds >= 7200

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { afterAll, beforeAll, test } from 'vitest';
-import { discoverTables } from '../../../orchestration/src/extract/discoverTables.js';
-import {
-  DEFAULT_CURSOR_COLUMNS,
-  DEFAULT_SOFT_DELETE_COLUMNS,
-  type TableConfig,
-} from '../../../orchestration/src/kernel/tablesConfig.js';
+import type { TableConfig } from '../../../orchestration/src/kernel/tablesConfig.js';
 import { createWarehouse } from '../../../orchestration/src/warehouse/createWarehouse.js';
 import { storedName } from '../../../orchestration/src/warehouse/snowflake/identifiers.js';
 import { extractOnce } from '../../support/extractOnce.js';
@@ -14,8 +9,8 @@ import { startFakesnow, type Fakesnow } from '../../support/fakesnow.js';
 import {
   applyRentalYardChanges,
   createRentalYardDatabase,
+  discoverRentalYard,
   loadRentalYard,
-  RENTAL_YARD_SCHEMAS,
 } from '../../support/rentalYard.js';
 import { querySnowflake } from '../../support/snowflakeQuery.js';
 import { startTempPostgres, type TempPostgres } from '../../support/tempPostgres.js';
@@ -81,16 +76,7 @@ test('a foreign schema and a day of its app’s edits land on Snowflake equal to
   const config = testConfig(fakesnow.env);
   config.snowflake!.fileBytes = 2048; // several files per table
   const loader = createWarehouse(config);
-  const tables = await discoverTables(yard, {
-    configured: [],
-    discover: {
-      schemas: RENTAL_YARD_SCHEMAS,
-      include: [],
-      exclude: [],
-      cursorColumns: DEFAULT_CURSOR_COLUMNS,
-      softDeleteColumns: DEFAULT_SOFT_DELETE_COLUMNS,
-    },
-  });
+  const tables = await discoverRentalYard(yard);
   assert.ok(tables.length >= 14, `${tables.length} relations discovered`);
   let tombstoned = 0;
   for (const night of ['night-1', 'night-2']) {
